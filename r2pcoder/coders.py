@@ -1,0 +1,97 @@
+"""Coders: the people whose codings a project holds, each identified by a UUID.
+
+Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from r2pcoder.errors import R2pError, UnknownEntity
+from r2pcoder.schema import CoderRow, new_uuid, utcnow
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
+
+__all__ = ["Coder", "CoderService"]
+
+_MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Coder:
+    """A coder as the rest of the app sees one."""
+
+    id: int
+    uuid: str
+    name: str
+
+
+def _coder(row: CoderRow) -> Coder:
+    return Coder(id=row.id, uuid=row.uuid, name=row.name)
+
+
+def coder_row(session: Session, coder_id: int) -> CoderRow:
+    """The coder row with ``coder_id``, or :class:`UnknownEntity`."""
+    row = session.get(CoderRow, coder_id)
+    if row is None:
+        raise UnknownEntity(f"There is no coder with id {coder_id} in this project.")
+    return row
+
+
+class CoderService:
+    """Add, rename and look up coders."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    def add(self, name: str, *, uuid: str | None = None) -> Coder:
+        """Add a coder called ``name`` (names need not be unique; identity is the UUID)."""
+        clean = " ".join(name.split())
+        if not clean:
+            raise R2pError("A coder needs a name.")
+        if len(clean) > _MAX_NAME:
+            raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
+        with self._project.unit_of_work() as s:
+            row = CoderRow(uuid=uuid or new_uuid(), name=clean, created_at=utcnow())
+            s.add(row)
+            s.flush()
+            return _coder(row)
+
+    def rename(self, coder_id: int, name: str) -> Coder:
+        """Give a coder a new display name."""
+        clean = " ".join(name.split())
+        if not clean:
+            raise R2pError("A coder needs a name.")
+        with self._project.unit_of_work() as s:
+            row = coder_row(s, coder_id)
+            row.name = clean
+            return _coder(row)
+
+    def list(self) -> list[Coder]:
+        """Every coder, in the order they were added."""
+        with self._project.unit_of_work() as s:
+            return [_coder(r) for r in s.scalars(select(CoderRow).order_by(CoderRow.id))]
+
+    def get(self, coder_id: int) -> Coder:
+        """The coder with ``coder_id``."""
+        with self._project.unit_of_work() as s:
+            return _coder(coder_row(s, coder_id))
+
+    def find(self, name_or_uuid: str) -> Coder:
+        """The coder with this UUID, or the only coder with this name (case-insensitive)."""
+        wanted = name_or_uuid.strip()
+        with self._project.unit_of_work() as s:
+            rows = list(s.scalars(select(CoderRow)))
+        by_uuid = [r for r in rows if r.uuid == wanted]
+        by_name = [r for r in rows if r.name.casefold() == wanted.casefold()]
+        match = by_uuid or by_name
+        if not match:
+            raise UnknownEntity(f"There is no coder called {wanted!r} in this project.")
+        if len(match) > 1:
+            raise UnknownEntity(f"Several coders are called {wanted!r}; use their UUID instead.")
+        return _coder(match[0])

@@ -1,0 +1,155 @@
+"""Document metadata: the fields the R2P corpus needs, their validation, and the CSV sidecar.
+
+A metadata CSV has one row per file, a ``file`` column and any of the known columns; columns named
+``attr:<key>`` become free key/value attributes. Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from r2pcoder.errors import ImportProblem
+
+__all__ = [
+    "KNOWN_COLUMNS",
+    "REGIONAL_GROUPS",
+    "DocumentMeta",
+    "MetadataTable",
+    "read_metadata_csv",
+    "validate_meta",
+]
+
+REGIONAL_GROUPS = (
+    "African",
+    "Asia-Pacific",
+    "Eastern European",
+    "Latin American and Caribbean",
+    "Western European and Others",
+    "none",
+)
+"""UN regional groups; "none" for the UN Secretariat, observers and civil society."""
+
+KNOWN_COLUMNS = (
+    "file",
+    "title",
+    "speaker",
+    "on_behalf_of",
+    "regional_group",
+    "date",
+    "event",
+    "doc_type",
+)
+_ATTR_PREFIX = "attr:"
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Metadata of one statement. Empty strings mean "unknown"."""
+
+    title: str = ""
+    speaker: str = ""
+    on_behalf_of: str = ""
+    regional_group: str = ""
+    date: str = ""
+    event: str = ""
+    doc_type: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def merged_over(self, defaults: DocumentMeta) -> DocumentMeta:
+        """These values, with ``defaults`` filling the empty ones."""
+        filled = {
+            name: getattr(self, name) or getattr(defaults, name)
+            for name in KNOWN_COLUMNS
+            if name != "file"
+        }
+        return replace(self, **filled, attributes={**defaults.attributes, **self.attributes})
+
+
+def validate_meta(meta: DocumentMeta) -> list[str]:
+    """Problems with ``meta``, in plain words (empty when it is fine)."""
+    problems = []
+    group = meta.regional_group
+    if group and group not in REGIONAL_GROUPS:
+        close = difflib.get_close_matches(group, REGIONAL_GROUPS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        problems.append(
+            f"regional group {group!r} is not a UN regional group{hint}; use one of "
+            + ", ".join(REGIONAL_GROUPS)
+        )
+    if meta.date and not _DATE.match(meta.date):
+        problems.append(f"date {meta.date!r} is not written as YYYY-MM-DD (or YYYY-MM, YYYY)")
+    return problems
+
+
+@dataclass(frozen=True)
+class MetadataTable:
+    """A parsed metadata CSV: rows by file name, plus the problems found in the sheet itself."""
+
+    rows: dict[str, DocumentMeta]
+    problems: tuple[str, ...]
+
+
+def read_metadata_csv(path: Path) -> MetadataTable:
+    """Read a metadata sidecar; unknown columns and bad rows are reported, not fatal.
+
+    Raises:
+        ImportProblem: the file cannot be read or has no ``file`` column.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            raw_rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ImportProblem(f"Metadata file {path.name} cannot be read: {exc}") from exc
+    if "file" not in header:
+        raise ImportProblem(f"Metadata file {path.name} has no 'file' column naming each document.")
+    problems = [
+        _unknown_column(name)
+        for name in header
+        if name not in KNOWN_COLUMNS and not name.startswith(_ATTR_PREFIX)
+    ]
+    rows: dict[str, DocumentMeta] = {}
+    for line, raw in enumerate(raw_rows, start=2):
+        values = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+        name = values.get("file", "")
+        if not name:
+            problems.append(f"row {line}: no file name; row skipped")
+            continue
+        if name in rows:
+            problems.append(f"row {line}: {name} is listed twice; the first row is used")
+            continue
+        rows[name] = _meta_from(values)
+    return MetadataTable(rows=rows, problems=tuple(problems))
+
+
+def _unknown_column(name: str) -> str:
+    close = difflib.get_close_matches(name, KNOWN_COLUMNS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return (
+        f"column {name!r} is not known{hint} and was ignored; known columns are "
+        f"{', '.join(KNOWN_COLUMNS)}, and 'attr:<name>' for free attributes"
+    )
+
+
+def _meta_from(values: dict[str, str]) -> DocumentMeta:
+    attributes = {
+        k[len(_ATTR_PREFIX) :].strip(): v
+        for k, v in values.items()
+        if k.startswith(_ATTR_PREFIX) and v
+    }
+    return DocumentMeta(
+        title=values.get("title", ""),
+        speaker=values.get("speaker", ""),
+        on_behalf_of=values.get("on_behalf_of", ""),
+        regional_group=values.get("regional_group", ""),
+        date=values.get("date", ""),
+        event=values.get("event", ""),
+        doc_type=values.get("doc_type", ""),
+        attributes=attributes,
+    )

@@ -1,0 +1,254 @@
+"""ORM models of a project file: project info, coders, documents, codebook, codings, memos.
+
+Every entity that crosses project files (coders, documents, themes, stances, codings, memos) carries
+a UUID, so that merges match identities, never names. Documents carry the SHA-256 of their
+normalized text, which never changes after import. Relationships default to ``lazy="raise"`` so an
+accidental lazy load on a detached object fails loudly. Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_mod
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base",
+    "CoderRow",
+    "CodingRow",
+    "DocumentRow",
+    "DocumentStatusRow",
+    "MemoRow",
+    "MergeLogRow",
+    "ProjectRow",
+    "SegmentRow",
+    "SnapshotRow",
+    "StanceRow",
+    "ThemeRow",
+    "new_uuid",
+    "utcnow",
+]
+
+
+def new_uuid() -> str:
+    """A fresh random UUID in canonical text form."""
+    return str(uuid_mod.uuid4())
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (stored timezone-aware)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; JSON columns hold plain dicts and lists."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012 - SQLAlchemy API
+
+
+class ProjectRow(Base):
+    """The single row describing this file: identity, role and codebook header.
+
+    ``role`` is ``"master"`` for a lead's project and ``"packet"`` for a coder's copy, which keeps
+    the master's UUID so a returned packet can be matched to its master.
+    """
+
+    __tablename__ = "project"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("role IN ('master', 'packet')", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    packet_coder_uuid: Mapped[str | None] = mapped_column(String(36))
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    codebook_id: Mapped[str] = mapped_column(String(100), default="")
+    codebook_name: Mapped[str] = mapped_column(String(200), default="")
+    codebook_version: Mapped[str] = mapped_column(String(50), default="")
+    codebook_description: Mapped[str] = mapped_column(Text, default="")
+    stances_ordinal: Mapped[bool] = mapped_column(Boolean, default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CoderRow(Base):
+    """A person who codes; identified by UUID (two coders may share a name)."""
+
+    __tablename__ = "coders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentRow(Base):
+    """A statement: normalized text (immutable after import), its hash and its metadata."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_hash", "sha256", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    length: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    on_behalf_of: Mapped[str] = mapped_column(String(300), default="")
+    regional_group: Mapped[str] = mapped_column(String(60), default="")
+    date: Mapped[str] = mapped_column(String(10), default="")
+    event: Mapped[str] = mapped_column(String(300), default="")
+    doc_type: Mapped[str] = mapped_column(String(60), default="")
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ThemeRow(Base):
+    """A codebook theme; ``key`` is its stable codebook id, ``retired`` themes keep old codings."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    include: Mapped[str] = mapped_column(Text, default="")
+    exclude: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(7), default="#808080")
+    shortcut: Mapped[str | None] = mapped_column(String(1))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposed_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class StanceRow(Base):
+    """A point on the stance scale; ``position`` is its rank on the scale."""
+
+    __tablename__ = "stances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(7), default="#808080")
+    shortcut: Mapped[str | None] = mapped_column(String(1))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CodingRow(Base):
+    """One coded passage: ``text[start:end]`` of a document (code points), a theme and a stance."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="non_empty_span"),
+        Index("ix_codings_document", "document_id", "coder_id", "start"),
+        Index("ix_codings_theme", "theme_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    stance_id: Mapped[int | None] = mapped_column(ForeignKey("stances.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MemoRow(Base):
+    """A memo on a document or a theme, written by a coder (or by nobody: the lead's notes)."""
+
+    __tablename__ = "memos"
+    # SQLite treats NULLs as distinct in UNIQUE, so "one memo per target and coder" is kept by
+    # the memo service, not by a constraint.
+    __table_args__ = (
+        CheckConstraint("(document_id IS NULL) != (theme_id IS NULL)", name="memo_has_one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
+    text: Mapped[str] = mapped_column(Text)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentStatusRow(Base):
+    """A coder's explicit "done" mark on a statement (in progress is derived from codings)."""
+
+    __tablename__ = "document_status"
+
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SegmentRow(Base):
+    """A sentence or paragraph of a document, segmented once and stored (reliability units)."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("document_id", "kind", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class MergeLogRow(Base):
+    """One merge of a returned packet into this master: which file, which coder, what changed."""
+
+    __tablename__ = "merge_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    coder_uuid: Mapped[str] = mapped_column(String(36))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SnapshotRow(Base):
+    """A saved reliability measurement: inputs, settings and results, as cited in a paper."""
+
+    __tablename__ = "reliability_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    results: Mapped[dict[str, Any]] = mapped_column(default=dict)
