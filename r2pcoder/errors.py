@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AgreementInputError",
     "Cancelled",
     "CodebookInvalid",
     "CodebookProblem",
@@ -98,3 +99,7 @@ class MergeRefused(R2pError):
 
 class ExportFailed(R2pError):
     """An export could not be written; no partial file was left behind."""
+
+
+class AgreementInputError(R2pError):
+    """Reliability data cannot be used for an agreement coefficient (ragged rows, mixed types...)."""
