@@ -22,8 +22,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "SnapshotRow",
     "StanceRow",
     "ThemeRow",
+    "UtcDateTime",
     "new_uuid",
     "utcnow",
 ]
@@ -52,6 +55,23 @@ def new_uuid() -> str:
 def utcnow() -> datetime:
     """The current time in UTC (stored timezone-aware)."""
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC (SQLite has no time zones) and read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store in UTC, without tzinfo."""
+        if value is None:
+            return None
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read back as an aware UTC datetime, equal to what was stored."""
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -77,7 +97,7 @@ class ProjectRow(Base):
     uuid: Mapped[str] = mapped_column(String(36))
     role: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     packet_coder_uuid: Mapped[str | None] = mapped_column(String(36))
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
     codebook_id: Mapped[str] = mapped_column(String(100), default="")
@@ -96,7 +116,7 @@ class CoderRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DocumentRow(Base):
@@ -120,7 +140,7 @@ class DocumentRow(Base):
     source_file: Mapped[str] = mapped_column(String(500), default="")
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ThemeRow(Base):
@@ -179,8 +199,8 @@ class CodingRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     memo: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class MemoRow(Base):
@@ -199,7 +219,7 @@ class MemoRow(Base):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
     text: Mapped[str] = mapped_column(Text)
-    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DocumentStatusRow(Base):
@@ -211,7 +231,7 @@ class DocumentStatusRow(Base):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
     )
-    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SegmentRow(Base):
@@ -234,7 +254,7 @@ class MergeLogRow(Base):
     __tablename__ = "merge_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    merged_at: Mapped[datetime] = mapped_column(UtcDateTime())
     file_name: Mapped[str] = mapped_column(String(500))
     file_sha256: Mapped[str] = mapped_column(String(64))
     coder_uuid: Mapped[str] = mapped_column(String(36))
@@ -248,7 +268,7 @@ class SnapshotRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     label: Mapped[str] = mapped_column(String(200), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     results: Mapped[dict[str, Any]] = mapped_column(default=dict)

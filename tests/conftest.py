@@ -67,6 +67,14 @@ TEXTS = (
 )  # fmt: skip
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # The core tier runs with ``-p no:pytest-qt`` (so PySide6 is never imported); declare the
+    # plugin's ini keys then, or --strict-config would reject pyproject's Qt settings.
+    if "qt_api" not in parser._inidict:
+        parser.addini("qt_api", "Qt binding (declared for runs without pytest-qt)")
+        parser.addini("qt_default_raising", "(declared for runs without pytest-qt)")
+
+
 @dataclass(frozen=True)
 class TemplateIds:
     """Row ids inside the template project (the same in every copy)."""

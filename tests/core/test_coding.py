@@ -1,0 +1,126 @@
+from dataclasses import replace
+
+import pytest
+
+from tests.conftest import TemplateIds
+
+from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.coding import CodingRequest
+from r2pcoder.db import Project
+from r2pcoder.errors import CodingRefused, UnknownEntity
+
+
+def _theme(project: Project, key: str) -> ThemeInfo:
+    return project.codebook.theme_by_key(key)
+
+
+def _request(project: Project, ids: TemplateIds, start: int = 0, end: int = 10) -> CodingRequest:
+    return CodingRequest(
+        document_id=ids.documents[0],
+        coder_id=ids.coders[0],
+        theme_id=_theme(project, "prevention").id,
+        start=start,
+        end=end,
+        stance_id=project.codebook.stance_by_key("supports").id,
+    )
+
+
+def test_apply_stores_at_once_and_quote_is_the_span(project: Project, ids: TemplateIds) -> None:
+    applied = project.codings.apply(_request(project, ids, 3, 10))
+    stored = project.codings.for_document(ids.documents[0])
+    assert stored == [applied]
+    text = project.documents.get(ids.documents[0]).text
+    assert text[applied.start : applied.end] == "support"
+
+
+def test_apply_then_discard_restores_state(project: Project, ids: TemplateIds) -> None:
+    applied = project.codings.apply(_request(project, ids))
+    project.codings.discard(applied.uuid)
+    assert project.codings.for_document(ids.documents[0]) == []
+
+
+def test_discard_then_restore_brings_back_the_same_coding(
+    project: Project, ids: TemplateIds
+) -> None:
+    applied = project.codings.apply(_request(project, ids))
+    snapshot = project.codings.discard(applied.uuid)
+    restored = project.codings.restore(snapshot)
+    assert restored.uuid == applied.uuid
+    assert (restored.start, restored.end, restored.theme_id, restored.stance_id) == (
+        applied.start, applied.end, applied.theme_id, applied.stance_id,
+    )  # fmt: skip
+    assert restored.created_at == applied.created_at
+
+
+def test_recode_then_revert_is_the_identity(project: Project, ids: TemplateIds) -> None:
+    applied = project.codings.apply(_request(project, ids))
+    opposes = project.codebook.stance_by_key("opposes").id
+    veto = _theme(project, "veto").id
+    before, after = project.codings.recode(
+        applied.uuid, theme_id=veto, stance_id=opposes, memo="why"
+    )
+    assert before == applied
+    assert (after.theme_id, after.stance_id, after.memo) == (veto, opposes, "why")
+    reverted = project.codings.revert(before)
+    assert (reverted.theme_id, reverted.stance_id, reverted.memo) == (
+        applied.theme_id, applied.stance_id, applied.memo,
+    )  # fmt: skip
+
+
+def test_recode_can_clear_the_stance(project: Project, ids: TemplateIds) -> None:
+    applied = project.codings.apply(_request(project, ids))
+    _, after = project.codings.recode(applied.uuid, stance_id=None)
+    assert after.stance_id is None
+
+
+@pytest.mark.parametrize(("start", "end", "reason"), [
+    (5, 5, "at least one character"),
+    (7, 3, "at least one character"),
+    (-1, 3, "outside"),
+    (0, 10_000, "outside"),
+])  # fmt: skip
+def test_bad_spans_are_refused(
+    project: Project, ids: TemplateIds, start: int, end: int, reason: str
+) -> None:
+    with pytest.raises(CodingRefused, match=reason):
+        project.codings.apply(_request(project, ids, start, end))
+    assert project.codings.count() == 0
+
+
+def test_unknown_references_are_refused(project: Project, ids: TemplateIds) -> None:
+    good = _request(project, ids)
+    for bad in (
+        CodingRequest(999, good.coder_id, good.theme_id, 0, 3),
+        CodingRequest(good.document_id, 999, good.theme_id, 0, 3),
+        CodingRequest(good.document_id, good.coder_id, 999, 0, 3),
+        CodingRequest(good.document_id, good.coder_id, good.theme_id, 0, 3, stance_id=999),
+    ):
+        with pytest.raises(UnknownEntity):
+            project.codings.apply(bad)
+    assert project.codings.count() == 0
+
+
+def test_end_of_text_offsets_count_code_points_not_utf16(
+    project: Project, ids: TemplateIds
+) -> None:
+    doc = project.documents.get(ids.documents[1])  # contains an emoji (two UTF-16 units)
+    emoji = doc.text.index("😀")
+    request = CodingRequest(doc.id, ids.coders[0], _theme(project, "veto").id, emoji, emoji + 1)
+    applied = project.codings.apply(request)
+    assert doc.text[applied.start : applied.end] == "😀"
+    whole = project.codings.apply(
+        CodingRequest(doc.id, ids.coders[0], request.theme_id, 0, doc.length)
+    )
+    assert whole.end == len(doc.text)
+
+
+def test_retired_theme_refuses_new_codings_but_keeps_old(
+    project: Project, ids: TemplateIds
+) -> None:
+    applied = project.codings.apply(_request(project, ids))
+    current = project.codebook.current()
+    assert current is not None
+    project.codebook.load(replace(current, themes=current.themes[1:]))
+    assert project.codings.get(applied.uuid).theme_id == applied.theme_id
+    with pytest.raises(CodingRefused, match="no longer in the codebook"):
+        project.codings.apply(_request(project, ids))

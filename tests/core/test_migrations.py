@@ -1,0 +1,85 @@
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection
+
+from r2pcoder.db import Project, make_engine
+from r2pcoder.errors import SchemaTooOld
+from r2pcoder.migrations import SCHEMA_VERSION, STEPS, check_file, migrate
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_every_version_has_a_step_and_a_fixture() -> None:
+    assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
+    for version in range(1, SCHEMA_VERSION + 1):
+        assert (DATA / f"schema_v{version}.r2p").is_file(), f"fixture for schema {version}"
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION + 1))
+def test_fixture_of_every_past_version_opens(version: int, tmp_path: Path) -> None:
+    path = tmp_path / "old.r2p"
+    shutil.copyfile(DATA / f"schema_v{version}.r2p", path)
+    with Project(path) as project:
+        assert project.documents.list()
+        assert project.codings.count() > 0
+        assert project.integrity_ok()
+    assert check_file(path).user_version == SCHEMA_VERSION
+
+
+def _add_column(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE coders ADD COLUMN email TEXT DEFAULT ''")
+
+
+def _broken(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE TABLE half_done (x)")
+    raise RuntimeError("step failed")
+
+
+def test_upgrade_backs_up_then_applies_steps_in_one_transaction(project_path: Path) -> None:
+    engine = make_engine(project_path)
+    result = migrate(engine, project_path, steps={2: _add_column}, target=2)
+    assert (result.from_version, result.to_version) == (1, 2)
+    assert result.backup is not None
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 2
+        conn.exec_driver_sql("SELECT email FROM coders").fetchall()
+    engine.dispose()
+    backup = sqlite3.connect(result.backup)
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    backup.close()
+
+
+def test_failed_upgrade_leaves_the_file_at_its_old_version(project_path: Path) -> None:
+    engine = make_engine(project_path)
+    with pytest.raises(RuntimeError):
+        migrate(engine, project_path, steps={2: _broken}, target=2)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 1
+        tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    engine.dispose()
+    assert "half_done" not in tables
+
+
+def test_missing_step_is_refused(project_path: Path) -> None:
+    engine = make_engine(project_path)
+    with pytest.raises(SchemaTooOld):
+        migrate(engine, project_path, steps={}, target=3)
+    engine.dispose()
+
+
+def _tables(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+    conn.close()
+    return dict(rows)
+
+
+def test_current_fixture_matches_the_current_schema(tmp_path: Path) -> None:
+    # A schema change without a version bump would make old files silently differ.
+    with Project.create(tmp_path / "fresh.r2p"):
+        pass
+    assert _tables(DATA / f"schema_v{SCHEMA_VERSION}.r2p") == _tables(tmp_path / "fresh.r2p")

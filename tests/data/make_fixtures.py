@@ -1,0 +1,32 @@
+"""Writes tests/data/schema_v<N>.r2p for the current schema version (run once per version).
+
+Usage: uv run python tests/data/make_fixtures.py
+"""
+
+from pathlib import Path
+
+from tests.conftest import TEXTS, TINY_CODEBOOK
+
+from r2pcoder.codebook import parse_codebook
+from r2pcoder.coding import CodingRequest
+from r2pcoder.db import Project
+from r2pcoder.metadata import DocumentMeta
+from r2pcoder.migrations import SCHEMA_VERSION
+
+
+def main() -> None:
+    path = Path(__file__).parent / f"schema_v{SCHEMA_VERSION}.r2p"
+    path.unlink(missing_ok=True)
+    with Project.create(path, name=f"Fixture for schema {SCHEMA_VERSION}") as project:
+        project.codebook.load(parse_codebook(TINY_CODEBOOK))
+        coder = project.coders.add("Fixture coder")
+        theme = project.codebook.themes()[0]
+        stance = project.codebook.stances()[0]
+        for text, meta in TEXTS:
+            doc = project.documents.add_text(text, meta or DocumentMeta())
+            project.codings.apply(CodingRequest(doc.id, coder.id, theme.id, 0, 5, stance.id, "m"))
+        project.memos.set_document_memo(doc.id, "fixture memo")
+
+
+if __name__ == "__main__":
+    main()
