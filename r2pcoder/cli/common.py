@@ -1,0 +1,63 @@
+"""Helpers shared by the command modules: opening projects, output as text or JSON.
+
+Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from r2pcoder.db import Project
+from r2pcoder.documents import DocumentSummary
+from r2pcoder.errors import UnknownEntity
+
+__all__ = ["add_json_flag", "emit", "find_document", "open_project", "project_arg"]
+
+EXIT_PARTIAL = 4
+"""Exit code when some items of a batch (e.g. files of an import) were refused."""
+
+
+def project_arg(parser: argparse.ArgumentParser) -> None:
+    """Add the positional PROJECT argument."""
+    parser.add_argument("project", type=Path, metavar="PROJECT", help="project file (.r2p)")
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    """Add ``--json`` for machine-readable output."""
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def open_project(path: Path) -> Project:
+    """Open a project; errors surface as one-line messages through ``main``."""
+    return Project(path)
+
+
+def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
+    """Print ``data`` as JSON with ``--json``, else the human-readable ``lines``."""
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write("".join(f"{line}\n" for line in lines))
+
+
+def find_document(project: Project, ref: str) -> DocumentSummary:
+    """A document by id, UUID, source file name or exact title."""
+    docs = project.documents.list()
+    keys: tuple[Callable[[DocumentSummary], str], ...] = (
+        lambda d: str(d.id),
+        lambda d: d.uuid,
+        lambda d: d.source_file,
+        lambda d: d.title,
+    )
+    for key in keys:
+        found = [d for d in docs if key(d) == ref]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise UnknownEntity(f"Several documents match {ref!r}; use the id or UUID.")
+    raise UnknownEntity(f"No document matches {ref!r} (give its id, UUID, file name or title).")
