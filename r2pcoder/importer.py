@@ -81,7 +81,7 @@ def _expand(
             files.append(path)
     if table is not None and csv_dir is not None:
         if not paths:
-            files = [csv_dir / name for name in table.rows]
+            files = [csv_dir / name for name in table.rows if (csv_dir / name).is_file()]
         named = {f.name for f in files}
         batch.failed.extend(
             (name, "listed in the metadata file, but no such file was found")
