@@ -91,11 +91,21 @@ _COMMON_SYMBOLS = frozenset("€£¥©®™°±")
 _ASCII_PROBE = b"The quick brown fox, 0-9; (ASCII) text.\n"
 _UTF16_NUL_SHARE = 0.3
 _EAST_ASIAN = frozenset(
-    {"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC"}
+    {
+        "CJK",
+        "HIRAGANA",
+        "KATAKANA",
+        "KATAKANA-HIRAGANA",
+        "HALFWIDTH",
+        "FULLWIDTH",
+        "IDEOGRAPHIC",
+        "HANGUL",
+    }
 )
-# Letters below U+0250 are Latin or Latin-adjacent signs (ordinal indicators, micro sign) that
-# sit inside Latin words, as in "nº 1674".
+# Letters below U+0250 are Latin or signs that sit inside Latin words: ordinal indicators
+# ("nº 1674"), the micro sign. The two modifier-letter apostrophes do too (U+02BB, U+02BC).
 _LATIN_END = 0x250
+_LATIN_APOSTROPHES = frozenset("\u02bb\u02bc")
 
 
 class Decoded(NamedTuple):
@@ -167,39 +177,41 @@ def strip_dos_eof(text: str) -> str:
     return text.removesuffix("\x1a")
 
 
-def looks_plausible(text: str) -> bool:
-    """Tell whether legacy-decoded text reads like real words rather than mojibake.
+def looks_plausible(text: str, *, strict: bool = True) -> bool:
+    """Tell whether decoded text reads like real words rather than mojibake.
 
-    Three signs of a wrong guess: letters of two scripts inside one word ("Cafژ"), an accented
-    capital right after a small letter ("CafŽ"), and Latin words that are mostly accented
-    letters (Cyrillic read as cp1252).
+    Signs of a wrong guess: letters of two scripts inside one word ("Cafژ"), an accented capital
+    right after a small letter ("CafŽ"), and, when ``strict``, many unusual symbols ("¢¼") or
+    Latin words that are mostly accented letters (Cyrillic read as cp1252). ASCII letters inside
+    Chinese or Japanese text ("PDF文件") are normal and not counted.
 
     Args:
         text: The decoded text.
+        strict: Also apply the symbol and accented-letter checks, which suit a guessed legacy
+            encoding but would reject real emoji-rich or Vietnamese text in UTF-16.
 
     Returns:
-        ``True`` if the text passes all three checks.
+        ``True`` if the text passes every check.
     """
-    if _symbol_share(text) > _MAX_SYMBOL_SHARE:
+    if strict and _symbol_share(text) > _MAX_SYMBOL_SHARE:
         return False
-    words = _words(text)
-    suspicious = 0
-    latin_letters = 0
-    non_ascii_latin = 0
-    checked = 0
-    for word in words:
-        scripts = {_script(ch) for ch in word}
-        if "LATIN" in scripts:
-            latin_letters += len(word)
-            non_ascii_latin += sum(1 for ch in word if not ch.isascii())
+    suspicious = checked = latin_letters = non_ascii_latin = 0
+    for word in _words(text):
+        per_letter = [_script(ch) for ch in word]
+        scripts = set(per_letter)
+        latin = [ch for ch, script in zip(word, per_letter, strict=True) if script == "LATIN"]
+        latin_letters += len(latin)
+        non_ascii_latin += sum(1 for ch in latin if not ch.isascii())
         if word.isascii():
             continue
         checked += 1
-        if len(scripts) > 1 or _has_inner_accented_capital(word):
+        if _mixes_scripts(word, scripts) or _has_inner_accented_capital(word):
             suspicious += 1
     if checked and suspicious / checked > _MAX_SUSPICIOUS_WORDS:
         return False
-    return not (latin_letters and non_ascii_latin / latin_letters > _MAX_NON_ASCII_LATIN)
+    if not strict or not latin_letters:
+        return True
+    return non_ascii_latin / latin_letters <= _MAX_NON_ASCII_LATIN
 
 
 def _decode_with_bom(data: bytes, name: str, codec: str, label: str) -> Decoded:
@@ -212,6 +224,12 @@ def _decode_with_bom(data: bytes, name: str, codec: str, label: str) -> Decoded:
         ) from exc
     if codec == "utf-8-sig":
         return Decoded(text, label, _check_controls(text, name))
+    if not looks_plausible(text, strict=False):
+        # Binary data that happens to start with FF FE still decodes as UTF-16, as noise.
+        raise ImportProblem(
+            f"{name} could not be decoded: it starts with a {label.upper()} byte-order mark "
+            "but does not read as text"
+        )
     # Python's utf-16/utf-32 codecs consume the BOM; name the byte order for the record.
     order = "le" if data[1:2] == b"\xfe" else "be"
     return Decoded(text, f"{label}-{order}", _check_controls(text, name))
@@ -246,11 +264,15 @@ def _decode_declared(data: bytes, name: str, declared: str) -> Decoded | None:
     # Browsers read every page labelled Latin-1 or ASCII as cp1252 (WHATWG Encoding Standard).
     if codec in {"latin-1", "iso8859-1", "ascii"}:
         codec = "cp1252"
+    # The declaration was found by reading the bytes as ASCII, so an ASCII-incompatible label
+    # (UTF-16, EBCDIC) is a mistake; browsers ignore it too.
+    if not _ascii_compatible(codec):
+        return None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    if _bad_fraction(text) > _MAX_BAD_FRACTION:
+    if _bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text, strict=False):
         return None
     if codec in {"utf-8", "cp1252"} and text.isascii():
         return Decoded(text, codec, ())
@@ -264,7 +286,7 @@ def _decode_legacy(data: bytes, name: str) -> Decoded:
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-        if _bad_fraction(text) > 0 or not looks_plausible(text):
+        if _bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text):
             _log.debug("%s: rejected %s as its encoding", name, codec)
             continue
         return Decoded(text, codec, (_legacy_warning(codec),))
@@ -363,10 +385,18 @@ def _words(text: str) -> list[str]:
 
 
 def _script(ch: str) -> str:
-    if ord(ch) < _LATIN_END:
+    if ord(ch) < _LATIN_END or ch in _LATIN_APOSTROPHES:
         return "LATIN"
     first = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
     return "EAST_ASIAN" if first in _EAST_ASIAN else first
+
+
+def _mixes_scripts(word: str, scripts: set[str]) -> bool:
+    if len(scripts) <= 1:
+        return False
+    if scripts == {"LATIN", "EAST_ASIAN"}:
+        return not all(ch.isascii() for ch in word if _script(ch) == "LATIN")
+    return True
 
 
 def _has_inner_accented_capital(word: str) -> bool:

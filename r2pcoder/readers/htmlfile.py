@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from r2pcoder.errors import ImportProblem
 from r2pcoder.readers.decoding import Decoded, decode_text_bytes
 
 __all__ = ["extract_html"]
@@ -49,14 +50,18 @@ def extract_html(data: bytes, name: str) -> Decoded:
         The text (not yet normalised) with ``"html"`` as its encoding, and any decoding warnings.
 
     Raises:
-        ImportProblem: The bytes cannot be decoded.
+        ImportProblem: The bytes cannot be decoded, or the markup breaks the parser.
     """
     sniffed = _META_CHARSET.search(data[:_SNIFF_BYTES])
     declared = sniffed.group(1).decode("ascii") if sniffed else None
     decoded = decode_text_bytes(data, name, declared=declared)
     parser = _TextExtractor()
-    parser.feed(decoded.text)
-    parser.close()
+    try:
+        parser.feed(decoded.text)
+        parser.close()
+    except AssertionError as exc:
+        # html.parser asserts on some malformed declarations ("<![bogus[ ... ]]>").
+        raise ImportProblem(f"{name} could not be read as HTML: its markup is broken") from exc
     return Decoded(parser.text(), "html", decoded.warnings)
 
 
