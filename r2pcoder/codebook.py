@@ -1,25 +1,23 @@
 """Codebooks: the theme tree and stance scale coders apply, and the YAML/JSON files that hold them.
 
-This module owns reading the codebook file format (``schema_version`` 1): the validation that
-reports every problem in a file at once with its location, and the ``migrate_codebook`` ladder for
-older files. It is the public face of the codebook: the value types (:mod:`r2pcoder.codebook_types`),
-writing (:mod:`r2pcoder.codebook_write`) and comparison (:mod:`r2pcoder.codebook_diff`) are
+This module owns validating the codebook format (``schema_version`` 1), reporting every problem in
+a file at once with its location, and the ``migrate_codebook`` ladder for older files. It is the
+public face of the codebook: the value types (:mod:`r2pcoder.codebook_types`), file reading and
+writing (:mod:`r2pcoder.codebook_file`) and comparison (:mod:`r2pcoder.codebook_diff`) are
 re-exported here. Pure: no database, and it must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from r2pcoder.codebook_diff import CodebookDiff, diff_codebooks
+from r2pcoder.codebook_file import dump_codebook, read_codebook_data, save_codebook
 from r2pcoder.codebook_types import (
     CODEBOOK_SCHEMA_VERSION,
     DEFAULT_COLOR,
@@ -28,7 +26,6 @@ from r2pcoder.codebook_types import (
     StanceScale,
     Theme,
 )
-from r2pcoder.codebook_write import dump_codebook, save_codebook
 from r2pcoder.errors import CodebookInvalid, CodebookProblem
 
 __all__ = [
@@ -91,10 +88,11 @@ class _Reader:
     def problem(self, location: str, message: str) -> None:
         self.problems.append(CodebookProblem(location or "codebook", message))
 
-    def mapping(self, value: object, location: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    def mapping(self, value: object, location: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
+        """Return the known keys of a mapping, or None (reported) if ``value`` is not one."""
         if not isinstance(value, dict):
             self.problem(location, f"must be a mapping of keys to values, not {_kind(value)}")
-            return {}
+            return None
         for key in value:
             if key not in keys:
                 near = difflib.get_close_matches(str(key), keys, n=1)
@@ -162,6 +160,8 @@ class _Reader:
 
     def stance(self, value: object, location: str) -> Stance:
         raw = self.mapping(value, location, _STANCE_KEYS)
+        if raw is None:
+            return Stance(id="", name="")  # already reported; checking its fields adds only noise
         return Stance(
             id=self.ident(raw, location),
             name=self.text(raw, "name", location, required=True),
@@ -175,6 +175,8 @@ class _Reader:
             self.problem("stances", "is missing; a codebook needs at least one stance")
             return StanceScale(ordinal=False, stances=())
         raw = self.mapping(value, "stances", _SCALE_KEYS)
+        if raw is None:
+            return StanceScale(ordinal=False, stances=())
         ordinal = raw.get("ordinal")
         if not isinstance(ordinal, bool):
             got = (
@@ -190,6 +192,8 @@ class _Reader:
 
     def theme(self, value: object, location: str, *, top: bool) -> _Draft:
         raw = self.mapping(value, location, _THEME_KEYS)
+        if raw is None:
+            return _Draft({"id": "", "name": ""}, location)
         fields: dict[str, Any] = {
             "id": self.ident(raw, location),
             "name": self.text(raw, "name", location, required=True),
@@ -318,7 +322,7 @@ def parse_codebook(data: object, source: str = "<codebook>") -> Codebook:
     if not isinstance(data, dict):
         message = f"must be a mapping of keys to values, not {_kind(data)}"
         raise CodebookInvalid(source, [CodebookProblem("codebook", message)])
-    raw = reader.mapping(data, "", _TOP_KEYS)
+    raw = reader.mapping(data, "", _TOP_KEYS) or {}
     version = _schema_version(raw, reader)
     if version is not None and version < CODEBOOK_SCHEMA_VERSION:
         raw = migrate_codebook(raw, version)
@@ -338,55 +342,13 @@ def parse_codebook(data: object, source: str = "<codebook>") -> Codebook:
     return codebook
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice instead of silently keeping the last."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key '{key}' is given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _decode(text: str, suffix: str, source: str) -> object:
-    try:
-        if suffix == ".json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
-    except json.JSONDecodeError as exc:
-        problem = CodebookProblem(f"line {exc.lineno}", f"not valid JSON: {exc.msg}")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "file"
-        problem = CodebookProblem(where, f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
-    raise CodebookInvalid(source, [problem])
-
-
 def load_codebook(path: Path) -> Codebook:
     """Read and validate a codebook file (``.yaml``, ``.yml`` or ``.json``, UTF-8).
 
     Raises:
         CodebookInvalid: if the file cannot be read, is not well-formed, or fails validation.
     """
-    source = path.name
-    suffix = path.suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise CodebookInvalid(source, [CodebookProblem("file", "must end in .yaml, .yml or .json")])
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CodebookInvalid(source, [CodebookProblem("file", "is not UTF-8 text")]) from exc
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise CodebookInvalid(
-            source, [CodebookProblem("file", f"cannot be read: {reason}")]
-        ) from exc
-    return parse_codebook(_decode(text, suffix, source), source)
+    return parse_codebook(read_codebook_data(path), path.name)
 
 
 # --- Migrations ----------------------------------------------------------------------------
