@@ -162,7 +162,7 @@ def decode_text_bytes(data: bytes, name: str, declared: str | None = None) -> De
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return _decode_legacy(data, name)
-    return Decoded(text, "utf-8", _check_controls(text, name))
+    return Decoded(text, "utf-8", _check_controls(text, name) + _double_encoding_warning(text))
 
 
 def strip_dos_eof(text: str) -> str:
@@ -343,6 +343,24 @@ def _check_controls(text: str, name: str) -> tuple[str, ...]:
             "conversion; some letters are lost",
         )
     return ()
+
+
+def _double_encoding_warning(text: str) -> tuple[str, ...]:
+    # UTF-8 read as cp1252 and saved again as UTF-8 ("CafÃ©") is still valid UTF-8. Undoing that
+    # on the whole text only succeeds by accident on genuine text, so success means the file
+    # was converted twice. The text is left as it is: the researcher decides.
+    if text.isascii():
+        return ()
+    try:
+        repaired = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return ()
+    if repaired == text:
+        return ()
+    return (
+        "looks converted twice (accented letters appear as pairs such as \u00c3\u00a9); "
+        "check the original file",
+    )
 
 
 def _bad_fraction(text: str, *, count_replacements: bool = True) -> float:

@@ -2,8 +2,8 @@
 
 What a reader of the page sees is kept; everything else is dropped:
 
-* ``script``, ``style``, ``head`` (and so ``title``), ``noscript``, ``template``, ``svg`` and
-  comments are removed with their content;
+* ``script``, ``style``, ``head``, ``title``, ``noscript``, ``template``, ``svg``, ``math``,
+  ``iframe``, ``object`` and comments are removed with their content;
 * block elements (paragraphs, headings, list items, divs, table rows, ``br``...) end a line;
 * table cells of one row are joined with tabs, like tables read from Word files;
 * runs of spaces, tabs and newlines inside a paragraph become one space, except inside ``pre``;
@@ -23,7 +23,9 @@ from r2pcoder.readers.decoding import Decoded, decode_text_bytes
 
 __all__ = ["extract_html"]
 
-_SKIPPED = frozenset({"script", "style", "head", "noscript", "template", "svg", "math"})
+_SKIPPED = frozenset(
+    {"script", "style", "head", "title", "noscript", "template", "svg", "math", "iframe", "object"}
+)
 _BLOCKS = frozenset(
     {
         "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",

@@ -230,6 +230,21 @@ def test_many_replacement_characters_are_refused(tmp_path):
         read_document(_write(tmp_path, "s.txt", text.encode()))
 
 
+def test_double_encoded_utf8_is_read_as_is_with_a_warning(tmp_path):
+    twice = "Côte d\u2019Ivoire".encode().decode("cp1252")
+    result = read_document(_write(tmp_path, "s.txt", twice.encode()))
+    assert result.text == twice
+    assert result.warnings == (
+        "looks converted twice (accented letters appear as pairs such as \u00c3\u00a9); "
+        "check the original file",
+    )
+
+
+def test_genuine_accented_utf8_gets_no_double_encoding_warning(tmp_path):
+    text = "Côte d\u2019Ivoire, São Tomé, Ñandú, Straße, Ελλάδα, Россия"
+    assert read_document(_write(tmp_path, "s.txt", text.encode())).warnings == ()
+
+
 def test_markdown_is_kept_as_written(tmp_path):
     source = "# Statement\n\n*Mr. President*, see [report](https://un.org)\n\n- one\n"
     result = read_document(_write(tmp_path, "s.md", source.encode()))
@@ -582,6 +597,11 @@ def test_html_extraction_keeps_what_a_reader_sees(tmp_path):
 def test_html_fragment_without_body_is_read(tmp_path):
     result = read_document(_write(tmp_path, "s.htm", b"<p>One</p><p>Two</p>"))
     assert result.text == "One\nTwo"
+
+
+def test_html_title_outside_head_is_dropped(tmp_path):
+    page = b"<title>Tab name</title><p>Body</p><iframe>fallback</iframe>"
+    assert read_document(_write(tmp_path, "s.html", page)).text == "Body"
 
 
 def test_html_unclosed_head_ends_at_body(tmp_path):
