@@ -7,8 +7,8 @@ raises anything else for a bad file: library errors are wrapped. Markdown is kep
 since the source text is the statement. :func:`list_importable` lists the files of one folder that
 are worth trying.
 
-The per-format work lives in the submodules (``decoding``, ``htmlfile``, ``wordfile``,
-``pdffile``). Must not import Qt or ``ui``.
+The per-format work lives in the submodules (``decoding`` and ``plausibility``, ``htmlfile``,
+``wordfile``, ``pdffile``). Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations

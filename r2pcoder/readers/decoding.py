@@ -1,15 +1,16 @@
 """Bytes to text for plain-text files: BOMs, UTF-8, UTF-16, and a checked legacy fallback.
 
-The order is: byte-order mark, binary signatures and NUL bytes, strict UTF-8, UTF-16 without a
-BOM (recognised by its NUL pattern), then a legacy single- or multi-byte encoding. A legacy
-decoding is accepted only if it passes :func:`looks_plausible`, and it always comes with a
-warning that names the encoding, so a wrong guess is never silent. Must not import Qt or ``ui``.
+The order is: byte-order mark; binary signatures; NUL bytes, which mean binary unless they form
+the pattern of UTF-16 without a BOM; an encoding the file declares (HTML ``<meta charset>``);
+strict UTF-8; then a guessed legacy encoding (charset-normalizer, cp1252 tried first). A guess
+is accepted only if it passes :func:`~r2pcoder.readers.plausibility.looks_plausible`, and it
+always comes with a warning that names the encoding, so a wrong guess is never silent. Must not
+import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import codecs
-import itertools
 import logging
 import unicodedata
 from typing import NamedTuple
@@ -17,11 +18,11 @@ from typing import NamedTuple
 from charset_normalizer import from_bytes
 
 from r2pcoder.errors import ImportProblem
+from r2pcoder.readers.plausibility import looks_plausible
 
 __all__ = [
     "Decoded",
     "decode_text_bytes",
-    "looks_plausible",
     "refuse_binary_signature",
     "strip_dos_eof",
 ]
@@ -81,31 +82,9 @@ _LATIN_CODECS = frozenset({"cp1252", "iso8859-1", "cp1250", "cp1254", "mac-roman
 # mark (Ctrl-Z) that old editors append.
 _ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
 _MAX_BAD_FRACTION = 0.01
-# A Western text has a few accented letters per hundred; Cyrillic or Greek bytes read as cp1252
-# turn nearly every letter into an accented Latin one.
-_MAX_NON_ASCII_LATIN = 0.3
-_MAX_SUSPICIOUS_WORDS = 0.1
 _MAX_CHAOS = 0.15
-_MAX_SYMBOL_SHARE = 0.1
-_COMMON_SYMBOLS = frozenset("€£¥©®™°±")
 _ASCII_PROBE = b"The quick brown fox, 0-9; (ASCII) text.\n"
 _UTF16_NUL_SHARE = 0.3
-_EAST_ASIAN = frozenset(
-    {
-        "CJK",
-        "HIRAGANA",
-        "KATAKANA",
-        "KATAKANA-HIRAGANA",
-        "HALFWIDTH",
-        "FULLWIDTH",
-        "IDEOGRAPHIC",
-        "HANGUL",
-    }
-)
-# Letters below U+0250 are Latin or signs that sit inside Latin words: ordinal indicators
-# ("nº 1674"), the micro sign. The two modifier-letter apostrophes do too (U+02BB, U+02BC).
-_LATIN_END = 0x250
-_LATIN_APOSTROPHES = frozenset("\u02bb\u02bc")
 
 
 class Decoded(NamedTuple):
@@ -175,43 +154,6 @@ def strip_dos_eof(text: str) -> str:
         ``text`` without one trailing U+001A.
     """
     return text.removesuffix("\x1a")
-
-
-def looks_plausible(text: str, *, strict: bool = True) -> bool:
-    """Tell whether decoded text reads like real words rather than mojibake.
-
-    Signs of a wrong guess: letters of two scripts inside one word ("Cafژ"), an accented capital
-    right after a small letter ("CafŽ"), and, when ``strict``, many unusual symbols ("¢¼") or
-    Latin words that are mostly accented letters (Cyrillic read as cp1252). ASCII letters inside
-    Chinese or Japanese text ("PDF文件") are normal and not counted.
-
-    Args:
-        text: The decoded text.
-        strict: Also apply the symbol and accented-letter checks, which suit a guessed legacy
-            encoding but would reject real emoji-rich or Vietnamese text in UTF-16.
-
-    Returns:
-        ``True`` if the text passes every check.
-    """
-    if strict and _symbol_share(text) > _MAX_SYMBOL_SHARE:
-        return False
-    suspicious = checked = latin_letters = non_ascii_latin = 0
-    for word in _words(text):
-        per_letter = [_script(ch) for ch in word]
-        scripts = set(per_letter)
-        latin = [ch for ch, script in zip(word, per_letter, strict=True) if script == "LATIN"]
-        latin_letters += len(latin)
-        non_ascii_latin += sum(1 for ch in latin if not ch.isascii())
-        if word.isascii():
-            continue
-        checked += 1
-        if _mixes_scripts(word, scripts) or _has_inner_accented_capital(word):
-            suspicious += 1
-    if checked and suspicious / checked > _MAX_SUSPICIOUS_WORDS:
-        return False
-    if not strict or not latin_letters:
-        return True
-    return non_ascii_latin / latin_letters <= _MAX_NON_ASCII_LATIN
 
 
 def _decode_with_bom(data: bytes, name: str, codec: str, label: str) -> Decoded:
@@ -373,52 +315,3 @@ def _bad_fraction(text: str, *, count_replacements: bool = True) -> float:
         or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
     )
     return bad / len(text)
-
-
-def _symbol_share(text: str) -> float:
-    # Real text outside ASCII is letters and punctuation; misread bytes yield symbols (¢ ¼ ╬).
-    non_ascii = [ch for ch in text if not ch.isascii()]
-    if not non_ascii:
-        return 0.0
-    symbols = sum(
-        1
-        for ch in non_ascii
-        if unicodedata.category(ch).startswith("S") and ch not in _COMMON_SYMBOLS
-    )
-    return symbols / len(non_ascii)
-
-
-def _words(text: str) -> list[str]:
-    words: list[str] = []
-    current: list[str] = []
-    for ch in text:
-        if ch.isalpha():
-            current.append(ch)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
-
-
-def _script(ch: str) -> str:
-    if ord(ch) < _LATIN_END or ch in _LATIN_APOSTROPHES:
-        return "LATIN"
-    first = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
-    return "EAST_ASIAN" if first in _EAST_ASIAN else first
-
-
-def _mixes_scripts(word: str, scripts: set[str]) -> bool:
-    if len(scripts) <= 1:
-        return False
-    if scripts == {"LATIN", "EAST_ASIAN"}:
-        return not all(ch.isascii() for ch in word if _script(ch) == "LATIN")
-    return True
-
-
-def _has_inner_accented_capital(word: str) -> bool:
-    return any(
-        not ch.isascii() and ch.isupper() and prev.islower()
-        for prev, ch in itertools.pairwise(word)
-    )

@@ -23,6 +23,7 @@ from r2pcoder.readers import (
     pdffile,
     read_document,
 )
+from r2pcoder.readers.plausibility import looks_plausible
 from r2pcoder.textnorm import normalize_text
 
 
@@ -319,6 +320,39 @@ def test_mojibake_prone_bytes_are_never_returned_silently(tmp_path):
         return
     assert "Ž" not in result.text
     assert result.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café \u201cnaïve\u201d résumé, Côte d\u2019Ivoire",
+        "Господин Председатель",
+        "主席先生\uff0c使用PDF文件",
+        "السيد الرئيس",
+        "Resolución nº 1674",
+    ],
+)
+def test_real_text_looks_plausible(text):
+    assert looks_plausible(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ãîñïîäèí Ïðåäñåäàòåëü",  # cp1251 bytes read as cp1252
+        "Cafژ rژsumژ",  # Latin and Arabic letters in one word
+        "CafŽ rŽsumŽ",  # accented capital inside a word
+        "¢¢¢ ¼¼¼ ¢¼",  # symbol soup
+    ],
+)
+def test_mojibake_does_not_look_plausible(text):
+    assert not looks_plausible(text)
+
+
+def test_emoji_rich_text_is_plausible_only_when_not_strict():
+    text = "We agree 👍👍👍"
+    assert looks_plausible(text, strict=False)
+    assert not looks_plausible(text)
 
 
 # --- .docx ----------------------------------------------------------------------------------
