@@ -82,8 +82,10 @@ class _TextExtractor(HTMLParser):
         return "\n".join(self._lines)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body" and "head" in self._skip:
-            # An unclosed <head> ends where the body starts.
+        if (tag == "body" and "head" in self._skip) or (
+            self._skip == ["head"] and (tag in _BLOCKS or tag in _CELLS)
+        ):
+            # An unclosed <head> ends where body content starts, as in browsers.
             self._skip.clear()
         if tag in _SKIPPED:
             self._skip.append(tag)

@@ -633,6 +633,11 @@ def test_html_fragment_without_body_is_read(tmp_path):
     assert result.text == "One\nTwo"
 
 
+def test_html_unclosed_head_without_body_ends_at_the_first_paragraph(tmp_path):
+    page = b"<html><head><title>T</title><meta charset=utf-8><p>First</p><p>Second</p>"
+    assert read_document(_write(tmp_path, "s.html", page)).text == "First\nSecond"
+
+
 def test_html_title_outside_head_is_dropped(tmp_path):
     page = b"<title>Tab name</title><p>Body</p><iframe>fallback</iframe>"
     assert read_document(_write(tmp_path, "s.html", page)).text == "Body"
