@@ -234,6 +234,7 @@ def build_corpus(
                              theme_id=theme_ids[theme], stance_id=stance_ids[stance], start=start,
                              end=end, memo="", created_at=now, modified_at=now)
                     )  # fmt: skip
-        with project.unit_of_work() as s:
-            s.execute(insert(CodingRow), codings)
+        if codings:  # an empty parameter list would mean one row of defaults
+            with project.unit_of_work() as s:
+                s.execute(insert(CodingRow), codings)
         return SynthInfo(path, coder_ids, tuple(d.id for d in documents), len(codings))

@@ -7,17 +7,15 @@ its UUID and timestamps. Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from r2pcoder.coders import coder_row
-from r2pcoder.documents import document_row
 from r2pcoder.errors import CodingRefused, UnknownEntity
-from r2pcoder.schema import CodingRow, StanceRow, ThemeRow, new_uuid, utcnow
+from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -74,34 +72,67 @@ def to_coding(row: CodingRow) -> Coding:
     )
 
 
-def _check_span(session: Session, document_id: int, start: int, end: int) -> None:
-    doc = document_row(session, document_id)
+def _scalar(column: Any, key: Any, param: str) -> Any:
+    return select(column).where(key == bindparam(param)).scalar_subquery()
+
+
+# Built once: constructing statements per call cost as much as running them. One round trip
+# checks every reference a coding makes (never loading the document's text just for a span).
+_LOOKUP = select(
+    _scalar(DocumentRow.length, DocumentRow.id, "document").label("length"),
+    _scalar(DocumentRow.title, DocumentRow.id, "document").label("title"),
+    _scalar(ThemeRow.name, ThemeRow.id, "theme").label("theme"),
+    _scalar(ThemeRow.retired, ThemeRow.id, "theme").label("theme_retired"),
+    _scalar(StanceRow.name, StanceRow.id, "stance").label("stance"),
+    _scalar(StanceRow.retired, StanceRow.id, "stance").label("stance_retired"),
+    _scalar(CoderRow.id, CoderRow.id, "coder").label("coder"),
+)
+_INSERT = insert(CodingRow).returning(CodingRow.id)
+
+
+def _lookup(session: Session, document_id: int, theme_id: int | None, stance_id: int | None,
+            coder_id: int | None) -> Any:  # fmt: skip
+    params = {"document": document_id, "theme": theme_id, "stance": stance_id, "coder": coder_id}
+    return session.execute(_LOOKUP, params).one()
+
+
+def _check(
+    session: Session,
+    document_id: int,
+    span: tuple[int, int] | None = None,
+    *,
+    theme_id: int | None = None,
+    stance_id: int | None = None,
+    coder_id: int | None = None,
+) -> None:
+    """Refuse a coding whose span or references are wrong, with the reason in plain words."""
+    found = _lookup(session, document_id, theme_id, stance_id, coder_id)
+    if found.length is None:
+        raise UnknownEntity(f"There is no document with id {document_id} in this project.")
+    if coder_id is not None and found.coder is None:
+        raise UnknownEntity(f"There is no coder with id {coder_id} in this project.")
+    if theme_id is not None and found.theme is None:
+        raise UnknownEntity(f"There is no theme with id {theme_id} in this project's codebook.")
+    if found.theme_retired:
+        raise CodingRefused(f"Theme {found.theme!r} is no longer in the codebook; pick another.")
+    if stance_id is not None and found.stance is None:
+        raise UnknownEntity(f"There is no stance with id {stance_id} in this project's codebook.")
+    if found.stance_retired:
+        raise CodingRefused(f"Stance {found.stance!r} is no longer in the codebook; pick another.")
+    if span is not None:
+        _check_span(span, found.length, found.title)
+
+
+def _check_span(span: tuple[int, int], length: int, title: str) -> None:
+    start, end = span
     if start >= end:
         raise CodingRefused(
             f"A coding must cover at least one character (start {start}, end {end})."
         )
-    if start < 0 or end > doc.length:
+    if start < 0 or end > length:
         raise CodingRefused(
-            f"The span {start}-{end} lies outside the statement {doc.title!r} (0-{doc.length})."
+            f"The span {start}-{end} lies outside the statement {title!r} (0-{length})."
         )
-
-
-def _check_theme(session: Session, theme_id: int) -> None:
-    theme = session.get(ThemeRow, theme_id)
-    if theme is None:
-        raise UnknownEntity(f"There is no theme with id {theme_id} in this project's codebook.")
-    if theme.retired:
-        raise CodingRefused(f"Theme {theme.name!r} is no longer in the codebook; pick another.")
-
-
-def _check_stance(session: Session, stance_id: int | None) -> None:
-    if stance_id is None:
-        return
-    stance = session.get(StanceRow, stance_id)
-    if stance is None:
-        raise UnknownEntity(f"There is no stance with id {stance_id} in this project's codebook.")
-    if stance.retired:
-        raise CodingRefused(f"Stance {stance.name!r} is no longer in the codebook; pick another.")
 
 
 def _row_by_uuid(session: Session, uuid: str) -> CodingRow:
@@ -120,26 +151,19 @@ class CodingService:
     def apply(self, request: CodingRequest) -> Coding:
         """Store a new coding, after checking the span, theme, stance, coder and document."""
         with self._project.unit_of_work() as s:
-            _check_span(s, request.document_id, request.start, request.end)
-            coder_row(s, request.coder_id)
-            _check_theme(s, request.theme_id)
-            _check_stance(s, request.stance_id)
+            _check(s, request.document_id, (request.start, request.end),
+                   theme_id=request.theme_id, stance_id=request.stance_id,
+                   coder_id=request.coder_id)  # fmt: skip
             now = utcnow()
-            row = CodingRow(
-                uuid=new_uuid(),
-                document_id=request.document_id,
-                coder_id=request.coder_id,
-                theme_id=request.theme_id,
-                stance_id=request.stance_id,
-                start=request.start,
-                end=request.end,
-                memo=request.memo,
-                created_at=now,
-                modified_at=now,
-            )
-            s.add(row)
-            s.flush()
-            return to_coding(row)
+            coding = Coding(
+                id=0, uuid=new_uuid(), document_id=request.document_id,
+                coder_id=request.coder_id, theme_id=request.theme_id,
+                stance_id=request.stance_id, start=request.start, end=request.end,
+                memo=request.memo, created_at=now, modified_at=now,
+            )  # fmt: skip
+            values = {k: v for k, v in vars(coding).items() if k != "id"}
+            # A Core insert: the ORM unit-of-work machinery would double the cost of a coding.
+            return replace(coding, id=s.execute(_INSERT, values).scalar_one())
 
     def discard(self, uuid: str) -> Coding:
         """Delete a coding; returns the snapshot that :meth:`restore` brings back."""
@@ -154,8 +178,8 @@ class CodingService:
         with self._project.unit_of_work() as s:
             if s.scalars(select(CodingRow.id).where(CodingRow.uuid == snapshot.uuid)).first():
                 raise CodingRefused("That coding still exists; there is nothing to restore.")
-            _check_span(s, snapshot.document_id, snapshot.start, snapshot.end)
-            coder_row(s, snapshot.coder_id)
+            _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
+                   coder_id=snapshot.coder_id)  # fmt: skip
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
             row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
@@ -179,17 +203,16 @@ class CodingService:
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
             before = to_coding(row)
-            if theme_id is not None and theme_id != row.theme_id:
-                _check_theme(s, theme_id)
-                row.theme_id = theme_id
+            new_theme = theme_id if theme_id not in (None, row.theme_id) else None
+            new_stance = stance_id if isinstance(stance_id, int) else None
+            _check(s, row.document_id, span, theme_id=new_theme, stance_id=new_stance)
+            if new_theme is not None:
+                row.theme_id = new_theme
             if stance_id is not _UNSET:
-                assert stance_id is None or isinstance(stance_id, int)
-                _check_stance(s, stance_id)
-                row.stance_id = stance_id
+                row.stance_id = new_stance
             if memo is not None:
                 row.memo = memo
             if span is not None:
-                _check_span(s, row.document_id, *span)
                 row.start, row.end = span
             if to_coding(row) != before:
                 row.modified_at = utcnow()
@@ -199,7 +222,7 @@ class CodingService:
         """Put a recoded coding back to ``before`` (the inverse of :meth:`recode`)."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
-            _check_span(s, before.document_id, before.start, before.end)
+            _check(s, before.document_id, (before.start, before.end))
             for name, value in vars(before).items():
                 if name not in ("id", "uuid", "created_at"):
                     setattr(row, name, value)

@@ -188,7 +188,8 @@ class DocumentService:
     def statuses(self, coder_id: int) -> dict[int, tuple[Status, int]]:
         """Per statement: this coder's status and number of codings."""
         with self._project.unit_of_work() as s:
-            counts: dict[int, int] = {
+            # Not dict(result): a Result has .keys(), so dict() would take it for a mapping.
+            counts: dict[int, int] = {  # noqa: C416
                 doc_id: n
                 for doc_id, n in s.execute(
                     select(CodingRow.document_id, func.count())
