@@ -286,8 +286,6 @@ def _schema_version(raw: dict[str, Any], reader: _Reader) -> int | None:
         )
     elif not isinstance(version, int) or isinstance(version, bool):
         reader.problem("schema_version", f"must be a whole number, not {_kind(version)}")
-    elif version > CODEBOOK_SCHEMA_VERSION:
-        reader.problem("schema_version", _too_new(version))
     elif version < 1:
         reader.problem("schema_version", f"{version} is not a codebook version")
     else:
@@ -322,10 +320,14 @@ def parse_codebook(data: object, source: str = "<codebook>") -> Codebook:
     if not isinstance(data, dict):
         message = f"must be a mapping of keys to values, not {_kind(data)}"
         raise CodebookInvalid(source, [CodebookProblem("codebook", message)])
-    raw = reader.mapping(data, "", _TOP_KEYS) or {}
-    version = _schema_version(raw, reader)
+    schema = data.get("schema_version")
+    if isinstance(schema, int) and schema > CODEBOOK_SCHEMA_VERSION:
+        # The rest of a newer file may use keys this version does not know; only this matters.
+        raise CodebookInvalid(source, [CodebookProblem("schema_version", _too_new(schema))])
+    version = _schema_version(data, reader)
     if version is not None and version < CODEBOOK_SCHEMA_VERSION:
-        raw = migrate_codebook(raw, version)
+        data = migrate_codebook(data, version)  # before the key check: old files use old keys
+    raw = reader.mapping(data, "", _TOP_KEYS) or {}
     if "version" in raw and not isinstance(raw["version"], str):
         reader.problem("version", 'must be text; put it in quotes, e.g. "2026.1"')
         raw = {**raw, "version": ""}

@@ -273,6 +273,16 @@ def test_schema_version_newer_than_this_program():
     ]
 
 
+def test_newer_schema_version_is_the_only_problem_reported():
+    data = base()
+    data["schema_version"] = 3
+    data["themes"][0]["weight"] = 2
+    data["name"] = ""
+    assert problems(data) == [
+        "schema_version: 3 was written by a newer r2pcoder; this one reads versions up to 1"
+    ]
+
+
 def test_schema_version_not_a_number():
     data = base()
     data["schema_version"] = "1"
