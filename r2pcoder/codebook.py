@@ -54,10 +54,9 @@ _SCALE_KEYS = ("ordinal", "values")
 _STANCE_KEYS = ("id", "name", "definition", "color", "shortcut")
 _THEME_TEXT = ("description", "include", "exclude", "example")
 _THEME_KEYS = ("id", "name", *_THEME_TEXT, "color", "shortcut", "children", "parent")
-_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-# --- Reading -------------------------------------------------------------------------------
+# --- Validation --------------------------------------------------------------------------
 
 
 def _at(location: str, key: str) -> str:
