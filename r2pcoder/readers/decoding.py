@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import codecs
 import logging
-import unicodedata
 from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
 from r2pcoder.errors import ImportProblem
-from r2pcoder.readers.plausibility import looks_plausible
+from r2pcoder.readers.plausibility import bad_fraction, looks_plausible
 
 __all__ = [
     "Decoded",
@@ -78,9 +77,6 @@ _ENCODING_NAMES = {
 
 _LATIN_CODECS = frozenset({"cp1252", "iso8859-1", "cp1250", "cp1254", "mac-roman"})
 
-# Controls that real text files contain: tab, line breaks, form feed, and the DOS end-of-file
-# mark (Ctrl-Z) that old editors append.
-_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
 _MAX_BAD_FRACTION = 0.01
 _MAX_CHAOS = 0.15
 _ASCII_PROBE = b"The quick brown fox, 0-9; (ASCII) text.\n"
@@ -193,7 +189,7 @@ def _decode_utf16_without_bom(data: bytes, name: str) -> Decoded:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise binary from exc
-    if _bad_fraction(text) > _MAX_BAD_FRACTION:
+    if bad_fraction(text) > _MAX_BAD_FRACTION:
         raise binary
     return Decoded(text, codec, (f"had no byte-order mark; read as {label}",))
 
@@ -214,7 +210,7 @@ def _decode_declared(data: bytes, name: str, declared: str) -> Decoded | None:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    if _bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text, strict=False):
+    if bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text, strict=False):
         return None
     if codec in {"utf-8", "cp1252"} and text.isascii():
         return Decoded(text, codec, ())
@@ -228,7 +224,7 @@ def _decode_legacy(data: bytes, name: str) -> Decoded:
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-        if _bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text):
+        if bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text):
             _log.debug("%s: rejected %s as its encoding", name, codec)
             continue
         return Decoded(text, codec, (_legacy_warning(codec),))
@@ -269,7 +265,7 @@ def _describe(codec: str) -> str:
 
 
 def _check_controls(text: str, name: str) -> tuple[str, ...]:
-    if _bad_fraction(text, count_replacements=False) > _MAX_BAD_FRACTION:
+    if bad_fraction(text, count_replacements=False) > _MAX_BAD_FRACTION:
         raise ImportProblem(
             f"{name} looks like a binary file, not text (it is full of control characters)"
         )
@@ -303,15 +299,3 @@ def _double_encoding_warning(text: str) -> tuple[str, ...]:
         "looks converted twice (accented letters appear as pairs such as \u00c3\u00a9); "
         "check the original file",
     )
-
-
-def _bad_fraction(text: str, *, count_replacements: bool = True) -> float:
-    if not text:
-        return 0.0
-    bad = sum(
-        1
-        for ch in text
-        if (count_replacements and ch == "\ufffd")
-        or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
-    )
-    return bad / len(text)

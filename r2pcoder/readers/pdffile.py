@@ -16,6 +16,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from r2pcoder.errors import ImportProblem
 from r2pcoder.readers.decoding import Decoded
+from r2pcoder.readers.plausibility import bad_fraction, looks_plausible
 
 __all__ = ["extract_pdf"]
 
@@ -25,6 +26,7 @@ _SIGNATURE = b"%PDF-"
 # The PDF standard lets the header start anywhere in the first 1024 bytes.
 _HEADER_WINDOW = 1024
 _MAX_LISTED_PAGES = 5
+_MAX_BAD_FRACTION = 0.01
 
 
 def extract_pdf(data: bytes, name: str) -> Decoded:
@@ -35,8 +37,8 @@ def extract_pdf(data: bytes, name: str) -> Decoded:
         name: The file name, for messages.
 
     Returns:
-        The text (not yet normalised) with ``"pdf"`` as its encoding, and a warning if some
-        pages had no text.
+        The text (not yet normalised) with ``"pdf"`` as its encoding, and warnings if some
+        pages had no text or the text looks garbled.
 
     Raises:
         ImportProblem: The file is not a PDF, is damaged, needs a password, or has no text.
@@ -62,14 +64,24 @@ def extract_pdf(data: bytes, name: str) -> Decoded:
     empty = [number for number, text in enumerate(pages, start=1) if not text.strip()]
     if len(empty) == len(pages):
         raise ImportProblem(f"{name} has no text layer (scanned image?); run OCR first")
+    text = "\n".join(pages)
     warnings: tuple[str, ...] = ()
+    if bad_fraction(text) > _MAX_BAD_FRACTION or not looks_plausible(text, strict=False):
+        # Fonts without a Unicode map give glyph numbers, not letters; the text is still stored
+        # so the researcher can judge, but not silently.
+        warnings += (
+            "the text layer looks garbled (fonts without a Unicode map?); "
+            "check the text or run OCR",
+        )
     if empty:
         listed = ", ".join(str(n) for n in empty[:_MAX_LISTED_PAGES])
         more = (
             f" and {len(empty) - _MAX_LISTED_PAGES} more" if len(empty) > _MAX_LISTED_PAGES else ""
         )
-        warnings = (f"page(s) {listed}{more} have no text layer (scanned?); their text is missing",)
-    return Decoded("\n".join(pages), "pdf", warnings)
+        warnings += (
+            f"page(s) {listed}{more} have no text layer (scanned?); their text is missing",
+        )
+    return Decoded(text, "pdf", warnings)
 
 
 def _page_texts(data: bytes, name: str) -> list[str]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
-__all__ = ["looks_plausible"]
+__all__ = ["bad_fraction", "looks_plausible"]
 
+# Controls that real text files contain: tab, line breaks, form feed, and the DOS end-of-file
+# mark (Ctrl-Z) that old editors append.
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
 # A Western text has a few accented letters per hundred; Cyrillic or Greek bytes read as cp1252
 # turn nearly every letter into an accented Latin one.
 _MAX_NON_ASCII_LATIN = 0.3
@@ -34,6 +37,31 @@ _EAST_ASIAN = frozenset(
 # ("nº 1674"), the micro sign. The two modifier-letter apostrophes do too (U+02BB, U+02BC).
 _LATIN_END = 0x250
 _LATIN_APOSTROPHES = frozenset("\u02bb\u02bc")
+
+
+def bad_fraction(text: str, *, count_replacements: bool = True) -> float:
+    """Return the share of characters that never occur in real text.
+
+    Those are control characters other than tab, line breaks, form feed and the DOS end-of-file
+    mark, and (unless ``count_replacements`` is false) U+FFFD, the mark of an earlier failed
+    decoding.
+
+    Args:
+        text: Decoded text.
+        count_replacements: Count U+FFFD as bad.
+
+    Returns:
+        A fraction in [0, 1]; 0 for empty text.
+    """
+    if not text:
+        return 0.0
+    bad = sum(
+        1
+        for ch in text
+        if (count_replacements and ch == "\ufffd")
+        or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    )
+    return bad / len(text)
 
 
 def looks_plausible(text: str, *, strict: bool = True) -> bool:

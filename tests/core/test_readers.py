@@ -546,6 +546,15 @@ def test_pdf_with_some_blank_pages_warns_which(tmp_path):
     assert result.warnings == ("page(s) 2 have no text layer (scanned?); their text is missing",)
 
 
+def test_pdf_with_garbled_text_is_read_with_a_warning(tmp_path):
+    garbled = "".join(chr(c) for c in range(1, 9)) * 4 + " words"
+    result = read_document(_write(tmp_path, "s.pdf", _text_pdf([[garbled]])))
+    assert "words" in result.text
+    assert result.warnings == (
+        "the text layer looks garbled (fonts without a Unicode map?); check the text or run OCR",
+    )
+
+
 def test_pdf_with_no_pages_is_refused(tmp_path):
     with pytest.raises(ImportProblem, match=r"^s\.pdf has no pages$"):
         read_document(_write(tmp_path, "s.pdf", _blank_pdf(0)))
