@@ -36,10 +36,13 @@ __all__ = [
     "DocumentStatusRow",
     "MemoRow",
     "MergeLogRow",
+    "PacketAssignmentRow",
+    "PacketStateRow",
     "ProjectRow",
     "SegmentRow",
     "SnapshotRow",
     "StanceRow",
+    "ThemeProposalRow",
     "ThemeRow",
     "UtcDateTime",
     "new_uuid",
@@ -272,3 +275,64 @@ class SnapshotRow(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     results: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PacketAssignmentRow(Base):
+    """In a master: which statements a coder's packet holds, and whether as overlap sample.
+
+    Rows are written when packets are made (replacing that coder's earlier assignment); ``seed``
+    and ``issue`` let the lead reproduce and tell apart successive packets of the same coder.
+    """
+
+    __tablename__ = "packet_assignments"
+    __table_args__ = (UniqueConstraint("coder_uuid", "document_uuid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coder_uuid: Mapped[str] = mapped_column(String(36))
+    document_uuid: Mapped[str] = mapped_column(String(36))
+    overlap: Mapped[bool] = mapped_column(Boolean, default=False)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    issue: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PacketStateRow(Base):
+    """In a packet: its issue number and a revision counter that every coder's write increments.
+
+    The counter is kept by SQLite triggers installed when the packet is made, so it grows with
+    every insert, update and delete of the coder's work whatever code wrote it. ``(issue,
+    revision)`` orders the returned copies of one coder's packet: newer wins, older is refused.
+    """
+
+    __tablename__ = "packet_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_packet_state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issue: Mapped[int] = mapped_column(Integer, default=1)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ThemeProposalRow(Base):
+    """In a master: a theme a coder added in a packet, and the lead's decision on it.
+
+    ``status`` is ``pending`` (kept as a retired theme, codings held under it), ``accepted`` (a
+    regular theme), ``mapped`` (its codings go to ``target_uuid``) or ``rejected`` (its codings
+    are not merged).
+    """
+
+    __tablename__ = "theme_proposals"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'mapped', 'rejected')", name="known_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    coder_uuid: Mapped[str] = mapped_column(String(36))
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    target_uuid: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
