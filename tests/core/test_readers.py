@@ -900,3 +900,13 @@ def test_list_importable_refuses_a_file(tmp_path):
     path = _write(tmp_path, "a.txt", b"x")
     with pytest.raises(ImportProblem, match="is not a folder"):
         list_importable(path)
+
+
+def test_pdf_restricted_with_aes_but_no_open_password_is_read(tmp_path):
+    # "No editing" UN documents are often AES-encrypted with an empty open password.
+    reader = PdfReader(io.BytesIO(_text_pdf([["restricted words"]])))
+    writer = PdfWriter(clone_from=reader)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert read_document(_write(tmp_path, "s.pdf", out.getvalue())).text == "restricted words"
