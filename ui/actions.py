@@ -1,0 +1,218 @@
+"""Menus, actions and keyboard shortcuts of the main window, and the shortcut sheet."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMenu, QTextBrowser, QVBoxLayout, QWidget
+
+from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+__all__ = ["WindowActions", "shortcut_sheet_html"]
+
+Key = QKeySequence.StandardKey
+
+
+class WindowActions:
+    """Builds the menu bar; keeps the actions that change state (enabled, labels, themes)."""
+
+    def __init__(self, win: MainWindow) -> None:
+        self._win = win
+        self.all: list[QAction] = []
+        self.mutating: list[QAction] = []
+        bar = win.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.recent_menu = QMenu("Open &recent", win)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._file(self.file_menu)
+        self._edit(bar.addMenu("&Edit"))
+        self.view_menu = bar.addMenu("&View")
+        self._view(self.view_menu)
+        coding = bar.addMenu("&Coding")
+        self._coding(coding)
+        self.theme_menu = coding.addMenu("Apply &theme")
+        self.stance_menu = coding.addMenu("Set &stance")
+        self.theme_actions: list[QAction] = []
+        self.stance_actions: list[QAction] = []
+        coder = bar.addMenu("C&oder")
+        self.add("Switch &coder…", coder, win.ask_coder, "Ctrl+Shift+U", "Code under another name")
+        help_menu = bar.addMenu("&Help")
+        self.add("&Keyboard shortcuts", help_menu, win.show_shortcuts, Key.HelpContents, "")
+        self.add("&About r2pcoder", help_menu, win.show_about, None, "")
+
+    def add(
+        self,
+        text: str,
+        menu: QMenu,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None,
+        tip: str,
+        *,
+        mutating: bool = False,
+    ) -> QAction:
+        action = QAction(text, self._win)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        label = text.replace("&", "").rstrip("…")
+        action.setToolTip(tip or label)
+        action.setStatusTip(tip or label)
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        self._win.addAction(action)  # shortcuts work while the menu bar is hidden, too
+        self.all.append(action)
+        if mutating:
+            self.mutating.append(action)
+        return action
+
+    def _file(self, menu: QMenu) -> None:
+        w = self._win
+        self.add("&New project…", menu, w.new_project, Key.New, "Create an empty project file")
+        self.add("&Open project…", menu, w.open_project_dialog, Key.Open, "Open a project file")
+        menu.addMenu(self.recent_menu)
+        menu.addSeparator()
+        self.import_action = self.add(
+            "&Import documents…", menu, w.import_files_dialog, "Ctrl+I",
+            "Import statements from files, optionally with a metadata CSV", mutating=True,
+        )  # fmt: skip
+        self.add(
+            "Import &folder…", menu, w.import_folder_dialog, "Ctrl+Shift+I",
+            "Import every supported file in a folder", mutating=True,
+        )  # fmt: skip
+        self.add(
+            "Load &codebook…", menu, w.load_codebook_dialog, "Ctrl+Shift+K",
+            "Install or revise the project's codebook from a YAML/JSON file", mutating=True,
+        )  # fmt: skip
+        menu.addSeparator()
+        self.add("&Quit", menu, w.close, Key.Quit, "Close r2pcoder (everything is already saved)")
+
+    def _edit(self, menu: QMenu) -> None:
+        w = self._win
+        undo = w.stack.createUndoAction(w, "&Undo")
+        undo.setShortcut(QKeySequence(Key.Undo))
+        redo = w.stack.createRedoAction(w, "&Redo")
+        redo.setShortcut(QKeySequence(Key.Redo))
+        for action in (undo, redo):
+            menu.addAction(action)
+            self.all.append(action)
+            self.mutating.append(action)
+        self.undo, self.redo = undo, redo
+        menu.addSeparator()
+        self.add("&Find in statement", menu, w.pane.open_find, Key.Find, "Search the open text")
+        self.add("Find &next", menu, lambda: w.pane.find_step(1), Key.FindNext, "")
+        self.add("Find pre&vious", menu, lambda: w.pane.find_step(-1), Key.FindPrevious, "")
+        self.add("&Copy", menu, w.pane.editor.copy, Key.Copy, "Copy the selected text")
+        menu.addSeparator()
+        self.snap = self.add(
+            "&Snap selection to words", menu, w.toggle_snap, "Ctrl+Shift+W",
+            "Widen selections to whole words before coding",
+        )  # fmt: skip
+        self.snap.setCheckable(True)
+        self.snap.setChecked(True)
+        self.add("Filter &documents", menu, w.docs.search.setFocus, "Ctrl+Shift+F", "")
+        self.add("Filter &themes", menu, w.codebook.search.setFocus, "Ctrl+T", "")
+
+    def _view(self, menu: QMenu) -> None:
+        w = self._win
+        self.add("Zoom &in", menu, lambda: w.zoom(1), Key.ZoomIn, "Larger statement text")
+        self.add("Zoom &out", menu, lambda: w.zoom(-1), Key.ZoomOut, "Smaller statement text")
+        self.add("&Reset zoom", menu, lambda: w.zoom(None), "Ctrl+0", "")
+        menu.addSeparator()
+        self.add("Focus &text", menu, w.pane.editor.setFocus, "Alt+1", "Move focus to the text")
+        self.add("Focus &documents", menu, w.docs.table.setFocus, "Alt+2", "")
+        self.add("Focus code&book", menu, w.codebook.tree.setFocus, "Alt+3", "")
+        self.add("Focus co&dings", menu, w.codings.table.setFocus, "Alt+4", "")
+        menu.addSeparator()
+
+    def _coding(self, menu: QMenu) -> None:
+        w = self._win
+        self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "")
+        self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "")
+        self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding")
+        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "")
+        self.add(
+            "&Mark statement done", menu, w.toggle_done, "Ctrl+D",
+            "Mark (or unmark) this statement as done by you", mutating=True,
+        )  # fmt: skip
+        self.add(
+            "&Delete coding", menu, w.delete_current, Key.Delete,
+            "Delete the current coding", mutating=True,
+        )  # fmt: skip
+        menu.addSeparator()
+
+    def set_codebook(self, themes: Sequence[ThemeInfo], stances: Sequence[StanceInfo]) -> None:
+        """Rebuild the theme and stance actions, with the codebook's own keys."""
+        for action in self.theme_actions + self.stance_actions:
+            self._win.removeAction(action)
+            self.all.remove(action)
+            self.mutating.remove(action)
+        self.theme_menu.clear()
+        self.stance_menu.clear()
+        self.theme_actions = [
+            self.add(
+                "    " * t.depth + t.name.replace("&", "&&"), self.theme_menu,
+                partial(self._win.apply_theme, t.id), t.shortcut.upper() if t.shortcut
+                else None, f"Code the selection as '{t.name}'", mutating=True,
+            )
+            for t in themes
+        ]  # fmt: skip
+        self.stance_actions = [
+            self.add(
+                s.name.replace("&", "&&"), self.stance_menu,
+                partial(self._win.apply_stance, s.id), s.shortcut, f"Stance '{s.name}'",
+                mutating=True,
+            )
+            for s in stances
+        ]  # fmt: skip
+
+    def set_mutating_enabled(self, enabled: bool) -> None:
+        for action in self.mutating:
+            if action not in (self.undo, self.redo):
+                action.setEnabled(enabled)
+        self.undo.setEnabled(enabled and self._win.stack.canUndo())
+        self.redo.setEnabled(enabled and self._win.stack.canRedo())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self._win.controller.recent_projects()
+        for n, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{n} {path}")
+            action.triggered.connect(lambda _=False, p=path: self._win.open_project_path(p))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+
+def shortcut_sheet_html(actions: Sequence[QAction]) -> str:
+    """A table of every action that has a keyboard shortcut."""
+    rows = [
+        (a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
+        for a in actions
+        if not a.shortcut().isEmpty()
+    ]
+    body = "".join(
+        f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(t.strip())}</td></tr>"
+        for k, t in rows
+    )
+    intro = (
+        "<p>Select text, press a theme key (or click the theme), then a stance key 1-5. "
+        "Everything is saved at once; Undo takes back any coding action.</p>"
+    )
+    return f"<h3>Keyboard shortcuts</h3>{intro}<table cellpadding='3'>{body}</table>"
+
+
+def show_shortcut_sheet(parent: QWidget, actions: Sequence[QAction]) -> QDialog:
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Keyboard shortcuts")
+    dialog.setObjectName("shortcut-sheet")
+    view = QTextBrowser()
+    view.setHtml(shortcut_sheet_html(actions))
+    QVBoxLayout(dialog).addWidget(view)
+    dialog.resize(520, 640)
+    dialog.show()
+    return dialog

@@ -1,0 +1,126 @@
+"""The codebook panel: searchable theme tree, detail pane and coloured stance buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+
+from ui.codebook_model import THEME_ID_ROLE, CodebookModel, ThemeFilterProxy, theme_tooltip
+
+__all__ = ["CodebookPanel", "text_color_on"]
+
+_LIGHT_LIMIT = 150
+
+
+def text_color_on(background: QColor) -> str:
+    """Black or white, whichever reads better on ``background``."""
+    luma = 0.299 * background.red() + 0.587 * background.green() + 0.114 * background.blue()
+    return "#000000" if luma > _LIGHT_LIMIT else "#ffffff"
+
+
+class CodebookPanel(QWidget):
+    """Theme tree with search; click (or Enter) applies a theme, stance buttons set the stance.
+
+    ``theme_chosen(theme_id)`` and ``stance_chosen(stance_id)`` carry the coder's choice.
+    """
+
+    theme_chosen = Signal(int)
+    stance_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CodebookModel()
+        self.proxy = ThemeFilterProxy(self.model)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter themes…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Filter themes by name, key, description or example")
+        self.search.textChanged.connect(self._filter)
+        self.tree = QTreeView()
+        self.tree.setObjectName("codebook-tree")
+        self.tree.setModel(self.proxy)
+        self.tree.setMouseTracking(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.clicked.connect(self._clicked)
+        self.tree.activated.connect(self._clicked)
+        self.tree.entered.connect(self._show_detail)
+        self.tree.selectionModel().currentChanged.connect(lambda cur, _: self._show_detail(cur))
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("theme-detail")
+        self.detail.setOpenLinks(False)
+        self.stance_box = QWidget()
+        self.stance_grid = QGridLayout(self.stance_box)
+        self.stance_grid.setContentsMargins(0, 0, 0, 0)
+        self.stance_buttons: dict[int, QPushButton] = {}
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tree)
+        split.addWidget(self.detail)
+        split.setSizes([400, 150])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.search)
+        layout.addWidget(split, 1)
+        layout.addWidget(QLabel("Stance of the current coding:"))
+        layout.addWidget(self.stance_box)
+
+    def set_codebook(self, themes: Sequence[ThemeInfo], stances: Sequence[StanceInfo]) -> None:
+        self.model.set_themes(themes)
+        self.tree.expandAll()
+        for button in self.stance_buttons.values():
+            button.deleteLater()
+        self.stance_buttons = {}
+        for n, stance in enumerate(stances):
+            button = QPushButton(f"{stance.shortcut or ''}  {stance.name}".strip())
+            button.setObjectName(f"stance-{stance.key}")
+            color = QColor(stance.color)
+            button.setStyleSheet(
+                f"QPushButton {{ background: {color.name()}; color: {text_color_on(color)};"
+                " border-radius: 3px; padding: 4px 8px; }"
+            )
+            key = f" (key {stance.shortcut})" if stance.shortcut else ""
+            button.setToolTip(f"<b>{stance.name}</b>{key}<p>{stance.definition}</p>")
+            button.clicked.connect(lambda _=False, sid=stance.id: self.stance_chosen.emit(sid))
+            self.stance_grid.addWidget(button, n // 2, n % 2)
+            self.stance_buttons[stance.id] = button
+
+    def set_stances_enabled(self, enabled: bool) -> None:
+        for button in self.stance_buttons.values():
+            button.setEnabled(enabled)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self.tree.expandAll()
+
+    def _clicked(self, index: QModelIndex) -> None:
+        theme_id = index.data(THEME_ID_ROLE)
+        if theme_id is not None:
+            self.theme_chosen.emit(int(theme_id))
+
+    def _show_detail(self, index: QModelIndex) -> None:
+        theme = self.model.theme_at(self.proxy.mapToSource(index)) if index.isValid() else None
+        self.detail.setHtml(theme_tooltip(theme) if theme else "")
+
+    def show_theme(self, theme_id: int) -> None:
+        source = self.model.index_of(theme_id)
+        theme = self.model.theme_at(source)
+        self.detail.setHtml(theme_tooltip(theme) if theme else "")

@@ -1,0 +1,338 @@
+"""The application controller: open project, current coder, undoable actions and jobs.
+
+Widgets call it; it calls the core and broadcasts what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+
+from r2pcoder.changes import Changes
+from r2pcoder.codebook import load_codebook
+from r2pcoder.codebook_store import CodebookLoadReport, StanceInfo, ThemeInfo
+from r2pcoder.coders import Coder
+from r2pcoder.coding import Coding, CodingRequest
+from r2pcoder.db import Project
+from r2pcoder.documents import Document, DocumentSummary, Status
+from r2pcoder.errors import R2pError
+from r2pcoder.importer import ImportReport, import_files
+from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
+from r2pcoder.sample import build_sample_project
+
+from ui.undo import (
+    UNSET,
+    ApplyCodeCommand,
+    CoreCommand,
+    DiscardCodingCommand,
+    RecodeCommand,
+    RenameCodeCommand,
+)
+from ui.workers import Job, JobRunner
+
+__all__ = ["AppController", "NoProject"]
+
+_log = logging.getLogger(__name__)
+_MAX_RECENT = 8
+SAMPLE_FILE = "R2P sample project.r2p"
+
+
+class NoProject(R2pError):
+    """Raised when an action needs an open project and there is none."""
+
+    def __init__(self) -> None:
+        super().__init__("Open or create a project first.")
+
+
+class AppController(QObject):
+    """Holds the open Project and the current coder; every mutation goes through here.
+
+    Coding actions are pushed on the window's undo stack; each emits ``changed(Changes)``.
+    Import and codebook loading run as writer jobs; afterwards the undo stack is cleared
+    because those operations are not undoable.
+    """
+
+    changed = Signal(object)
+    project_changed = Signal()
+    coder_changed = Signal()
+    import_finished = Signal(object)
+    codebook_loaded = Signal(object)
+    job_failed = Signal(str, object)
+
+    def __init__(
+        self, settings: QSettings, stack: QUndoStack, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.stack = stack
+        self.runner = JobRunner(self)
+        self.project: Project | None = None
+        self.coder: Coder | None = None
+        self._themes: dict[int, ThemeInfo] = {}
+        self._stances: dict[int, StanceInfo] = {}
+        self.changed.connect(self._on_changed)
+
+    # -- project -------------------------------------------------------------------------
+
+    def require(self) -> Project:
+        if self.project is None:
+            raise NoProject
+        return self.project
+
+    def open_project(self, path: Path) -> None:
+        project = Project(Path(path))
+        self.close_project()
+        self.project = project
+        self._remember(project.path)
+        self._reload_codebook()
+        self._bind_coder(self.coder_name())
+        self.project_changed.emit()
+        self.changed.emit(Changes(everything=True))
+
+    def new_project(self, path: Path) -> None:
+        Project.create(Path(path)).close()
+        self.open_project(path)
+
+    def open_sample(self, data_dir: Path) -> Path:
+        """Open (creating it on first use) the sample project in the user's data directory."""
+        target = data_dir / SAMPLE_FILE
+        if not target.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            build_sample_project(target).close()
+        self.open_project(target)
+        return target
+
+    def open_startup(self, argv_path: Path | None, data_dir: Path) -> Path:
+        """The given project, else the last one, else the sample project."""
+        if argv_path is not None:
+            self.open_project(argv_path)
+            return argv_path
+        last = str(self.settings.value("project/last", "", type=str))
+        if last and Path(last).is_file():
+            try:
+                self.open_project(Path(last))
+                return Path(last)
+            except R2pError:
+                _log.warning("could not reopen the last project %s", last, exc_info=True)
+        return self.open_sample(data_dir)
+
+    def close_project(self) -> None:
+        if self.project is None:
+            return
+        self.runner.shutdown()
+        self.stack.clear()
+        self.project.close()
+        self.project = None
+        self.coder = None
+        self._themes, self._stances = {}, {}
+        self.project_changed.emit()
+        self.changed.emit(Changes(everything=True))
+
+    def shutdown(self) -> None:
+        self.close_project()
+        self.settings.sync()
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("project/recent", [])
+        items = (
+            [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+        )
+        return [str(v) for v in items if v]
+
+    def _remember(self, path: Path) -> None:
+        text = str(path.resolve())
+        recent = [text] + [p for p in self.recent_projects() if p != text]
+        self.settings.setValue("project/recent", recent[:_MAX_RECENT])
+        self.settings.setValue("project/last", text)
+
+    # -- coder ---------------------------------------------------------------------------
+
+    def coder_name(self) -> str:
+        return str(self.settings.value("coder/name", "", type=str))
+
+    def set_coder(self, name: str) -> Coder | None:
+        clean = " ".join(name.split())
+        if not clean:
+            raise R2pError("A coder needs a name.")
+        self.settings.setValue("coder/name", clean)
+        self.stack.clear()  # undo entries belong to the coder who made them
+        self._bind_coder(clean)
+        self.changed.emit(Changes(everything=True))
+        return self.coder
+
+    def _bind_coder(self, name: str) -> None:
+        self.coder = None
+        if self.project is not None and name:
+            matches = [
+                c for c in self.project.coders.list() if c.name.casefold() == name.casefold()
+            ]
+            self.coder = matches[0] if matches else self.project.coders.add(name)
+        self.coder_changed.emit()
+
+    def require_coder(self) -> Coder:
+        self.require()
+        if self.coder is None:
+            raise R2pError("Tell r2pcoder your name first (Coder menu).")
+        return self.coder
+
+    # -- codebook ------------------------------------------------------------------------
+
+    def _reload_codebook(self) -> None:
+        if self.project is None:
+            self._themes, self._stances = {}, {}
+            return
+        self._themes = {t.id: t for t in self.project.codebook.themes(include_retired=True)}
+        self._stances = {s.id: s for s in self.project.codebook.stances()}
+
+    def themes(self) -> list[ThemeInfo]:
+        return [t for t in self._themes.values() if not t.retired]
+
+    def stances(self) -> list[StanceInfo]:
+        return sorted(self._stances.values(), key=lambda s: s.position)
+
+    def theme(self, theme_id: int) -> ThemeInfo | None:
+        return self._themes.get(theme_id)
+
+    def stance(self, stance_id: int | None) -> StanceInfo | None:
+        return None if stance_id is None else self._stances.get(stance_id)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.codebook or changes.everything:
+            self._reload_codebook()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        return [] if self.project is None else self.project.documents.list()
+
+    def statuses(self) -> dict[int, tuple[Status, int]]:
+        if self.project is None or self.coder is None:
+            return {}
+        return self.project.documents.statuses(self.coder.id)
+
+    def document(self, document_id: int) -> Document:
+        return self.require().documents.get(document_id)
+
+    def codings(self, document_id: int) -> list[Coding]:
+        if self.project is None or self.coder is None:
+            return []
+        return self.project.codings.for_document(document_id, self.coder.id)
+
+    # -- undoable coding actions ---------------------------------------------------------
+
+    def _push(self, command: CoreCommand) -> None:
+        if self.runner.busy_writing():
+            raise R2pError("Please wait until the import finishes.")
+        command.run_first()
+        self.stack.push(command)
+
+    def apply_coding(
+        self, document_id: int, theme_id: int, start: int, end: int, stance_id: int | None = None
+    ) -> Coding:
+        coder = self.require_coder()
+        theme = self.theme(theme_id)
+        request = CodingRequest(document_id, coder.id, theme_id, start, end, stance_id)
+        command = ApplyCodeCommand(
+            self.require().codings, request, theme.name if theme else "?", self.changed.emit
+        )
+        self._push(command)
+        assert command.coding is not None
+        return command.coding
+
+    def set_stance(self, uuid: str, stance_id: int | None) -> None:
+        stance = self.stance(stance_id)
+        text = f"Set stance '{stance.name}'" if stance else "Clear stance"
+        self._push(self._recode(uuid, text, stance_id=stance_id))
+
+    def set_theme(self, uuid: str, theme_id: int) -> None:
+        theme = self.theme(theme_id)
+        text = f"Recode as '{theme.name if theme else '?'}'"
+        self._push(self._recode(uuid, text, theme_id=theme_id))
+
+    def set_memo(self, uuid: str, memo: str) -> None:
+        self._push(self._recode(uuid, "Edit memo", memo=memo))
+
+    def _recode(
+        self,
+        uuid: str,
+        text: str,
+        *,
+        theme_id: int | None = None,
+        stance_id: int | object | None = UNSET,
+        memo: str | None = None,
+    ) -> RecodeCommand:
+        self.require_coder()
+        return RecodeCommand(
+            self.require().codings,
+            uuid,
+            text,
+            self.changed.emit,
+            theme_id=theme_id,
+            stance_id=stance_id,
+            memo=memo,
+        )
+
+    def delete_coding(self, uuid: str) -> None:
+        self.require_coder()
+        project = self.require()
+        theme = self.theme(project.codings.get(uuid).theme_id)
+        label = theme.name if theme else "?"
+        self._push(DiscardCodingCommand(project.codings, uuid, label, self.changed.emit))
+
+    def rename_theme(self, theme_id: int, name: str) -> None:
+        self._push(RenameCodeCommand(self.require().codebook, theme_id, name, self.changed.emit))
+
+    def set_done(self, document_id: int, done: bool = True) -> None:
+        coder = self.require_coder()
+        self.require().documents.set_done(document_id, coder.id, done)
+        self.changed.emit(Changes(codings=frozenset({document_id})))
+
+    # -- background jobs -----------------------------------------------------------------
+
+    def import_job(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job:
+        project = self.require()
+        files = [Path(p) for p in paths]
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> ImportReport:
+            return import_files(
+                project, files, metadata_csv=metadata_csv, progress=progress, cancelled=cancelled
+            )
+
+        job = Job(work, name="import")
+        job.signals.succeeded.connect(self._imported)
+        job.signals.failed.connect(lambda exc: self.job_failed.emit("Import", exc))
+        return job
+
+    def start_import(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job:
+        return self.runner.start(self.import_job(paths, metadata_csv), writes=True)
+
+    def _imported(self, report: ImportReport) -> None:
+        self.stack.clear()
+        self.changed.emit(Changes(documents=True))
+        self.import_finished.emit(report)
+
+    def codebook_job(self, path: Path) -> Job:
+        project = self.require()
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> CodebookLoadReport:
+            codebook = load_codebook(Path(path))
+            progress(0.5)
+            check_cancelled(cancelled)
+            return project.codebook.load(codebook)
+
+        job = Job(work, name="load codebook")
+        job.signals.succeeded.connect(self._codebook_done)
+        job.signals.failed.connect(lambda exc: self.job_failed.emit("Load codebook", exc))
+        return job
+
+    def load_codebook(self, path: Path) -> Job:
+        return self.runner.start(self.codebook_job(path), writes=True)
+
+    def _codebook_done(self, report: CodebookLoadReport) -> None:
+        self.stack.clear()
+        self.changed.emit(Changes(codebook=True, codings=frozenset(), everything=True))
+        self.codebook_loaded.emit(report)

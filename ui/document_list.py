@@ -1,0 +1,245 @@
+"""The statement list: table model with this coder's status, a filter proxy and the panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from r2pcoder.documents import DocumentSummary, Status
+
+__all__ = ["DOC_ID_ROLE", "DocumentFilterProxy", "DocumentListPanel", "DocumentTableModel"]
+
+DOC_ID_ROLE = Qt.ItemDataRole.UserRole
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Title", "Speaker", "Group", "Event", "Type", "Date", "Status", "Codings")
+STATUS_COLUMN, COUNT_COLUMN = 6, 7
+FILTER_COLUMNS = {"speaker": 1, "group": 2, "event": 3, "type": 4, "status": 6}
+_STATUS_COLORS = {"done": "#1b7837", "in progress": "#b35806", "not started": "#777777"}
+
+
+class DocumentTableModel(QAbstractTableModel):
+    """One row per statement: metadata, this coder's status and number of codings."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self._docs: list[DocumentSummary] = []
+        self._status: dict[int, tuple[Status, int]] = {}
+        self._rows: dict[int, int] = {}
+
+    def set_documents(
+        self, docs: Sequence[DocumentSummary], statuses: dict[int, tuple[Status, int]]
+    ) -> None:
+        self.beginResetModel()
+        self._docs = list(docs)
+        self._status = dict(statuses)
+        self._rows = {d.id: n for n, d in enumerate(self._docs)}
+        self.endResetModel()
+
+    def set_statuses(self, statuses: dict[int, tuple[Status, int]]) -> None:
+        changed = [
+            doc_id for doc_id, value in statuses.items() if self._status.get(doc_id) != value
+        ]
+        self._status = dict(statuses)
+        for doc_id in changed:
+            row = self._rows.get(doc_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, COUNT_COLUMN))
+
+    def document(self, row: int) -> DocumentSummary:
+        return self._docs[row]
+
+    def row_of(self, document_id: int) -> int:
+        return self._rows.get(document_id, -1)
+
+    def status(self, document_id: int) -> tuple[Status, int]:
+        return self._status.get(document_id, ("not started", 0))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
+        return 0 if parent.isValid() else len(self._docs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def _text(self, doc: DocumentSummary, column: int) -> str | int:
+        meta = doc.meta
+        status, count = self.status(doc.id)
+        speaker = meta.speaker + (f" (for {meta.on_behalf_of})" if meta.on_behalf_of else "")
+        values: tuple[str | int, ...] = (
+            meta.title,
+            speaker,
+            meta.regional_group,
+            meta.event,
+            meta.doc_type,
+            meta.date,
+            status,
+            count,
+        )
+        return values[column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._docs):
+            return None
+        doc = self._docs[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(doc, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
+            return QColor(_STATUS_COLORS[self.status(doc.id)[0]])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == DOC_ID_ROLE:
+            return doc.id
+        return None
+
+    def distinct(self, column: int) -> list[str]:
+        return sorted({str(self._text(d, column)) for d in self._docs} - {""})
+
+
+class DocumentFilterProxy(QSortFilterProxyModel):
+    """Free-text search plus exact filters on speaker, group, event, type and status."""
+
+    def __init__(self, source: DocumentTableModel) -> None:
+        super().__init__(None)
+        self.setSourceModel(source)
+        self.setSortRole(Qt.ItemDataRole.DisplayRole)
+        self._needle = ""
+        self._exact: dict[int, str] = {}
+
+    def set_search(self, text: str) -> None:
+        self._needle = text.strip().casefold()
+        self.invalidateFilter()
+
+    def set_filter(self, name: str, value: str | None) -> None:
+        column = FILTER_COLUMNS[name]
+        if value:
+            self._exact[column] = value
+        else:
+            self._exact.pop(column, None)
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        cells = [
+            str(model.data(model.index(source_row, c, source_parent)) or "")
+            for c in range(len(COLUMNS))
+        ]
+        if any(cells[c] != value for c, value in self._exact.items()):
+            return False
+        return not self._needle or self._needle in " ".join(cells[:6]).casefold()
+
+
+class DocumentListPanel(QWidget):
+    """Search box, filter combos and the statement table; emits the chosen statement id."""
+
+    document_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentTableModel()
+        self.proxy = DocumentFilterProxy(self.model)
+        self.search = QLineEdit(placeholderText="Search statements…", clearButtonEnabled=True)
+        self.search.setToolTip("Search titles, speakers, groups, events and types")
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.filters: dict[str, QComboBox] = {}
+        grid = QGridLayout()
+        for n, name in enumerate(FILTER_COLUMNS):
+            combo = QComboBox()
+            combo.setToolTip(f"Show only statements with this {name}")
+            combo.setObjectName(f"filter-{name}")
+            combo.currentIndexChanged.connect(
+                lambda row, key=name, box=combo: self.proxy.set_filter(
+                    key, box.itemText(row) if row > 0 else None
+                )
+            )
+            self.filters[name] = combo
+            grid.addWidget(combo, n // 3, n % 3)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(0, 260)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.search)
+        layout.addLayout(grid)
+        layout.addWidget(self.table)
+
+    def set_documents(
+        self, docs: Sequence[DocumentSummary], statuses: dict[int, tuple[Status, int]]
+    ) -> None:
+        self.model.set_documents(docs, statuses)
+        for name, combo in self.filters.items():
+            chosen = combo.currentText() if combo.currentIndex() > 0 else ""
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(
+                [f"{name.capitalize()}: any", *self.model.distinct(FILTER_COLUMNS[name])]
+            )
+            combo.setCurrentIndex(max(0, combo.findText(chosen)) if chosen else 0)
+            combo.blockSignals(False)
+            row = combo.currentIndex()
+            self.proxy.set_filter(name, combo.itemText(row) if row > 0 else None)
+
+    def visible_ids(self) -> list[int]:
+        return [int(self.proxy.index(r, 0).data(DOC_ID_ROLE)) for r in range(self.proxy.rowCount())]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return None if not index.isValid() else int(index.data(DOC_ID_ROLE))
+
+    def select(self, document_id: int) -> bool:
+        row = self.model.row_of(document_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def step(self, delta: int) -> int | None:
+        """The id of the visible statement ``delta`` rows away from the current one."""
+        ids = self.visible_ids()
+        if not ids:
+            return None
+        current = self.current_id()
+        pos = ids.index(current) + delta if current in ids else 0
+        if not 0 <= pos < len(ids):
+            return None
+        return ids[pos]
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.document_chosen.emit(int(current.data(DOC_ID_ROLE)))

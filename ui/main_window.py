@@ -1,0 +1,388 @@
+"""The main window: docks for documents, codebook and codings around the statement text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolButton,
+    QWidget,
+)
+
+from r2pcoder.changes import Changes
+from r2pcoder.codebook_store import CodebookLoadReport
+from r2pcoder.coding import Coding
+from r2pcoder.errors import R2pError
+from r2pcoder.importer import ImportReport
+
+from ui.actions import WindowActions, show_shortcut_sheet
+from ui.codebook_view import CodebookPanel
+from ui.coding_list import CodingListPanel
+from ui.controller import AppController
+from ui.document_list import DocumentListPanel
+from ui.document_view import DocumentPane
+from ui.errors import ErrorReporter
+from ui.progress_dialog import run_with_progress
+from ui.workers import Job
+
+__all__ = ["MainWindow"]
+
+_PROJECT_FILTER = "r2pcoder projects (*.r2p);;All files (*)"
+_DOC_FILTER = "Statements (*.txt *.md *.docx *.pdf *.html *.htm);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """The coding workbench. Owns the undo stack and the controller; panels are docks.
+
+    Every handler that can meet a researcher's error shows it through ``errors`` instead of
+    raising, so the window never ends up in a half-done state.
+    """
+
+    def __init__(self, settings: QSettings, data_dir: Path, log_path: Path | None = None) -> None:
+        super().__init__()
+        self.setObjectName("r2pcoder-main")
+        self.settings = settings
+        self.data_dir = data_dir
+        self.stack = QUndoStack(self)
+        self.controller = AppController(settings, self.stack, self)
+        self.errors = ErrorReporter(self, log_path)
+        self.pane = DocumentPane()
+        self.setCentralWidget(self.pane)
+        self.docs = DocumentListPanel()
+        self.codebook = CodebookPanel()
+        self.codings = CodingListPanel()
+        self._docks = {
+            "documents": self._dock("Documents", self.docs, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "codebook": self._dock(
+                "Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "codings": self._dock("Codings", self.codings, Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.actions_ = WindowActions(self)
+        for dock in self._docks.values():
+            self.actions_.view_menu.addAction(dock.toggleViewAction())
+        self.coder_button = QToolButton()
+        self.coder_button.setObjectName("coder-button")
+        self.coder_button.setToolTip("The coder whose codings you see and make; click to switch")
+        self.coder_button.clicked.connect(self.ask_coder)
+        self.statusBar().addPermanentWidget(QLabel("Coder:"))
+        self.statusBar().addPermanentWidget(self.coder_button)
+        self.document_id: int | None = None
+        self._last_applied: tuple[int, int, int, int] | None = None
+        self._wire()
+        self._restore_layout()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.changed.connect(self._on_changed)
+        c.coder_changed.connect(self._show_coder)
+        c.project_changed.connect(self._project_changed)
+        c.import_finished.connect(self._import_finished)
+        c.codebook_loaded.connect(self._codebook_loaded)
+        c.job_failed.connect(self.errors.show)
+        c.runner.busy_changed.connect(lambda busy: self.actions_.set_mutating_enabled(not busy))
+        self.docs.document_chosen.connect(self.open_document)
+        self.codebook.theme_chosen.connect(self.apply_theme)
+        self.codebook.stance_chosen.connect(self.apply_stance)
+        self.pane.codings_clicked.connect(self._codings_clicked)
+        self.pane.describe = self.describe_codings
+        self.codings.current_changed.connect(self.pane.focus_coding)
+        self.codings.theme_requested.connect(lambda u, t: self._guard(c.set_theme, u, t))
+        self.codings.stance_requested.connect(lambda u, s: self._guard(c.set_stance, u, s))
+        self.codings.memo_requested.connect(lambda u, m: self._guard(c.set_memo, u, m))
+        self.codings.delete_requested.connect(lambda u: self._guard(c.delete_coding, u))
+
+    def _guard(self, fn: object, *args: object) -> bool:
+        """Call ``fn(*args)``; show a researcher's error as a dialog instead of raising."""
+        try:
+            fn(*args)  # type: ignore[operator]  # any controller method
+        except R2pError as exc:
+            self.errors.show("r2pcoder", exc)
+            return False
+        return True
+
+    # -- layout persistence ----------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.pane.set_zoom(int(self.settings.value("view/zoom", 0, type=int)))  # type: ignore[call-overload]  # QSettings returns object
+        snap = self.settings.value("coding/snap", True, type=bool)
+        self.actions_.snap.setChecked(bool(snap))
+        self.pane.snap_words = bool(snap)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("view/zoom", self.pane.zoom)
+        self.controller.shutdown()
+        super().closeEvent(event)
+
+    # -- project ---------------------------------------------------------------------------
+
+    def start(self, argv_path: Path | None) -> None:
+        """Open the given, last or sample project, then ask the coder's name if unknown."""
+        try:
+            self.controller.open_startup(argv_path, self.data_dir)
+        except R2pError as exc:
+            self.errors.show("Open project", exc)
+            self._guard(self.controller.open_sample, self.data_dir)
+
+    def open_project_path(self, path: str | Path) -> bool:
+        return self._guard(self.controller.open_project, Path(path))
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", _PROJECT_FILTER)
+        if path:
+            self.open_project_path(path)
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "", _PROJECT_FILTER)
+        if path:
+            target = Path(path).with_suffix(".r2p")
+            self._guard(self.controller.new_project, target)
+
+    def _project_changed(self) -> None:
+        project = self.controller.project
+        name = project.info.name if project else "no project"
+        self.setWindowTitle(f"{name} - r2pcoder")
+        self.document_id = None
+
+    def ask_coder(self) -> bool:
+        name, ok = QInputDialog.getText(
+            self, "Who is coding?", "Your name (your codings are stored under it):",
+            text=self.controller.coder_name(),
+        )  # fmt: skip
+        return bool(ok and name.strip()) and self._guard(self.controller.set_coder, name)
+
+    def _show_coder(self) -> None:
+        coder = self.controller.coder
+        self.coder_button.setText(coder.name if coder else "(nobody - click to set)")
+
+    # -- import and codebook jobs ----------------------------------------------------------
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import statements", "", _DOC_FILTER)
+        if paths:
+            self.start_import([Path(p) for p in paths], self._ask_metadata_csv())
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import every statement in a folder")
+        if folder:
+            self.start_import([Path(folder)], self._ask_metadata_csv())
+
+    def _ask_metadata_csv(self) -> Path | None:
+        answer = QMessageBox.question(
+            self,
+            "Metadata",
+            "Do you have a metadata CSV (speaker, group, date, …) for these files?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        path, _ = QFileDialog.getOpenFileName(self, "Metadata CSV", "", "CSV (*.csv)")
+        return Path(path) if path else None
+
+    def start_import(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job | None:
+        try:
+            job = self.controller.import_job(paths, metadata_csv)
+        except R2pError as exc:
+            self.errors.show("Import", exc)
+            return None
+        run_with_progress(self, self.controller.runner, job, title="Importing", writes=True)
+        return job
+
+    def load_codebook_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load codebook", "", "Codebooks (*.yaml *.yml *.json)"
+        )
+        if path:
+            self.start_codebook(Path(path))
+
+    def start_codebook(self, path: Path) -> Job | None:
+        try:
+            job = self.controller.codebook_job(path)
+        except R2pError as exc:
+            self.errors.show("Load codebook", exc)
+            return None
+        run_with_progress(self, self.controller.runner, job, title="Loading codebook", writes=True)
+        return job
+
+    def _import_finished(self, report: ImportReport) -> None:
+        self._inform("Import finished", report.summary())
+
+    def _codebook_loaded(self, report: CodebookLoadReport) -> None:
+        self._inform("Codebook loaded", report.summary() or ["The codebook is installed."])
+
+    def _inform(self, title: str, lines: list[str]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, lines[0], parent=self)
+        if len(lines) > 1:
+            box.setDetailedText("\n".join(lines[1:]))
+        box.setObjectName("info-box")
+        box.open()
+
+    # -- reacting to changes ---------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        c = self.controller
+        if changes.everything or changes.codebook:
+            themes, stances = c.themes(), c.stances()
+            self.codebook.set_codebook(themes, stances)
+            self.codings.set_choices(themes, stances)
+            self.actions_.set_codebook(themes, stances)
+            self.pane.recolor(self._color_of)
+        if changes.everything or changes.documents:
+            self.docs.set_documents(c.documents(), c.statuses())
+            if self.document_id is None or self.docs.model.row_of(self.document_id) < 0:
+                self._open_first()
+        elif changes.codings:
+            self.docs.model.set_statuses(c.statuses())
+        if self.document_id is not None and changes.touches_document(self.document_id):
+            self._refresh_codings()
+
+    def _open_first(self) -> None:
+        ids = self.docs.visible_ids()
+        if ids:
+            self.docs.select(ids[0])
+        else:
+            self.document_id = None
+            self.pane.set_document(None, (), self._color_of)
+            self._fill_codings([])
+
+    def _color_of(self, coding: Coding) -> str:
+        theme = self.controller.theme(coding.theme_id)
+        return theme.color if theme else "#cccccc"
+
+    def _refresh_codings(self) -> None:
+        assert self.document_id is not None
+        codings = self.controller.codings(self.document_id)
+        self.pane.update_codings(codings)
+        self._fill_codings(codings)
+
+    def _fill_codings(self, codings: Sequence[Coding]) -> None:
+        doc = self.pane.document
+        self.codings.set_codings(
+            codings, doc.text if doc else "", self.controller.theme, self.controller.stance
+        )
+
+    def describe_codings(self, uuids: list[str]) -> str:
+        lines = []
+        for coding in self.codings.model.codings_by_uuid(uuids):
+            theme = self.controller.theme(coding.theme_id)
+            stance = self.controller.stance(coding.stance_id)
+            lines.append(
+                f"<b>{theme.name if theme else '?'}</b> - {stance.name if stance else 'no stance'}"
+            )
+        return "<br>".join(lines)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def open_document(self, document_id: int) -> None:
+        try:
+            doc = self.controller.document(document_id)
+        except R2pError as exc:
+            self.errors.show("Open statement", exc)
+            return
+        self.document_id = document_id
+        self._last_applied = None
+        codings = self.controller.codings(document_id)
+        self.pane.set_document(doc, codings, self._color_of)
+        self._fill_codings(codings)
+        if self.docs.current_id() != document_id:
+            self.docs.select(document_id)
+
+    def step_document(self, delta: int) -> None:
+        target = self.docs.step(delta)
+        if target is not None:
+            self.docs.select(target)
+
+    def step_coding(self, delta: int) -> None:
+        self.codings.step(delta)
+
+    def zoom(self, delta: int | None) -> None:
+        self.pane.set_zoom(0 if delta is None else self.pane.zoom + delta)
+
+    def toggle_snap(self) -> None:
+        self.pane.snap_words = self.actions_.snap.isChecked()
+        self.settings.setValue("coding/snap", self.pane.snap_words)
+
+    # -- coding ----------------------------------------------------------------------------
+
+    def apply_theme(self, theme_id: int) -> Coding | None:
+        """Code the current selection with a theme; the new coding becomes current."""
+        self.codebook.show_theme(theme_id)
+        span = self.pane.selection()
+        if self.document_id is None or span is None:
+            self.statusBar().showMessage("Select some text first, then choose the theme.", 4000)
+            return None
+        key = (self.document_id, span[0], span[1], theme_id)
+        if key == self._last_applied:
+            return None  # a double click on a theme must not code the passage twice
+        try:
+            coding = self.controller.apply_coding(self.document_id, theme_id, *span)
+        except R2pError as exc:
+            self.errors.show("Coding", exc)
+            return None
+        self._last_applied = key
+        self.codings.select([coding.uuid])
+        theme = self.controller.theme(theme_id)
+        self.statusBar().showMessage(
+            f"Coded as '{theme.name if theme else '?'}'. Now pick a stance (1-5).", 4000
+        )
+        return coding
+
+    def apply_stance(self, stance_id: int) -> None:
+        uuid = self.codings.current_uuid()
+        if uuid is None:
+            self.statusBar().showMessage("Choose a coding first (code a passage or click one).")
+            return
+        self._guard(self.controller.set_stance, uuid, stance_id)
+
+    def delete_current(self) -> None:
+        uuid = self.codings.current_uuid()
+        if uuid is not None:
+            self._guard(self.controller.delete_coding, uuid)
+
+    def toggle_done(self) -> None:
+        if self.document_id is None:
+            return
+        status = self.docs.model.status(self.document_id)[0]
+        self._guard(self.controller.set_done, self.document_id, status != "done")
+
+    def _codings_clicked(self, uuids: list[str]) -> None:
+        if uuids:
+            self.codings.select(uuids)
+
+    # -- help ------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        show_shortcut_sheet(self, self.actions_.all)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About r2pcoder",
+            "r2pcoder: code UN statements on the Responsibility to Protect with several "
+            "coders, merge their work, measure agreement and export the numbers.",
+        )

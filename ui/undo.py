@@ -1,0 +1,154 @@
+"""Undo commands for coding actions: each redo/undo is a pair of inverse core calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from r2pcoder.changes import Changes
+from r2pcoder.codebook_store import CodebookService
+from r2pcoder.coding import Coding, CodingRequest, CodingService
+
+__all__ = [
+    "UNSET",
+    "ApplyCodeCommand",
+    "CoreCommand",
+    "DiscardCodingCommand",
+    "RecodeCommand",
+    "RenameCodeCommand",
+]
+
+Notify = Callable[[Changes], None]
+UNSET = object()
+
+
+class CoreCommand(QUndoCommand):
+    """A command that runs once before it is pushed, then skips the redo that ``push`` calls.
+
+    A refused action (an exception from the core) therefore never lands on the undo stack.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._ran_first = False
+
+    def run_first(self) -> None:
+        self.forward()
+        self._ran_first = True
+
+    def redo(self) -> None:
+        if self._ran_first:
+            self._ran_first = False
+            return
+        self.forward()
+
+    def forward(self) -> None:
+        raise NotImplementedError
+
+
+class ApplyCodeCommand(CoreCommand):
+    """Store a new coding; undo discards it, redo restores the same coding (same UUID)."""
+
+    def __init__(
+        self, codings: CodingService, request: CodingRequest, label: str, notify: Notify
+    ) -> None:
+        super().__init__(f"Code '{label}'")
+        self._codings = codings
+        self._request = request
+        self._notify = notify
+        self.coding: Coding | None = None
+
+    def forward(self) -> None:
+        if self.coding is None:
+            self.coding = self._codings.apply(self._request)
+        else:
+            self.coding = self._codings.restore(self.coding)
+        self._notify(Changes(codings=frozenset({self._request.document_id})))
+
+    def undo(self) -> None:
+        assert self.coding is not None
+        self.coding = self._codings.discard(self.coding.uuid)
+        self._notify(Changes(codings=frozenset({self._request.document_id})))
+
+
+class DiscardCodingCommand(CoreCommand):
+    """Delete a coding; undo restores it from the snapshot, UUID and timestamps included."""
+
+    def __init__(self, codings: CodingService, uuid: str, label: str, notify: Notify) -> None:
+        super().__init__(f"Delete coding '{label}'")
+        self._codings = codings
+        self._uuid = uuid
+        self._notify = notify
+        self._snapshot: Coding | None = None
+
+    def forward(self) -> None:
+        self._snapshot = self._codings.discard(self._uuid)
+        self._notify(Changes(codings=frozenset({self._snapshot.document_id})))
+
+    def undo(self) -> None:
+        assert self._snapshot is not None
+        restored = self._codings.restore(self._snapshot)
+        self._notify(Changes(codings=frozenset({restored.document_id})))
+
+
+class RecodeCommand(CoreCommand):
+    """Change a coding's theme, stance or memo; undo reverts to the value before."""
+
+    def __init__(
+        self,
+        codings: CodingService,
+        uuid: str,
+        text: str,
+        notify: Notify,
+        *,
+        theme_id: int | None = None,
+        stance_id: int | object | None = UNSET,
+        memo: str | None = None,
+    ) -> None:
+        super().__init__(text)
+        self._codings = codings
+        self._uuid = uuid
+        self._notify = notify
+        self._theme_id = theme_id
+        self._stance_id = stance_id
+        self._memo = memo
+        self._before: Coding | None = None
+
+    def forward(self) -> None:
+        if self._stance_id is UNSET:
+            before, after = self._codings.recode(
+                self._uuid, theme_id=self._theme_id, memo=self._memo
+            )
+        else:
+            before, after = self._codings.recode(
+                self._uuid, theme_id=self._theme_id, stance_id=self._stance_id, memo=self._memo
+            )
+        self._before = before
+        self._notify(Changes(codings=frozenset({after.document_id})))
+
+    def undo(self) -> None:
+        assert self._before is not None
+        reverted = self._codings.revert(self._before)
+        self._notify(Changes(codings=frozenset({reverted.document_id})))
+
+
+class RenameCodeCommand(CoreCommand):
+    """Rename a theme in this project's codebook; undo renames it back."""
+
+    def __init__(self, codebook: CodebookService, theme_id: int, name: str, notify: Notify) -> None:
+        super().__init__(f"Rename theme to '{name}'")
+        self._codebook = codebook
+        self._theme_id = theme_id
+        self._name = name
+        self._notify = notify
+        self._old: str | None = None
+
+    def forward(self) -> None:
+        self._old, _ = self._codebook.rename_theme(self._theme_id, self._name)
+        self._notify(Changes(codebook=True))
+
+    def undo(self) -> None:
+        assert self._old is not None
+        self._codebook.rename_theme(self._theme_id, self._old)
+        self._notify(Changes(codebook=True))
