@@ -1,0 +1,278 @@
+"""Reading a coded master once into plain arrays: chosen coders, documents, themes and codings.
+
+Every unit kind is built from the same :class:`Corpus`, read in one transaction with bulk
+queries (no ORM objects per coding), so 100,000 codings load in a fraction of a second. This is
+also where the choice of coders, documents and themes is resolved and where the bad inputs that
+make any measurement impossible (fewer than two coders, no statement in common) are refused.
+Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from r2pcoder.errors import AgreementInputError, UnknownEntity
+from r2pcoder.reliability.settings import AgreementSettings
+from r2pcoder.schema import (
+    CoderRow,
+    CodingRow,
+    DocumentRow,
+    DocumentStatusRow,
+    ProjectRow,
+    StanceRow,
+    ThemeRow,
+)
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
+
+__all__ = ["META_FIELDS", "CoderRef", "Corpus", "DocRef", "StanceRef", "ThemeRef", "load_corpus"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+META_FIELDS = ("speaker", "on_behalf_of", "regional_group", "date", "event", "doc_type", "title")
+"""Document fields that ``by`` may name; any other name is looked up in the custom attributes."""
+
+
+@dataclass(frozen=True)
+class CoderRef:
+    """A coder as reported: UUID and name (row id for internal lookups)."""
+
+    id: int
+    uuid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A statement taking part in the measurement."""
+
+    id: int
+    uuid: str
+    title: str
+    length: int
+    sha256: str
+    meta: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    """A theme taking part in the measurement."""
+
+    id: int
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StanceRef:
+    """A stance of the scale; ``position`` is its rank."""
+
+    id: int
+    key: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """The chosen coders, documents and themes, and their codings as parallel arrays.
+
+    Attributes:
+        worked: coders x documents; True where the coder worked on the statement (coded it at
+            least once, any theme, or marked it done). Only then does "not coded" mean "absent".
+        doc, coder, theme, stance: per coding, indices into ``documents``, ``coders``,
+            ``themes`` and ``stances`` (stance -1: none given). Codings of other themes,
+            coders or documents are left out.
+        start, end: per coding, its span (code points, end exclusive).
+        uuids: per coding, its UUID (for the inputs fingerprint of a snapshot).
+    """
+
+    coders: tuple[CoderRef, ...]
+    documents: tuple[DocRef, ...]
+    themes: tuple[ThemeRef, ...]
+    stances: tuple[StanceRef, ...]
+    ordinal: bool
+    worked: BoolArray
+    doc: IntArray
+    coder: IntArray
+    theme: IntArray
+    stance: IntArray
+    start: IntArray
+    end: IntArray
+    uuids: tuple[str, ...]
+    unused_themes: tuple[str, ...]
+
+    @property
+    def n_codings(self) -> int:
+        """Number of codings taking part."""
+        return int(self.doc.size)
+
+
+def _coders(session: Session, wanted: Sequence[str] | None) -> tuple[CoderRef, ...]:
+    rows = session.execute(select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))
+    every = [CoderRef(i, u, n) for i, u, n in rows]
+    if wanted is None:
+        chosen = every
+    else:
+        by_key = {c.uuid: c for c in every} | {c.name: c for c in every}
+        missing = [w for w in wanted if w not in by_key]
+        if missing:
+            raise UnknownEntity(f"There is no coder {missing[0]!r} in this project.")
+        chosen = list(dict.fromkeys(by_key[w] for w in wanted))
+    if len(chosen) < 2:  # noqa: PLR2004 - agreement is between two coders at least
+        names = ", ".join(c.name for c in chosen) or "none"
+        raise AgreementInputError(
+            f"Agreement needs at least two coders; {len(chosen)} chosen ({names})."
+        )
+    return tuple(chosen)
+
+
+def _documents(session: Session) -> list[DocRef]:
+    query = select(
+        DocumentRow.id, DocumentRow.uuid, DocumentRow.title, DocumentRow.length,
+        DocumentRow.sha256, DocumentRow.speaker, DocumentRow.on_behalf_of,
+        DocumentRow.regional_group, DocumentRow.date, DocumentRow.event, DocumentRow.doc_type,
+        DocumentRow.attributes,
+    ).order_by(DocumentRow.position, DocumentRow.id)  # fmt: skip
+    docs = []
+    for row in session.execute(query):
+        meta = {str(k): str(v) for k, v in (row.attributes or {}).items()}
+        meta.update(
+            speaker=row.speaker, on_behalf_of=row.on_behalf_of, regional_group=row.regional_group,
+            date=row.date, event=row.event, doc_type=row.doc_type, title=row.title,
+        )  # fmt: skip
+        docs.append(DocRef(row.id, row.uuid, row.title, row.length, row.sha256, meta))
+    return docs
+
+
+def _worked(session: Session, coders: Sequence[CoderRef], docs: Sequence[DocRef]) -> BoolArray:
+    coder_index = {c.id: i for i, c in enumerate(coders)}
+    doc_index = {d.id: j for j, d in enumerate(docs)}
+    worked = np.zeros((len(coders), len(docs)), dtype=bool)
+    pairs = session.execute(select(CodingRow.coder_id, CodingRow.document_id).distinct()).all()
+    done = session.execute(select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id)).all()
+    for coder_id, doc_id in [*pairs, *done]:
+        i, j = coder_index.get(coder_id), doc_index.get(doc_id)
+        if i is not None and j is not None:
+            worked[i, j] = True
+    return worked
+
+
+def _choose_documents(
+    docs: list[DocRef], worked: BoolArray, wanted: Sequence[str] | None
+) -> npt.NDArray[np.int64]:
+    if wanted is None:
+        chosen = np.flatnonzero(worked.sum(axis=0) >= 2)  # noqa: PLR2004
+        if chosen.size == 0:
+            raise AgreementInputError(
+                "No statement was coded by two or more of the chosen coders, so there is "
+                "nothing to compare yet."
+            )
+        return chosen.astype(np.int64)
+    index = {d.uuid: j for j, d in enumerate(docs)}
+    missing = [w for w in wanted if w not in index]
+    if missing:
+        raise UnknownEntity(f"There is no statement {missing[0]!r} in this project.")
+    chosen = np.array(sorted({index[w] for w in wanted}), dtype=np.int64)
+    if not (worked[:, chosen].sum(axis=0) >= 2).any():  # noqa: PLR2004
+        raise AgreementInputError(
+            "None of the chosen statements was coded by two or more of the chosen coders."
+        )
+    return chosen
+
+
+def _themes_and_stances(session: Session) -> tuple[list[ThemeRef], list[StanceRef], bool]:
+    themes = [
+        ThemeRef(i, k, n)
+        for i, k, n in session.execute(
+            select(ThemeRow.id, ThemeRow.key, ThemeRow.name).order_by(ThemeRow.position)
+        )
+    ]
+    stances = [
+        StanceRef(i, k, n, p)
+        for i, k, n, p in session.execute(
+            select(StanceRow.id, StanceRow.key, StanceRow.name, StanceRow.position).order_by(
+                StanceRow.position, StanceRow.id
+            )
+        )
+    ]
+    ordinal = bool(session.scalar(select(ProjectRow.stances_ordinal)))
+    return themes, stances, ordinal
+
+
+def load_corpus(project: Project, settings: AgreementSettings) -> Corpus:
+    """Read what ``settings`` asks to compare from ``project``.
+
+    Raises:
+        AgreementInputError: fewer than two coders, or no statement worked on by two of them.
+        UnknownEntity: a coder, statement or theme named in ``settings`` does not exist.
+    """
+    with project.unit_of_work() as s:
+        coders = _coders(s, settings.coders)
+        all_docs = _documents(s)
+        all_worked = _worked(s, coders, all_docs)
+        chosen = _choose_documents(all_docs, all_worked, settings.documents)
+        themes, stances, ordinal = _themes_and_stances(s)
+        rows = s.execute(
+            select(
+                CodingRow.document_id, CodingRow.coder_id, CodingRow.theme_id,
+                CodingRow.stance_id, CodingRow.start, CodingRow.end, CodingRow.uuid,
+            ).where(CodingRow.coder_id.in_([c.id for c in coders]))
+        ).all()  # fmt: skip
+    docs = [all_docs[j] for j in chosen]
+    doc_index = {d.id: j for j, d in enumerate(docs)}
+    coder_index = {c.id: i for i, c in enumerate(coders)}
+    stance_index = {st.id: k for k, st in enumerate(stances)}
+    kept = [r for r in rows if r[0] in doc_index]
+    used = {r[2] for r in kept}
+    chosen_themes, unused = _choose_themes(themes, used, settings.themes)
+    theme_index = {t.id: k for k, t in enumerate(chosen_themes)}
+    kept = [r for r in kept if r[2] in theme_index]
+
+    def column(values: list[int]) -> IntArray:
+        return np.array(values, dtype=np.int64)
+
+    return Corpus(
+        coders=coders,
+        documents=tuple(docs),
+        themes=tuple(chosen_themes),
+        stances=tuple(stances),
+        ordinal=ordinal,
+        worked=all_worked[:, chosen],
+        doc=column([doc_index[r[0]] for r in kept]),
+        coder=column([coder_index[r[1]] for r in kept]),
+        theme=column([theme_index[r[2]] for r in kept]),
+        stance=column([stance_index.get(r[3], -1) if r[3] is not None else -1 for r in kept]),
+        start=column([r[4] for r in kept]),
+        end=column([r[5] for r in kept]),
+        uuids=tuple(r[6] for r in kept),
+        unused_themes=tuple(unused),
+    )
+
+
+def _choose_themes(
+    themes: list[ThemeRef], used: set[int], wanted: Sequence[str] | None
+) -> tuple[list[ThemeRef], list[str]]:
+    if wanted is None:
+        chosen = [t for t in themes if t.id in used]
+        if not chosen:
+            raise AgreementInputError(
+                "None of the chosen coders used any theme in these statements, so there is "
+                "nothing to compare."
+            )
+        return chosen, []
+    by_key = {t.key: t for t in themes}
+    missing = [w for w in wanted if w not in by_key]
+    if missing:
+        raise UnknownEntity(f"There is no theme {missing[0]!r} in this project's codebook.")
+    chosen = [by_key[w] for w in dict.fromkeys(wanted)]
+    return chosen, [t.key for t in chosen if t.id not in used]

@@ -1,0 +1,196 @@
+"""Report rows for the span-based units: character presence and unitizing alpha.
+
+The character unit reduces each theme to pattern counts per stratum (see ``presence.py``) and
+reads every row, the pairwise matrix and the strata off those counts. The unitized unit hands
+each coder's coded stretches of a theme to Krippendorff's ``|u alpha``
+(:func:`r2pcoder.agreement.unitizing_outcome`), one continuum per statement; only statements
+that every compared coder worked on take part, because ``|u alpha`` reads an unmarked stretch as
+"not this theme". Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from r2pcoder import agreement
+from r2pcoder.errors import AgreementInputError
+from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
+from r2pcoder.reliability.corpus import Corpus
+from r2pcoder.reliability.measures import evaluate_presence, pattern_pairable
+from r2pcoder.reliability.presence import PatternCounts, pair_counts
+from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow, band
+
+__all__ = [
+    "CHARACTER_VARIANTS",
+    "character_pairwise",
+    "character_rows",
+    "unitized_pairwise",
+    "unitized_rows",
+]
+
+IntArray = npt.NDArray[np.int64]
+CHARACTER_VARIANTS = ("all text", "coded text only")
+ALL_THEMES = "All themes"
+UNUSED = "Nobody coded this theme in these statements; its agreement is undefined, not perfect."
+NO_COMMON = "No statement was worked on by every compared coder."
+
+
+def _counts(patterns: PatternCounts, variant: str, strata: Sequence[int] | None) -> IntArray:
+    base = patterns.counts if strata is None else patterns.counts[list(strata)]
+    total = np.asarray(base.sum(axis=0), dtype=np.int64)
+    if variant == "coded text only":
+        keep = (patterns.digits() == 2).any(axis=1)  # noqa: PLR2004 - digit 2 = present
+        total = np.where(keep, total, 0)
+    return total
+
+
+def character_rows(
+    corpus: Corpus,
+    patterns: list[PatternCounts],
+    measures: Sequence[str],
+    variant: str,
+    strata: Sequence[int] | None = None,
+) -> list[ResultRow]:
+    """Per theme and all-themes rows of a variant, over ``strata`` (all by default)."""
+    n = len(corpus.coders)
+    rows = []
+    pooled = np.zeros(3**n, dtype=np.int64)
+    unused = set(corpus.unused_themes)
+    for theme, counts_of in zip(corpus.themes, patterns, strict=True):
+        counts = _counts(counts_of, variant, strata)
+        pooled += counts
+        values = evaluate_presence(counts, n, measures)
+        note = UNUSED if theme.key in unused else ""
+        if note:
+            values = {k: MeasureValue(None, UNUSED) for k in values}
+        rows.append(
+            ResultRow("theme", theme.key, theme.name, variant, pattern_pairable(counts, n),
+                      values, note)
+        )  # fmt: skip
+    rows.append(
+        ResultRow("overall", "", ALL_THEMES, variant, pattern_pairable(pooled, n),
+                  evaluate_presence(pooled, n, measures))
+    )  # fmt: skip
+    return rows
+
+
+def character_pairwise(
+    corpus: Corpus, patterns: list[PatternCounts], measure: str, variant: str
+) -> PairwiseMatrix:
+    """``measure`` over all themes for every pair of coders."""
+    n = len(corpus.coders)
+    pooled = np.zeros(3**n, dtype=np.int64)
+    for counts_of in patterns:
+        pooled += _counts(counts_of, variant, None)
+    values: list[list[float | None]] = [[None] * n for _ in range(n)]
+    notes: list[list[str]] = [[""] * n for _ in range(n)]
+    for a, b in combinations(range(n), 2):
+        pair = pair_counts(pooled, n, (a, b))
+        result = evaluate_presence(pair, 2, (measure,))[measure]
+        values[a][b] = values[b][a] = result.value
+        notes[a][b] = notes[b][a] = result.note
+    return PairwiseMatrix(
+        measure, variant, tuple(c.name for c in corpus.coders),
+        tuple(tuple(r) for r in values), tuple(tuple(r) for r in notes),
+    )  # fmt: skip
+
+
+def _merged(starts: IntArray, ends: IntArray) -> list[tuple[int, int]]:
+    order = np.argsort(starts, kind="stable")
+    merged: list[tuple[int, int]] = []
+    for s, e in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _segments(
+    corpus: Corpus, coders: Sequence[int], docs: Sequence[int], themes: Sequence[int]
+) -> list[list[tuple[Any, ...]]]:
+    """Per coder, their merged coded stretches ``(doc, start, end, theme key)``."""
+    doc_set = np.zeros(len(corpus.documents), dtype=bool)
+    doc_set[list(docs)] = True
+    result = []
+    for coder in coders:
+        mine: list[tuple[Any, ...]] = []
+        for theme in themes:
+            pick = (corpus.coder == coder) & (corpus.theme == theme) & doc_set[corpus.doc]
+            key = corpus.themes[theme].key
+            for doc in np.unique(corpus.doc[pick]).tolist():
+                at = pick & (corpus.doc == doc)
+                mine.extend((doc, s, e, key) for s, e in _merged(corpus.start[at], corpus.end[at]))
+        result.append(mine)
+    return result
+
+
+def _unitized_value(
+    corpus: Corpus, coders: Sequence[int], docs: Sequence[int], themes: Sequence[int],
+    category: str | None,
+) -> MeasureValue:  # fmt: skip
+    common = [d for d in docs if corpus.worked[list(coders), d].all()]
+    if not common:
+        return MeasureValue(None, NO_COMMON)
+    lengths: dict[Hashable, int] = {d: corpus.documents[d].length for d in common}
+    try:
+        outcome = agreement.unitizing_outcome(
+            _segments(corpus, coders, common, themes), lengths, category=category
+        )
+    except AgreementInputError as exc:
+        return MeasureValue(None, str(exc))
+    if outcome.reason is not None:
+        return MeasureValue(None, outcome.reason)
+    return MeasureValue(outcome.value, band=band("krippendorff_alpha", outcome.value))
+
+
+def unitized_rows(
+    corpus: Corpus,
+    docs: Sequence[int],
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelCheck | None = None,
+) -> list[ResultRow]:
+    """Per theme ``alpha_k`` and the all-themes ``|u alpha`` over statements ``docs``."""
+    coders = list(range(len(corpus.coders)))
+    common = sum(1 for d in docs if corpus.worked[:, d].all())
+    rows = []
+    all_themes = list(range(len(corpus.themes)))
+    unused = set(corpus.unused_themes)
+    for t, theme in enumerate(corpus.themes):
+        check_cancelled(cancelled)
+        if theme.key in unused:
+            value, note = MeasureValue(None, UNUSED), UNUSED
+        else:
+            value, note = _unitized_value(corpus, coders, docs, [t], theme.key), ""
+        rows.append(
+            ResultRow("theme", theme.key, theme.name, "", common,
+                      {"krippendorff_alpha": value}, note)
+        )  # fmt: skip
+        if progress is not None:
+            progress((t + 1) / (len(corpus.themes) + 1))
+    overall = _unitized_value(corpus, coders, docs, all_themes, None)
+    rows.append(ResultRow("overall", "", ALL_THEMES, "", common, {"krippendorff_alpha": overall}))
+    return rows
+
+
+def unitized_pairwise(corpus: Corpus) -> PairwiseMatrix:
+    """``|u alpha`` over all themes for every pair of coders."""
+    n = len(corpus.coders)
+    docs = list(range(len(corpus.documents)))
+    themes = list(range(len(corpus.themes)))
+    values: list[list[float | None]] = [[None] * n for _ in range(n)]
+    notes: list[list[str]] = [[""] * n for _ in range(n)]
+    for a, b in combinations(range(n), 2):
+        result = _unitized_value(corpus, (a, b), docs, themes, None)
+        values[a][b] = values[b][a] = result.value
+        notes[a][b] = notes[b][a] = result.note
+    return PairwiseMatrix(
+        "krippendorff_alpha", "", tuple(c.name for c in corpus.coders),
+        tuple(tuple(r) for r in values), tuple(tuple(r) for r in notes),
+    )  # fmt: skip
