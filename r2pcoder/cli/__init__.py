@@ -17,7 +17,7 @@ from r2pcoder.errors import R2pError
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = ("r2pcoder.cli.project_cmds",)
+_COMMAND_MODULES = ("r2pcoder.cli.project_cmds", "r2pcoder.cli.merge_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:

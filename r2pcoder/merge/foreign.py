@@ -32,6 +32,7 @@ class MasterIndex:
     themes: dict[str, str] = field(default_factory=dict)
     stances: dict[str, tuple[int, str]] = field(default_factory=dict)
     coders: dict[str, int] = field(default_factory=dict)
+    coder_names: dict[str, str] = field(default_factory=dict)
     proposals: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     merged: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
 
@@ -50,7 +51,9 @@ def load_index(conn: Connection) -> MasterIndex:
     index.themes = dict(conn.exec_driver_sql("SELECT uuid, name FROM themes").tuples().all())
     for uuid, stance_id, name in conn.exec_driver_sql("SELECT uuid, id, name FROM stances"):
         index.stances[uuid] = (stance_id, name)
-    index.coders = dict(conn.exec_driver_sql("SELECT uuid, id FROM coders").tuples().all())
+    for uuid, coder_id, name in conn.exec_driver_sql("SELECT uuid, id, name FROM coders"):
+        index.coders[uuid] = coder_id
+        index.coder_names[uuid] = name
     for uuid, status, target in conn.exec_driver_sql(
         "SELECT theme_uuid, status, target_uuid FROM theme_proposals"
     ):

@@ -84,20 +84,21 @@ def pick_winners(
         by_coder.setdefault(c.coder_uuid, []).append(c)
     winners, losers = [], []
     for coder in sorted(by_coder):
+        name = index.coder_names.get(coder, "")
         ranked = sorted(by_coder[coder], key=lambda c: (c.header.stamp, c.header.file_sha256))
         top = [c for c in ranked if c.header.stamp == ranked[-1].header.stamp]
-        losers += [_report(c, "superseded") for c in ranked if c not in top]
+        losers += [_report(c, "superseded", name) for c in ranked if c not in top]
         distinct = {c.header.file_sha256: c for c in top}
         if len(distinct) > 1:
             prints = {read_layer(c.header.path, coder).fingerprint() for c in distinct.values()}
             if len(prints) > 1:
-                losers += [_report(c, "conflict") for c in top]
+                losers += [_report(c, "conflict", name) for c in top]
                 continue
         winner = top[-1]
-        losers += [_report(c, "duplicate") for c in top if c is not winner]
+        losers += [_report(c, "duplicate", name) for c in top if c is not winner]
         previous = index.merged.get(coder)
         if previous is not None and winner.header.stamp < previous[0]:
-            losers.append(_report(winner, "older"))
+            losers.append(_report(winner, "older", name))
         else:
             winners.append(winner)
     return winners, losers
