@@ -230,15 +230,12 @@ def create_packets(
             select(DocumentRow.uuid).order_by(DocumentRow.position, DocumentRow.id)
         ).scalars()
         order = {uuid: i for i, uuid in enumerate(uuids)}
-        issues = dict(
-            conn.execute(
-                select(
-                    PacketAssignmentRow.coder_uuid, func.max(PacketAssignmentRow.issue)
-                ).group_by(PacketAssignmentRow.coder_uuid)
+        issued = conn.execute(
+            select(PacketAssignmentRow.coder_uuid, func.max(PacketAssignmentRow.issue)).group_by(
+                PacketAssignmentRow.coder_uuid
             )
-            .tuples()
-            .all()
         )
+        issues: dict[str, int] = {coder: int(n) for coder, n in issued}
     shares = assign_documents(
         list(order), [uuid for uuid, _ in coders], overlap=_overlap(options.overlap),
         seed=options.seed, split=options.split,

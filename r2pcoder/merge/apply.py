@@ -142,7 +142,7 @@ def _run(
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     index = load_index(conn)
-    keys: dict[str, str] = dict(conn.exec_driver_sql("SELECT key, uuid FROM themes").tuples().all())
+    keys: dict[str, str] = dict(conn.exec_driver_sql("SELECT key, uuid FROM themes").all())
     winners, reports = pick_winners(candidates, index)
     for i, candidate in enumerate(winners):
         check_cancelled(cancelled)

@@ -48,7 +48,7 @@ def load_index(conn: Connection) -> MasterIndex:
     for uuid, doc_id, sha in conn.exec_driver_sql("SELECT uuid, id, sha256 FROM documents"):
         index.docs[uuid] = (doc_id, sha)
         index.docs_by_hash[sha] = (doc_id, uuid)
-    index.themes = dict(conn.exec_driver_sql("SELECT uuid, name FROM themes").tuples().all())
+    index.themes = dict(conn.exec_driver_sql("SELECT uuid, name FROM themes").all())
     for uuid, stance_id, name in conn.exec_driver_sql("SELECT uuid, id, name FROM stances"):
         index.stances[uuid] = (stance_id, name)
     for uuid, coder_id, name in conn.exec_driver_sql("SELECT uuid, id, name FROM coders"):
