@@ -17,6 +17,7 @@ from r2pcoder.agreement.raters import (
     percent_agreement,
 )
 from r2pcoder.agreement.undefined import MEASURES, why_undefined
+from r2pcoder.agreement.unitizing import unitizing_alpha, unitizing_outcome
 
 __all__ = [
     "LEVELS",
@@ -32,5 +33,7 @@ __all__ = [
     "krippendorff_alpha",
     "percent_agreement",
     "scott_pi",
+    "unitizing_alpha",
+    "unitizing_outcome",
     "why_undefined",
 ]
