@@ -132,16 +132,18 @@ class DocumentFilterProxy(QSortFilterProxyModel):
         self._exact: dict[int, str] = {}
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self._needle = text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def set_filter(self, name: str, value: str | None) -> None:
         column = FILTER_COLUMNS[name]
+        self.beginFilterChange()
         if value:
             self._exact[column] = value
         else:
             self._exact.pop(column, None)
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -182,6 +184,7 @@ class DocumentListPanel(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.proxy.sort(-1)  # the project's own order until the coder clicks a header
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()

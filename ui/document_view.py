@@ -142,6 +142,7 @@ class DocumentPane(QWidget):
         self.highlighter.set_codings(self._omap, self._span_items())
         self._layers.clear()
         self.editor.setPlainText(text)
+        self.editor.document().setModified(False)  # loaded, not edited
         self.header.setText(self._header_html(doc))
         self._find_changed(self.find_edit.text())
 

@@ -110,8 +110,12 @@ class CodingHighlighter(QSyntaxHighlighter):
     def rehighlight_span(self, start: int, end: int) -> None:
         """Repaint only the blocks touching ``[start, end)`` (code points)."""
         document = self.document()
+        # rehighlightBlock marks the contents dirty, which Qt reports as a modification; the
+        # text itself is untouched, so keep the flag truthful.
+        was_modified = document.isModified()
         block = document.findBlock(self._omap.to_utf16(start))
         last = document.findBlock(self._omap.to_utf16(max(start, end - 1))).blockNumber()
         while block.isValid() and block.blockNumber() <= last:
             self.rehighlightBlock(block)
             block = block.next()
+        document.setModified(was_modified)

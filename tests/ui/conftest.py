@@ -7,12 +7,22 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 
+from ui.main_window import MainWindow
 from ui.workers import JobRunner
 
 _RUNNERS: list[JobRunner] = []
+
+
+def _stop(runners: list[JobRunner]) -> int:
+    leaked = sum(r.running() for r in runners)
+    for job_runner in runners:
+        job_runner.shutdown(5000)
+    return leaked
 
 
 @pytest.fixture
@@ -26,11 +36,33 @@ def runner(qtbot) -> Iterator[JobRunner]:
 @pytest.fixture(autouse=True)
 def _no_jobs_left_running(request) -> Iterator[None]:
     yield
-    leaked = [r for r in _RUNNERS if r.running()]
+    runners = list(_RUNNERS)
     _RUNNERS.clear()
+    leaked = _stop(runners)
     if leaked:
-        for job_runner in leaked:
-            job_runner.shutdown(5000)
-        pytest.fail(
-            f"{request.node.name} left {sum(r.running() for r in leaked) or 'some'} job(s) running"
-        )
+        pytest.fail(f"{request.node.name} left {leaked} job(s) running")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    store.setValue("coder/name", "Ana")
+    return store
+
+
+def make_window(qtbot, settings: QSettings, data_dir: Path, project: Path | None) -> MainWindow:
+    window = MainWindow(settings, data_dir)
+    qtbot.addWidget(window)
+    window.start(project)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    win = make_window(qtbot, settings, tmp_path / "data", project_path)
+    yield win
+    leaked = win.controller.runner.running()
+    win.close()
+    if leaked:
+        pytest.fail(f"the test left {leaked} job(s) running")
