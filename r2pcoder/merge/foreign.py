@@ -94,7 +94,9 @@ def match_layer(layer: LayerData, index: MasterIndex, *, foreign: bool) -> Match
         _match_document(result, index, (uuid, sha, title), per_doc[uuid], foreign=foreign)
     theme_names = index.unique_names(index.themes)
     for theme in layer.themes:
-        target = theme.uuid if theme.uuid in index.themes else None
+        # A theme that came in as a proposal stays one: its fate is the lead's decision.
+        known = theme.uuid in index.themes and theme.uuid not in index.proposals
+        target = theme.uuid if known else None
         how: How = "uuid" if target else "none"
         if target is None and foreign:
             target = theme_names.get(theme.name.casefold())

@@ -145,8 +145,10 @@ def _header(
         layer_coders: tuple[str, ...] = (coder,)
     else:
         layer_coders = tuple(coders)
+    # In a packet the trigger-kept revision orders copies; clocks are only consulted for files
+    # without one (a foreign master), where the latest change is all there is.
     issue, revision = state if state is not None else (0, 0)
-    stamp = Stamp(int(issue), int(revision), str(latest or ""))
+    stamp = Stamp(int(issue), int(revision), "" if state is not None else str(latest or ""))
     return SourceHeader(path, file_sha256(path), uuid, role, layer_coders, stamp, is_foreign)
 
 
