@@ -8,6 +8,7 @@ undefined (:func:`why_undefined` says why), and raises
 
 from r2pcoder.agreement._data import LEVELS, Level, Outcome, ReliabilityData
 from r2pcoder.agreement.alpha import krippendorff_alpha
+from r2pcoder.agreement.bootstrap import AlphaBootstrap, bootstrap_alpha
 from r2pcoder.agreement.pairwise import cohen_kappa, scott_pi
 from r2pcoder.agreement.raters import (
     brennan_prediger,
@@ -22,9 +23,11 @@ from r2pcoder.agreement.unitizing import unitizing_alpha, unitizing_outcome
 __all__ = [
     "LEVELS",
     "MEASURES",
+    "AlphaBootstrap",
     "Level",
     "Outcome",
     "ReliabilityData",
+    "bootstrap_alpha",
     "brennan_prediger",
     "cohen_kappa",
     "conger_kappa",
