@@ -1,0 +1,101 @@
+"""Counting statements and speakers per theme and stance, overall and by a metadata field.
+
+The unit is the statement: a statement counts once for a theme, under the stance the layer gives
+it there (a stance, "mixed stances" or "no stance given"; see :mod:`r2pcoder.export.layers`), and
+once under "any stance". So the stance rows of a theme add up to its "any stance" row, and the
+groups of a breakdown add up to the overall figure.
+
+Group statements: a statement delivered on behalf of a group (``on_behalf_of`` set) is one
+statement by its speaker; the groups are listed in the ``on_behalf_of`` column. With
+``count_members`` the ``states`` column counts the distinct states behind the statements: each
+speaker plus the members listed in the statement's ``members`` attribute (``"; "``-separated).
+
+Distinct speakers: statements with the same speaker count as one speaker; a statement whose
+speaker is unknown counts as a speaker of its own (two unknown speakers cannot be told apart, so
+they are not merged). Statements with a missing breakdown value are counted in an explicit
+``unknown`` group. Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from r2pcoder.export.data import UNKNOWN, ExportData, Statement
+
+__all__ = ["ANY_STANCE", "OVERALL", "CountKey", "CountRow", "count_statements"]
+
+ANY_STANCE = -3
+"""Stance value of the rows counting a theme whatever the stance."""
+
+OVERALL = "overall"
+"""The breakdown name of the rows over all statements (their group is ``all``)."""
+
+
+class CountKey(NamedTuple):
+    """Where a count belongs: breakdown field, its value, theme id and stance value."""
+
+    breakdown: str
+    group: str
+    theme_id: int
+    stance: int
+
+
+@dataclass
+class CountRow:
+    """Statements, distinct speakers and (optionally) states in one cell of the counts."""
+
+    statements: int = 0
+    speakers: set[str] = field(default_factory=set)
+    states: set[str] = field(default_factory=set)
+    on_behalf_of: set[str] = field(default_factory=set)
+
+
+def _speaker_key(statement: Statement) -> str:
+    return statement.speaker or f"(unknown speaker of statement {statement.uuid})"
+
+
+def _add(row: CountRow, statement: Statement) -> None:
+    row.statements += 1
+    speaker = _speaker_key(statement)
+    row.speakers.add(speaker)
+    row.states.add(speaker)
+    row.states.update(statement.members)
+    if statement.on_behalf_of:
+        row.on_behalf_of.add(statement.on_behalf_of)
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    return (1 if group == UNKNOWN else 0, group.casefold())
+
+
+def count_statements(data: ExportData, by: Sequence[str]) -> dict[CountKey, CountRow]:
+    """Counts for every (breakdown, group, theme, stance) with at least one statement.
+
+    Keys come out ordered: the overall breakdown first, then ``by`` in the given order; within
+    one, groups alphabetically with ``unknown`` last, then codebook order of themes, then scale
+    order of stances with :data:`ANY_STANCE` first.
+    """
+    counts: dict[CountKey, CountRow] = defaultdict(CountRow)
+    breakdowns = [OVERALL, *dict.fromkeys(b for b in by if b != OVERALL)]
+    for (doc_id, theme_id), value in data.selection.values.items():
+        statement = data.statements[doc_id]
+        for breakdown in breakdowns:
+            group = "all" if breakdown == OVERALL else statement.value(breakdown)
+            for stance in (ANY_STANCE, value):
+                _add(counts[CountKey(breakdown, group, theme_id, stance)], statement)
+    theme_rank = {t.id: i for i, t in enumerate(data.themes)}
+    stance_rank = {s: i for i, s in enumerate([ANY_STANCE, *data.stance_order()])}
+    by_rank = {b: i for i, b in enumerate(breakdowns)}
+
+    def order(key: CountKey) -> tuple[int, tuple[int, str], int, int]:
+        return (
+            by_rank[key.breakdown],
+            _group_order(key.group),
+            theme_rank.get(key.theme_id, len(theme_rank)),
+            stance_rank.get(key.stance, len(stance_rank)),
+        )
+
+    return {key: counts[key] for key in sorted(counts, key=order)}

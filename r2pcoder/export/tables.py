@@ -1,0 +1,319 @@
+"""The export tables as pandas DataFrames, built from :class:`~r2pcoder.export.data.ExportData`.
+
+Tables (names as used by ``--what``):
+
+* ``segments``: one row per coding kept by the layer; ``quote`` is exactly ``text[start:end]``;
+* ``stance_matrix``: statement x theme, the stance the layer gives (empty: not coded);
+* ``presence_matrix``: the same as 0/1, for statistical software;
+* ``counts``: theme x stance counts of statements, distinct speakers (and states), overall and by
+  the chosen metadata fields (rules in :mod:`r2pcoder.export.counting`);
+* ``evidence``: per theme and stance, the quotes with their speakers;
+* ``reliability``: the latest snapshot's coefficients, with loud warnings;
+* ``codebook``: themes and stances with their definitions and usage counts.
+
+An ``about`` table (item, value) always comes along: the layer, the project and the counting
+rules, so that no output is read without knowing which codings it reports. Every other table also
+carries the layer in its first column. pandas is imported inside functions only: a cold import
+costs a third of a second that the GUI should not pay at start-up. Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from r2pcoder.errors import ExportFailed
+from r2pcoder.export.counting import ANY_STANCE, count_statements
+from r2pcoder.export.data import UNKNOWN, ExportData
+from r2pcoder.export.layers import NO_STANCE
+from r2pcoder.export.reliability_table import reliability_columns
+from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DEFAULT_BY",
+    "TABLES",
+    "TableOptions",
+    "about_rows",
+    "build_tables",
+    "preview_rows",
+]
+
+TABLES = (
+    "segments",
+    "stance_matrix",
+    "presence_matrix",
+    "counts",
+    "evidence",
+    "reliability",
+    "codebook",
+)
+DEFAULT_BY = ("regional_group", "event")
+
+Columns = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """How to build the tables.
+
+    Attributes:
+        what: table names (see :data:`TABLES`); ``about`` is always added.
+        by: metadata fields the counts are broken down by (besides overall).
+        count_members: add a ``states`` column counting the member states of group statements.
+    """
+
+    what: tuple[str, ...] = TABLES
+    by: tuple[str, ...] = DEFAULT_BY
+    count_members: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = [w for w in self.what if w not in TABLES]
+        if unknown:
+            raise ExportFailed(f"Unknown table {unknown[0]!r}; choose from {', '.join(TABLES)}.")
+        if not self.what:
+            raise ExportFailed("Choose at least one table to export.")
+
+
+META_COLUMNS = (
+    "document", "document_uuid", "speaker", "on_behalf_of", "regional_group", "date", "event",
+    "doc_type",
+)  # fmt: skip
+
+
+def _meta(data: ExportData, doc_ids: Sequence[int]) -> Columns:
+    per_doc = {
+        s.id: (s.title, s.uuid, s.speaker or UNKNOWN, s.on_behalf_of, s.regional_group or UNKNOWN,
+               s.date or UNKNOWN, s.event or UNKNOWN, s.doc_type or UNKNOWN)
+        for s in data.statements.values()
+    }  # fmt: skip
+    rows = [per_doc[d] for d in doc_ids]
+    return {name: [r[i] for r in rows] for i, name in enumerate(META_COLUMNS)}
+
+
+def _frame(columns: Columns, label: str) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415
+
+    n = len(next(iter(columns.values()))) if columns else 0
+    return pd.DataFrame({"layer": [label] * n, **columns})
+
+
+def segments_table(data: ExportData) -> pd.DataFrame:
+    """One row per coding kept by the layer, with its statement's metadata and its quote."""
+    codings = data.selection.codings
+    names = {c.id: c.name for c in data.layer.coders}
+    texts = data.texts
+    columns = _meta(data, [c.document_id for c in codings])
+    columns.update(
+        coder=[names[c.coder_id] for c in codings],
+        theme_key=[data.theme_key(c.theme_id) for c in codings],
+        theme=[data.theme_path(c.theme_id) for c in codings],
+        stance=[data.stance_name(c.stance_id) for c in codings],
+        start=[c.start for c in codings],
+        end=[c.end for c in codings],
+        quote=[texts[c.document_id][c.start : c.end] for c in codings],
+        memo=[c.memo for c in codings],
+    )
+    return _frame(columns, data.layer.label())
+
+
+def matrix_themes(data: ExportData) -> list[tuple[int, str]]:
+    """Theme (id, key) columns of the matrices: every current theme, plus retired ones in use."""
+    used = {theme for _, theme in data.selection.values}
+    return [(t.id, t.key) for t in data.themes if not t.retired or t.id in used]
+
+
+def _matrix(data: ExportData, cell: Callable[[int | None], Any]) -> pd.DataFrame:
+    rows = [d for d in data.statements if d in data.selection.worked]
+    columns = _meta(data, rows)
+    values = data.selection.values
+    for theme_id, key in matrix_themes(data):
+        columns[key] = [cell(values.get((d, theme_id))) for d in rows]
+    return _frame(columns, data.layer.label())
+
+
+def stance_matrix(data: ExportData) -> pd.DataFrame:
+    """Statement x theme: the stance the layer gives the theme in the statement, "" if none."""
+    return _matrix(data, lambda v: "" if v is None else data.stance_name(v))
+
+
+def presence_matrix(data: ExportData) -> pd.DataFrame:
+    """Statement x theme: 1 when the layer has the theme in the statement, else 0."""
+    return _matrix(data, lambda v: 0 if v is None else 1)
+
+
+def counts_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd.DataFrame:
+    """Theme x stance counts of statements and distinct speakers, overall and per ``by`` field."""
+    counts = count_statements(data, by)
+    keys = list(counts)
+    columns: Columns = {
+        "breakdown": [k.breakdown for k in keys],
+        "group": [k.group for k in keys],
+        "theme_key": [data.theme_key(k.theme_id) for k in keys],
+        "theme": [data.theme_path(k.theme_id) for k in keys],
+        "stance": ["any stance" if k.stance == ANY_STANCE else data.stance_name(k.stance)
+                   for k in keys],
+        "statements": [counts[k].statements for k in keys],
+        "speakers": [len(counts[k].speakers) for k in keys],
+    }  # fmt: skip
+    if count_members:
+        columns["states"] = [len(counts[k].states) for k in keys]
+    columns["on_behalf_of"] = ["; ".join(sorted(counts[k].on_behalf_of)) for k in keys]
+    return _frame(columns, data.layer.label())
+
+
+def evidence_table(data: ExportData) -> pd.DataFrame:
+    """Per theme and stance, each distinct quote once, with its speaker and the coders behind it.
+
+    The stance is the coding's own. Identical passages coded by several coders of a rule layer
+    are merged into one row whose ``coders`` lists them.
+    """
+    names = {c.id: c.name for c in data.layer.coders}
+    theme_rank = {t.id: i for i, t in enumerate(data.themes)}
+    stance_rank = {s: i for i, s in enumerate(data.stance_order())}
+    codings = data.selection.codings
+    stances = [NO_STANCE if c.stance_id is None else c.stance_id for c in codings]
+    width = len(stance_rank) + 1
+    rank = [theme_rank[c.theme_id] * width + stance_rank.get(st, -1) + 1
+            for c, st in zip(codings, stances, strict=True)]  # fmt: skip
+    # The codings come sorted by document, start, end and coder; a stable sort on the
+    # (theme, stance) rank keeps that order inside each theme and stance.
+    order = sorted(range(len(codings)), key=rank.__getitem__)
+    keys: list[tuple[int, int, int, int, int]] = []
+    coders: list[list[str]] = []
+    last: tuple[int, ...] = ()
+    for i in order:
+        c = codings[i]
+        key = (c.theme_id, stances[i], c.document_id, c.start, c.end)
+        if key == last:
+            coders[-1].append(names[c.coder_id])
+            continue
+        last = key
+        keys.append(key)
+        coders.append([names[c.coder_id]])
+    docs = [k[2] for k in keys]
+    meta = _meta(data, docs)
+    columns: Columns = {
+        "theme_key": [data.theme_key(k[0]) for k in keys],
+        "theme": [data.theme_path(k[0]) for k in keys],
+        "stance": [data.stance_name(k[1]) for k in keys],
+        "speaker": meta["speaker"],
+        "on_behalf_of": meta["on_behalf_of"],
+        "regional_group": meta["regional_group"],
+        "date": meta["date"],
+        "document": meta["document"],
+        "quote": [data.texts[k[2]][k[3] : k[4]] for k in keys],
+        "coders": ["; ".join(who) for who in coders],
+        "start": [k[3] for k in keys],
+        "end": [k[4] for k in keys],
+    }
+    return _frame(columns, data.layer.label())
+
+
+def reliability_table(data: ExportData) -> pd.DataFrame:
+    """The latest snapshot's coefficients; a loud warning row when there is none."""
+    return _frame(reliability_columns(data), data.layer.label())
+
+
+def codebook_table(data: ExportData) -> pd.DataFrame:
+    """Themes then stances, with definitions and how often the layer uses each."""
+    codings: dict[int, int] = {}
+    stance_codings: dict[int, int] = {}
+    for c in data.selection.codings:
+        codings[c.theme_id] = codings.get(c.theme_id, 0) + 1
+        if c.stance_id is not None:
+            stance_codings[c.stance_id] = stance_codings.get(c.stance_id, 0) + 1
+    statements: dict[int, int] = {}
+    stance_statements: dict[int, int] = {}
+    for (_, theme_id), value in data.selection.values.items():
+        statements[theme_id] = statements.get(theme_id, 0) + 1
+        stance_statements[value] = stance_statements.get(value, 0) + 1
+    themes, stances = data.themes, data.stances
+    columns: Columns = {
+        "kind": ["theme"] * len(themes) + ["stance"] * len(stances),
+        "key": [t.key for t in themes] + [s.key for s in stances],
+        "name": [" > ".join(t.path) for t in themes] + [s.name for s in stances],
+        "definition": [t.description for t in themes] + [s.definition for s in stances],
+        "include": [t.include for t in themes] + [""] * len(stances),
+        "exclude": [t.exclude for t in themes] + [""] * len(stances),
+        "example": [t.example for t in themes] + [""] * len(stances),
+        "retired": [t.retired for t in themes] + [s.retired for s in stances],
+        "codings": [codings.get(t.id, 0) for t in themes]
+        + [stance_codings.get(s.id, 0) for s in stances],
+        "statements": [statements.get(t.id, 0) for t in themes]
+        + [stance_statements.get(s.id, 0) for s in stances],
+    }
+    return _frame(columns, data.layer.label())
+
+
+def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]:
+    """What every output says about itself: layer, project, time, counting rules, warnings."""
+    snap = data.snapshot
+    rows = [
+        ("layer", data.layer.label()),
+        ("project", data.project_name),
+        ("codebook", data.codebook or "not named"),
+        ("exported at (UTC)", data.created_at.strftime("%Y-%m-%d %H:%M")),
+        ("statements with codings in this layer", str(len({d for d, _ in data.selection.values}))),
+        ("codings in this layer", str(len(data.selection.codings))),
+        ("counts broken down by", ", ".join(options.by) or "nothing (overall only)"),
+        ("statement rule", "A statement counts once per theme, under the stance its codings of "
+         "the theme carry; different stances make it 'mixed stances'."),
+        ("group statements", "A statement on behalf of a group counts once, as its speaker's; the "
+         "group is listed under on_behalf_of" + (", and its listed members are counted under "
+         "states." if options.count_members else ".")),
+        ("missing metadata", f"Shown as '{UNKNOWN}', counted in its own group, never dropped."),
+        ("reliability", "none saved: agreement has not been measured" if snap is None
+         else f"snapshot '{snap.label}' of {snap.created_at:%Y-%m-%d %H:%M} (unit {snap.unit})"),
+    ]  # fmt: skip
+    if not data.selection.codings:
+        rows.append(("warning", "This layer holds no codings: every count is zero."))
+    return rows
+
+
+def _about(data: ExportData, options: TableOptions) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415
+
+    rows = about_rows(data, options)
+    return pd.DataFrame({"item": [r[0] for r in rows], "value": [r[1] for r in rows]})
+
+
+def build_tables(
+    data: ExportData,
+    options: TableOptions,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelCheck | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The chosen tables, ``about`` first, in :data:`TABLES` order."""
+    builders: dict[str, Callable[[], pd.DataFrame]] = {
+        "segments": lambda: segments_table(data),
+        "stance_matrix": lambda: stance_matrix(data),
+        "presence_matrix": lambda: presence_matrix(data),
+        "counts": lambda: counts_table(data, options.by, options.count_members),
+        "evidence": lambda: evidence_table(data),
+        "reliability": lambda: reliability_table(data),
+        "codebook": lambda: codebook_table(data),
+    }
+    chosen = [name for name in TABLES if name in options.what]
+    tables = {"about": _about(data, options)}
+    for i, name in enumerate(chosen):
+        check_cancelled(cancelled)
+        wrap_progress(progress, 0.0, 1.0)(i / len(chosen))
+        tables[name] = builders[name]()
+    wrap_progress(progress, 0.0, 1.0)(1.0)
+    return tables
+
+
+def preview_rows(frame: pd.DataFrame, limit: int = 200) -> tuple[list[str], list[list[str]]]:
+    """Column names and the first ``limit`` rows as text.
+
+    For previews that must not import pandas themselves (the GUI).
+    """
+    head = frame.head(limit)
+    return [str(c) for c in head.columns], [
+        ["" if v is None else str(v) for v in row] for row in head.itertuples(index=False)
+    ]
