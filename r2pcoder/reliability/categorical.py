@@ -2,7 +2,8 @@
 
 Cuts the per-theme code matrices of :mod:`r2pcoder.reliability.units` into the slices a report
 shows (per theme, per stance, all themes, per coder pair, per stratum) and runs the coefficients
-on each. Must not import Qt or ``ui``.
+on each. Bootstrap intervals are drawn for the theme and all-themes rows, the ones a band is
+read from. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -16,145 +17,164 @@ import numpy.typing as npt
 
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
-from r2pcoder.reliability.measures import Bootstrap, evaluate_categorical, pairable_units
+from r2pcoder.reliability.measures import Bootstrap, SliceSpec, evaluate_codes, evaluate_patterns
+from r2pcoder.reliability.patterns import patterns_of
 from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow
 from r2pcoder.reliability.settings import LevelName
 from r2pcoder.reliability.units import CategoricalUnits
 
-__all__ = ["Slices", "headline", "pairwise_matrix", "slice_rows", "stratum_layers", "to_float"]
+__all__ = ["Options", "Slices", "headline", "pairwise_matrix", "slice_rows", "stratum_layers"]
 
-FloatArray = npt.NDArray[np.float64]
+Int8Array = npt.NDArray[np.int8]
 ALL_THEMES = "All themes"
 UNUSED = "Nobody coded this theme in these statements; its agreement is undefined, not perfect."
 
 
-def to_float(codes: npt.NDArray[np.int8]) -> FloatArray:
-    """Category codes as floats with NaN for missing (-1), the coefficients' input."""
-    data = codes.astype(np.float64)
-    data[codes < 0] = np.nan
-    return data
-
-
 def headline(measures: Sequence[str]) -> str:
-    """The measure shown in the pairwise matrix and the strata: alpha when chosen."""
+    """The measure shown in the pairwise matrix: alpha when chosen."""
     return "krippendorff_alpha" if "krippendorff_alpha" in measures else measures[0]
+
+
+def _pairable(codes: Int8Array) -> int:
+    return int(((codes >= 0).sum(axis=0) >= 2).sum())  # noqa: PLR2004
 
 
 @dataclass(frozen=True)
 class Slices:
-    """Per-theme layers of one variant; ``layers[t]`` is coders x units codes."""
+    """Per-theme layers of one variant.
+
+    Attributes:
+        variant: which reading of the units ("" when the unit has one).
+        layers: per theme, coders x units codes.
+        labels: the label of each code.
+        scale: the codes of the stance scale, lowest rank first.
+        unit_docs: per theme, the statement index of each unit (for strata).
+    """
 
     variant: str
-    layers: list[npt.NDArray[np.int8]]
+    layers: list[Int8Array]
     labels: tuple[str, ...]
     scale: tuple[int, ...]
+    unit_docs: list[npt.NDArray[np.int64]]
 
-    def pooled(self) -> npt.NDArray[np.int8]:
+    def pooled(self) -> Int8Array:
         """Every theme's units side by side (coders x all units)."""
         if not self.layers:
             return np.zeros((0, 0), dtype=np.int8)
         return np.concatenate(self.layers, axis=1)
 
+    def spec(self, level: LevelName) -> SliceSpec:
+        """How to read these codes: "not coded" and the scale count as categories."""
+        declared = (0, *self.scale) if self.scale else (0, 1)
+        return SliceSpec(self.labels, declared, self.scale, level)
+
     @classmethod
     def of(cls, units: CategoricalUnits, variant: str) -> Slices:
         """The layers of ``units``, one per theme."""
-        return cls(variant, list(units.codes), units.labels, units.stance_codes)
+        layers = list(units.codes)
+        docs = [units.unit_doc] * len(layers)
+        return cls(variant, layers, units.labels, units.stance_codes, docs)
 
 
 @dataclass(frozen=True)
-class _Options:
+class Options:
+    """Measures, alpha's level and the bootstrap (``None``: no interval)."""
+
     measures: tuple[str, ...]
     level: LevelName
     bootstrap: Bootstrap | None
 
 
-def _row(
-    ident: tuple[str, str, str, str],
-    data: FloatArray,
-    values: dict[str, MeasureValue],
-    note: str = "",
-) -> ResultRow:
-    scope, key, label, variant = ident
-    return ResultRow(scope, key, label, variant, pairable_units(data), values, note)
-
-
-def _evaluate(
-    slices: Slices, data: FloatArray, options: _Options, binary: bool
-) -> dict[str, MeasureValue]:
-    if binary:
-        return evaluate_categorical(
-            data, options.measures, level="nominal", categories=(0.0, 1.0),
-            bootstrap=options.bootstrap, labels=("no", "yes"),
-        )  # fmt: skip
-    base = (0, *slices.scale) if slices.scale else (0, 1)
-    return evaluate_categorical(
-        data, options.measures, level=options.level, categories=[float(c) for c in base],
-        scale=[float(c) for c in slices.scale], bootstrap=options.bootstrap, labels=slices.labels,
-    )  # fmt: skip
+def _theme_rows(
+    corpus: Corpus,
+    slices: Slices,
+    options: Options,
+    progress: Callable[[int], None],
+    cancelled: CancelCheck | None,
+) -> list[ResultRow]:
+    rows = []
+    unused = set(corpus.unused_themes)
+    spec = slices.spec(options.level)
+    for t, theme in enumerate(corpus.themes):
+        check_cancelled(cancelled)
+        layer = slices.layers[t]
+        if theme.key in unused:
+            values = {m: MeasureValue(None, UNUSED) for m in options.measures}
+            note = UNUSED
+        else:
+            values, note = evaluate_codes(layer, options.measures, spec, options.bootstrap), ""
+        rows.append(ResultRow("theme", theme.key, theme.name, slices.variant, _pairable(layer),
+                              values, note))  # fmt: skip
+        progress(t + 1)
+    return rows
 
 
 def slice_rows(
     corpus: Corpus,
     slices: Slices,
-    options_args: tuple[tuple[str, ...], LevelName, Bootstrap | None],
+    options: Options,
     *,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> list[ResultRow]:
-    """Per theme, per stance (when the values are stances) and all-themes rows of one variant."""
-    options = _Options(*options_args)
-    rows: list[ResultRow] = []
-    unused = set(corpus.unused_themes)
-    n = len(slices.layers) + len(slices.scale) + 1
-    for t, theme in enumerate(corpus.themes):
-        check_cancelled(cancelled)
-        data = to_float(slices.layers[t])
-        note = UNUSED if theme.key in unused else ""
-        values = _evaluate(slices, data, options, binary=False)
-        if note:
-            values = {k: MeasureValue(None, UNUSED) for k in values}
-        rows.append(_row(("theme", theme.key, theme.name, slices.variant), data, values, note))
+    """Per theme, per stance (when the values are stances) and all-themes rows of one variant.
+
+    Per-stance rows pool every theme: a unit is 1 when the coder gave that stance, 0 when they
+    gave another value, so they show which stances coders tell apart reliably.
+    """
+    total = len(slices.layers) + len(slices.scale) + 1
+
+    def step(done: int) -> None:
         if progress is not None:
-            progress((t + 1) / n)
+            progress(done / total)
+
+    rows = _theme_rows(corpus, slices, options, step, cancelled)
     pooled = slices.pooled()
     for i, code in enumerate(slices.scale):
         check_cancelled(cancelled)
         stance = corpus.stances[code - 1]
-        binary = np.where(pooled < 0, np.nan, (pooled == code).astype(np.float64))
-        values = _evaluate(slices, binary, options, binary=True)
-        rows.append(_row(("stance", stance.key, stance.name, slices.variant), binary, values))
-        if progress is not None:
-            progress((len(slices.layers) + i + 1) / n)
-    data = to_float(pooled)
-    values = _evaluate(slices, data, options, binary=False)
-    rows.append(_row(("overall", "", ALL_THEMES, slices.variant), data, values))
+        binary = np.where(pooled < 0, -1, pooled == code).astype(np.int8)
+        values = evaluate_patterns(patterns_of(binary, 2), options.measures)
+        rows.append(ResultRow("stance", stance.key, stance.name, slices.variant,
+                              _pairable(binary), values))  # fmt: skip
+        step(len(slices.layers) + i + 1)
+    values = evaluate_codes(pooled, options.measures, slices.spec(options.level), options.bootstrap)
+    rows.append(ResultRow("overall", "", ALL_THEMES, slices.variant, _pairable(pooled), values))
+    step(total)
     return rows
 
 
 def pairwise_matrix(
     corpus: Corpus,
     measure: str,
-    variant: str,
-    pooled_for: Callable[[tuple[int, int]], tuple[npt.NDArray[np.int8], Slices]],
+    slices: Slices,
     level: LevelName,
+    pooled_for: Callable[[tuple[int, int]], Int8Array] | None = None,
 ) -> PairwiseMatrix:
-    """``measure`` over all themes for every pair of coders (``pooled_for`` gives their data)."""
+    """``measure`` over all themes for every pair of coders.
+
+    ``pooled_for`` gives a pair's own data when it is not the pair's rows of the pooled data
+    (overlap units are rebuilt for each pair).
+    """
     n = len(corpus.coders)
     values: list[list[float | None]] = [[None] * n for _ in range(n)]
     notes: list[list[str]] = [[""] * n for _ in range(n)]
+    pooled = slices.pooled()
+    spec = slices.spec(level)
     for a, b in combinations(range(n), 2):
-        pooled, slices = pooled_for((a, b))
-        options = _Options((measure,), level, None)
-        result = _evaluate(slices, to_float(pooled), options, binary=False)[measure]
+        data = pooled[[a, b]] if pooled_for is None else pooled_for((a, b))
+        result = evaluate_codes(data, (measure,), spec)[measure]
         values[a][b] = values[b][a] = result.value
         notes[a][b] = notes[b][a] = result.note
     return PairwiseMatrix(
-        measure, variant, tuple(c.name for c in corpus.coders),
+        measure, slices.variant, tuple(c.name for c in corpus.coders),
         tuple(tuple(r) for r in values), tuple(tuple(r) for r in notes),
     )  # fmt: skip
 
 
-def stratum_layers(slices: Slices, keep_units: Sequence[npt.NDArray[np.bool_]]) -> Slices:
-    """The same slices restricted, theme by theme, to the units in ``keep_units``."""
-    layers = [layer[:, keep] for layer, keep in zip(slices.layers, keep_units, strict=True)]
-    return Slices(slices.variant, layers, slices.labels, slices.scale)
+def stratum_layers(slices: Slices, stratum_of_doc: npt.NDArray[np.int64], stratum: int) -> Slices:
+    """The same slices restricted to the units of statements in ``stratum``."""
+    keep = [stratum_of_doc[docs] == stratum for docs in slices.unit_docs]
+    layers = [layer[:, k] for layer, k in zip(slices.layers, keep, strict=True)]
+    docs = [d[k] for d, k in zip(slices.unit_docs, keep, strict=True)]
+    return Slices(slices.variant, layers, slices.labels, slices.scale, docs)

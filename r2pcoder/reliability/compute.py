@@ -20,6 +20,7 @@ import numpy.typing as npt
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.reliability.categorical import (
+    Options,
     Slices,
     headline,
     pairwise_matrix,
@@ -111,22 +112,8 @@ def build_units(project: Project, corpus: Corpus, settings: AgreementSettings,
 
 def _stack_overlap(per_theme: list[CategoricalUnits]) -> Slices:
     labels = per_theme[0].labels if per_theme else ("not matched", "coded")
-    return Slices("", [u.codes[0] for u in per_theme], labels, ())
-
-
-def _unit_docs(
-    project: Project, corpus: Corpus, settings: AgreementSettings
-) -> list[npt.NDArray[np.int64]]:
-    """Per theme, the statement of each unit (for strata)."""
-    if settings.unit == "overlap":
-        return [u.unit_doc for u in overlap_units(corpus, settings.overlap_threshold)]
-    if settings.unit == "statement":
-        return [np.arange(len(corpus.documents), dtype=np.int64)] * len(corpus.themes)
-    kind: SegmentKind = "sentence" if settings.unit == "sentence" else "paragraph"
-    with project.unit_of_work() as s:
-        segments = ensure_segments(s, kind, [d.id for d in corpus.documents])
-    unit_doc = [j for j, d in enumerate(corpus.documents) for _ in segments.get(d.id, [])]
-    return [np.array(unit_doc, dtype=np.int64)] * len(corpus.themes)
+    layers = [u.codes[0] for u in per_theme]
+    return Slices("", layers, labels, (), [u.unit_doc for u in per_theme])
 
 
 def _categorical(
@@ -137,31 +124,26 @@ def _categorical(
     assert settings.level is not None
     variants = build_units(project, corpus, settings)
     boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold)
-    args = (settings.measures, settings.level, boot)
+    options = Options(settings.measures, settings.level, boot)
     rows: list[ResultRow] = []
     for i, slices in enumerate(variants):
         part = wrap_progress(progress, 0.7 * i / len(variants), 0.7 * (i + 1) / len(variants))
-        rows += slice_rows(corpus, slices, args, progress=part, cancelled=cancelled)
-    measure = headline(settings.measures)
-
-    def pooled_for(pair: tuple[int, int]) -> tuple[npt.NDArray[np.int8], Slices]:
-        if settings.unit == "overlap":
-            slices = build_units(project, corpus, settings, pair)[0]
-            return slices.pooled(), slices
-        return variants[0].pooled()[list(pair)], variants[0]
-
+        rows += slice_rows(corpus, slices, options, progress=part, cancelled=cancelled)
     check_cancelled(cancelled)
-    pairs = [pairwise_matrix(corpus, measure, variants[0].variant, pooled_for, settings.level)]
+
+    def pooled_for(pair: tuple[int, int]) -> npt.NDArray[np.int8]:
+        return build_units(project, corpus, settings, pair)[0].pooled()
+
+    rebuild = pooled_for if settings.unit == "overlap" else None
+    measure = headline(settings.measures)
+    pairs = [pairwise_matrix(corpus, measure, variants[0], settings.level, rebuild)]
     progress(0.8)
     strata: list[Stratum] = []
     if settings.by is not None:
         stratum, values = strata_of(corpus, settings.by)
-        unit_docs = _unit_docs(project, corpus, settings)
         for k, value in enumerate(values):
             check_cancelled(cancelled)
-            keep = [stratum[docs] == k for docs in unit_docs]
-            sub = stratum_layers(variants[0], keep)
-            sub_rows = slice_rows(corpus, sub, (settings.measures, settings.level, boot))
+            sub_rows = slice_rows(corpus, stratum_layers(variants[0], stratum, k), options)
             n_docs = int((stratum == k).sum())
             strata.append(Stratum(settings.by, value, n_docs, tuple(sub_rows)))
     return rows, pairs, strata
@@ -214,22 +196,24 @@ def _unitized(
 
 
 def fingerprint(corpus: Corpus) -> str:
-    """SHA-256 over what was compared: coders, statements, codings and who worked where."""
+    """SHA-256 over what was compared: coders, statements, who worked where, and the codings.
+
+    Codings enter as (statement, coder, theme key, stance key, start, end), sorted, so the
+    fingerprint changes exactly when a measured coding changes, whatever the row order.
+    """
     digest = hashlib.sha256()
     for coder in corpus.coders:
         digest.update(f"c|{coder.uuid}\n".encode())
     for doc in corpus.documents:
         digest.update(f"d|{doc.uuid}|{doc.sha256}\n".encode())
+    for theme in corpus.themes:
+        digest.update(f"t|{theme.key}\n".encode())
+    for stance in corpus.stances:
+        digest.update(f"s|{stance.key}\n".encode())
     digest.update(np.ascontiguousarray(corpus.worked).tobytes())
-    stances = [s.key for s in corpus.stances]
-    lines = sorted(
-        f"{u}|{corpus.themes[t].key}|{stances[st] if st >= 0 else ''}|{s}|{e}"
-        for u, t, st, s, e in zip(
-            corpus.uuids, corpus.theme.tolist(), corpus.stance.tolist(), corpus.start.tolist(),
-            corpus.end.tolist(), strict=True,
-        )
-    )  # fmt: skip
-    digest.update("\n".join(lines).encode())
+    columns = (corpus.doc, corpus.coder, corpus.theme, corpus.stance, corpus.start, corpus.end)
+    order = np.lexsort(columns[::-1])
+    digest.update(np.ascontiguousarray(np.stack([c[order] for c in columns])).tobytes())
     return digest.hexdigest()
 
 

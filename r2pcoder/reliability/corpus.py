@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,7 +23,6 @@ from r2pcoder.errors import AgreementInputError, UnknownEntity
 from r2pcoder.reliability.settings import AgreementSettings
 from r2pcoder.schema import (
     CoderRow,
-    CodingRow,
     DocumentRow,
     DocumentStatusRow,
     ProjectRow,
@@ -93,7 +93,6 @@ class Corpus:
             ``themes`` and ``stances`` (stance -1: none given). Codings of other themes,
             coders or documents are left out.
         start, end: per coding, its span (code points, end exclusive).
-        uuids: per coding, its UUID (for the inputs fingerprint of a snapshot).
     """
 
     coders: tuple[CoderRef, ...]
@@ -108,7 +107,6 @@ class Corpus:
     stance: IntArray
     start: IntArray
     end: IntArray
-    uuids: tuple[str, ...]
     unused_themes: tuple[str, ...]
 
     @property
@@ -154,17 +152,32 @@ def _documents(session: Session) -> list[DocRef]:
     return docs
 
 
-def _worked(session: Session, coders: Sequence[CoderRef], docs: Sequence[DocRef]) -> BoolArray:
-    coder_index = {c.id: i for i, c in enumerate(coders)}
-    doc_index = {d.id: j for j, d in enumerate(docs)}
-    worked = np.zeros((len(coders), len(docs)), dtype=bool)
-    pairs = session.execute(select(CodingRow.coder_id, CodingRow.document_id).distinct()).all()
+def _worked(
+    session: Session, coders: Sequence[CoderRef], docs: Sequence[DocRef], table: IntArray
+) -> BoolArray:
+    """Who worked where: a coding of any theme there, or a "done" mark."""
     done = session.execute(select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id)).all()
-    for coder_id, doc_id in [*pairs, *done]:
-        i, j = coder_index.get(coder_id), doc_index.get(doc_id)
-        if i is not None and j is not None:
-            worked[i, j] = True
+    coder_ids = np.concatenate([table[:, 1], np.array([c for c, _ in done], dtype=np.int64)])
+    doc_ids = np.concatenate([table[:, 0], np.array([d for _, d in done], dtype=np.int64)])
+    rows = _lookup([c.id for c in coders], coder_ids)
+    cols = _lookup([d.id for d in docs], doc_ids)
+    keep = (rows >= 0) & (cols >= 0)
+    worked = np.zeros((len(coders), len(docs)), dtype=bool)
+    worked[rows[keep], cols[keep]] = True
     return worked
+
+
+def _codings(session: Session) -> IntArray:
+    """Every coding as a row (document, coder, theme, stance or 0, start, end)."""
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    # Plain driver tuples, flattened: SQLAlchemy rows would cost seconds per 150,000 codings.
+    cursor = dbapi.cursor()
+    cursor.execute(
+        'SELECT document_id, coder_id, theme_id, COALESCE(stance_id, 0), start, "end" FROM codings'
+    )
+    flat = np.fromiter(chain.from_iterable(cursor.fetchall()), dtype=np.int64)
+    return flat.reshape(-1, 6)
 
 
 def _choose_documents(
@@ -219,28 +232,18 @@ def load_corpus(project: Project, settings: AgreementSettings) -> Corpus:
     with project.unit_of_work() as s:
         coders = _coders(s, settings.coders)
         all_docs = _documents(s)
-        all_worked = _worked(s, coders, all_docs)
+        table = _codings(s)
+        all_worked = _worked(s, coders, all_docs, table)
         chosen = _choose_documents(all_docs, all_worked, settings.documents)
         themes, stances, ordinal = _themes_and_stances(s)
-        rows = s.execute(
-            select(
-                CodingRow.document_id, CodingRow.coder_id, CodingRow.theme_id,
-                CodingRow.stance_id, CodingRow.start, CodingRow.end, CodingRow.uuid,
-            ).where(CodingRow.coder_id.in_([c.id for c in coders]))
-        ).all()  # fmt: skip
     docs = [all_docs[j] for j in chosen]
-    doc_index = {d.id: j for j, d in enumerate(docs)}
-    coder_index = {c.id: i for i, c in enumerate(coders)}
-    stance_index = {st.id: k for k, st in enumerate(stances)}
-    kept = [r for r in rows if r[0] in doc_index]
-    used = {r[2] for r in kept}
+    doc_of = _lookup([d.id for d in docs], table[:, 0])
+    coder_of = _lookup([c.id for c in coders], table[:, 1])
+    keep = (doc_of >= 0) & (coder_of >= 0)
+    used = set(np.unique(table[keep, 2]).tolist())
     chosen_themes, unused = _choose_themes(themes, used, settings.themes)
-    theme_index = {t.id: k for k, t in enumerate(chosen_themes)}
-    kept = [r for r in kept if r[2] in theme_index]
-
-    def column(values: list[int]) -> IntArray:
-        return np.array(values, dtype=np.int64)
-
+    theme_of = _lookup([t.id for t in chosen_themes], table[:, 2])
+    keep &= theme_of >= 0
     return Corpus(
         coders=coders,
         documents=tuple(docs),
@@ -248,15 +251,21 @@ def load_corpus(project: Project, settings: AgreementSettings) -> Corpus:
         stances=tuple(stances),
         ordinal=ordinal,
         worked=all_worked[:, chosen],
-        doc=column([doc_index[r[0]] for r in kept]),
-        coder=column([coder_index[r[1]] for r in kept]),
-        theme=column([theme_index[r[2]] for r in kept]),
-        stance=column([stance_index.get(r[3], -1) if r[3] is not None else -1 for r in kept]),
-        start=column([r[4] for r in kept]),
-        end=column([r[5] for r in kept]),
-        uuids=tuple(r[6] for r in kept),
+        doc=doc_of[keep],
+        coder=coder_of[keep],
+        theme=theme_of[keep],
+        stance=_lookup([st.id for st in stances], table[keep, 3]),
+        start=table[keep, 4],
+        end=table[keep, 5],
         unused_themes=tuple(unused),
     )
+
+
+def _lookup(ids: Sequence[int], values: IntArray) -> IntArray:
+    """The position of each value in ``ids``, or -1 when it is not there."""
+    table = np.full(max([*ids, int(values.max(initial=0))]) + 1, -1, dtype=np.int64)
+    table[np.asarray(ids, dtype=np.int64)] = np.arange(len(ids))
+    return table[values]
 
 
 def _choose_themes(

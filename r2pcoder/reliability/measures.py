@@ -1,36 +1,36 @@
 """Running the chosen coefficients on one slice of reliability data, with reasons and intervals.
 
-Categorical data go to the coefficients of :mod:`r2pcoder.agreement`; character presence goes
-to the pattern-count formulas of :mod:`r2pcoder.reliability.presence`. Either way an undefined
-coefficient comes back as ``None`` with the reason, and a coefficient that refuses the data
-(e.g. Cohen's kappa with three coders) as ``None`` with its message: a report never stops, and
-never shows a silent 0 or 1, because one slice is degenerate. Must not import Qt or ``ui``.
+Every slice (a theme, a stance, all themes, a coder pair, a stratum) is reduced to its value
+patterns (:mod:`r2pcoder.reliability.patterns`) and each coefficient is computed from them; the
+bootstrap interval of alpha comes from :func:`r2pcoder.agreement.bootstrap_alpha`. An undefined
+coefficient comes back as ``None`` with the reason, and a coefficient that does not apply (e.g.
+Cohen's kappa with three coders) as ``None`` with its message: a report never stops, and never
+shows a silent 0 or 1, because one slice is degenerate. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from r2pcoder import agreement
 from r2pcoder.errors import AgreementInputError
-from r2pcoder.reliability.presence import alpha_binary, cohen_binary, percent_binary
+from r2pcoder.reliability.patterns import Patterns, coefficient, patterns_of
 from r2pcoder.reliability.report import MeasureValue, band
 from r2pcoder.reliability.settings import LevelName
 
-__all__ = ["Bootstrap", "evaluate_categorical", "evaluate_presence", "pairable_units"]
+__all__ = ["Bootstrap", "SliceSpec", "evaluate_codes", "evaluate_patterns"]
 
-FloatArray = npt.NDArray[np.float64]
+Int8Array = npt.NDArray[np.int8]
 
 ALL_SAME = (
     "Every coder gave every compared unit the same value ({value}), so agreement is complete."
 )
-ORDINAL_NOTE = "ordinal, over the stance scale only ('not coded', 'mixed', 'no stance' left out)"
+SCALE_NOTE = "{level}, over the stance scale only ('not coded', 'mixed', 'no stance' left out)"
 
 
 @dataclass(frozen=True)
@@ -42,144 +42,115 @@ class Bootstrap:
     threshold: float
 
 
-def pairable_units(data: FloatArray) -> int:
-    """Units with values from two or more coders."""
-    return int(((~np.isnan(data)).sum(axis=0) >= 2).sum())  # noqa: PLR2004
+@dataclass(frozen=True)
+class SliceSpec:
+    """How to read a slice's category codes.
 
-
-def _measure(name: str) -> Callable[..., float]:
-    fn: Callable[..., float] = getattr(agreement, name)
-    return fn
-
-
-def _one(
-    name: str, data: FloatArray, categories: tuple[float, ...], level: LevelName
-) -> MeasureValue:
-    kwargs: dict[str, Any] = {"categories": categories}
-    if name == "krippendorff_alpha":
-        kwargs["level"] = level
-    try:
-        value = float(_measure(name)(data, **kwargs))
-        if math.isnan(value):
-            reason = agreement.why_undefined(data, name, level=level, categories=categories)
-            return MeasureValue(None, reason or "The coefficient is undefined for these data.")
-    except AgreementInputError as exc:
-        return MeasureValue(None, str(exc))
-    return MeasureValue(value, band=band(name, value))
-
-
-def _with_interval(
-    result: MeasureValue,
-    data: FloatArray,
-    categories: tuple[float, ...],
-    level: LevelName,
-    bootstrap: Bootstrap,
-) -> MeasureValue:
-    boot = agreement.bootstrap_alpha(
-        data, level, n=bootstrap.n, seed=bootstrap.seed, threshold=bootstrap.threshold,
-        categories=categories,
-    )  # fmt: skip
-    if math.isnan(boot.ci_low) or math.isnan(boot.ci_high):
-        return result
-    below = float(boot.probability_below(bootstrap.threshold))
-    return MeasureValue(
-        result.value, result.note, float(boot.ci_low), float(boot.ci_high),
-        None if math.isnan(below) else below, result.band,
-    )  # fmt: skip
-
-
-def evaluate_categorical(
-    data: FloatArray,
-    measures: Sequence[str],
-    *,
-    level: LevelName,
-    categories: Sequence[float],
-    scale: Sequence[float] = (),
-    bootstrap: Bootstrap | None = None,
-    labels: Sequence[str] = (),
-) -> dict[str, MeasureValue]:
-    """The chosen coefficients of coders x units data (category codes, NaN missing).
-
-    Args:
-        data: coders x units, float category codes, NaN for missing.
-        measures: coefficient names, as in :mod:`r2pcoder.agreement`.
-        level: alpha's level. For ``"ordinal"``, alpha is computed over the codes in ``scale``
-            only (other categories become missing) and says so in its note.
-        categories: the categories a coder could give (so coefficients that count categories,
-            such as Brennan and Prediger's, count the unused ones too); codes in the data are
-            added.
-        scale: the codes that are ranked stance points, lowest first.
-        bootstrap: bootstrap alpha's interval with these settings, or skip it.
-        labels: the label of each code, for notes.
+    Attributes:
+        labels: the label of each code.
+        declared: codes that count as categories even when unused (the scale and "not coded").
+        scale: codes that are ranked stance points, lowest first (for ordinal alpha).
+        level: alpha's level.
     """
-    observed = np.unique(data[~np.isnan(data)])
-    cats = tuple(float(c) for c in sorted(set(categories) | set(observed.tolist())))
-    result: dict[str, MeasureValue] = {}
-    for name in measures:
-        use, use_cats, use_level, note = data, cats, level, ""
-        if name == "krippendorff_alpha" and level == "ordinal" and scale:
-            use = np.where(np.isin(data, scale), data, np.nan)
-            use_cats, note = tuple(float(c) for c in scale), ORDINAL_NOTE
-        elif name == "krippendorff_alpha" and level == "ordinal":
-            use_level = "nominal"
-        value = _one(name, use, use_cats, use_level)
-        if note and value.value is not None:
-            value = MeasureValue(value.value, note, band=value.band)
-        if (
-            name == "krippendorff_alpha"
-            and bootstrap
-            and bootstrap.n > 0
-            and value.value is not None
-        ):
-            value = _with_interval(value, use, use_cats, use_level, bootstrap)
-        result[name] = value
-    _note_all_same(result, data, observed, labels)
-    return result
+
+    labels: tuple[str, ...]
+    declared: tuple[int, ...]
+    scale: tuple[int, ...] = ()
+    level: LevelName = "nominal"
 
 
-def _note_all_same(
-    result: dict[str, MeasureValue], data: FloatArray, observed: FloatArray, labels: Sequence[str]
-) -> None:
-    pairable = (~np.isnan(data)).sum(axis=0) >= 2  # noqa: PLR2004
-    values = np.unique(data[:, pairable][~np.isnan(data[:, pairable])])
-    if values.size != 1 or "percent_agreement" not in result:
-        return
-    code = int(values[0])
-    label = labels[code] if 0 <= code < len(labels) else str(code)
-    old = result["percent_agreement"]
-    result["percent_agreement"] = MeasureValue(old.value, ALL_SAME.format(value=repr(label)))
-
-
-_PRESENCE: dict[str, Callable[[npt.NDArray[np.int64], int], tuple[float | None, str | None]]] = {
-    "percent_agreement": percent_binary,
-    "cohen_kappa": cohen_binary,
-    "krippendorff_alpha": alpha_binary,
-}
-
-
-def evaluate_presence(
-    counts: npt.NDArray[np.int64], n_coders: int, measures: Sequence[str]
+def evaluate_patterns(
+    patterns: Patterns, measures: Sequence[str], level: LevelName = "nominal"
 ) -> dict[str, MeasureValue]:
-    """The chosen coefficients of character presence, from pattern counts (see ``presence.py``).
-
-    Measures other than percent agreement, Cohen's kappa and alpha are reported as not
-    available for this unit.
-    """
-    result: dict[str, MeasureValue] = {}
+    """The chosen coefficients of already reduced data (no interval)."""
+    result = {}
     for name in measures:
-        fn = _PRESENCE.get(name)
-        if fn is None:
-            result[name] = MeasureValue(
-                None, "Not computed for the character unit; use percent agreement, Cohen's "
-                "kappa or Krippendorff's alpha."
-            )  # fmt: skip
-            continue
-        value, reason = fn(counts, n_coders)
+        value, reason = coefficient(patterns, name, level)
         result[name] = MeasureValue(value, reason or "", band=band(name, value))
     return result
 
 
-def pattern_pairable(counts: npt.NDArray[np.int64], n_coders: int) -> int:
-    """Characters with values from two or more coders, from pattern counts."""
-    digits = (np.arange(counts.size)[:, None] // 3 ** np.arange(n_coders)[None, :]) % 3
-    return int(counts[(digits > 0).sum(axis=1) >= 2].sum())  # noqa: PLR2004
+def _remap(codes: Int8Array, keep: Sequence[int]) -> tuple[npt.NDArray[np.int64], int]:
+    """Codes renumbered 0..k-1 over ``keep`` (others become missing)."""
+    table = np.full(max([*keep, int(codes.max(initial=-1))]) + 2, -1, dtype=np.int64)
+    table[np.asarray(keep, dtype=np.int64) + 1] = np.arange(len(keep))
+    return table[codes.astype(np.int64) + 1], len(keep)
+
+
+def _interval(
+    value: MeasureValue, codes: npt.NDArray[np.int64], k: int, level: LevelName, boot: Bootstrap
+) -> MeasureValue:
+    # Categories are numbered from 1, as in _scale_alpha, so a ratio level sees the same values.
+    data = codes.astype(np.float64) + 1.0
+    data[codes < 0] = np.nan
+    try:
+        result = agreement.bootstrap_alpha(
+            data, level, n=boot.n, seed=boot.seed, threshold=boot.threshold,
+            categories=[float(c) for c in range(1, k + 1)],
+        )  # fmt: skip
+    except AgreementInputError:
+        return value
+    if math.isnan(result.ci_low) or math.isnan(result.ci_high):
+        return value
+    below = float(result.probability_below(boot.threshold))
+    return MeasureValue(
+        value.value, value.note, float(result.ci_low), float(result.ci_high),
+        None if math.isnan(below) else below, value.band,
+    )  # fmt: skip
+
+
+def _scale_alpha(codes: Int8Array, spec: SliceSpec, boot: Bootstrap | None) -> MeasureValue:
+    scaled, k = _remap(codes, spec.scale)
+    values = np.arange(1.0, k + 1.0)  # scale ranks; ratio needs them positive
+    value, reason = coefficient(patterns_of(scaled, k), "krippendorff_alpha", spec.level, values)
+    note = reason or SCALE_NOTE.format(level=spec.level)
+    result = MeasureValue(value, note, band=band("krippendorff_alpha", value))
+    if boot is not None and boot.n > 0 and value is not None:
+        result = _interval(result, scaled, k, spec.level, boot)
+    return result
+
+
+def evaluate_codes(
+    codes: Int8Array,
+    measures: Sequence[str],
+    spec: SliceSpec,
+    bootstrap: Bootstrap | None = None,
+) -> dict[str, MeasureValue]:
+    """The chosen coefficients of coders x units category codes (``-1`` missing).
+
+    Categories are the declared codes plus those in the data. With an ordinal level and a
+    scale, alpha is computed over the scale codes only (the rest become missing) and says so.
+    With ``bootstrap``, alpha gets its interval and the probability of falling below the
+    threshold.
+    """
+    observed = np.unique(codes[codes >= 0]).tolist()
+    keep = sorted(set(spec.declared) | set(observed))
+    mapped, k = _remap(codes, keep)
+    patterns = patterns_of(mapped, k)
+    result: dict[str, MeasureValue] = {}
+    for name in measures:
+        if name == "krippendorff_alpha" and spec.level != "nominal" and spec.scale:
+            result[name] = _scale_alpha(codes, spec, bootstrap)
+            continue
+        level: LevelName = "nominal"
+        value, reason = coefficient(patterns, name, level)
+        measured = MeasureValue(value, reason or "", band=band(name, value))
+        if name == "krippendorff_alpha" and bootstrap and bootstrap.n > 0 and value is not None:
+            measured = _interval(measured, mapped, k, level, bootstrap)
+        result[name] = measured
+    _note_all_same(
+        result, patterns, [spec.labels[c] if c < len(spec.labels) else str(c) for c in keep]
+    )
+    return result
+
+
+def _note_all_same(
+    result: dict[str, MeasureValue], patterns: Patterns, labels: Sequence[str]
+) -> None:
+    pair = (patterns.codes >= 0).sum(axis=1) >= 2  # noqa: PLR2004
+    given = np.unique(patterns.codes[pair][patterns.codes[pair] >= 0])
+    if given.size != 1 or "percent_agreement" not in result:
+        return
+    old = result["percent_agreement"]
+    note = ALL_SAME.format(value=repr(labels[int(given[0])]))
+    result["percent_agreement"] = MeasureValue(old.value, note)

@@ -21,8 +21,9 @@ from r2pcoder import agreement
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
-from r2pcoder.reliability.measures import evaluate_presence, pattern_pairable
-from r2pcoder.reliability.presence import PatternCounts, pair_counts
+from r2pcoder.reliability.measures import evaluate_patterns
+from r2pcoder.reliability.patterns import Patterns, from_counts
+from r2pcoder.reliability.presence import PatternCounts
 from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow, band
 
 __all__ = [
@@ -49,6 +50,11 @@ def _counts(patterns: PatternCounts, variant: str, strata: Sequence[int] | None)
     return total
 
 
+def _presence(counts: IntArray, n_coders: int) -> Patterns:
+    # Pattern digits are 0 missing, 1 absent, 2 present: category code + 1, as from_counts reads.
+    return from_counts(counts, n_coders, 2)
+
+
 def character_rows(
     corpus: Corpus,
     patterns: list[PatternCounts],
@@ -64,17 +70,19 @@ def character_rows(
     for theme, counts_of in zip(corpus.themes, patterns, strict=True):
         counts = _counts(counts_of, variant, strata)
         pooled += counts
-        values = evaluate_presence(counts, n, measures)
+        reduced = _presence(counts, n)
+        values = evaluate_patterns(reduced, measures)
         note = UNUSED if theme.key in unused else ""
         if note:
             values = {k: MeasureValue(None, UNUSED) for k in values}
         rows.append(
-            ResultRow("theme", theme.key, theme.name, variant, pattern_pairable(counts, n),
+            ResultRow("theme", theme.key, theme.name, variant, int(reduced.pairable()),
                       values, note)
         )  # fmt: skip
+    reduced = _presence(pooled, n)
     rows.append(
-        ResultRow("overall", "", ALL_THEMES, variant, pattern_pairable(pooled, n),
-                  evaluate_presence(pooled, n, measures))
+        ResultRow("overall", "", ALL_THEMES, variant, int(reduced.pairable()),
+                  evaluate_patterns(reduced, measures))
     )  # fmt: skip
     return rows
 
@@ -90,8 +98,8 @@ def character_pairwise(
     values: list[list[float | None]] = [[None] * n for _ in range(n)]
     notes: list[list[str]] = [[""] * n for _ in range(n)]
     for a, b in combinations(range(n), 2):
-        pair = pair_counts(pooled, n, (a, b))
-        result = evaluate_presence(pair, 2, (measure,))[measure]
+        pair = _presence(pooled, n).coders((a, b))
+        result = evaluate_patterns(pair, (measure,))[measure]
         values[a][b] = values[b][a] = result.value
         notes[a][b] = notes[b][a] = result.note
     return PairwiseMatrix(
