@@ -180,6 +180,10 @@ def _kind(value_type: type) -> str | None:
 
 def _encode_rows(rows: list[list[Any]], categories: Sequence[Hashable] | None) -> Coded:
     kinds = {_kind(t) for t in set(map(type, chain.from_iterable(rows)))} - {None}
+    if "number" in kinds and len(kinds) > 1 and _only_nan_numbers(rows):
+        # pandas marks a missing text value with a float NaN; read it as missing.
+        rows = [[None if _is_nan(v) else v for v in row] for row in rows]
+        kinds.discard("number")
     if len(kinds) > 1:
         raise AgreementInputError(
             f"The data mix {' and '.join(sorted(k for k in kinds if k))} values; "
@@ -190,6 +194,15 @@ def _encode_rows(rows: list[list[Any]], categories: Sequence[Hashable] | None) -
         shape = (len(rows), len(rows[0]) if rows else 0)
         return _encode_numbers(np.array(rows, dtype=np.float64).reshape(shape), categories)
     return _encode_labels(rows, categories)
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _only_nan_numbers(rows: list[list[Any]]) -> bool:
+    numbers_seen = (v for v in chain.from_iterable(rows) if _kind(type(v)) == "number")
+    return all(_is_nan(v) for v in numbers_seen)
 
 
 def _encode_array(data: npt.NDArray[Any], categories: Sequence[Hashable] | None) -> Coded:

@@ -120,10 +120,10 @@ def bootstrap_alpha(
     parts = alpha_parts(coded, level)
     alpha = alpha_outcome(coded, level).value
     n_draws = pairs or _draws(parts.coincidences, parts.n_pairable, coded.n_coders)
-    if math.isnan(alpha) or n_draws == 0 or parts.observed == 0.0:
-        fill = alpha if not math.isnan(alpha) else math.nan
-        below = tuple((float(t), 0.0 if fill >= t else math.nan) for t in thresholds)
-        return AlphaBootstrap(alpha, fill, fill, confidence, below, 0, n_draws)
+    if math.isnan(alpha) or parts.observed == 0.0:
+        # Undefined alpha has no distribution; alpha = 1 (no disagreement) cannot vary.
+        below = tuple((float(t), math.nan if math.isnan(alpha) else 0.0) for t in thresholds)
+        return AlphaBootstrap(alpha, alpha, alpha, confidence, below, 0, n_draws)
     samples = _resample(parts, n, n_draws, seed, progress, cancelled)
     low, high = _interval(samples, confidence)
     below = tuple((float(t), float(np.mean(samples < t))) for t in thresholds)

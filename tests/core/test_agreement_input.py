@@ -187,3 +187,13 @@ def test_empty_data_are_undefined_not_an_error() -> None:
     assert math.isnan(agreement.krippendorff_alpha([[], []]))
     assert math.isnan(agreement.fleiss_kappa([[], []]))
     assert math.isnan(agreement.cohen_kappa([[], []]))
+
+
+def test_float_nan_marks_a_missing_text_value_as_pandas_does() -> None:
+    with_nan = [["a", "b", math.nan, "a"], ["a", "b", "b", math.nan]]
+    with_none = [["a", "b", None, "a"], ["a", "b", "b", None]]
+    assert agreement.krippendorff_alpha(with_nan) == pytest.approx(
+        agreement.krippendorff_alpha(with_none)
+    )
+    with pytest.raises(AgreementInputError, match="mix"):
+        agreement.krippendorff_alpha([["a", 1.5], ["a", "b"]])
