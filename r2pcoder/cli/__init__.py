@@ -17,7 +17,11 @@ from r2pcoder.errors import R2pError
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = ("r2pcoder.cli.project_cmds", "r2pcoder.cli.merge_cmds")
+_COMMAND_MODULES = (
+    "r2pcoder.cli.project_cmds",
+    "r2pcoder.cli.merge_cmds",
+    "r2pcoder.cli.export_cmds",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

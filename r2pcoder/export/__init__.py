@@ -1,4 +1,38 @@
 """Summaries and exports of a coded master: tables, CSV, XLSX and a self-contained HTML report.
 
-Must not import Qt or ``ui``; pandas is imported inside functions only.
+The public entry points are re-exported here: choose a layer (:func:`parse_layer`), tables
+(:class:`TableOptions`), then :func:`export_project`, or :func:`prepare` and
+:func:`write_export` to preview before writing. Must not import Qt or ``ui``; pandas is imported
+inside functions only.
 """
+
+from r2pcoder.export.layers import Layer, LayerChoice, parse_layer
+from r2pcoder.export.run import (
+    FORMATS,
+    ExportFormat,
+    ExportReport,
+    Prepared,
+    check_target,
+    export_project,
+    prepare,
+    write_export,
+)
+from r2pcoder.export.tables import DEFAULT_BY, TABLES, TableOptions, preview_rows
+
+__all__ = [
+    "DEFAULT_BY",
+    "FORMATS",
+    "TABLES",
+    "ExportFormat",
+    "ExportReport",
+    "Layer",
+    "LayerChoice",
+    "Prepared",
+    "TableOptions",
+    "check_target",
+    "export_project",
+    "parse_layer",
+    "prepare",
+    "preview_rows",
+    "write_export",
+]
