@@ -14,7 +14,8 @@ The rules, in plain words:
 * A **sentence** ends, inside a paragraph, after ``.``, ``!``, ``?`` or ``…`` (with any closing
   quotes or brackets) followed by white space and then an upper-case letter, a digit, an opening
   quote or bracket. An abbreviation (``Mr.``, ``H.E.``, ``e.g.``, ``No.``, a single letter)
-  does not end a sentence. A paragraph is never split across sentences.
+  does not end a sentence, nor does a stop before which the sentence has no letter yet (the
+  "2." of a numbered paragraph). A sentence never runs across paragraphs.
 * Leading and trailing white space is left out of every segment; empty segments are dropped.
 """
 
@@ -94,6 +95,10 @@ def _next_starts_sentence(text: str, end: int) -> bool:
     return not first.isalpha() or first.isupper()
 
 
+def _has_letter(text: str, start: int, end: int) -> bool:
+    return any(ch.isalpha() for ch in text[start:end])
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of ``text`` as (start, end) code point spans, paragraph by paragraph."""
     result: list[tuple[int, int]] = []
@@ -103,7 +108,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end = match.end()
             if text[match.start()] == "." and _is_abbreviation(text, match.start()):
                 continue
-            if not _next_starts_sentence(text, end):
+            if not _next_starts_sentence(text, end) or not _has_letter(text, start, end):
                 continue
             span = _trimmed(text, start, end)
             if span is not None:

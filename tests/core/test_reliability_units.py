@@ -1,0 +1,260 @@
+"""Segment, character, overlap and unitized units, segmentation, and the pattern coefficients."""
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import TemplateIds
+from tests.core.test_reliability import code
+
+from r2pcoder import agreement
+from r2pcoder.db import Project
+from r2pcoder.reliability import AgreementSettings, compute_agreement, disagreements
+from r2pcoder.reliability.patterns import coefficient, patterns_of
+from r2pcoder.reliability.segmentation import ensure_segments, paragraphs, sentences
+from r2pcoder.schema import SegmentRow
+
+MEASURES = (
+    "percent_agreement", "krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa",
+    "conger_kappa", "gwet_ac1", "brennan_prediger",
+)  # fmt: skip
+
+
+def only(project: Project, ids: TemplateIds, doc: int) -> tuple[str, ...]:
+    return (project.documents.get(ids.documents[doc]).uuid,)
+
+
+def row(report, scope, key, variant=""):
+    return next(
+        r for r in report.rows if r.scope == scope and r.key == key and r.variant == variant
+    )
+
+
+# Segmentation
+
+
+def test_sentences_split_after_stops_but_not_after_abbreviations():
+    text = "H.E. Mr. Ban spoke. We agree, e.g. on prevention! Why not? It was 2005. Next.\n\nNew"
+    found = [text[s:e] for s, e in sentences(text)]
+    assert found == [
+        "H.E. Mr. Ban spoke.", "We agree, e.g. on prevention!", "Why not?", "It was 2005.",
+        "Next.", "New",
+    ]  # fmt: skip
+
+
+def test_a_paragraph_number_stays_with_its_sentence():
+    text = "1. The President convened a dialogue. It met.\n2. Mr. Dieng moderated."
+    found = [text[s:e] for s, e in sentences(text)]
+    assert found == ["1. The President convened a dialogue.", "It met.", "2. Mr. Dieng moderated."]
+
+
+def test_paragraphs_are_lines_whatever_the_blank_line_convention():
+    text = "  First line.\nSecond line.\n\n\nThird.  \n"
+    assert [text[s:e] for s, e in paragraphs(text)] == ["First line.", "Second line.", "Third."]
+
+
+def test_segments_are_stored_once_and_read_back_unchanged(project, ids):
+    doc = ids.documents[0]
+    with project.unit_of_work() as s:
+        first = ensure_segments(s, "sentence", [doc])
+    with project.unit_of_work() as s:
+        again = ensure_segments(s, "sentence", [doc])
+        stored = s.scalar(select(func.count()).select_from(SegmentRow))
+    assert first == again
+    assert stored == 3
+    text = project.documents.get(doc).text
+    assert [text[g.start : g.end] for g in first[doc]] == [
+        "We support the ACT Code of Conduct.", "Prevention is the best protection.",
+        "Early warning must lead to early action.",
+    ]  # fmt: skip
+
+
+# Sentence unit
+
+
+def test_sentence_unit_compares_stances_per_sentence(project, ids):
+    text = project.documents.get(ids.documents[0]).text
+    second = text.index("Prevention")
+    third = text.index("Early")
+    code(project, ids, 0, 0, "prevention", "supports", span=(second, second + 10))
+    # Ben's one coding spans sentences 2 and 3.
+    code(project, ids, 1, 0, "prevention", "supports", span=(second, third + 5))
+    report = compute_agreement(project, AgreementSettings(unit="sentence", level="nominal",
+                                                          bootstrap_n=0))  # fmt: skip
+    # Ana [nc, S, nc], Ben [nc, S, S]: as the statement case, alpha = 4/9, agreement 2/3.
+    stance = row(report, "theme", "prevention", "stance")
+    assert stance.n_units == 3
+    assert stance.values["krippendorff_alpha"].value == pytest.approx(4 / 9)
+    assert stance.values["percent_agreement"].value == pytest.approx(2 / 3)
+    presence = row(report, "theme", "prevention", "presence")
+    assert presence.values["krippendorff_alpha"].value == pytest.approx(4 / 9)
+    found = disagreements(project, AgreementSettings(unit="sentence"), "prevention")
+    assert [(d.unit, [v.value for v in d.values]) for d in found] == [
+        ("sentence 3", ["not coded", "supports"]),
+    ]  # fmt: skip
+
+
+def test_paragraph_unit_uses_lines(project, ids):
+    code(project, ids, 0, 0, "prevention", "supports", span=(0, 5))
+    code(project, ids, 1, 0, "prevention", "opposes", span=(40, 45))
+    report = compute_agreement(project, AgreementSettings(unit="paragraph", level="nominal",
+                                                          bootstrap_n=0))  # fmt: skip
+    # Paragraph 1: Ana S, Ben nc; paragraph 2: Ana nc, Ben O. No agreement at all.
+    stance = row(report, "theme", "prevention", "stance")
+    assert stance.n_units == 2
+    assert stance.values["percent_agreement"].value == 0.0
+
+
+# Character unit
+
+
+def character_case(project, ids, variant):
+    code(project, ids, 0, 2, "prevention", None, span=(0, 10))
+    code(project, ids, 1, 2, "prevention", None, span=(5, 15))
+    settings = AgreementSettings(unit="character", documents=only(project, ids, 2))
+    report = compute_agreement(project, settings)
+    return row(report, "theme", "prevention", variant).values
+
+
+def test_character_kappa_over_all_text_matches_hand_computation(project, ids):
+    # 63 characters: both 5, Ana only 5, Ben only 5, neither 48.
+    # p_o = 53/63, p_e = (10/63)^2 + (53/63)^2, kappa = 430/1060.
+    got = character_case(project, ids, "all text")
+    assert project.documents.get(ids.documents[2]).length == 63
+    assert got["cohen_kappa"].value == pytest.approx(430 / 1060)
+    assert got["percent_agreement"].value == pytest.approx(53 / 63)
+    # alpha: n0 = 106, n1 = 20, o01 = 10 -> 1 - 125 * 10 / (106 * 20).
+    assert got["krippendorff_alpha"].value == pytest.approx(1 - 1250 / 2120)
+
+
+def test_character_kappa_over_coded_text_only_leaves_out_agreed_absence(project, ids):
+    # 15 characters: both 5, Ana only 5, Ben only 5: p_o = 1/3, p_e = 5/9, kappa = -0.5.
+    got = character_case(project, ids, "coded text only")
+    assert got["cohen_kappa"].value == pytest.approx(-0.5)
+    assert got["percent_agreement"].value == pytest.approx(1 / 3)
+
+
+def test_character_unit_matches_the_agreement_package_on_the_expanded_data(project, ids):
+    code(project, ids, 0, 0, "prevention", None, span=(0, 30))
+    code(project, ids, 1, 0, "prevention", None, span=(10, 50))
+    code(project, ids, 0, 1, "veto", None, span=(4, 20))
+    code(project, ids, 1, 1, "veto", None, span=(4, 22))
+    report = compute_agreement(project, AgreementSettings(unit="character", measures=MEASURES))
+    texts = [project.documents.get(d).text for d in ids.documents[:2]]
+    offsets = [0, len(texts[0])]
+    data = np.zeros((2, sum(map(len, texts))))
+    for who, doc, start, end in ((0, 0, 0, 30), (1, 0, 10, 50), (0, 1, 4, 20), (1, 1, 4, 22)):
+        if doc == 0:  # prevention only
+            data[who, offsets[doc] + start : offsets[doc] + end] = 1
+    got = row(report, "theme", "prevention", "all text").values
+    for measure in MEASURES:
+        kwargs = {"categories": [0.0, 1.0]}
+        expected = getattr(agreement, measure)(data, **kwargs)
+        assert got[measure].value == pytest.approx(expected), measure
+
+
+def test_character_unit_counts_unread_statements_as_missing(project, ids):
+    code(project, ids, 0, 0, "prevention", None, span=(0, 10))
+    code(project, ids, 1, 0, "prevention", None, span=(0, 10))
+    code(project, ids, 0, 1, "prevention", None, span=(0, 10))  # Ben never read statement 1
+    docs = only(project, ids, 0) + only(project, ids, 1)
+    report = compute_agreement(project, AgreementSettings(unit="character", documents=docs))
+    got = row(report, "theme", "prevention", "all text")
+    assert got.n_units == project.documents.get(ids.documents[0]).length
+    assert got.values["cohen_kappa"].value == pytest.approx(1.0)
+
+
+# Overlap unit
+
+
+@pytest.mark.parametrize(("threshold", "percent", "bp"), [(0.3, 1.0, 1.0), (0.9, 0.0, -1.0)])
+def test_overlap_unit_matches_codings_by_share_of_their_union(project, ids, threshold, percent, bp):
+    # Ana 0-10, Ben 5-15: intersection 5 over union 15 = one third.
+    code(project, ids, 0, 2, "prevention", None, span=(0, 10))
+    code(project, ids, 1, 2, "prevention", None, span=(5, 15))
+    report = compute_agreement(
+        project, AgreementSettings(unit="overlap", overlap_threshold=threshold)
+    )
+    got = row(report, "theme", "prevention").values
+    assert got["percent_agreement"].value == pytest.approx(percent)
+    assert got["brennan_prediger"].value == pytest.approx(bp)
+
+
+# Unitized unit
+
+
+def test_unitizing_alpha_is_one_for_identical_codings_and_lower_otherwise(project, ids):
+    code(project, ids, 0, 0, "prevention", None, span=(0, 10))
+    code(project, ids, 1, 0, "prevention", None, span=(0, 10))
+    code(project, ids, 0, 0, "veto", None, span=(20, 40))
+    code(project, ids, 1, 0, "veto", None, span=(30, 60))
+    report = compute_agreement(project, AgreementSettings(unit="unitized"))
+    assert row(report, "theme", "prevention").values["krippendorff_alpha"].value == pytest.approx(
+        1.0
+    )
+    veto = row(report, "theme", "veto").values["krippendorff_alpha"].value
+    length = project.documents.get(ids.documents[0]).length
+    expected = agreement.unitizing_alpha(
+        [[(20, 40, "veto")], [(30, 60, "veto")]], length, category="veto"
+    )
+    assert veto == pytest.approx(expected)
+    assert veto < 1.0
+
+
+def test_unitized_merges_a_coders_overlapping_codings_of_one_theme(project, ids):
+    code(project, ids, 0, 0, "prevention", None, span=(0, 10))
+    code(project, ids, 0, 0, "prevention", None, span=(5, 20))
+    code(project, ids, 1, 0, "prevention", None, span=(0, 20))
+    report = compute_agreement(project, AgreementSettings(unit="unitized"))
+    assert row(report, "theme", "prevention").values["krippendorff_alpha"].value == pytest.approx(
+        1.0
+    )
+
+
+# Pattern coefficients against the agreement package
+
+
+def test_pattern_coefficients_equal_the_agreement_package_on_random_data():
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        coders, units, k = (
+            int(rng.integers(2, 5)),
+            int(rng.integers(2, 40)),
+            int(rng.integers(2, 5)),
+        )
+        codes = rng.integers(-1, k, size=(coders, units))
+        data = np.where(codes < 0, np.nan, codes.astype(float))
+        patterns = patterns_of(codes, k)
+        for measure in MEASURES:
+            for level in (
+                ("nominal", "ordinal", "interval")
+                if measure == "krippendorff_alpha"
+                else ("nominal",)
+            ):
+                kwargs = {"categories": [float(c) for c in range(k)]}
+                if measure == "krippendorff_alpha":
+                    kwargs["level"] = level
+                if measure in ("cohen_kappa", "scott_pi") and coders != 2:
+                    assert coefficient(patterns, measure)[0] is None
+                    continue
+                expected = getattr(agreement, measure)(data, **kwargs)
+                mine, reason = coefficient(patterns, measure, level)
+                if np.isnan(expected):
+                    assert mine is None
+                    assert reason
+                else:
+                    assert mine == pytest.approx(expected), (measure, level)
+
+
+def test_pattern_alpha_reproduces_krippendorffs_published_example():
+    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four coders,
+    # 12 units, missing values; nominal alpha = 0.743.
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+        [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+    ]
+    codes = np.array([[-1 if v is None else v - 1 for v in r] for r in data])
+    value, _ = coefficient(patterns_of(codes, 5), "krippendorff_alpha")
+    assert value == pytest.approx(0.743, abs=0.0005)
