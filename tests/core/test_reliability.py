@@ -15,7 +15,13 @@ from tests.conftest import TemplateIds
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.errors import AgreementInputError, Cancelled, UnknownEntity
-from r2pcoder.reliability import AgreementSettings, compute_agreement, disagreements
+from r2pcoder.reliability import (
+    AgreementReport,
+    AgreementSettings,
+    MeasureValue,
+    compute_agreement,
+    disagreements,
+)
 from r2pcoder.reliability.corpus import load_corpus
 from r2pcoder.reliability.units import statement_units
 
@@ -43,7 +49,7 @@ def two_themes(project: Project, ids: TemplateIds) -> None:
     code(project, ids, ben, 2, "veto", "supports")
 
 
-def values(report, scope, key, measure):
+def values(report: AgreementReport, scope: str, key: str, measure: str) -> MeasureValue:
     row = next(r for r in report.rows if r.scope == scope and r.key == key)
     return row.values[measure]
 
@@ -113,8 +119,10 @@ def test_bootstrap_interval_brackets_alpha_and_is_reproducible(project, ids):
     settings = AgreementSettings(level="nominal", bootstrap_n=500, bootstrap_seed=7)
     first = values(compute_agreement(project, settings), "overall", "", "krippendorff_alpha")
     second = values(compute_agreement(project, settings), "overall", "", "krippendorff_alpha")
+    assert first.value is not None
     assert first.ci_low is not None
     assert first.ci_high is not None
+    assert first.p_below is not None
     assert first.ci_low <= first.value <= first.ci_high
     assert (first.ci_low, first.ci_high, first.p_below) == (
         second.ci_low, second.ci_high, second.p_below,

@@ -1,5 +1,7 @@
 """Segment, character, overlap and unitized units, segmentation, and the pattern coefficients."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +11,14 @@ from tests.core.test_reliability import code
 
 from r2pcoder import agreement
 from r2pcoder.db import Project
-from r2pcoder.reliability import AgreementSettings, compute_agreement, disagreements
+from r2pcoder.reliability import (
+    AgreementReport,
+    AgreementSettings,
+    MeasureValue,
+    ResultRow,
+    compute_agreement,
+    disagreements,
+)
 from r2pcoder.reliability.patterns import coefficient, patterns_of
 from r2pcoder.reliability.segmentation import ensure_segments, paragraphs, sentences
 from r2pcoder.schema import SegmentRow
@@ -24,7 +33,7 @@ def only(project: Project, ids: TemplateIds, doc: int) -> tuple[str, ...]:
     return (project.documents.get(ids.documents[doc]).uuid,)
 
 
-def row(report, scope, key, variant=""):
+def row(report: AgreementReport, scope: str, key: str, variant: str = "") -> ResultRow:
     return next(
         r for r in report.rows if r.scope == scope and r.key == key and r.variant == variant
     )
@@ -108,7 +117,7 @@ def test_paragraph_unit_uses_lines(project, ids):
 # Character unit
 
 
-def character_case(project, ids, variant):
+def character_case(project: Project, ids: TemplateIds, variant: str) -> dict[str, MeasureValue]:
     code(project, ids, 0, 2, "prevention", None, span=(0, 10))
     code(project, ids, 1, 2, "prevention", None, span=(5, 15))
     settings = AgreementSettings(unit="character", documents=only(project, ids, 2))
@@ -148,7 +157,7 @@ def test_character_unit_matches_the_agreement_package_on_the_expanded_data(proje
             data[who, offsets[doc] + start : offsets[doc] + end] = 1
     got = row(report, "theme", "prevention", "all text").values
     for measure in MEASURES:
-        kwargs = {"categories": [0.0, 1.0]}
+        kwargs: dict[str, Any] = {"categories": [0.0, 1.0]}
         expected = getattr(agreement, measure)(data, **kwargs)
         assert got[measure].value == pytest.approx(expected), measure
 
@@ -197,6 +206,7 @@ def test_unitizing_alpha_is_one_for_identical_codings_and_lower_otherwise(projec
     expected = agreement.unitizing_alpha(
         [[(20, 40, "veto")], [(30, 60, "veto")]], length, category="veto"
     )
+    assert veto is not None
     assert veto == pytest.approx(expected)
     assert veto < 1.0
 
@@ -231,7 +241,7 @@ def test_pattern_coefficients_equal_the_agreement_package_on_random_data():
                 if measure == "krippendorff_alpha"
                 else ("nominal",)
             ):
-                kwargs = {"categories": [float(c) for c in range(k)]}
+                kwargs: dict[str, Any] = {"categories": [float(c) for c in range(k)]}
                 if measure == "krippendorff_alpha":
                     kwargs["level"] = level
                 if measure in ("cohen_kappa", "scott_pi") and coders != 2:
