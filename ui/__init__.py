@@ -1,1 +1,5 @@
-"""r2pcoder ui."""
+"""r2pcoder's desktop workbench (PySide6). Imports the core; the core never imports this."""
+
+from ui.qtcompat import immortalize_singletons
+
+immortalize_singletons()
