@@ -305,7 +305,7 @@ def _add_packet_theme(packet: Path, key: str, name: str) -> str:
     return uuid
 
 
-def _proposal_packet(project_path: Path, tmp_path: Path) -> tuple[Path, str]:
+def proposal_packet(project_path: Path, tmp_path: Path) -> tuple[Path, str]:
     packet = make_packets(project_path, tmp_path / "out", "Ana")["Ana"]
     uuid = _add_packet_theme(packet, "local", "Local idea")
     with Project(packet) as p:
@@ -324,7 +324,7 @@ def _theme(master: Path, uuid: str) -> tuple[Any, ...] | None:
 def test_proposed_theme_arrives_pending_with_its_codings(
     project_path: Path, tmp_path: Path
 ) -> None:
-    packet, uuid = _proposal_packet(project_path, tmp_path)
+    packet, uuid = proposal_packet(project_path, tmp_path)
     report = merge(project_path, packet)
     (proposal,) = report.layers[0].proposals
     assert (proposal.name, proposal.decision, proposal.codings) == ("Local idea", "pending", 1)
@@ -336,7 +336,7 @@ def test_proposed_theme_arrives_pending_with_its_codings(
 
 
 def test_lead_accepts_a_proposed_theme(project_path: Path, tmp_path: Path) -> None:
-    packet, uuid = _proposal_packet(project_path, tmp_path)
+    packet, uuid = proposal_packet(project_path, tmp_path)
     merge(project_path, packet)
     report = merge(project_path, packet, proposals={"local": ProposalDecision("accept")})
     assert report.layers[0].status == "merge"
@@ -348,7 +348,7 @@ def test_lead_accepts_a_proposed_theme(project_path: Path, tmp_path: Path) -> No
 def test_lead_maps_a_proposed_theme_onto_an_existing_one(
     project_path: Path, tmp_path: Path
 ) -> None:
-    packet, uuid = _proposal_packet(project_path, tmp_path)
+    packet, uuid = proposal_packet(project_path, tmp_path)
     with Project(project_path) as project:
         veto = project.codebook.theme_by_key("veto").uuid
     decision = {uuid: ProposalDecision("map", "veto")}
@@ -363,7 +363,7 @@ def test_lead_maps_a_proposed_theme_onto_an_existing_one(
 
 
 def test_lead_rejects_a_proposed_theme(project_path: Path, tmp_path: Path) -> None:
-    packet, uuid = _proposal_packet(project_path, tmp_path)
+    packet, uuid = proposal_packet(project_path, tmp_path)
     merge(project_path, packet)
     report = merge(project_path, packet, proposals={uuid: ProposalDecision("reject")})
     counts = report.layers[0].counts
@@ -375,7 +375,7 @@ def test_lead_rejects_a_proposed_theme(project_path: Path, tmp_path: Path) -> No
 def test_mapping_onto_a_theme_the_master_lacks_is_refused(
     project_path: Path, tmp_path: Path
 ) -> None:
-    packet, uuid = _proposal_packet(project_path, tmp_path)
+    packet, uuid = proposal_packet(project_path, tmp_path)
     before = snapshot(project_path)
     with pytest.raises(MergeRefused, match="not a theme of the master"):
         merge(project_path, packet, proposals={uuid: ProposalDecision("map", "nowhere")})

@@ -1,0 +1,1 @@
+"""Self-contained dialogs that gather a form and start a core job (merge, packets, agreement...)."""

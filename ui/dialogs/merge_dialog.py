@@ -1,0 +1,303 @@
+"""The merge dialog: pick returned packets, preview the merge as a table, decide proposals, merge.
+
+The preview is a dry run of the core merge on the reader pool; the merge itself runs on the
+writer pool behind a progress dialog with Cancel. Nothing here touches the database directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from r2pcoder.changes import Changes
+from r2pcoder.db import Project
+from r2pcoder.merge import MergeReport, ProposalDecision, merge_packets
+from r2pcoder.progress import CancelCheck, ProgressFn
+
+from ui.progress_dialog import run_with_progress
+from ui.workers import Job, JobRunner
+
+__all__ = ["MergeDialog", "open_merge_dialog"]
+
+_COLUMNS = ("File", "Coder", "Packet", "What happens", "Added", "Changed", "Removed",
+            "Not merged", "Problems")  # fmt: skip
+_PENDING, _ACCEPT, _REJECT = "Keep pending", "Accept as a new theme", "Reject"
+
+
+class _Controller(Protocol):
+    project: Project | None
+    runner: JobRunner
+
+    @property
+    def changed(self) -> Any: ...
+
+
+class MergeDialog(QDialog):
+    """Preview and run a merge of returned packets into the open master project."""
+
+    previewed = Signal(object)
+    merged = Signal(object)
+
+    def __init__(self, parent: QWidget | None, controller: _Controller) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Merge returned packets")
+        self.setObjectName("merge-dialog")
+        self.resize(960, 620)
+        self._controller = controller
+        self._report: MergeReport | None = None
+        self._themes: list[tuple[str, str]] = []
+        self.files = QListWidget()
+        self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.foreign = QCheckBox("Import as foreign (another master: match by text and by name)")
+        self.table = QTableWidget(0, len(_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.proposals = QTableWidget(0, 4)
+        self.proposals.setHorizontalHeaderLabels(["Proposed theme", "Coder", "Codings", "Decision"])
+        self.proposals.horizontalHeader().setStretchLastSection(True)
+        self.details = QPlainTextEdit(readOnly=True)
+        self.status = QLabel("Add the packets your coders sent back, then preview.")
+        self.preview_button = QPushButton("Preview")
+        self.merge_button = QPushButton("Merge")
+        self.merge_button.setEnabled(False)
+        self._layout()
+
+    def _layout(self) -> None:
+        add, remove, close = (
+            QPushButton("Add packets…"),
+            QPushButton("Remove"),
+            QPushButton("Close"),
+        )
+        add.clicked.connect(self._on_add_clicked)
+        remove.clicked.connect(self._on_remove_clicked)
+        close.clicked.connect(self.reject)
+        self.preview_button.clicked.connect(self.preview)
+        self.merge_button.clicked.connect(self.merge)
+        self.foreign.toggled.connect(self._invalidate)
+        side = QVBoxLayout()
+        for button in (add, remove):
+            side.addWidget(button)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.files, 1)
+        top.addLayout(side)
+        split = QSplitter(Qt.Orientation.Vertical)
+        for widget in (self.table, self.proposals, self.details):
+            split.addWidget(widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (self.preview_button, self.merge_button, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.foreign)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+
+    # -- files -----------------------------------------------------------------------------
+
+    def add_files(self, paths: Sequence[Path]) -> None:
+        present = set(self.packet_paths())
+        for path in paths:
+            if Path(path) not in present:
+                self.files.addItem(str(path))
+        self._invalidate()
+
+    def packet_paths(self) -> list[Path]:
+        return [Path(self.files.item(i).text()) for i in range(self.files.count())]
+
+    def _on_add_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Returned packets", "", "r2pcoder projects (*.r2p);;All files (*)"
+        )
+        self.add_files([Path(n) for n in names])
+
+    def _on_remove_clicked(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._report = None
+        self.merge_button.setEnabled(False)
+
+    # -- decisions on proposed themes -------------------------------------------------------
+
+    def decisions(self) -> dict[str, ProposalDecision]:
+        chosen: dict[str, ProposalDecision] = {}
+        for row in range(self.proposals.rowCount()):
+            item = self.proposals.item(row, 0)
+            combo = self.proposals.cellWidget(row, 3)
+            if item is None or not isinstance(combo, QComboBox):
+                continue
+            uuid, text = str(item.data(Qt.ItemDataRole.UserRole)), combo.currentText()
+            if text == _ACCEPT:
+                chosen[uuid] = ProposalDecision("accept")
+            elif text == _REJECT:
+                chosen[uuid] = ProposalDecision("reject")
+            elif combo.currentData() is not None:
+                chosen[uuid] = ProposalDecision("map", str(combo.currentData()))
+        return chosen
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def _job(self, *, dry_run: bool) -> Job | None:
+        project = self._controller.project
+        packets = self.packet_paths()
+        if project is None or not packets:
+            self.status.setText("Open the master project and add at least one packet.")
+            return None
+        foreign, proposals = self.foreign.isChecked(), self.decisions()
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> tuple[MergeReport, list[Any]]:
+            report = merge_packets(
+                project,
+                packets,
+                dry_run=dry_run,
+                foreign=foreign,
+                proposals=proposals,
+                progress=progress,
+                cancelled=cancelled,
+            )
+            themes = project.codebook.themes()
+            return report, [(t.uuid, " / ".join(t.path)) for t in themes]
+
+        job = Job(work, name="merge preview" if dry_run else "merge")
+        job.signals.failed.connect(self._on_job_failed)
+        return job
+
+    def preview(self) -> Job | None:
+        job = self._job(dry_run=True)
+        if job is not None:
+            self.status.setText("Previewing…")
+            self.preview_button.setEnabled(False)
+            job.signals.succeeded.connect(self._on_preview_succeeded)
+            job.signals.finished.connect(lambda: self.preview_button.setEnabled(True))
+            self._controller.runner.start(job, writes=False)
+        return job
+
+    def merge(self) -> Job | None:
+        job = self._job(dry_run=False)
+        if job is not None:
+            self.merge_button.setEnabled(False)
+            self.status.setText("Merging…")
+            job.signals.succeeded.connect(self._on_merge_succeeded)
+            run_with_progress(self, self._controller.runner, job, title="Merging packets",
+                              writes=True)  # fmt: skip
+        return job
+
+    def _on_job_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Nothing was changed: {exc}")
+        failed = getattr(self._controller, "job_failed", None)
+        if failed is not None:
+            failed.emit("Merge", exc)
+
+    def _on_preview_succeeded(self, result: tuple[MergeReport, list[tuple[str, str]]]) -> None:
+        report, self._themes = result
+        self._report = report
+        self._show(report)
+        ready = report.changed and not report.refused
+        self.merge_button.setEnabled(ready)
+        if report.refused:
+            self.status.setText("Some files cannot be merged; remove them to go on.")
+        elif not report.changed:
+            self.status.setText("Nothing to merge: the master already holds this work.")
+        else:
+            self.status.setText("Check the preview, decide on proposed themes, then merge.")
+        self.previewed.emit(report)
+
+    def _on_merge_succeeded(self, result: tuple[MergeReport, list[tuple[str, str]]]) -> None:
+        report, self._themes = result
+        self._report = None
+        self._show(report)
+        stack = getattr(self._controller, "stack", None)
+        if stack is not None:
+            stack.clear()  # a merge is not undoable; the backup protects it instead
+        self._controller.changed.emit(Changes(everything=True))
+        self.status.setText("Merged. A backup of the master was kept beside it.")
+        self.merged.emit(report)
+
+    # -- showing a report ------------------------------------------------------------------
+
+    def _show(self, report: MergeReport) -> None:
+        rows: list[tuple[str, ...]] = []
+        for layer in report.layers:
+            c = layer.counts
+            problems = len(layer.documents) + len(layer.codebook) + len(layer.notes)
+            rows.append((layer.file_name, layer.coder_name, str(layer.stamp), layer.action,
+                         str(c.added), str(c.changed), str(c.removed), str(c.not_merged),
+                         str(problems) if problems else ""))  # fmt: skip
+        rows.extend((r.file_name, "", "", f"refused: {r.reason}", "", "", "", "", "")
+                    for r in report.refused)  # fmt: skip
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self._show_proposals(report)
+        self.details.setPlainText("\n".join(report.summary()))
+
+    def _show_proposals(self, report: MergeReport) -> None:
+        previous = self.decisions()
+        proposals = [p for layer in report.layers for p in layer.proposals]
+        self.proposals.setRowCount(len(proposals))
+        for i, p in enumerate(proposals):
+            name = QTableWidgetItem(p.name)
+            name.setData(Qt.ItemDataRole.UserRole, p.theme_uuid)
+            self.proposals.setItem(i, 0, name)
+            self.proposals.setItem(i, 1, QTableWidgetItem(p.coder_uuid[:8]))
+            self.proposals.setItem(i, 2, QTableWidgetItem(str(p.codings)))
+            combo = QComboBox()
+            combo.addItem(_PENDING)
+            combo.addItem(_ACCEPT)
+            combo.addItem(_REJECT)
+            for uuid, path in self._themes:
+                if uuid != p.theme_uuid:
+                    combo.addItem(f"Map onto: {path}", uuid)
+            combo.setCurrentIndex(self._index_for(combo, p.decision, p.target,
+                                                  previous.get(p.theme_uuid)))  # fmt: skip
+            self.proposals.setCellWidget(i, 3, combo)
+
+    @staticmethod
+    def _index_for(
+        combo: QComboBox, decision: str, target: str | None, chosen: ProposalDecision | None
+    ) -> int:
+        if chosen is not None:
+            decision, target = chosen.action, chosen.target
+        if decision == "accept":
+            return 1
+        if decision == "reject":
+            return 2
+        if decision == "map":
+            found = combo.findData(target)
+            return max(found, 0)
+        return 0
+
+
+def open_merge_dialog(parent: QWidget, controller: Any) -> None:
+    """Show the merge dialog for the controller's open master (non-modal, deleted on close)."""
+    dialog = MergeDialog(parent, controller)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
