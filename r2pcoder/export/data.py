@@ -231,8 +231,10 @@ def load_export_data(
     if not themes:
         raise ExportFailed("This project has no codebook yet, so there is nothing to export.")
     stances = tuple(project.codebook.stances(include_retired=True))
-    selection = select_codings(
-        layer, codings, _pairs(done), {d: i for i, d in enumerate(statements)}
+    selection = _nonempty(
+        select_codings(layer, codings, _pairs(done), {d: i for i, d in enumerate(statements)}),
+        layer,
+        bool(codings),
     )
     check_cancelled(cancelled)
     report(1.0)
@@ -243,6 +245,18 @@ def load_export_data(
         selection=selection, snapshot=snapshot, threshold_default=_threshold(info.settings),
         created_at=utcnow(),
     )  # fmt: skip
+
+
+def _nonempty(selection: Selection, layer: Layer, any_codings: bool) -> Selection:
+    if selection.codings:
+        return selection
+    if not any_codings:
+        who = layer.coders[0].name if len(layer.coders) == 1 else "the chosen coders"
+        raise ExportFailed(f"Nothing to export: {who} coded nothing yet.")
+    raise ExportFailed(
+        f"Nothing to export under the layer '{layer.label()}': the chosen coders agree on no "
+        "theme in any statement; try another layer (one coder, or the majority)."
+    )
 
 
 def _pairs(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, int]]:

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from r2pcoder.export.data import load_export_data
+from r2pcoder.export.layers import parse_layer
+from r2pcoder.export.tables import TABLES, TableOptions, build_tables, preview_rows
+from r2pcoder.schema import SnapshotRow
+from tests.core.test_export_data import NORDIC, Coded, build_coded
+
+
+@pytest.fixture
+def coded(project, ids) -> Coded:
+    return build_coded(project, ids.documents, ids.coders)
+
+
+def tables_for(project, layer="Ana", **options):
+    data = load_export_data(project, parse_layer(layer))
+    return data, build_tables(data, TableOptions(**options))
+
+
+def count(counts, breakdown, group, theme, stance, column="statements"):
+    rows = counts[
+        (counts.breakdown == breakdown)
+        & (counts.group == group)
+        & (counts.theme_key == theme)
+        & (counts.stance == stance)
+    ]
+    assert len(rows) <= 1
+    return 0 if rows.empty else int(rows.iloc[0][column])
+
+
+def test_overall_counts_of_ana_match_the_hand_count(project, coded):
+    _, t = tables_for(project, count_members=True)
+    c = t["counts"]
+    assert count(c, "overall", "all", "prevention", "any stance") == 3
+    assert count(c, "overall", "all", "prevention", "Supports") == 2
+    assert count(c, "overall", "all", "prevention", "Neutral") == 1
+    assert count(c, "overall", "all", "prevention", "Opposes") == 0
+    assert count(c, "overall", "all", "veto", "any stance") == 2
+    assert count(c, "overall", "all", "veto", "Supports") == 2
+    assert count(c, "overall", "all", "early_warning", "any stance") == 0
+    # Ghana, Denmark and the unknown speaker of D4
+    assert count(c, "overall", "all", "prevention", "any stance", "speakers") == 3
+    # ... plus Finland, Iceland, Norway and Sweden behind the Nordic statement
+    assert count(c, "overall", "all", "prevention", "any stance", "states") == 3 + len(NORDIC) - 1
+
+
+def test_group_statement_counts_once_and_lists_its_group(project, coded):
+    _, t = tables_for(project)
+    c = t["counts"]
+    row = c[(c.breakdown == "overall") & (c.theme_key == "prevention") & (c.stance == "Supports")]
+    assert int(row.statements.iloc[0]) == 2
+    assert row.on_behalf_of.iloc[0] == "Nordic countries"
+    assert "states" not in c.columns
+
+
+def test_counts_by_regional_group_and_event_include_an_unknown_row(project, coded):
+    _, t = tables_for(project)
+    c = t["counts"]
+    assert count(c, "regional_group", "African", "prevention", "any stance") == 1
+    assert count(c, "regional_group", "Western European and Others", "prevention", "Supports") == 1
+    assert count(c, "regional_group", "unknown", "prevention", "Neutral") == 1
+    assert count(c, "regional_group", "Latin American and Caribbean", "veto", "Supports") == 1
+    assert count(c, "event", "GA dialogue 2017", "veto", "any stance") == 2
+    assert count(c, "event", "GA dialogue 2013", "prevention", "any stance") == 1
+    assert count(c, "event", "unknown", "prevention", "any stance") == 1
+
+
+def test_groups_add_up_to_the_overall_figure_and_stances_to_any_stance(project, coded):
+    _, t = tables_for(project, layer="Ben", by=("regional_group", "year", "speaker"))
+    c = t["counts"]
+    overall = c[c.breakdown == "overall"].set_index(["theme_key", "stance"]).statements
+    for breakdown in ("regional_group", "year", "speaker"):
+        sums = c[c.breakdown == breakdown].groupby(["theme_key", "stance"]).statements.sum()
+        assert sums.sort_index().to_dict() == overall.sort_index().to_dict()
+    stances = c[(c.breakdown == "overall") & (c.stance != "any stance")]
+    assert stances.groupby("theme_key").statements.sum().to_dict() == {
+        key: overall[(key, "any stance")] for key in stances.theme_key.unique()
+    }
+
+
+def test_segments_quote_exactly_the_text_they_point_at(project, coded):
+    data, t = tables_for(project, layer="all")
+    seg = t["segments"]
+    assert len(seg) == 4
+    for row in seg.itertuples():
+        doc = next(d for d in data.statements.values() if d.uuid == row.document_uuid)
+        assert row.quote == data.texts[doc.id][row.start : row.end]
+    assert "The veto must not block action." in set(seg.quote)
+    assert set(seg.layer) == {"agreed by all of 2 coders (Ana, Ben)"}
+
+
+def test_segments_follow_document_order_then_position(project, coded):
+    _, t = tables_for(project)
+    seg = t["segments"]
+    assert list(seg.theme_key) == ["veto", "prevention", "veto", "prevention", "prevention"]
+    assert list(seg.speaker) == ["Ghana", "Ghana", "Mexico", "Denmark", "unknown"]
+    assert list(seg.regional_group)[-1] == "unknown"
+    assert list(seg.theme)[1] == "Prevention"
+
+
+def test_stance_and_presence_matrices(project, coded):
+    _, t = tables_for(project)
+    stance, presence = t["stance_matrix"], t["presence_matrix"]
+    assert list(stance.speaker) == ["Ghana", "Mexico", "Denmark", "unknown"]
+    assert list(stance.prevention) == ["Supports", "", "Supports", "Neutral"]
+    assert list(stance.veto) == ["Supports", "Supports", "", ""]
+    assert list(presence.prevention) == [1, 0, 1, 1]
+    assert list(presence.early_warning) == [0, 0, 0, 0]
+    assert list(presence.veto) == [1, 1, 0, 0]
+
+
+def test_evidence_merges_a_passage_both_coders_quoted(project, coded):
+    _, t = tables_for(project, layer="all")
+    ev = t["evidence"]
+    assert len(ev) == 3
+    veto = ev[ev.theme_key == "veto"]
+    assert list(veto.coders) == ["Ana; Ben"]
+    assert list(veto.speaker) == ["Mexico"]
+    assert sorted(ev[ev.theme_key == "prevention"].quote) == [
+        "Prevention is the best protection",
+        "Prevention is the best protection.",
+    ]
+
+
+def test_codebook_lists_definitions_and_usage(project, coded):
+    _, t = tables_for(project)
+    cb = t["codebook"].set_index("key")
+    assert (cb.loc["prevention", "codings"], cb.loc["prevention", "statements"]) == (3, 3)
+    assert (cb.loc["veto", "codings"], cb.loc["veto", "statements"]) == (2, 2)
+    assert cb.loc["early_warning", "name"] == "Prevention > Early warning"
+    assert (cb.loc["supports", "codings"], cb.loc["neutral", "codings"]) == (4, 1)
+    assert cb.loc["opposes", "statements"] == 0
+
+
+def test_no_snapshot_gives_one_loud_warning_row(project, coded):
+    _, t = tables_for(project, what=("reliability",))
+    rel = t["reliability"]
+    assert len(rel) == 1
+    assert rel.warning.iloc[0].startswith("NO RELIABILITY SNAPSHOT")
+    assert list(t) == ["about", "reliability"]
+
+
+def _snapshot(project, results, settings=None, label="paper"):
+    with project.unit_of_work() as s:
+        s.add(SnapshotRow(uuid=f"snap-{label}", created_at=datetime(2026, 1, 2, tzinfo=UTC),
+                          label=label, settings=settings or {}, results=results))  # fmt: skip
+
+
+def _row(key, alpha, **extra):
+    value = {"value": alpha, "ci_low": 0.3, "ci_high": 0.7, "band": "", "note": ""}
+    return {"scope": "theme", "key": key, "label": key, "variant": "stance", "n_units": 4,
+            "values": {"krippendorff_alpha": {**value, **extra},
+                       "percent_agreement": {"value": 0.6}}}  # fmt: skip
+
+
+def test_snapshot_coefficients_below_the_threshold_are_flagged(project, coded):
+    _snapshot(project, {"rows": [_row("prevention", 0.5), _row("veto", 0.9),
+                                 _row("early_warning", None, note="nobody used this theme")],
+                        "unit_description": "statement x theme"},
+              settings={"unit": "statement", "threshold": 0.8})  # fmt: skip
+    _, t = tables_for(project, what=("reliability",))
+    rel = t["reliability"].set_index(["theme_key", "coefficient"])
+    assert rel.loc[("prevention", "krippendorff_alpha"), "warning"] == (
+        "BELOW THRESHOLD: 0.500 < 0.800"
+    )
+    assert rel.loc[("prevention", "krippendorff_alpha"), "interval"] == "[0.300, 0.700]"
+    assert rel.loc[("veto", "krippendorff_alpha"), "warning"] == ""
+    assert rel.loc[("prevention", "percent_agreement"), "warning"] == ""
+    assert rel.loc[("early_warning", "krippendorff_alpha"), "warning"].startswith("UNDEFINED")
+    assert set(rel.unit) == {"statement"}
+
+
+def test_a_damaged_snapshot_is_read_as_far_as_possible(project, coded):
+    _snapshot(project, {"rows": ["junk", {"values": "junk"}, _row("veto", 0.2)]})
+    _, t = tables_for(project, what=("reliability",))
+    rel = t["reliability"]
+    assert list(rel.theme_key.unique()) == ["veto"]
+    assert rel.threshold.iloc[0] == pytest.approx(0.667)
+    assert rel.unit.iloc[0] == "not stated"
+
+
+def test_about_table_states_the_layer_and_every_table_carries_it(project, coded):
+    _, t = tables_for(project, layer="majority")
+    about = dict(zip(t["about"].item, t["about"].value, strict=True))
+    assert about["layer"] == "majority of 2 coders, at least 2 agreeing (Ana, Ben)"
+    for name in TABLES:
+        assert set(t[name].layer) == {about["layer"]}
+
+
+def test_unknown_table_name_is_refused():
+    with pytest.raises(Exception, match="Unknown table 'charts'"):
+        TableOptions(what=("charts",))
+
+
+def test_preview_rows_are_text(project, coded):
+    _, t = tables_for(project)
+    columns, rows = preview_rows(t["presence_matrix"], limit=2)
+    assert columns[:2] == ["layer", "document"]
+    assert len(rows) == 2
+    assert all(isinstance(v, str) for row in rows for v in row)
