@@ -1,0 +1,112 @@
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import TemplateIds
+from tests.core.test_reliability import two_themes
+
+from r2pcoder.db import Project
+from r2pcoder.reliability import list_snapshots
+
+from ui.dialogs.agreement_dialog import BAND_COLORS, AgreementDialog
+from ui.workers import JobRunner
+
+
+@dataclass
+class Controller:
+    project: Project | None
+    runner: JobRunner
+
+
+@pytest.fixture
+def dialog(qtbot, project: Project, ids: TemplateIds, runner: JobRunner) -> AgreementDialog:
+    two_themes(project, ids)
+    widget = AgreementDialog(None, Controller(project, runner))
+    qtbot.addWidget(widget)
+    widget.level.setCurrentText("nominal")
+    widget.bootstrap.setValue(200)
+    return widget
+
+
+def compute(qtbot, dialog: AgreementDialog):
+    with qtbot.waitSignal(dialog.computed, timeout=10_000) as blocker:
+        dialog.compute()
+    return blocker.args[0]
+
+
+def test_compute_fills_the_theme_table_with_values_intervals_and_bands(qtbot, dialog):
+    report = compute(qtbot, dialog)
+    labels = [dialog.table.item(i, 0).text() for i in range(dialog.table.rowCount())]
+    assert labels[:2] == ["Prevention", "Veto restraint"]
+    assert labels[-1] == "Overall: All themes"
+    alpha_column = 2 + list(report.measures).index("krippendorff_alpha")
+    prevention_alpha = dialog.table.item(0, alpha_column)
+    assert prevention_alpha.text().startswith("0.444  [")
+    assert prevention_alpha.background().color().name() == BAND_COLORS["unreliable"]
+    assert dialog.progress.value() == 1000
+
+
+def test_pairwise_matrix_shows_each_pair_once_per_side(qtbot, dialog):
+    compute(qtbot, dialog)
+    assert dialog.matrix.rowCount() == 2
+    assert dialog.matrix.item(0, 0).text() == "—"
+    assert dialog.matrix.item(0, 1).text() == dialog.matrix.item(1, 0).text() == "0.267"
+
+
+def test_clicking_a_theme_lists_its_disagreements(qtbot, dialog):
+    compute(qtbot, dialog)
+    with qtbot.waitSignal(dialog.disagreements_shown, timeout=10_000) as blocker:
+        dialog.table.cellClicked.emit(1, 0)  # Veto restraint
+    found = blocker.args[0]
+    assert [d.title for d in found] == ["Statement of Mexico", "Statement of the Nordic countries"]
+    assert "Ana: opposes" in dialog.details.toPlainText()
+
+
+def test_strata_are_one_choice_away(qtbot, dialog):
+    dialog.by.setCurrentText("regional_group")
+    compute(qtbot, dialog)
+    assert dialog.stratum.count() == 4
+    dialog.stratum.setCurrentIndex(1)
+    assert dialog.table.item(0, 1).text() == "1"  # one statement per regional group here
+
+
+def test_save_then_export_a_snapshot(qtbot, dialog, project, tmp_path: Path):
+    compute(qtbot, dialog)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save("before adjudication")
+    assert [s.label for s in list_snapshots(project)] == ["before adjudication"]
+    assert dialog.export_button.isEnabled()
+    target = tmp_path / "snapshot.json"
+    job = dialog.export(target)
+    assert job is not None
+    with qtbot.waitSignal(job.signals.finished, timeout=10_000):
+        pass
+    qtbot.waitUntil(target.exists)
+    assert "before adjudication" in target.read_text(encoding="utf-8")
+
+
+def test_a_master_nobody_coded_twice_gives_a_message_not_a_crash(qtbot, project, runner):
+    widget = AgreementDialog(None, Controller(project, runner))
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.failed, timeout=10_000) as blocker:
+        widget.compute()
+    assert "nothing to compare" in blocker.args[0]
+    qtbot.waitUntil(widget.compute_button.isEnabled)
+    assert widget.table.rowCount() == 0
+
+
+def test_choosing_one_coder_is_refused_in_plain_words(qtbot, dialog):
+    dialog.coders.item(0).setCheckState(Qt.CheckState.Checked)
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as blocker:
+        dialog.compute()
+    assert "at least two coders" in blocker.args[0]
+
+
+def test_cancel_stops_the_computation(qtbot, dialog):
+    dialog.bootstrap.setValue(100_000)
+    with qtbot.waitSignal(dialog.failed, timeout=20_000) as blocker:
+        dialog.compute()
+        dialog.cancel()
+    assert blocker.args[0] in {"Cancelled.", "Cancelled; nothing was changed."}
