@@ -9,7 +9,7 @@ row count; the complete tables are in the CSV and XLSX exports. Must not import 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -68,7 +68,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], bad: Sequence[b
 
 
 def _stance_colors(data: ExportData) -> dict[int, str]:
-    colors = {s.id: s.color for s in data.stances}
+    # A codebook without stance colours gives every stance the same default grey; the bars
+    # would then be unreadable, so such stances take the palette instead.
+    shared = Counter(s.color.lower() for s in data.stances)
+    colors = {
+        s.id: s.color if shared[s.color.lower()] == 1 else PALETTE[i % len(PALETTE)]
+        for i, s in enumerate(data.stances)
+    }
     colors.update({MIXED: _MIXED_COLOR, NO_STANCE: _NO_STANCE_COLOR})
     return colors
 

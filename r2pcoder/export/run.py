@@ -107,8 +107,11 @@ def prepare(
     return Prepared(data=data, options=options, tables=tables)
 
 
-def check_target(fmt: ExportFormat, out: Path) -> None:
-    """Refuse a wrong file name or a missing folder before any work is done."""
+def check_target(fmt: ExportFormat, out: Path, what: tuple[str, ...] | None = None) -> None:
+    """Refuse a wrong file name or a missing folder before any work is done.
+
+    ``what`` (the chosen tables) lets a single ``.csv`` name be checked against their number.
+    """
     if fmt not in FORMATS:
         raise ExportFailed(f"Unknown format {fmt!r}; choose csv, xlsx or html.")
     suffix = out.suffix.lower()
@@ -116,6 +119,10 @@ def check_target(fmt: ExportFormat, out: Path) -> None:
         raise ExportFailed(f"An Excel export needs a file name ending in .xlsx, not {out.name}.")
     if fmt == "html" and suffix not in (".html", ".htm"):
         raise ExportFailed(f"An HTML report needs a file name ending in .html, not {out.name}.")
+    if fmt == "csv" and suffix == ".csv" and what is not None and len(what) != 1:
+        raise ExportFailed(
+            f"{out.name} names one file, but {len(what)} tables were chosen; give a folder."
+        )
     if fmt == "csv" and suffix != ".csv" and out.exists() and not out.is_dir():
         raise ExportFailed(f"{out} is a file; give a folder for the CSV files, or a .csv name.")
     if not out.parent.is_dir():
@@ -170,7 +177,7 @@ def export_project(
     """Read, build and write one export (see :func:`prepare` and :func:`write_export`)."""
     options = options or TableOptions()
     out = Path(out)
-    check_target(fmt, out)
+    check_target(fmt, out, options.what)
     if fmt == "html" and "segments" in options.what:
         # The report shows only a preview of the segments; building all of them is wasted.
         options = replace(options, what=tuple(w for w in options.what if w != "segments") or

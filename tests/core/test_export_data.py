@@ -165,7 +165,7 @@ def test_a_rule_with_no_agreement_is_a_clear_error(project, ids):
 
 
 def test_unknown_coder_and_gold_layer_are_refused_in_plain_words(project, coded):
-    with pytest.raises(ExportFailed, match="no coder 'Zed'.*Ana, Ben"):
+    with pytest.raises(ExportFailed, match=r"no coder 'Zed'.*Ana, Ben"):
         load_export_data(project, parse_layer("Zed"))
     with pytest.raises(ExportFailed, match="gold"):
         load_export_data(project, parse_layer("gold"))

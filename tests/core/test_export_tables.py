@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+import pandas as pd
 import pytest
 
-from r2pcoder.export.data import load_export_data
+from tests.core.test_export_data import NORDIC, Coded, build_coded
+
+from r2pcoder.db import Project
+from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.layers import parse_layer
 from r2pcoder.export.tables import TABLES, TableOptions, build_tables, preview_rows
 from r2pcoder.schema import SnapshotRow
-from tests.core.test_export_data import NORDIC, Coded, build_coded
 
 
 @pytest.fixture
@@ -16,12 +20,21 @@ def coded(project, ids) -> Coded:
     return build_coded(project, ids.documents, ids.coders)
 
 
-def tables_for(project, layer="Ana", **options):
+def tables_for(
+    project: Project, layer: str = "Ana", **options: Any
+) -> tuple[ExportData, dict[str, pd.DataFrame]]:
     data = load_export_data(project, parse_layer(layer))
     return data, build_tables(data, TableOptions(**options))
 
 
-def count(counts, breakdown, group, theme, stance, column="statements"):
+def count(
+    counts: pd.DataFrame,
+    breakdown: str,
+    group: str,
+    theme: str,
+    stance: str,
+    column: str = "statements",
+) -> int:
     rows = counts[
         (counts.breakdown == breakdown)
         & (counts.group == group)
@@ -86,9 +99,11 @@ def test_segments_quote_exactly_the_text_they_point_at(project, coded):
     data, t = tables_for(project, layer="all")
     seg = t["segments"]
     assert len(seg) == 4
-    for row in seg.itertuples():
-        doc = next(d for d in data.statements.values() if d.uuid == row.document_uuid)
-        assert row.quote == data.texts[doc.id][row.start : row.end]
+    by_uuid = {d.uuid: d.id for d in data.statements.values()}
+    for uuid, start, end, quote in zip(
+        seg.document_uuid, seg.start, seg.end, seg.quote, strict=True
+    ):
+        assert quote == data.texts[by_uuid[uuid]][start:end]
     assert "The veto must not block action." in set(seg.quote)
     assert set(seg.layer) == {"agreed by all of 2 coders (Ana, Ben)"}
 
@@ -144,13 +159,18 @@ def test_no_snapshot_gives_one_loud_warning_row(project, coded):
     assert list(t) == ["about", "reliability"]
 
 
-def _snapshot(project, results, settings=None, label="paper"):
+def _snapshot(
+    project: Project,
+    results: dict[str, Any],
+    settings: dict[str, Any] | None = None,
+    label: str = "paper",
+) -> None:
     with project.unit_of_work() as s:
         s.add(SnapshotRow(uuid=f"snap-{label}", created_at=datetime(2026, 1, 2, tzinfo=UTC),
                           label=label, settings=settings or {}, results=results))  # fmt: skip
 
 
-def _row(key, alpha, **extra):
+def _row(key: str, alpha: float | None, **extra: Any) -> dict[str, Any]:
     value = {"value": alpha, "ci_low": 0.3, "ci_high": 0.7, "band": "", "note": ""}
     return {"scope": "theme", "key": key, "label": key, "variant": "stance", "n_units": 4,
             "values": {"krippendorff_alpha": {**value, **extra},
@@ -170,7 +190,7 @@ def test_snapshot_coefficients_below_the_threshold_are_flagged(project, coded):
     assert rel.loc[("prevention", "krippendorff_alpha"), "interval"] == "[0.300, 0.700]"
     assert rel.loc[("veto", "krippendorff_alpha"), "warning"] == ""
     assert rel.loc[("prevention", "percent_agreement"), "warning"] == ""
-    assert rel.loc[("early_warning", "krippendorff_alpha"), "warning"].startswith("UNDEFINED")
+    assert str(rel.loc[("early_warning", "krippendorff_alpha"), "warning"]).startswith("UNDEFINED")
     assert set(rel.unit) == {"statement"}
 
 

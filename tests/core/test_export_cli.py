@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from tests.core.test_export_data import build_coded
+
+from r2pcoder.cli import main
+from r2pcoder.db import Project
+
+
+@pytest.fixture
+def master(project_path, ids):
+    with Project(project_path) as project:
+        build_coded(project, ids.documents, ids.coders)
+    return project_path
+
+
+def test_export_csv_folder_prints_the_layer_and_warns_about_reliability(master, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert (
+        main(["export", str(master), "--format", "csv", "--out", str(out), "--layer", "Ana"]) == 0
+    )
+    captured = capsys.readouterr()
+    assert "Layer: coder Ana" in captured.out
+    assert "WARNING: No reliability snapshot" in captured.err
+    assert (out / "counts.csv").is_file()
+
+
+def test_export_one_table_to_one_csv_by_year_with_members(master, tmp_path):
+    out = tmp_path / "counts.csv"
+    args = ["export", str(master), "--what", "counts", "--out", str(out), "--layer", "Ana",
+            "--by", "year", "--count-members"]  # fmt: skip
+    assert main(args) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["breakdown"] for r in rows} == {"overall", "year"}
+    years = {r["group"] for r in rows if r["breakdown"] == "year"}
+    assert years == {"2017", "2013", "unknown"}
+    overall = next(r for r in rows if r["breakdown"] == "overall" and r["theme_key"] == "prevention"
+                   and r["stance"] == "any stance")  # fmt: skip
+    assert (overall["statements"], overall["states"]) == ("3", "7")
+
+
+def test_export_json_lists_files_and_rows(master, tmp_path, capsys):
+    out = tmp_path / "r.xlsx"
+    args = [
+        "export",
+        str(master),
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+        "--layer",
+        "all",
+        "--json",
+    ]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["layer"] == "agreed by all of 2 coders (Ana, Ben)"
+    assert data["files"] == [str(out)]
+    assert data["rows"]["segments"] == 4
+
+
+def test_export_by_none_gives_overall_counts_only(master, tmp_path):
+    out = tmp_path / "c.csv"
+    args = ["export", str(master), "--what", "counts", "--by", "none", "--out", str(out)]
+    assert main(args) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        assert {r["breakdown"] for r in csv.DictReader(handle)} == {"overall"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--layer", "Zed"], "no coder 'Zed'"),
+        (["--layer", "gold"], "no adjudicated (gold) layer"),
+        (["--what", "pie"], "Unknown table 'pie'"),
+    ],
+)
+def test_export_refusals_are_one_line_errors(master, tmp_path, capsys, extra, message):
+    args = ["export", str(master), "--out", str(tmp_path / "o"), *extra]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_export_html_report(master, tmp_path):
+    out = tmp_path / "report.html"
+    args = ["export", str(master), "--format", "html", "--out", str(out), "--layer", "majority"]
+    assert main(args) == 0
+    assert "majority of 2 coders" in out.read_text(encoding="utf-8")
