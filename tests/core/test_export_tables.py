@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from r2pcoder.db import Project
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.layers import parse_layer
 from r2pcoder.export.tables import TABLES, TableOptions, build_tables, preview_rows
+from r2pcoder.reliability import AgreementSettings, compute_agreement, save_snapshot
 from r2pcoder.schema import SnapshotRow
 
 
@@ -222,3 +224,19 @@ def test_preview_rows_are_text(project, coded):
     assert columns[:2] == ["layer", "document"]
     assert len(rows) == 2
     assert all(isinstance(v, str) for row in rows for v in row)
+
+
+def test_a_snapshot_saved_by_the_agreement_window_is_read_with_unit_and_interval(project, coded):
+    settings = AgreementSettings(unit="statement", bootstrap_n=50, threshold=0.9)
+    save_snapshot(project, compute_agreement(project, settings), label="before adjudication")
+    _, t = tables_for(project, what=("reliability",))
+    rel = t["reliability"]
+    assert set(rel.snapshot) == {"before adjudication"}
+    assert set(rel.unit) == {"statement"}
+    assert set(rel.threshold) == {0.9}
+    alpha = rel[(rel.coefficient == "krippendorff_alpha") & (rel.scope == "overall")]
+    assert len(alpha) >= 1
+    # Ana and Ben disagree on most statement x theme units: alpha is far below 0.9.
+    assert str(alpha.warning.iloc[0]).startswith("BELOW THRESHOLD")
+    assert re.fullmatch(r"\[-?\d\.\d{3}, -?\d\.\d{3}\]", str(alpha.interval.iloc[0]))
+    assert set(rel.theme_key) >= {"prevention", "veto"}
