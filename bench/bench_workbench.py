@@ -50,7 +50,8 @@ window = build_window(Path(sys.argv[1]), settings, Path(sys.argv[3]))
 window.show()
 app.processEvents()
 assert window.document_id is not None
-print(time.perf_counter() - t0)
+print(time.perf_counter() - t0, flush=True)
+window.close()  # closes the project; leaving it to interpreter teardown can crash Qt
 """
 
 
@@ -134,16 +135,20 @@ def _apply(window: MainWindow, big: int, repeats: int) -> Result:
 
 
 def _startup(path: Path, root: Path, repeats: int) -> Result:
-    times = []
+    times: list[float] = []
+    inside: list[float] = []
     for n in range(repeats):
         command = [sys.executable, "-c", STARTUP, str(path), str(root / f"s{n}.ini"),
                    str(root / "data")]  # fmt: skip
         t0 = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+        done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - t0)
+        inside.append(float(done.stdout.split()[0]))
     median = statistics.median(times)
+    # "inside" starts at the first line of the script, i.e. without the interpreter's own start.
+    extra = {"inside_interpreter_s": round(statistics.median(inside), 3)}
     return Result("start-up to a usable main window (fresh interpreter)", median, "<= 1.5 s",
-                  median <= 1.5, repeats)  # fmt: skip
+                  median <= 1.5, repeats, extra)  # fmt: skip
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -74,6 +74,10 @@ class AppController(QObject):
         self.coder: Coder | None = None
         self._themes: dict[int, ThemeInfo] = {}
         self._stances: dict[int, StanceInfo] = {}
+        # The current statement's codings of the current coder, kept in step by the commands'
+        # reports, so a coding action costs no query (key press to repaint within a frame).
+        self._cached: tuple[int, dict[str, Coding]] | None = None
+        self._reporting = False
         self.changed.connect(self._on_changed)
 
     # -- project -------------------------------------------------------------------------
@@ -166,6 +170,7 @@ class AppController(QObject):
 
     def _bind_coder(self, name: str) -> None:
         self.coder = None
+        self._cached = None
         if self.project is not None and name:
             matches = [
                 c for c in self.project.coders.list() if c.name.casefold() == name.casefold()
@@ -203,6 +208,9 @@ class AppController(QObject):
     def _on_changed(self, changes: Changes) -> None:
         if changes.codebook or changes.everything:
             self._reload_codebook()
+        foreign = not self._reporting and self._cached is not None
+        if changes.everything or changes.documents or (foreign and self._cached_in(changes)):
+            self._cached = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -218,9 +226,34 @@ class AppController(QObject):
         return self.require().documents.get(document_id)
 
     def codings(self, document_id: int) -> list[Coding]:
+        """The current coder's codings of a statement, in text order."""
         if self.project is None or self.coder is None:
             return []
-        return self.project.codings.for_document(document_id, self.coder.id)
+        if self._cached is None or self._cached[0] != document_id:
+            found = self.project.codings.for_document(document_id, self.coder.id)
+            self._cached = (document_id, {c.uuid: c for c in found})
+        return sorted(self._cached[1].values(), key=lambda c: (c.start, c.end, c.id))
+
+    def coding_count(self, document_id: int) -> int | None:
+        """The number of codings if known without a query, else None."""
+        if self._cached is None or self._cached[0] != document_id:
+            return None
+        return len(self._cached[1])
+
+    def _report(self, coding: Coding, present: bool) -> None:
+        if self._cached is not None and self._cached[0] == coding.document_id:
+            if present and (self.coder is None or coding.coder_id == self.coder.id):
+                self._cached[1][coding.uuid] = coding
+            else:
+                self._cached[1].pop(coding.uuid, None)
+        self._reporting = True
+        try:
+            self.changed.emit(Changes(codings=frozenset({coding.document_id})))
+        finally:
+            self._reporting = False
+
+    def _cached_in(self, changes: Changes) -> bool:
+        return self._cached is not None and self._cached[0] in changes.codings
 
     # -- undoable coding actions ---------------------------------------------------------
 
@@ -237,7 +270,7 @@ class AppController(QObject):
         theme = self.theme(theme_id)
         request = CodingRequest(document_id, coder.id, theme_id, start, end, stance_id)
         command = ApplyCodeCommand(
-            self.require().codings, request, theme.name if theme else "?", self.changed.emit
+            self.require().codings, request, theme.name if theme else "?", self._report
         )
         self._push(command)
         assert command.coding is not None
@@ -270,7 +303,7 @@ class AppController(QObject):
             self.require().codings,
             uuid,
             text,
-            self.changed.emit,
+            self._report,
             theme_id=theme_id,
             stance_id=stance_id,
             memo=memo,
@@ -281,7 +314,7 @@ class AppController(QObject):
         project = self.require()
         theme = self.theme(project.codings.get(uuid).theme_id)
         label = theme.name if theme else "?"
-        self._push(DiscardCodingCommand(project.codings, uuid, label, self.changed.emit))
+        self._push(DiscardCodingCommand(project.codings, uuid, label, self._report))
 
     def rename_theme(self, theme_id: int, name: str) -> None:
         self._push(RenameCodeCommand(self.require().codebook, theme_id, name, self.changed.emit))

@@ -64,6 +64,13 @@ class DocumentTableModel(QAbstractTableModel):
             if row is not None:
                 self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, COUNT_COLUMN))
 
+    def set_count(self, document_id: int, count: int) -> None:
+        """A statement's new number of codings; a statement marked done stays done."""
+        status, _ = self.status(document_id)
+        if status != "done":
+            status = "in progress" if count else "not started"
+        self.set_statuses({**self._status, document_id: (status, count)})
+
     def document(self, row: int) -> DocumentSummary:
         return self._docs[row]
 

@@ -62,9 +62,12 @@ class CodingHighlighter(QSyntaxHighlighter):
         """Replace the spans: ``(start, end, key, colour)`` in code points. Does not repaint."""
         spans: list[tuple[Span, str]] = []
         colors: dict[str, QColor] = {}
+        by_name: dict[str, QColor] = {}
         for start, end, key, color in items:
             spans.append((Span(start, end), key))
-            colors[key] = QColor(color)
+            if color not in by_name:
+                by_name[color] = QColor(color)
+            colors[key] = by_name[color]
         self._omap = omap
         self._index = SpanIndex(spans)
         self._colors = colors

@@ -257,7 +257,12 @@ class MainWindow(QMainWindow):
             if self.document_id is None or self.docs.model.row_of(self.document_id) < 0:
                 self._open_first()
         elif changes.codings:
-            self.docs.model.set_statuses(c.statuses())
+            counts = {d: c.coding_count(d) for d in changes.codings}
+            if all(n is not None for n in counts.values()):
+                for doc_id, n in counts.items():
+                    self.docs.model.set_count(doc_id, n or 0)
+            else:
+                self.docs.model.set_statuses(c.statuses())
         if self.document_id is not None and changes.touches_document(self.document_id):
             self._refresh_codings()
 
@@ -368,7 +373,8 @@ class MainWindow(QMainWindow):
         if self.document_id is None:
             return
         status = self.docs.model.status(self.document_id)[0]
-        self._guard(self.controller.set_done, self.document_id, status != "done")
+        if self._guard(self.controller.set_done, self.document_id, status != "done"):
+            self.docs.model.set_statuses(self.controller.statuses())
 
     def _codings_clicked(self, uuids: list[str]) -> None:
         if uuids:

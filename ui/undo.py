@@ -20,6 +20,8 @@ __all__ = [
 ]
 
 Notify = Callable[[Changes], None]
+# Told every coding a command stores (True) or removes (False), so views update without a query.
+Report = Callable[[Coding, bool], None]
 UNSET = object()
 
 
@@ -51,12 +53,12 @@ class ApplyCodeCommand(CoreCommand):
     """Store a new coding; undo discards it, redo restores the same coding (same UUID)."""
 
     def __init__(
-        self, codings: CodingService, request: CodingRequest, label: str, notify: Notify
+        self, codings: CodingService, request: CodingRequest, label: str, report: Report
     ) -> None:
         super().__init__(f"Code '{label}'")
         self._codings = codings
         self._request = request
-        self._notify = notify
+        self._report = report
         self.coding: Coding | None = None
 
     def forward(self) -> None:
@@ -64,32 +66,31 @@ class ApplyCodeCommand(CoreCommand):
             self.coding = self._codings.apply(self._request)
         else:
             self.coding = self._codings.restore(self.coding)
-        self._notify(Changes(codings=frozenset({self._request.document_id})))
+        self._report(self.coding, True)
 
     def undo(self) -> None:
         assert self.coding is not None
         self.coding = self._codings.discard(self.coding.uuid)
-        self._notify(Changes(codings=frozenset({self._request.document_id})))
+        self._report(self.coding, False)
 
 
 class DiscardCodingCommand(CoreCommand):
     """Delete a coding; undo restores it from the snapshot, UUID and timestamps included."""
 
-    def __init__(self, codings: CodingService, uuid: str, label: str, notify: Notify) -> None:
+    def __init__(self, codings: CodingService, uuid: str, label: str, report: Report) -> None:
         super().__init__(f"Delete coding '{label}'")
         self._codings = codings
         self._uuid = uuid
-        self._notify = notify
+        self._report = report
         self._snapshot: Coding | None = None
 
     def forward(self) -> None:
         self._snapshot = self._codings.discard(self._uuid)
-        self._notify(Changes(codings=frozenset({self._snapshot.document_id})))
+        self._report(self._snapshot, False)
 
     def undo(self) -> None:
         assert self._snapshot is not None
-        restored = self._codings.restore(self._snapshot)
-        self._notify(Changes(codings=frozenset({restored.document_id})))
+        self._report(self._codings.restore(self._snapshot), True)
 
 
 class RecodeCommand(CoreCommand):
@@ -100,7 +101,7 @@ class RecodeCommand(CoreCommand):
         codings: CodingService,
         uuid: str,
         text: str,
-        notify: Notify,
+        report: Report,
         *,
         theme_id: int | None = None,
         stance_id: int | object | None = UNSET,
@@ -109,7 +110,7 @@ class RecodeCommand(CoreCommand):
         super().__init__(text)
         self._codings = codings
         self._uuid = uuid
-        self._notify = notify
+        self._report = report
         self._theme_id = theme_id
         self._stance_id = stance_id
         self._memo = memo
@@ -125,12 +126,11 @@ class RecodeCommand(CoreCommand):
                 self._uuid, theme_id=self._theme_id, stance_id=self._stance_id, memo=self._memo
             )
         self._before = before
-        self._notify(Changes(codings=frozenset({after.document_id})))
+        self._report(after, True)
 
     def undo(self) -> None:
         assert self._before is not None
-        reverted = self._codings.revert(self._before)
-        self._notify(Changes(codings=frozenset({reverted.document_id})))
+        self._report(self._codings.revert(self._before), True)
 
 
 class RenameCodeCommand(CoreCommand):
