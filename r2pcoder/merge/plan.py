@@ -90,7 +90,7 @@ def pick_winners(
         losers += [_report(c, "superseded", name) for c in ranked if c not in top]
         distinct = {c.header.file_sha256: c for c in top}
         if len(distinct) > 1:
-            prints = {read_layer(c.header.path, coder).fingerprint() for c in distinct.values()}
+            prints = {read_layer(c.header.path, coder).fingerprint for c in distinct.values()}
             if len(prints) > 1:
                 losers += [_report(c, "conflict", name) for c in top]
                 continue
@@ -128,7 +128,7 @@ def plan_layer(
     """Read the winning layer and diff it against the master's layer of that coder."""
     layer = read_layer(candidate.header.path, candidate.coder_uuid)
     plan = LayerPlan(_report(candidate, "merge", layer.coder_name), layer.coder_name)
-    plan.fingerprint = layer.fingerprint()
+    plan.fingerprint = layer.fingerprint
     previous = index.merged.get(candidate.coder_uuid)
     if previous and previous[0] == candidate.header.stamp and previous[1] != plan.fingerprint:
         plan.report = replace(plan.report, status="conflict")

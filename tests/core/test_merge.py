@@ -504,3 +504,24 @@ def test_command_line_round_trip(
     (tmp_path / "junk.r2p").write_text("junk", encoding="utf-8")
     assert main(["merge", str(project_path), str(tmp_path / "junk.r2p")]) == 1
     assert "Nothing was merged" in capsys.readouterr().err
+
+
+def test_memos_and_done_marks_follow_the_packet(project_path: Path, tmp_path: Path) -> None:
+    packet = make_packets(project_path, tmp_path / "out", "Ana")["Ana"]
+    with Project(packet) as p:
+        ana, doc = p.coders.find("Ana"), p.documents.list()[0]
+        p.memos.set_document_memo(doc.id, "Hedged support.", ana.id)
+        p.documents.set_done(doc.id, ana.id)
+    first = merge(project_path, packet).layers[0].counts
+    assert (first.memos, first.marks) == (1, 1)
+    with Project(project_path) as master:
+        ana_id = master.coders.find("Ana").id
+        assert master.memos.document_memo(doc.id, ana_id) == "Hedged support."
+        assert master.documents.statuses(ana_id)[doc.id][0] == "done"
+    with Project(packet) as p:
+        p.memos.set_document_memo(doc.id, "", ana.id)
+        p.documents.set_done(doc.id, ana.id, done=False)
+    merge(project_path, packet)
+    with Project(project_path) as master:
+        assert master.memos.document_memo(doc.id, ana_id) == ""
+        assert master.documents.statuses(ana_id)[doc.id][0] == "not started"
