@@ -1,0 +1,306 @@
+"""The Export dialog: choose the layer, tables, breakdowns and format; preview; export.
+
+Preview and export run as reader jobs (they never write the project) with progress and Cancel;
+the preview shows the first rows of each table, built in the worker so the window never waits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from r2pcoder.errors import R2pError
+from r2pcoder.export import (
+    DEFAULT_BY,
+    FORMATS,
+    TABLES,
+    ExportReport,
+    Prepared,
+    TableOptions,
+    check_target,
+    export_project,
+    parse_layer,
+    prepare,
+    preview_rows,
+    write_export,
+)
+from r2pcoder.export.run import ExportFormat, export_warnings
+from r2pcoder.progress import CancelCheck, ProgressFn
+
+from ui.progress_dialog import run_with_progress
+from ui.workers import Job
+
+__all__ = ["ExportDialog", "PreviewModel", "open_export_dialog"]
+
+_BY_CHOICES = ("regional_group", "event", "year", "doc_type", "speaker")
+_FORMAT_NAMES = {"csv": "CSV files (one per table)", "xlsx": "Excel workbook (.xlsx)",
+                 "html": "HTML report (.html)"}  # fmt: skip
+_PREVIEW_ROWS = 200
+
+Previews = dict[str, tuple[list[str], list[list[str]]]]
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PreviewModel(QAbstractTableModel):
+    """A read-only table of text cells: the first rows of one export table."""
+
+    def __init__(
+        self, columns: list[str], rows: list[list[str]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._columns = columns
+        self._rows = rows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        return self._rows[index.row()][index.column()]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._columns[section] if 0 <= section < len(self._columns) else None
+        return str(section + 1)
+
+
+class ExportDialog(QDialog):
+    """Export summaries of the open master as CSV, Excel or an HTML report."""
+
+    previewed = Signal(object)
+    exported = Signal(object)
+
+    def __init__(self, parent: QWidget | None, controller: Any) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.setObjectName("export-dialog")
+        self.resize(980, 640)
+        self._controller = controller
+        self._prepared: Prepared | None = None
+        self._prepared_key: tuple[Any, ...] | None = None
+        self.layer = QComboBox()
+        self.tables = QListWidget()
+        self.by = {name: QCheckBox(name.replace("_", " ")) for name in _BY_CHOICES}
+        self.count_members = QCheckBox("Count member states of group statements")
+        self.format = QComboBox()
+        self.out = QLineEdit()
+        self.tabs = QTabWidget()
+        self.status = QLabel("Choose what to export, then preview or export.")
+        self.status.setWordWrap(True)
+        self.preview_button = QPushButton("Preview")
+        self.export_button = QPushButton("Export")
+        self._fill()
+        self._layout()
+
+    def _fill(self) -> None:
+        self.layer.addItem("Agreed by all coders", "all")
+        self.layer.addItem("Majority of coders", "majority")
+        project = self._controller.project
+        for coder in project.coders.list() if project is not None else []:
+            self.layer.addItem(f"Coder: {coder.name}", f"coder:{coder.uuid}")
+        for name in TABLES:
+            item = QListWidgetItem(name.replace("_", " "))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.tables.addItem(item)
+        for name, box in self.by.items():
+            box.setChecked(name in DEFAULT_BY)
+        for fmt in FORMATS:
+            self.format.addItem(_FORMAT_NAMES[fmt], fmt)
+
+    def _layout(self) -> None:
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._on_choose_clicked)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        self.preview_button.clicked.connect(self.preview)
+        self.export_button.clicked.connect(self.export)
+        by_row = QHBoxLayout()
+        for box in self.by.values():
+            by_row.addWidget(box)
+        by_row.addStretch(1)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(choose)
+        form = QFormLayout()
+        form.addRow("Which codings", self.layer)
+        form.addRow("Counts by", by_row)
+        form.addRow("", self.count_members)
+        form.addRow("Format", self.format)
+        form.addRow("Save to", out_row)
+        self.tables.setMaximumWidth(200)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        top.addWidget(self.tables)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (self.preview_button, self.export_button, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+
+    # -- choices ---------------------------------------------------------------------------
+
+    def chosen_tables(self) -> tuple[str, ...]:
+        items = (self.tables.item(i) for i in range(self.tables.count()))
+        return tuple(
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        )
+
+    def options(self) -> TableOptions:
+        by = tuple(name for name, box in self.by.items() if box.isChecked())
+        return TableOptions(
+            what=self.chosen_tables(), by=by, count_members=self.count_members.isChecked()
+        )
+
+    def chosen_format(self) -> ExportFormat:
+        fmt = str(self.format.currentData())
+        return "xlsx" if fmt == "xlsx" else "html" if fmt == "html" else "csv"
+
+    def _key(self) -> tuple[Any, ...]:
+        options = self.options()
+        return (self.layer.currentData(), options.what, options.by, options.count_members)
+
+    def _on_choose_clicked(self) -> None:
+        fmt = self.chosen_format()
+        if fmt == "csv":
+            name = QFileDialog.getExistingDirectory(self, "Folder for the CSV files")
+        else:
+            pattern = "Excel workbook (*.xlsx)" if fmt == "xlsx" else "HTML report (*.html)"
+            name, _ = QFileDialog.getSaveFileName(self, "Export to", f"export.{fmt}", pattern)
+        if name:
+            self.out.setText(name)
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def _inputs(self) -> tuple[Any, TableOptions] | None:
+        project = self._controller.project
+        if project is None:
+            self.status.setText("Open the master project first.")
+            return None
+        try:
+            return project, self.options()
+        except R2pError as exc:
+            self.status.setText(str(exc))
+            return None
+
+    def preview(self) -> Job | None:
+        inputs = self._inputs()
+        if inputs is None:
+            return None
+        project, options = inputs
+        layer, key = parse_layer(str(self.layer.currentData())), self._key()
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> tuple[Prepared, Previews]:
+            prepared = prepare(project, layer, options, progress=progress, cancelled=cancelled)
+            previews = {n: preview_rows(f, _PREVIEW_ROWS) for n, f in prepared.tables.items()}
+            return prepared, previews
+
+        job = Job(work, name="export preview")
+        job.signals.succeeded.connect(lambda result: self._on_preview_succeeded(result, key))
+        job.signals.failed.connect(lambda exc: self.status.setText(str(exc)))
+        self.status.setText("Reading the project…")
+        run_with_progress(self, self._controller.runner, job, title="Preparing the export",
+                          writes=False)  # fmt: skip
+        return job
+
+    def export(self) -> Job | None:
+        inputs = self._inputs()
+        text = self.out.text().strip()
+        if inputs is None:
+            return None
+        if not text:
+            self.status.setText("Choose where to save the export first.")
+            return None
+        project, options = inputs
+        fmt, out = self.chosen_format(), Path(text)
+        try:
+            check_target(fmt, out, options.what)
+        except R2pError as exc:
+            self.status.setText(str(exc))
+            return None
+        prepared = self._prepared if self._prepared_key == self._key() else None
+        layer = parse_layer(str(self.layer.currentData()))
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> ExportReport:
+            if prepared is not None:
+                return write_export(prepared, fmt, out, progress=progress, cancelled=cancelled)
+            return export_project(
+                project, layer, fmt, out, options, progress=progress, cancelled=cancelled
+            )
+
+        job = Job(work, name="export")
+        job.signals.succeeded.connect(self._on_export_succeeded)
+        job.signals.failed.connect(self._on_job_failed)
+        self.status.setText("Exporting…")
+        run_with_progress(self, self._controller.runner, job, title="Exporting", writes=False)
+        return job
+
+    def _on_job_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Nothing was written: {exc}")
+
+    def _on_preview_succeeded(
+        self, result: tuple[Prepared, Previews], key: tuple[Any, ...]
+    ) -> None:
+        prepared, previews = result
+        self._prepared, self._prepared_key = prepared, key
+        self.tabs.clear()
+        for name, (columns, rows) in previews.items():
+            view = QTableView()
+            view.setModel(PreviewModel(columns, rows, view))
+            view.setObjectName(f"preview-{name}")
+            total = len(prepared.tables[name])
+            self.tabs.addTab(view, f"{name.replace('_', ' ')} ({total:,})")
+        warnings = export_warnings(prepared.data)
+        self.status.setText(
+            f"Layer: {prepared.data.layer.label()}." + "".join(f" WARNING: {w}" for w in warnings)
+        )
+        self.previewed.emit(prepared)
+
+    def _on_export_succeeded(self, report: ExportReport) -> None:
+        files = ", ".join(str(f) for f in report.files[:3])
+        more = f" and {len(report.files) - 3} more" if len(report.files) > 3 else ""  # noqa: PLR2004
+        warnings = "".join(f" WARNING: {w}" for w in report.warnings)
+        self.status.setText(f"Wrote {files}{more} ({report.layer}).{warnings}")
+        self.exported.emit(report)
+
+
+def open_export_dialog(parent: QWidget, controller: Any) -> None:
+    """Show the Export dialog for the controller's open master (non-modal, deleted on close)."""
+    dialog = ExportDialog(parent, controller)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
