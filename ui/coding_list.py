@@ -136,15 +136,26 @@ class CodingListPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 180)
-        self.table.setColumnWidth(1, 150)
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(1, 110)
+        self.table.setColumnWidth(3, 140)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.theme_combo = QComboBox()
+        self.theme_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.theme_combo.setMinimumContentsLength(20)
         self.theme_combo.setToolTip("Change the theme of the current coding")
         self.theme_combo.activated.connect(self._theme_picked)
         self.stance_combo = QComboBox()
+        self.stance_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.stance_combo.setMinimumContentsLength(12)
         self.stance_combo.setToolTip("Change the stance of the current coding")
         self.stance_combo.activated.connect(self._stance_picked)
         self.memo = QLineEdit()

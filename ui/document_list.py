@@ -179,6 +179,10 @@ class DocumentListPanel(QWidget):
         grid = QGridLayout()
         for n, name in enumerate(FILTER_COLUMNS):
             combo = QComboBox()
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
             combo.setToolTip(f"Show only statements with this {name}")
             combo.setObjectName(f"filter-{name}")
             combo.currentIndexChanged.connect(
@@ -187,7 +191,7 @@ class DocumentListPanel(QWidget):
                 )
             )
             self.filters[name] = combo
-            grid.addWidget(combo, n // 3, n % 3)
+            grid.addWidget(combo, n // 2, n % 2)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)

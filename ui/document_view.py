@@ -254,7 +254,7 @@ class DocumentPane(QWidget):
             self.set_layer("focus", [])
             return
         fmt = QTextCharFormat()
-        fmt.setBackground(tint(QColor(self._color_of(coding)), 0.85))
+        fmt.setBackground(tint(QColor(self._color_of(coding)), 0.7))
         fmt.setForeground(QColor("#000000"))
         fmt.setFontUnderline(True)
         fmt.setUnderlineColor(QColor("#000000"))

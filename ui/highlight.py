@@ -19,7 +19,7 @@ __all__ = ["OVERLAP_PROPERTY", "CodingHighlighter", "blend", "tint"]
 OVERLAP_PROPERTY = QTextFormat.Property.UserProperty + 1
 _WHITE = QColor("#ffffff")
 _TINT = 0.45
-_OVERLAP_TINT = 0.7
+_OVERLAP_TINT = 0.55
 
 
 def blend(colors: Iterable[QColor]) -> QColor:

@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
             ),
             "codings": self._dock("Codings", self.codings, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
+        # Side panels run the full height; the codings panel sits under the text only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions_ = WindowActions(self)
         for dock in self._docks.values():
             self.actions_.view_menu.addAction(dock.toggleViewAction())
@@ -124,10 +127,16 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.resize(1440, 900)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:
+            horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+            self.resizeDocks(
+                [self._docks["documents"], self._docks["codebook"]], [330, 400], horizontal
+            )
+            self.resizeDocks([self._docks["codings"]], [230], vertical)
         self.pane.set_zoom(int(self.settings.value("view/zoom", 0, type=int)))  # type: ignore[call-overload]  # QSettings returns object
         snap = self.settings.value("coding/snap", True, type=bool)
         self.actions_.snap.setChecked(bool(snap))
