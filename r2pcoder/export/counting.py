@@ -25,7 +25,15 @@ from typing import NamedTuple
 
 from r2pcoder.export.data import UNKNOWN, ExportData, Statement
 
-__all__ = ["ANY_STANCE", "OVERALL", "CountKey", "CountRow", "count_statements"]
+__all__ = [
+    "ANY_STANCE",
+    "OVERALL",
+    "CountKey",
+    "CountRow",
+    "count_statements",
+    "participation",
+    "speaker_label",
+]
 
 ANY_STANCE = -3
 """Stance value of the rows counting a theme whatever the stance."""
@@ -51,6 +59,30 @@ class CountRow:
     speakers: set[str] = field(default_factory=set)
     states: set[str] = field(default_factory=set)
     on_behalf_of: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+
+
+def speaker_label(statement: Statement) -> str:
+    """The speaker as listed in participation: ``Latvia (on behalf of Baltic States)``."""
+    name = statement.speaker or UNKNOWN
+    return f"{name} (on behalf of {statement.on_behalf_of})" if statement.on_behalf_of else name
+
+
+def participation(data: ExportData, by: Sequence[str]) -> dict[tuple[str, str], CountRow]:
+    """Every statement of the project (coded or not) per breakdown group: who spoke.
+
+    Participation is about the corpus, not the layer, so statements nobody coded count too.
+    Keys are ``(breakdown, group)``: the overall row first, then ``by`` in order, groups
+    alphabetically with ``unknown`` last.
+    """
+    rows: dict[tuple[str, str], CountRow] = defaultdict(CountRow)
+    breakdowns = [OVERALL, *dict.fromkeys(b for b in by if b != OVERALL)]
+    for statement in data.statements.values():
+        for breakdown in breakdowns:
+            group = "all" if breakdown == OVERALL else statement.value(breakdown)
+            _add(rows[(breakdown, group)], statement)
+    rank = {b: i for i, b in enumerate(breakdowns)}
+    return {key: rows[key] for key in sorted(rows, key=lambda k: (rank[k[0]], _group_order(k[1])))}
 
 
 def _speaker_key(statement: Statement) -> str:
@@ -65,6 +97,7 @@ def _add(row: CountRow, statement: Statement) -> None:
     row.states.update(statement.members)
     if statement.on_behalf_of:
         row.on_behalf_of.add(statement.on_behalf_of)
+    row.labels.add(speaker_label(statement))
 
 
 def _group_order(group: str) -> tuple[int, str]:

@@ -15,7 +15,14 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from r2pcoder.export.charts import PALETTE, Bar, Part, stacked_bars
-from r2pcoder.export.counting import ANY_STANCE, OVERALL, CountKey, CountRow, count_statements
+from r2pcoder.export.counting import (
+    ANY_STANCE,
+    OVERALL,
+    CountKey,
+    CountRow,
+    count_statements,
+    participation,
+)
 from r2pcoder.export.data import UNKNOWN, ExportData
 from r2pcoder.export.layers import MIXED, NO_STANCE
 from r2pcoder.export.reliability_table import NO_SNAPSHOT, line_warning
@@ -150,6 +157,18 @@ def _breakdown_table(data: ExportData, counts: dict[CountKey, CountRow], field: 
     return _table(["theme", *groups, "total"], rows)
 
 
+def _participation(data: ExportData) -> str:
+    rows = [
+        [group, row.statements, len(row.speakers), "; ".join(sorted(row.labels, key=str.casefold))]
+        for (breakdown, group), row in participation(data, ["regional_group"]).items()
+        if breakdown != OVERALL
+    ]
+    total = len(data.statements)
+    return f"<p>{total} statement(s) in the project, coded or not.</p>" + _table(
+        ["regional group", "statements", "speakers", "who"], rows
+    )
+
+
 def _columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     return [str(c) for c in frame.columns], [list(r) for r in frame.itertuples(index=False)]
 
@@ -240,6 +259,8 @@ def render_html(data: ExportData, tables: dict[str, pd.DataFrame], options: Tabl
         _warnings(data),
         "<h2>About this export</h2>",
         _table(["item", "value"], about_rows(data, options)),
+        "<h2>Participation by regional group</h2>",
+        _participation(data),
         "<h2>Charts</h2>",
         _stance_chart(data, counts),
         _group_chart(data, counts),

@@ -7,6 +7,7 @@ Tables (names as used by ``--what``):
 * ``presence_matrix``: the same as 0/1, for statistical software;
 * ``counts``: theme x stance counts of statements, distinct speakers (and states), overall and by
   the chosen metadata fields (rules in :mod:`r2pcoder.export.counting`);
+* ``participation``: who spoke, overall and per group (every statement of the project);
 * ``evidence``: per theme and stance, the quotes with their speakers;
 * ``reliability``: the latest snapshot's coefficients, with loud warnings;
 * ``codebook``: themes and stances with their definitions and usage counts.
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from r2pcoder.errors import ExportFailed
-from r2pcoder.export.counting import ANY_STANCE, count_statements
+from r2pcoder.export.counting import ANY_STANCE, count_statements, participation
 from r2pcoder.export.data import UNKNOWN, ExportData
 from r2pcoder.export.layers import NO_STANCE
 from r2pcoder.export.reliability_table import reliability_columns
@@ -47,6 +48,7 @@ TABLES = (
     "stance_matrix",
     "presence_matrix",
     "counts",
+    "participation",
     "evidence",
     "reliability",
     "codebook",
@@ -162,6 +164,22 @@ def counts_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd
     if count_members:
         columns["states"] = [len(counts[k].states) for k in keys]
     columns["on_behalf_of"] = ["; ".join(sorted(counts[k].on_behalf_of)) for k in keys]
+    return _frame(columns, data.layer.label())
+
+
+def participation_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd.DataFrame:
+    """Who spoke: every statement of the project per group, with the speakers listed."""
+    rows = participation(data, by)
+    keys = list(rows)
+    columns: Columns = {
+        "breakdown": [k[0] for k in keys],
+        "group": [k[1] for k in keys],
+        "statements": [rows[k].statements for k in keys],
+        "speakers": [len(rows[k].speakers) for k in keys],
+    }
+    if count_members:
+        columns["states"] = [len(rows[k].states) for k in keys]
+    columns["who"] = ["; ".join(sorted(rows[k].labels, key=str.casefold)) for k in keys]
     return _frame(columns, data.layer.label())
 
 
@@ -294,6 +312,7 @@ def build_tables(
         "stance_matrix": lambda: stance_matrix(data),
         "presence_matrix": lambda: presence_matrix(data),
         "counts": lambda: counts_table(data, options.by, options.count_members),
+        "participation": lambda: participation_table(data, options.by, options.count_members),
         "evidence": lambda: evidence_table(data),
         "reliability": lambda: reliability_table(data),
         "codebook": lambda: codebook_table(data),

@@ -240,3 +240,20 @@ def test_a_snapshot_saved_by_the_agreement_window_is_read_with_unit_and_interval
     assert str(alpha.warning.iloc[0]).startswith("BELOW THRESHOLD")
     assert re.fullmatch(r"\[-?\d\.\d{3}, -?\d\.\d{3}\]", str(alpha.interval.iloc[0]))
     assert set(rel.theme_key) >= {"prevention", "veto"}
+
+
+def test_participation_lists_every_statement_of_the_project_whatever_the_layer(project, coded):
+    _, t = tables_for(project, layer="all", count_members=True)
+    p = t["participation"].set_index(["breakdown", "group"])
+    assert p.loc[("overall", "all"), "statements"] == 4
+    assert p.loc[("overall", "all"), "speakers"] == 4
+    assert p.loc[("overall", "all"), "states"] == 4 + len(NORDIC) - 1
+    assert p.loc[("overall", "all"), "who"] == (
+        "Denmark (on behalf of Nordic countries); Ghana; Mexico; unknown"
+    )
+    assert p.loc[("regional_group", "unknown"), "statements"] == 1
+    assert p.loc[("regional_group", "Western European and Others"), "who"] == (
+        "Denmark (on behalf of Nordic countries)"
+    )
+    groups = p.loc["regional_group"].statements.sum()
+    assert groups == p.loc[("overall", "all"), "statements"]
