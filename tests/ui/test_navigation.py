@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from ui.actions import shortcut_sheet_html
 from ui.main_window import MainWindow
 
@@ -103,3 +105,11 @@ def test_every_action_is_reachable_from_the_keyboard_and_listed_in_the_sheet(
     assert "Next statement" in sheet
     assert "<b>P</b>" in sheet
     assert all(a.toolTip() for a in window.actions_.all)  # fmt: skip
+
+
+def test_escape_in_the_find_box_closes_the_find_bar(qtbot, window: MainWindow) -> None:
+    window.pane.open_find()
+    window.pane.find_edit.setText("veto")
+    qtbot.keyClick(window.pane.find_edit, Qt.Key.Key_Escape)
+    assert window.pane.find_bar.isHidden()
+    assert window.pane.extra_formats("find") == []
