@@ -41,6 +41,7 @@ class WindowActions:
         self.stance_menu = coding.addMenu("Set &stance")
         self.theme_actions: list[QAction] = []
         self.stance_actions: list[QAction] = []
+        self._team(bar.addMenu("&Team"))
         coder = bar.addMenu("C&oder")
         self.add("Switch &coder…", coder, win.ask_coder, "Ctrl+Shift+U", "Code under another name")
         help_menu = bar.addMenu("&Help")
@@ -145,6 +146,19 @@ class WindowActions:
             "Delete the current coding", mutating=True,
         )  # fmt: skip
         menu.addSeparator()
+
+    def _team(self, menu: QMenu) -> None:
+        w = self._win
+        for text, name, key, tip, mutating in (
+            ("Write coder &packets…", "packets", "Ctrl+Shift+P",
+             "Give each coder a packet file to code on their own computer", True),
+            ("&Merge packets…", "merge", "Ctrl+Shift+M",
+             "Bring coders' packets back into this master project", True),
+            ("&Agreement…", "agreement", "Ctrl+Shift+A",
+             "Measure how far the coders agree, theme by theme", False),
+            ("&Export…", "export", "Ctrl+E", "Write tables of codings for analysis", False),
+        ):  # fmt: skip
+            self.add(text, menu, partial(w.open_dialog, name), key, tip, mutating=mutating)
 
     def set_codebook(self, themes: Sequence[ThemeInfo], stances: Sequence[StanceInfo]) -> None:
         """Rebuild the theme and stance actions, with the codebook's own keys."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -388,6 +389,15 @@ class MainWindow(QMainWindow):
     def _codings_clicked(self, uuids: list[str]) -> None:
         if uuids:
             self.codings.select(uuids)
+
+    def open_dialog(self, name: str) -> None:
+        """Open one of the team dialogs (packets, merge, agreement, export) on this project."""
+        try:
+            self.controller.require()
+            module = importlib.import_module(f"ui.dialogs.{name}_dialog")
+            getattr(module, f"open_{name}_dialog")(self, self.controller)
+        except R2pError as exc:
+            self.errors.show(name.capitalize(), exc)
 
     # -- help ------------------------------------------------------------------------------
 
