@@ -158,10 +158,26 @@ class AppController(QObject):
     def coder_name(self) -> str:
         return str(self.settings.value("coder/name", "", type=str))
 
+    def packet_coder(self) -> Coder | None:
+        """The coder a packet belongs to (a packet's work is merged back under that coder)."""
+        project = self.project
+        if project is None:
+            return None
+        info = project.info
+        if info.role != "packet" or not info.packet_coder_uuid:
+            return None
+        return project.coders.find(info.packet_coder_uuid)
+
     def set_coder(self, name: str) -> Coder | None:
         clean = " ".join(name.split())
         if not clean:
             raise R2pError("A coder needs a name.")
+        owner = self.packet_coder()
+        if owner is not None and owner.name.casefold() != clean.casefold():
+            raise R2pError(
+                f"This packet belongs to {owner.name}; codings made in it are stored as "
+                f"{owner.name}'s. Open your own packet to code under your name."
+            )
         self.settings.setValue("coder/name", clean)
         self.stack.clear()  # undo entries belong to the coder who made them
         self._bind_coder(clean)
@@ -171,7 +187,10 @@ class AppController(QObject):
     def _bind_coder(self, name: str) -> None:
         self.coder = None
         self._cached = None
-        if self.project is not None and name:
+        owner = self.packet_coder()
+        if owner is not None:
+            self.coder = owner
+        elif self.project is not None and name:
             matches = [
                 c for c in self.project.coders.list() if c.name.casefold() == name.casefold()
             ]
@@ -208,6 +227,10 @@ class AppController(QObject):
     def _on_changed(self, changes: Changes) -> None:
         if changes.codebook or changes.everything:
             self._reload_codebook()
+        if changes.everything:
+            # Merges and other wholesale changes are not undoable; older commands would act on
+            # rows that may have changed under them.
+            self.stack.clear()
         foreign = not self._reporting and self._cached is not None
         if changes.everything or changes.documents or (foreign and self._cached_in(changes)):
             self._cached = None

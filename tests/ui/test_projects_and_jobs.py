@@ -15,6 +15,7 @@ from tests.ui.conftest import make_window
 from r2pcoder.codebook import load_codebook, save_codebook
 from r2pcoder.db import Project
 from r2pcoder.errors import Cancelled
+from r2pcoder.metadata import DocumentMeta
 from r2pcoder.resources import bundled
 
 from ui.controller import SAMPLE_FILE
@@ -186,3 +187,25 @@ def test_a_coding_made_just_before_the_process_is_killed_is_kept(
     with Project(project_path) as project:
         (coding,) = project.codings.for_document(ids.documents[0])
     assert (coding.uuid, coding.start, coding.end) == (uuid, 3, 10)
+
+
+def test_a_packet_is_always_coded_as_its_own_coder(
+    qtbot, settings, tmp_path: Path, tiny_codebook
+) -> None:
+    owner_uuid = "0b6c3f51-3c3f-4d0e-9d3c-7b3c1f9e2a10"
+    path = tmp_path / "ben.r2p"
+    with Project.create(path, role="packet", packet_coder_uuid=owner_uuid) as packet:
+        packet.codebook.load(tiny_codebook)
+        packet.coders.add("Ben", uuid=owner_uuid)
+        packet.documents.add_text("The veto must not block action.\n", DocumentMeta(title="T"))
+    window = make_window(qtbot, settings, tmp_path / "data", path)  # settings say "Ana"
+    assert window.coder_button.text() == "Ben"
+    assert not window._guard(window.controller.set_coder, "Ana")
+    assert "belongs to Ben" in window.errors.last_message
+    window.pane.select(4, 8)
+    coding = window.apply_theme(theme_id(window, "veto"))
+    assert coding is not None
+    window.close()
+    with Project(path) as packet:
+        assert [c.name for c in packet.coders.list()] == ["Ben"]
+        assert packet.coders.get(coding.coder_id).uuid == owner_uuid
