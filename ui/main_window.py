@@ -175,10 +175,8 @@ class MainWindow(QMainWindow):
             self._guard(self.controller.new_project, target)
 
     def _project_changed(self) -> None:
-        project = self.controller.project
-        name = project.info.name if project else "no project"
-        self.setWindowTitle(f"{name} - r2pcoder")
         self.document_id = None
+        self._show_coder()
 
     def ask_coder(self) -> bool:
         name, ok = QInputDialog.getText(
@@ -189,7 +187,11 @@ class MainWindow(QMainWindow):
 
     def _show_coder(self) -> None:
         coder = self.controller.coder
+        project = self.controller.project
         self.coder_button.setText(coder.name if coder else "(nobody - click to set)")
+        parts = [project.info.name if project else "no project"]
+        parts += [coder.name] if coder else []
+        self.setWindowTitle(" - ".join([*parts, "r2pcoder"]))
 
     # -- import and codebook jobs ----------------------------------------------------------
 
