@@ -9,7 +9,8 @@ read from. Must not import Qt or ``ui``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy.typing as npt
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.measures import Bootstrap, SliceSpec, evaluate_codes, evaluate_patterns
-from r2pcoder.reliability.patterns import patterns_of
+from r2pcoder.reliability.patterns import Patterns, patterns_of
 from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow
 from r2pcoder.reliability.settings import LevelName
 from r2pcoder.reliability.units import CategoricalUnits
@@ -33,10 +34,6 @@ UNUSED = "Nobody coded this theme in these statements; its agreement is undefine
 def headline(measures: Sequence[str]) -> str:
     """The measure shown in the pairwise matrix: alpha when chosen."""
     return "krippendorff_alpha" if "krippendorff_alpha" in measures else measures[0]
-
-
-def _pairable(codes: Int8Array) -> int:
-    return int(((codes >= 0).sum(axis=0) >= 2).sum())  # noqa: PLR2004
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,23 @@ class Slices:
     labels: tuple[str, ...]
     scale: tuple[int, ...]
     unit_docs: list[npt.NDArray[np.int64]]
+    _patterns: dict[int, Patterns] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def n_coders(self) -> int:
+        """Coders (rows of each layer)."""
+        return int(self.layers[0].shape[0]) if self.layers else 0
+
+    def theme_patterns(self, t: int) -> Patterns:
+        """Theme ``t``'s value patterns (computed once)."""
+        if t not in self._patterns:
+            self._patterns[t] = patterns_of(self.layers[t], len(self.labels))
+        return self._patterns[t]
+
+    def pooled_patterns(self) -> Patterns:
+        """The value patterns of every theme's units together."""
+        parts = [self.theme_patterns(t) for t in range(len(self.layers))]
+        return Patterns.combine(parts, self.n_coders, len(self.labels))
 
     def pooled(self) -> Int8Array:
         """Every theme's units side by side (coders x all units)."""
@@ -85,6 +99,10 @@ class Options:
     bootstrap: Bootstrap | None
 
 
+def _same(layer: Int8Array) -> Int8Array:
+    return layer
+
+
 def _theme_rows(
     corpus: Corpus,
     slices: Slices,
@@ -97,13 +115,17 @@ def _theme_rows(
     spec = slices.spec(options.level)
     for t, theme in enumerate(corpus.themes):
         check_cancelled(cancelled)
-        layer = slices.layers[t]
+        patterns = slices.theme_patterns(t)
         if theme.key in unused:
             values = {m: MeasureValue(None, UNUSED) for m in options.measures}
             note = UNUSED
         else:
-            values, note = evaluate_codes(layer, options.measures, spec, options.bootstrap), ""
-        rows.append(ResultRow("theme", theme.key, theme.name, slices.variant, _pairable(layer),
+            layer = slices.layers[t]
+            values = evaluate_codes(patterns, options.measures, spec, partial(_same, layer),
+                                    options.bootstrap)  # fmt: skip
+            note = ""
+        pairable = int(patterns.pairable())
+        rows.append(ResultRow("theme", theme.key, theme.name, slices.variant, pairable,
                               values, note))  # fmt: skip
         progress(t + 1)
     return rows
@@ -129,17 +151,23 @@ def slice_rows(
             progress(done / total)
 
     rows = _theme_rows(corpus, slices, options, step, cancelled)
-    pooled = slices.pooled()
+    pooled = slices.pooled_patterns()
     for i, code in enumerate(slices.scale):
         check_cancelled(cancelled)
         stance = corpus.stances[code - 1]
-        binary = np.where(pooled < 0, -1, pooled == code).astype(np.int8)
-        values = evaluate_patterns(patterns_of(binary, 2), options.measures)
+        # Lookup indexed by code + 1: missing stays missing, this stance is 1, the rest 0.
+        table = np.zeros(len(slices.labels) + 1, dtype=np.int64)
+        table[0], table[code + 1] = -1, 1
+        binary = pooled.mapped(table, 2)
+        values = evaluate_patterns(binary, options.measures)
         rows.append(ResultRow("stance", stance.key, stance.name, slices.variant,
-                              _pairable(binary), values))  # fmt: skip
+                              int(binary.pairable()), values))  # fmt: skip
         step(len(slices.layers) + i + 1)
-    values = evaluate_codes(pooled, options.measures, slices.spec(options.level), options.bootstrap)
-    rows.append(ResultRow("overall", "", ALL_THEMES, slices.variant, _pairable(pooled), values))
+    spec = slices.spec(options.level)
+    values = evaluate_codes(pooled, options.measures, spec, slices.pooled, options.bootstrap)
+    rows.append(
+        ResultRow("overall", "", ALL_THEMES, slices.variant, int(pooled.pairable()), values)
+    )
     step(total)
     return rows
 
@@ -159,11 +187,15 @@ def pairwise_matrix(
     n = len(corpus.coders)
     values: list[list[float | None]] = [[None] * n for _ in range(n)]
     notes: list[list[str]] = [[""] * n for _ in range(n)]
-    pooled = slices.pooled()
+    pooled = slices.pooled_patterns() if pooled_for is None else None
     spec = slices.spec(level)
     for a, b in combinations(range(n), 2):
-        data = pooled[[a, b]] if pooled_for is None else pooled_for((a, b))
-        result = evaluate_codes(data, (measure,), spec)[measure]
+        if pooled is not None:
+            pair = pooled.coders((a, b))
+        else:
+            assert pooled_for is not None
+            pair = patterns_of(pooled_for((a, b)), len(slices.labels))
+        result = evaluate_codes(pair, (measure,), spec)[measure]
         values[a][b] = values[b][a] = result.value
         notes[a][b] = notes[b][a] = result.note
     return PairwiseMatrix(

@@ -11,7 +11,7 @@ shows a silent 0 or 1, because one slice is degenerate. Must not import Qt or ``
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,13 +19,14 @@ import numpy.typing as npt
 
 from r2pcoder import agreement
 from r2pcoder.errors import AgreementInputError
-from r2pcoder.reliability.patterns import Patterns, coefficient, patterns_of
+from r2pcoder.reliability.patterns import Patterns, coefficient
 from r2pcoder.reliability.report import MeasureValue, band
 from r2pcoder.reliability.settings import LevelName
 
-__all__ = ["Bootstrap", "SliceSpec", "evaluate_codes", "evaluate_patterns"]
+__all__ = ["Bootstrap", "RawCodes", "SliceSpec", "evaluate_codes", "evaluate_patterns"]
 
 Int8Array = npt.NDArray[np.int8]
+RawCodes = Callable[[], Int8Array]
 
 ALL_SAME = (
     "Every coder gave every compared unit the same value ({value}), so agreement is complete."
@@ -62,7 +63,7 @@ class SliceSpec:
 def evaluate_patterns(
     patterns: Patterns, measures: Sequence[str], level: LevelName = "nominal"
 ) -> dict[str, MeasureValue]:
-    """The chosen coefficients of already reduced data (no interval)."""
+    """The chosen coefficients of already reduced data, as they are (no interval)."""
     result = {}
     for name in measures:
         value, reason = coefficient(patterns, name, level)
@@ -70,16 +71,16 @@ def evaluate_patterns(
     return result
 
 
-def _remap(codes: Int8Array, keep: Sequence[int]) -> tuple[npt.NDArray[np.int64], int]:
-    """Codes renumbered 0..k-1 over ``keep`` (others become missing)."""
-    table = np.full(max([*keep, int(codes.max(initial=-1))]) + 2, -1, dtype=np.int64)
+def _table(keep: Sequence[int], n_codes: int) -> npt.NDArray[np.int64]:
+    """A lookup (indexed by code + 1) renumbering ``keep`` as 0..k-1, the rest as missing."""
+    table = np.full(n_codes + 1, -1, dtype=np.int64)
     table[np.asarray(keep, dtype=np.int64) + 1] = np.arange(len(keep))
-    return table[codes.astype(np.int64) + 1], len(keep)
+    return table
 
 
-def _interval(
-    value: MeasureValue, codes: npt.NDArray[np.int64], k: int, level: LevelName, boot: Bootstrap
-) -> MeasureValue:
+def _interval(value: MeasureValue, raw: RawCodes, table: npt.NDArray[np.int64], k: int,
+              level: LevelName, boot: Bootstrap) -> MeasureValue:  # fmt: skip
+    codes = table[raw().astype(np.int64) + 1]
     # Categories are numbered from 1, as in _scale_alpha, so a ratio level sees the same values.
     data = codes.astype(np.float64) + 1.0
     data[codes < 0] = np.nan
@@ -99,48 +100,54 @@ def _interval(
     )  # fmt: skip
 
 
-def _scale_alpha(codes: Int8Array, spec: SliceSpec, boot: Bootstrap | None) -> MeasureValue:
-    scaled, k = _remap(codes, spec.scale)
+def _scale_alpha(
+    patterns: Patterns, spec: SliceSpec, raw: RawCodes | None, boot: Bootstrap | None
+) -> MeasureValue:
+    table = _table(spec.scale, patterns.n_categories)
+    k = len(spec.scale)
+    scaled = patterns.mapped(table, k)
     values = np.arange(1.0, k + 1.0)  # scale ranks; ratio needs them positive
-    value, reason = coefficient(patterns_of(scaled, k), "krippendorff_alpha", spec.level, values)
+    value, reason = coefficient(scaled, "krippendorff_alpha", spec.level, values)
     note = reason or SCALE_NOTE.format(level=spec.level)
     result = MeasureValue(value, note, band=band("krippendorff_alpha", value))
-    if boot is not None and boot.n > 0 and value is not None:
-        result = _interval(result, scaled, k, spec.level, boot)
+    if boot is not None and boot.n > 0 and raw is not None and value is not None:
+        result = _interval(result, raw, table, k, spec.level, boot)
     return result
 
 
 def evaluate_codes(
-    codes: Int8Array,
+    patterns: Patterns,
     measures: Sequence[str],
     spec: SliceSpec,
+    raw: RawCodes | None = None,
     bootstrap: Bootstrap | None = None,
 ) -> dict[str, MeasureValue]:
-    """The chosen coefficients of coders x units category codes (``-1`` missing).
+    """The chosen coefficients of a slice, from its patterns over the codes of ``spec.labels``.
 
-    Categories are the declared codes plus those in the data. With an ordinal level and a
-    scale, alpha is computed over the scale codes only (the rest become missing) and says so.
-    With ``bootstrap``, alpha gets its interval and the probability of falling below the
-    threshold.
+    Categories are the declared codes plus those in the data. With a level other than nominal
+    and a scale, alpha is computed over the scale codes only, ranked 1, 2, ... (the rest become
+    missing), and says so; without a scale alpha is nominal. With ``bootstrap`` and ``raw`` (a
+    function returning the slice's coders x units codes), alpha gets its interval and the
+    probability of falling below the threshold.
     """
-    observed = np.unique(codes[codes >= 0]).tolist()
+    observed = np.unique(patterns.codes[patterns.codes >= 0]).tolist()
     keep = sorted(set(spec.declared) | set(observed))
-    mapped, k = _remap(codes, keep)
-    patterns = patterns_of(mapped, k)
+    table = _table(keep, patterns.n_categories)
+    mapped = patterns.mapped(table, len(keep))
     result: dict[str, MeasureValue] = {}
     for name in measures:
         if name == "krippendorff_alpha" and spec.level != "nominal" and spec.scale:
-            result[name] = _scale_alpha(codes, spec, bootstrap)
+            result[name] = _scale_alpha(patterns, spec, raw, bootstrap)
             continue
-        level: LevelName = "nominal"
-        value, reason = coefficient(patterns, name, level)
+        value, reason = coefficient(mapped, name, "nominal")
         measured = MeasureValue(value, reason or "", band=band(name, value))
-        if name == "krippendorff_alpha" and bootstrap and bootstrap.n > 0 and value is not None:
-            measured = _interval(measured, mapped, k, level, bootstrap)
+        wanted = bootstrap is not None and bootstrap.n > 0 and raw is not None
+        if name == "krippendorff_alpha" and wanted and value is not None:
+            assert bootstrap is not None
+            assert raw is not None
+            measured = _interval(measured, raw, table, len(keep), "nominal", bootstrap)
         result[name] = measured
-    _note_all_same(
-        result, patterns, [spec.labels[c] if c < len(spec.labels) else str(c) for c in keep]
-    )
+    _note_all_same(result, mapped, [spec.labels[c] for c in keep])
     return result
 
 

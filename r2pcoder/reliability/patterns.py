@@ -17,6 +17,7 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -79,13 +80,35 @@ class Patterns:
         codes = self.codes[:, list(chosen)]
         return _merge(codes, self.weights, self.n_categories)
 
+    def mapped(self, table: IntArray, n_categories: int) -> Patterns:
+        """Codes renumbered through ``table`` (indexed by code + 1; -1 is missing), merged."""
+        return _merge(table[self.codes + 1], self.weights, n_categories)
+
+    @classmethod
+    def combine(cls, parts: Sequence[Patterns], n_coders: int, n_categories: int) -> Patterns:
+        """The patterns of the units of every part together."""
+        if not parts:
+            return cls(np.zeros((0, n_coders), dtype=np.int64), np.zeros(0), n_categories)
+        codes = np.concatenate([p.codes for p in parts])
+        weights = np.concatenate([p.weights for p in parts])
+        return _merge(codes, weights, n_categories)
+
 
 def _decode(index: IntArray, n_coders: int, base: int) -> IntArray:
     return (index[:, None] // base ** np.arange(n_coders, dtype=np.int64)[None, :]) % base - 1
 
 
+def _fits(n_coders: int, base: int) -> bool:
+    """Whether pattern numbers ``sum (code + 1) * base ** i`` fit in 63 bits."""
+    return n_coders * math.log2(base) < 62  # noqa: PLR2004
+
+
 def _merge(codes: IntArray, weights: FloatArray, n_categories: int) -> Patterns:
     base = n_categories + 1
+    if not _fits(codes.shape[1], base):
+        rows, inverse = np.unique(codes, axis=0, return_inverse=True)
+        summed = np.bincount(inverse.reshape(-1), weights=weights, minlength=rows.shape[0])
+        return Patterns(rows.astype(np.int64), summed.astype(np.float64), n_categories)
     index = ((codes + 1) * base ** np.arange(codes.shape[1], dtype=np.int64)[None, :]).sum(axis=1)
     uniq, inverse = np.unique(index, return_inverse=True)
     summed = np.bincount(inverse.reshape(-1), weights=weights, minlength=uniq.size)
@@ -96,6 +119,9 @@ def patterns_of(codes: npt.NDArray[np.integer], n_categories: int) -> Patterns:
     """Reduce coders x units category codes (-1 missing) to their distinct patterns."""
     n_coders = int(codes.shape[0])
     base = n_categories + 1
+    if not _fits(n_coders, base):
+        wide = codes.T.astype(np.int64)
+        return _merge(wide, np.ones(wide.shape[0]), n_categories)
     index = np.zeros(codes.shape[1], dtype=np.int64)
     for i in range(n_coders):
         index += (codes[i].astype(np.int64) + 1) * base**i

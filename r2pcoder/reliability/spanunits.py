@@ -108,15 +108,31 @@ def character_pairwise(
     )  # fmt: skip
 
 
-def _merged(starts: IntArray, ends: IntArray) -> list[tuple[int, int]]:
-    order = np.argsort(starts, kind="stable")
-    merged: list[tuple[int, int]] = []
-    for s, e in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
+def merged_runs(corpus: Corpus, pick: npt.NDArray[np.bool_]) -> IntArray:
+    """The picked codings merged into runs per (coder, theme, statement).
+
+    Returns rows (coder, theme, doc, start, end): overlapping or touching codings of one coder
+    and theme in a statement become one stretch, since unitizing reads a coder's marks of a
+    category as a partition of the text into "this theme" and "not".
+    """
+    idx = np.flatnonzero(pick)
+    keys = (corpus.coder[idx], corpus.theme[idx], corpus.doc[idx])
+    idx = idx[np.lexsort((corpus.start[idx], *keys[::-1]))]
+    coder, theme, doc = corpus.coder[idx], corpus.theme[idx], corpus.doc[idx]
+    start, end = corpus.start[idx], corpus.end[idx]
+    if idx.size == 0:
+        return np.zeros((0, 5), dtype=np.int64)
+    group = np.cumsum(np.r_[True, (coder[1:] != coder[:-1]) | (theme[1:] != theme[:-1])
+                            | (doc[1:] != doc[:-1])])  # fmt: skip
+    # Offsetting each group past the previous one lets one running maximum serve all groups.
+    shift = group * (int(end.max()) + 1)
+    reach = np.maximum.accumulate(end + shift)
+    new = np.r_[True, start[1:] + shift[1:] > reach[:-1]]
+    run = np.cumsum(new) - 1
+    run_end = np.zeros(int(run[-1]) + 1, dtype=np.int64)
+    np.maximum.at(run_end, run, end)
+    first = np.flatnonzero(new)
+    return np.stack([coder[first], theme[first], doc[first], start[first], run_end], axis=1)
 
 
 def _segments(
@@ -125,16 +141,15 @@ def _segments(
     """Per coder, their merged coded stretches ``(doc, start, end, theme key)``."""
     doc_set = np.zeros(len(corpus.documents), dtype=bool)
     doc_set[list(docs)] = True
-    result = []
-    for coder in coders:
-        mine: list[tuple[Any, ...]] = []
-        for theme in themes:
-            pick = (corpus.coder == coder) & (corpus.theme == theme) & doc_set[corpus.doc]
-            key = corpus.themes[theme].key
-            for doc in np.unique(corpus.doc[pick]).tolist():
-                at = pick & (corpus.doc == doc)
-                mine.extend((doc, s, e, key) for s, e in _merged(corpus.start[at], corpus.end[at]))
-        result.append(mine)
+    theme_set = np.zeros(len(corpus.themes), dtype=bool)
+    theme_set[list(themes)] = True
+    pick = doc_set[corpus.doc] & theme_set[corpus.theme] & np.isin(corpus.coder, list(coders))
+    runs = merged_runs(corpus, pick)
+    keys = [t.key for t in corpus.themes]
+    result: list[list[tuple[Any, ...]]] = [[] for _ in coders]
+    slot = {c: i for i, c in enumerate(coders)}
+    for coder, theme, doc, start, end in runs.tolist():
+        result[slot[coder]].append((doc, start, end, keys[theme]))
     return result
 
 

@@ -203,34 +203,36 @@ def overlap_units(
     """
     chosen, row_of = _coder_rows(corpus, coders)
     take = np.flatnonzero(row_of[corpus.coder] >= 0)
-    result = []
-    for theme in range(len(corpus.themes)):
-        mine = take[corpus.theme[take] == theme]
-        mine = mine[np.lexsort((corpus.start[mine], corpus.doc[mine]))]
-        codes = np.full((1, len(chosen), mine.size), MISSING, dtype=np.int8)
-        for row, coder in enumerate(chosen):
-            codes[0, row] = np.where(corpus.worked[coder, corpus.doc[mine]], 0, MISSING)
-        codes[0, row_of[corpus.coder[mine]], np.arange(mine.size)] = 1
-        _match(corpus, mine, row_of, threshold, codes[0])
-        spans = np.stack([corpus.start[mine], corpus.end[mine]], axis=1).astype(np.int64)
-        result.append(
-            CategoricalUnits(codes, ("not matched", "coded"), corpus.doc[mine], spans, ())
-        )
-    return result
+    order = take[np.lexsort((corpus.start[take], corpus.doc[take], corpus.theme[take]))]
+    theme, doc, rows = corpus.theme[order], corpus.doc[order], row_of[corpus.coder[order]]
+    codes = np.where(corpus.worked[np.asarray(chosen, dtype=np.int64)][:, doc], 0, MISSING)
+    codes = codes.astype(np.int8)
+    codes[rows, np.arange(order.size)] = 1
+    a, b = _pairs_within(theme, doc)
+    start, end = corpus.start[order], corpus.end[order]
+    inter = np.minimum(end[a], end[b]) - np.maximum(start[a], start[b])
+    union = np.maximum(end[a], end[b]) - np.minimum(start[a], start[b])
+    # A small tolerance keeps e.g. 9/10 >= 0.9 from failing on floating-point rounding.
+    matched = (inter > 0) & (inter / union >= threshold - 1e-9) & (rows[a] != rows[b])
+    codes[rows[b[matched]], a[matched]] = 1
+    bounds = np.searchsorted(theme, np.arange(len(corpus.themes) + 1))
+    spans = np.stack([start, end], axis=1).astype(np.int64)
+    return [
+        CategoricalUnits(codes[None, :, lo:hi], ("not matched", "coded"), doc[lo:hi],
+                         spans[lo:hi], ())
+        for lo, hi in pairwise(bounds.tolist())
+    ]  # fmt: skip
 
 
-def _match(
-    corpus: Corpus, mine: IntArray, row_of: IntArray, threshold: float, codes: Int8Array
-) -> None:
-    docs = corpus.doc[mine]
-    bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1], True])
-    for lo, hi in pairwise(bounds.tolist()):
-        idx = mine[lo:hi]
-        start, end = corpus.start[idx], corpus.end[idx]
-        inter = np.minimum(end[:, None], end[None, :]) - np.maximum(start[:, None], start[None, :])
-        union = np.maximum(end[:, None], end[None, :]) - np.minimum(start[:, None], start[None, :])
-        # A small tolerance keeps e.g. 9/10 >= 0.9 from failing on floating-point rounding.
-        matched = np.maximum(inter, 0) / union >= threshold - 1e-9
-        rows = row_of[corpus.coder[idx]]
-        units, others = np.nonzero(matched & (rows[:, None] != rows[None, :]))
-        codes[rows[others], lo + units] = 1
+def _pairs_within(theme: IntArray, doc: IntArray) -> tuple[IntArray, IntArray]:
+    """Every ordered pair (i, j) of codings of the same theme in the same statement."""
+    if theme.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    new = np.r_[True, (theme[1:] != theme[:-1]) | (doc[1:] != doc[:-1])]
+    group = np.cumsum(new) - 1
+    first = np.flatnonzero(new)
+    size = np.diff(np.r_[first, theme.size])[group]
+    a = np.repeat(np.arange(theme.size), size)
+    offset = np.arange(a.size) - np.repeat(np.cumsum(size) - size, size)
+    return a, first[group][a] + offset
