@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from r2pcoder.merge.foreign import MasterIndex, load_index
 from r2pcoder.merge.plan import Candidate, LayerPlan, pick_winners, plan_layer
 from r2pcoder.merge.proposals import ProposalDecision, write_proposals
 from r2pcoder.merge.report import LayerReport, MergeReport, PacketsRefused, Refusal
-from r2pcoder.merge.source import SourceHeader, read_header
+from r2pcoder.merge.source import LayerData, SourceHeader, read_header, read_layer
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.schema import MergeLogRow, utcnow
 
@@ -144,9 +145,9 @@ def _run(
     index = load_index(conn)
     keys: dict[str, str] = dict(conn.exec_driver_sql("SELECT key, uuid FROM themes").all())
     winners, reports = pick_winners(candidates, index)
-    for i, candidate in enumerate(winners):
+    for i, (candidate, layer) in enumerate(_prefetched(winners)):
         check_cancelled(cancelled)
-        plan = plan_layer(raw, candidate, index, decisions, keys)
+        plan = plan_layer(raw, candidate, layer, index, decisions, keys)
         progress((i + 0.5) / max(1, len(winners)))
         if writer is not None and plan.report.status == "merge":
             writer.apply(raw, plan, index)
@@ -155,6 +156,24 @@ def _run(
         progress((i + 1) / max(1, len(winners)))
     check_cancelled(cancelled)
     return tuple(sorted(reports, key=lambda r: (r.coder_name, r.coder_uuid, r.file_name)))
+
+
+def _prefetched(winners: Sequence[Candidate]) -> Iterator[tuple[Candidate, LayerData]]:
+    """Each winner with its layer; the next layer is read while the caller writes this one.
+
+    Reading a packet and writing the master overlap well: SQLite releases the GIL while it
+    steps, and the packet has its own read-only connection.
+    """
+    if not winners:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="packet-reader") as pool:
+        pending = pool.submit(read_layer, winners[0].header.path, winners[0].coder_uuid)
+        for i, candidate in enumerate(winners):
+            layer = pending.result()
+            if i + 1 < len(winners):
+                following = winners[i + 1]
+                pending = pool.submit(read_layer, following.header.path, following.coder_uuid)
+            yield candidate, layer
 
 
 def _batches(rows: Sequence[Any]) -> Iterable[Sequence[Any]]:

@@ -121,12 +121,12 @@ def _taken(raw: sqlite3.Connection, uuids: Sequence[str]) -> set[str]:
 def plan_layer(
     raw: sqlite3.Connection,
     candidate: Candidate,
+    layer: LayerData,
     index: MasterIndex,
     decisions: Mapping[str, ProposalDecision],
     keys: Mapping[str, str],
 ) -> LayerPlan:
-    """Read the winning layer and diff it against the master's layer of that coder."""
-    layer = read_layer(candidate.header.path, candidate.coder_uuid)
+    """Diff the winning ``layer`` (read from ``candidate``) against the master's layer."""
     plan = LayerPlan(_report(candidate, "merge", layer.coder_name), layer.coder_name)
     plan.fingerprint = layer.fingerprint
     previous = index.merged.get(candidate.coder_uuid)
