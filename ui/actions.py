@@ -145,6 +145,10 @@ class WindowActions:
             "&Delete coding", menu, w.delete_current, Key.Delete,
             "Delete the current coding", mutating=True,
         )  # fmt: skip
+        self.add(
+            "&Rename theme…", menu, w.rename_theme, "F2",
+            "Rename the theme chosen in the codebook (in this project only)", mutating=True,
+        )  # fmt: skip
         menu.addSeparator()
 
     def _team(self, menu: QMenu) -> None:

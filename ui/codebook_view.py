@@ -120,6 +120,10 @@ class CodebookPanel(QWidget):
         theme = self.model.theme_at(self.proxy.mapToSource(index)) if index.isValid() else None
         self.detail.setHtml(theme_tooltip(theme) if theme else "")
 
+    def current_theme(self) -> ThemeInfo | None:
+        index = self.tree.currentIndex()
+        return self.model.theme_at(self.proxy.mapToSource(index)) if index.isValid() else None
+
     def show_theme(self, theme_id: int) -> None:
         source = self.model.index_of(theme_id)
         theme = self.model.theme_at(source)

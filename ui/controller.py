@@ -29,6 +29,7 @@ from ui.undo import (
     ApplyCodeCommand,
     CoreCommand,
     DiscardCodingCommand,
+    MarkDoneCommand,
     RecodeCommand,
     RenameCodeCommand,
 )
@@ -59,6 +60,7 @@ class AppController(QObject):
     changed = Signal(object)
     project_changed = Signal()
     coder_changed = Signal()
+    done_changed = Signal(int)
     import_finished = Signal(object)
     codebook_loaded = Signal(object)
     job_failed = Signal(str, object)
@@ -344,8 +346,8 @@ class AppController(QObject):
 
     def set_done(self, document_id: int, done: bool = True) -> None:
         coder = self.require_coder()
-        self.require().documents.set_done(document_id, coder.id, done)
-        self.changed.emit(Changes(codings=frozenset({document_id})))
+        documents = self.require().documents
+        self._push(MarkDoneCommand(documents, document_id, coder.id, done, self.done_changed.emit))
 
     # -- background jobs -----------------------------------------------------------------
 

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.changed.connect(self._on_changed)
         c.coder_changed.connect(self._show_coder)
+        c.done_changed.connect(lambda _doc: self.docs.model.set_statuses(c.statuses()))
         c.project_changed.connect(self._project_changed)
         c.import_finished.connect(self._import_finished)
         c.codebook_loaded.connect(self._codebook_loaded)
@@ -385,8 +386,16 @@ class MainWindow(QMainWindow):
         if self.document_id is None:
             return
         status = self.docs.model.status(self.document_id)[0]
-        if self._guard(self.controller.set_done, self.document_id, status != "done"):
-            self.docs.model.set_statuses(self.controller.statuses())
+        self._guard(self.controller.set_done, self.document_id, status != "done")
+
+    def rename_theme(self) -> None:
+        theme = self.codebook.current_theme()
+        if theme is None:
+            self.statusBar().showMessage("Choose a theme in the codebook first.", 4000)
+            return
+        name, ok = QInputDialog.getText(self, "Rename theme", "New name:", text=theme.name)
+        if ok and name.strip() and name.strip() != theme.name:
+            self._guard(self.controller.rename_theme, theme.id, name)
 
     def _codings_clicked(self, uuids: list[str]) -> None:
         if uuids:

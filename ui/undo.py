@@ -9,12 +9,14 @@ from PySide6.QtGui import QUndoCommand
 from r2pcoder.changes import Changes
 from r2pcoder.codebook_store import CodebookService
 from r2pcoder.coding import Coding, CodingRequest, CodingService
+from r2pcoder.documents import DocumentService
 
 __all__ = [
     "UNSET",
     "ApplyCodeCommand",
     "CoreCommand",
     "DiscardCodingCommand",
+    "MarkDoneCommand",
     "RecodeCommand",
     "RenameCodeCommand",
 ]
@@ -131,6 +133,32 @@ class RecodeCommand(CoreCommand):
     def undo(self) -> None:
         assert self._before is not None
         self._report(self._codings.revert(self._before), True)
+
+
+class MarkDoneCommand(CoreCommand):
+    """Mark a statement done (or not done) for a coder; undo flips the mark back."""
+
+    def __init__(
+        self,
+        documents: DocumentService,
+        document_id: int,
+        coder_id: int,
+        done: bool,
+        notify: Callable[[int], None],
+    ) -> None:
+        super().__init__("Mark statement done" if done else "Mark statement not done")
+        self._documents = documents
+        self._ids = (document_id, coder_id)
+        self._done = done
+        self._notify = notify
+
+    def forward(self) -> None:
+        self._documents.set_done(*self._ids, self._done)
+        self._notify(self._ids[0])
+
+    def undo(self) -> None:
+        self._documents.set_done(*self._ids, not self._done)
+        self._notify(self._ids[0])
 
 
 class RenameCodeCommand(CoreCommand):

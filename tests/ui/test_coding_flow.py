@@ -157,3 +157,21 @@ def test_clicking_inside_highlighted_text_lists_every_coding_there(
     assert sorted(str(r.data(Qt.ItemDataRole.UserRole)) for r in rows) == sorted(
         [first.uuid, second.uuid]
     )
+
+
+def test_marking_done_is_undoable(window: MainWindow, ids) -> None:
+    window.toggle_done()
+    assert window.docs.model.status(ids.documents[0])[0] == "done"
+    assert window.actions_.undo.text() == "&Undo Mark statement done"
+    window.actions_.undo.trigger()
+    assert window.docs.model.status(ids.documents[0])[0] == "not started"
+
+
+def test_renaming_a_theme_is_undoable_and_shown_everywhere(window: MainWindow) -> None:
+    veto = theme_id(window, "veto")
+    window.controller.rename_theme(veto, "Restraint of the veto")
+    model = window.codebook.model
+    assert model.index_of(veto).data() == "Restraint of the veto"
+    assert window.actions_.undo.text() == "&Undo Rename theme to 'Restraint of the veto'"
+    window.actions_.undo.trigger()
+    assert window.codebook.model.index_of(veto).data() == "Veto restraint"
