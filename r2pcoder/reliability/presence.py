@@ -59,6 +59,40 @@ class PatternCounts:
         return np.where(keep, self.total(), 0)
 
 
+def merged_runs(corpus: Corpus, pick: npt.NDArray[np.bool_]) -> IntArray:
+    """The picked codings merged into runs per (coder, theme, statement).
+
+    Returns rows (coder, theme, doc, start, end): overlapping or touching codings of one coder
+    and theme in a statement become one stretch, since unitizing reads a coder's marks of a
+    category as a partition of the text into "this theme" and "not".
+    """
+    idx = np.flatnonzero(pick)
+    keys = (corpus.coder[idx], corpus.theme[idx], corpus.doc[idx])
+    idx = idx[np.lexsort((corpus.start[idx], *keys[::-1]))]
+    coder, theme, doc = corpus.coder[idx], corpus.theme[idx], corpus.doc[idx]
+    start, end = corpus.start[idx], corpus.end[idx]
+    if idx.size == 0:
+        return np.zeros((0, 5), dtype=np.int64)
+    group = np.cumsum(np.r_[True, (coder[1:] != coder[:-1]) | (theme[1:] != theme[:-1])
+                            | (doc[1:] != doc[:-1])])  # fmt: skip
+    # Offsetting each group past the previous one lets one running maximum serve all groups.
+    shift = group * (int(end.max()) + 1)
+    reach = np.maximum.accumulate(end + shift)
+    new = np.r_[True, start[1:] + shift[1:] > reach[:-1]]
+    run = np.cumsum(new) - 1
+    run_end = np.zeros(int(run[-1]) + 1, dtype=np.int64)
+    np.maximum.at(run_end, run, end)
+    first = np.flatnonzero(new)
+    return np.stack([coder[first], theme[first], doc[first], start[first], run_end], axis=1)
+
+
+def _positions(runs: IntArray, offsets: IntArray) -> IntArray:
+    """Every character position (in the laid-end-to-end text) covered by ``runs``."""
+    starts = runs[:, 3] + offsets[runs[:, 2]]
+    sizes = runs[:, 4] - runs[:, 3]
+    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
 def character_patterns(
     corpus: Corpus,
     stratum_of_doc: IntArray,
@@ -67,36 +101,39 @@ def character_patterns(
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> list[PatternCounts]:
-    """Pattern counts of every theme, per stratum (``stratum_of_doc`` maps statement to stratum)."""
+    """Pattern counts of every theme, per stratum (``stratum_of_doc`` maps statement to stratum).
+
+    Only the coded characters of a theme differ from the all-absent pattern of their statement,
+    so each theme starts from the counts of that base and moves its coded characters only: the
+    work grows with the coded text, not with the whole corpus.
+    """
     n_coders = len(corpus.coders)
+    n_patterns = 3**n_coders
     lengths = np.array([d.length for d in corpus.documents], dtype=np.int64)
     offsets = np.zeros(lengths.size + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
-    total = int(offsets[-1])
-    doc_of_char = np.repeat(np.arange(lengths.size), lengths)
-    stratum_of_char = stratum_of_doc[doc_of_char] * 3**n_coders
-    # Digit 0 (missing) where the coder never worked on the statement, 1 (absent) elsewhere.
-    base = np.zeros(total, dtype=np.int64)
-    for i in range(n_coders):
-        base += np.repeat(corpus.worked[i].astype(np.int64), lengths) * 3**i
+    # Per character: stratum * 3**coders + base pattern, where the base digit is 1 (absent) for
+    # a coder who worked on the statement and 0 (missing) otherwise.
+    weights = (corpus.worked.astype(np.int64) * (3 ** np.arange(n_coders))[:, None]).sum(axis=0)
+    per_doc = stratum_of_doc * n_patterns + weights
+    base = np.repeat(per_doc, lengths)
+    base_counts = np.bincount(base, minlength=n_strata * n_patterns)
+    runs = merged_runs(corpus, np.ones(corpus.doc.size, dtype=bool))
+    runs = runs[np.argsort(runs[:, 1], kind="stable")]
+    bounds = np.searchsorted(runs[:, 1], np.arange(len(corpus.themes) + 1))
     result = []
-    n_themes = len(corpus.themes)
-    for theme in range(n_themes):
+    for theme in range(len(corpus.themes)):
         check_cancelled(cancelled)
-        code = base.copy()
-        for i in range(n_coders):
-            covered = _covered(corpus, theme, i, offsets, total)
-            code += covered * 3**i
-        counts = np.bincount(stratum_of_char + code, minlength=n_strata * 3**n_coders)
-        result.append(PatternCounts(counts.reshape(n_strata, 3**n_coders), n_coders))
+        mine = runs[bounds[theme] : bounds[theme + 1]]
+        positions = _positions(mine, offsets)
+        # A covered character gains 3**coder for each coder covering it (digit 1 -> 2).
+        gain = np.repeat(3 ** mine[:, 0], mine[:, 4] - mine[:, 3])
+        where, inverse = np.unique(positions, return_inverse=True)
+        added = np.bincount(inverse.reshape(-1), weights=gain, minlength=where.size)
+        before = base[where]
+        counts = base_counts - np.bincount(before, minlength=base_counts.size)
+        counts += np.bincount(before + added.astype(np.int64), minlength=base_counts.size)
+        result.append(PatternCounts(counts.reshape(n_strata, n_patterns), n_coders))
         if progress is not None:
-            progress((theme + 1) / max(n_themes, 1))
+            progress((theme + 1) / max(len(corpus.themes), 1))
     return result
-
-
-def _covered(corpus: Corpus, theme: int, coder: int, offsets: IntArray, total: int) -> IntArray:
-    pick = (corpus.theme == theme) & (corpus.coder == coder)
-    delta = np.zeros(total + 1, dtype=np.int64)
-    np.add.at(delta, corpus.start[pick] + offsets[corpus.doc[pick]], 1)
-    np.add.at(delta, corpus.end[pick] + offsets[corpus.doc[pick]], -1)
-    return (np.cumsum(delta[:-1]) > 0).astype(np.int64)

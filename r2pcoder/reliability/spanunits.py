@@ -23,7 +23,7 @@ from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.measures import evaluate_patterns
 from r2pcoder.reliability.patterns import Patterns, from_counts
-from r2pcoder.reliability.presence import PatternCounts
+from r2pcoder.reliability.presence import PatternCounts, merged_runs
 from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow, band
 
 __all__ = [
@@ -106,33 +106,6 @@ def character_pairwise(
         measure, variant, tuple(c.name for c in corpus.coders),
         tuple(tuple(r) for r in values), tuple(tuple(r) for r in notes),
     )  # fmt: skip
-
-
-def merged_runs(corpus: Corpus, pick: npt.NDArray[np.bool_]) -> IntArray:
-    """The picked codings merged into runs per (coder, theme, statement).
-
-    Returns rows (coder, theme, doc, start, end): overlapping or touching codings of one coder
-    and theme in a statement become one stretch, since unitizing reads a coder's marks of a
-    category as a partition of the text into "this theme" and "not".
-    """
-    idx = np.flatnonzero(pick)
-    keys = (corpus.coder[idx], corpus.theme[idx], corpus.doc[idx])
-    idx = idx[np.lexsort((corpus.start[idx], *keys[::-1]))]
-    coder, theme, doc = corpus.coder[idx], corpus.theme[idx], corpus.doc[idx]
-    start, end = corpus.start[idx], corpus.end[idx]
-    if idx.size == 0:
-        return np.zeros((0, 5), dtype=np.int64)
-    group = np.cumsum(np.r_[True, (coder[1:] != coder[:-1]) | (theme[1:] != theme[:-1])
-                            | (doc[1:] != doc[:-1])])  # fmt: skip
-    # Offsetting each group past the previous one lets one running maximum serve all groups.
-    shift = group * (int(end.max()) + 1)
-    reach = np.maximum.accumulate(end + shift)
-    new = np.r_[True, start[1:] + shift[1:] > reach[:-1]]
-    run = np.cumsum(new) - 1
-    run_end = np.zeros(int(run[-1]) + 1, dtype=np.int64)
-    np.maximum.at(run_end, run, end)
-    first = np.flatnonzero(new)
-    return np.stack([coder[first], theme[first], doc[first], start[first], run_end], axis=1)
 
 
 def _segments(
