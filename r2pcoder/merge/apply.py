@@ -64,7 +64,14 @@ def merge_packets(
 
     The newest packet per coder replaces that coder's layer on the statements it holds (deletions
     propagate); the same packet twice, or in another order, gives the same master. An older packet
-    than the one already merged is skipped, never rolled back.
+    than the one already merged is skipped, never rolled back. Every layer merged is logged in
+    ``merge_log`` (file, hash, coder, time, counts, stamp); a merge that changes nothing writes
+    nothing, not even a log entry, so that merging twice leaves the master byte for byte the same.
+
+    "Newer" means a higher ``(issue, revision)``: the issue number of the packet (a re-issued
+    packet supersedes earlier ones) and the count of writes kept by the packet's own triggers.
+    Clocks are never compared between packets, only for files without that counter (a foreign
+    master), where the latest change is all there is.
 
     Args:
         master: the lead's project.

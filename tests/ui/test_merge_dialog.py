@@ -7,6 +7,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox
 
 from tests.core.test_merge import code, layer, make_packets, packet_layer, proposal_packet
+from tests.ui.conftest import make_window
 
 from r2pcoder.db import Project
 
@@ -114,3 +115,19 @@ def test_packets_dialog_writes_one_packet_per_chosen_coder(
     assert [p.coder_name for p in report.packets] == ["Ana", "Ben", "Cy"]
     assert all(p.path.exists() for p in report.packets)
     assert "issue" in dialog.summary_view.toPlainText()
+
+
+def test_team_menu_opens_both_dialogs(
+    qtbot, settings: QSettings, project_path: Path, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, settings, tmp_path / "data", project_path)
+    window.open_dialog("packets")
+    window.open_dialog("merge")
+    packets_dialog = window.findChild(PacketsDialog)
+    merge_dialog = window.findChild(MergeDialog)
+    assert packets_dialog is not None
+    assert merge_dialog is not None
+    assert packets_dialog.isVisible()
+    assert [packets_dialog.coders.item(i).text() for i in range(2)] == ["Ana", "Ben"]
+    packets_dialog.close()
+    merge_dialog.close()
