@@ -173,7 +173,11 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", _PROJECT_FILTER)
         if path:
             target = Path(path).with_suffix(".r2p")
-            self._guard(self.controller.new_project, target)
+            if self._guard(self.controller.new_project, target):
+                self.statusBar().showMessage(
+                    "New, empty project: load a codebook (Ctrl+Shift+K), then import "
+                    "statements (Ctrl+I)."
+                )
 
     def _project_changed(self) -> None:
         self.document_id = None

@@ -209,3 +209,15 @@ def test_a_packet_is_always_coded_as_its_own_coder(
     with Project(path) as packet:
         assert [c.name for c in packet.coders.list()] == ["Ben"]
         assert packet.coders.get(coding.coder_id).uuid == owner_uuid
+
+
+def test_a_new_project_opens_empty_and_is_remembered(window: MainWindow, tmp_path: Path) -> None:
+    target = tmp_path / "study.r2p"
+    window.controller.new_project(target)
+    assert window.controller.project is not None
+    assert window.controller.project.path == target
+    assert window.docs.model.rowCount() == 0
+    assert window.codebook.model.rowCount() == 0
+    assert "No statement open" in window.pane.header.text()
+    assert window.controller.recent_projects()[0] == str(target.resolve())
+    assert window.coder_button.text() == "Ana"
