@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -159,8 +160,9 @@ class CodingListPanel(QWidget):
         self.stance_combo.setToolTip("Change the stance of the current coding")
         self.stance_combo.activated.connect(self._stance_picked)
         self.memo = QLineEdit()
-        self.memo.setPlaceholderText("Memo for this coding (Enter to save)")
-        self.memo.returnPressed.connect(self._memo_done)
+        self.memo.setPlaceholderText("Memo for this coding (saved on Enter or when you move on)")
+        self.memo.editingFinished.connect(self.flush_memo)
+        self._editing: Coding | None = None
         self.delete_button = QPushButton("Delete coding")
         self.delete_button.setToolTip("Delete the current coding (Del); undo brings it back")
         self.delete_button.clicked.connect(self._delete)
@@ -243,10 +245,17 @@ class CodingListPanel(QWidget):
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         coding = self.model.coding(current.row()) if current.isValid() else None
+        left = self._editing
+        if left is not None and self.memo.isModified() and self.memo.text() != left.memo:
+            # Moving on (e.g. F8) must not lose a memo typed without Enter. Saved after this
+            # slot returns, because saving refreshes the model that is changing the row now.
+            pending = (left.uuid, self.memo.text())
+            QTimer.singleShot(0, lambda: self.memo_requested.emit(*pending))
         self._sync_editor(coding)
         self.current_changed.emit(coding.uuid if coding else None)
 
     def _sync_editor(self, coding: Coding | None) -> None:
+        self._editing = coding
         for widget in (self.theme_combo, self.stance_combo, self.memo, self.delete_button):
             widget.setEnabled(coding is not None)
         if coding is None:
@@ -268,9 +277,11 @@ class CodingListPanel(QWidget):
         if coding is not None and stance_id != coding.stance_id:
             self.stance_requested.emit(coding.uuid, stance_id)
 
-    def _memo_done(self) -> None:
-        coding = self.current()
-        if coding is not None and self.memo.text() != coding.memo:
+    def flush_memo(self) -> None:
+        """Save the memo being typed, if it differs from the stored one."""
+        coding = self._editing
+        if coding is not None and self.memo.isModified() and self.memo.text() != coding.memo:
+            self.memo.setModified(False)
             self.memo_requested.emit(coding.uuid, self.memo.text())
 
     def _delete(self) -> None:

@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.pane.snap_words = bool(snap)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.codings.flush_memo()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("view/zoom", self.pane.zoom)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from r2pcoder.db import Project
+
 from ui.main_window import MainWindow
 
 GHANA = "We support the ACT Code of Conduct.\nPrevention is the best protection."
@@ -85,7 +87,8 @@ def test_stance_button_and_coding_editor_change_the_current_coding(
     combo.setCurrentIndex(combo.findData(theme_id(window, "veto")))
     combo.activated.emit(combo.currentIndex())
     window.codings.memo.setText("check the verb")
-    window.codings.memo.returnPressed.emit()
+    window.codings.memo.setModified(True)  # as typing does
+    window.codings.memo.editingFinished.emit()
     (after,) = stored(window, ids.documents[0])
     assert (after.theme_id, after.stance_id, after.memo) == (
         theme_id(window, "veto"), opposes, "check the verb"
@@ -175,3 +178,32 @@ def test_renaming_a_theme_is_undoable_and_shown_everywhere(window: MainWindow) -
     assert window.actions_.undo.text() == "&Undo Rename theme to 'Restraint of the veto'"
     window.actions_.undo.trigger()
     assert window.codebook.model.index_of(veto).data() == "Veto restraint"
+
+
+def test_a_memo_typed_without_enter_is_kept_when_moving_on(qtbot, window: MainWindow, ids) -> None:
+    window.pane.select(0, 2)
+    first = window.apply_theme(theme_id(window, "veto"))
+    window.pane.select(36, 46)
+    second = window.apply_theme(theme_id(window, "prevention"))
+    assert first
+    assert second
+    window.codings.select([first.uuid])
+    memo = window.codings.memo
+    memo.setFocus()
+    qtbot.keyClicks(memo, "speaker hedges")
+    window.step_coding(1)
+    assert window.codings.current_uuid() == second.uuid
+    qtbot.waitUntil(lambda: window.controller.project.codings.get(first.uuid).memo != "")
+    assert window.controller.project.codings.get(first.uuid).memo == "speaker hedges"
+    assert window.codings.current_uuid() == second.uuid
+
+
+def test_a_memo_being_typed_is_saved_when_the_window_closes(qtbot, window: MainWindow, ids) -> None:
+    window.pane.select(0, 2)
+    coding = window.apply_theme(theme_id(window, "veto"))
+    assert coding
+    qtbot.keyClicks(window.codings.memo, "unsure")
+    project_path = window.controller.project.path
+    window.close()
+    with Project(project_path) as project:
+        assert project.codings.get(coding.uuid).memo == "unsure"
