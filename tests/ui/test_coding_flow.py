@@ -193,8 +193,10 @@ def test_a_memo_typed_without_enter_is_kept_when_moving_on(qtbot, window: MainWi
     qtbot.keyClicks(memo, "speaker hedges")
     window.step_coding(1)
     assert window.codings.current_uuid() == second.uuid
-    qtbot.waitUntil(lambda: window.controller.project.codings.get(first.uuid).memo != "")
-    assert window.controller.project.codings.get(first.uuid).memo == "speaker hedges"
+    project = window.controller.project
+    assert project is not None
+    qtbot.waitUntil(lambda: project.codings.get(first.uuid).memo != "")
+    assert project.codings.get(first.uuid).memo == "speaker hedges"
     assert window.codings.current_uuid() == second.uuid
 
 
@@ -203,6 +205,7 @@ def test_a_memo_being_typed_is_saved_when_the_window_closes(qtbot, window: MainW
     coding = window.apply_theme(theme_id(window, "veto"))
     assert coding
     qtbot.keyClicks(window.codings.memo, "unsure")
+    assert window.controller.project is not None
     project_path = window.controller.project.path
     window.close()
     with Project(project_path) as project:
