@@ -74,20 +74,24 @@ class WindowActions:
 
     def _file(self, menu: QMenu) -> None:
         w = self._win
-        self.add("&New project…", menu, w.new_project, Key.New, "Create an empty project file")
-        self.add("&Open project…", menu, w.open_project_dialog, Key.Open, "Open a project file")
+        self.add(
+            "&New project…", menu, w.flows.new_project, Key.New, "Create an empty project file"
+        )
+        self.add(
+            "&Open project…", menu, w.flows.open_project_dialog, Key.Open, "Open a project file"
+        )
         menu.addMenu(self.recent_menu)
         menu.addSeparator()
         self.import_action = self.add(
-            "&Import documents…", menu, w.import_files_dialog, "Ctrl+I",
+            "&Import documents…", menu, w.flows.import_files_dialog, "Ctrl+I",
             "Import statements from files, optionally with a metadata CSV", mutating=True,
         )  # fmt: skip
         self.add(
-            "Import &folder…", menu, w.import_folder_dialog, "Ctrl+Shift+I",
+            "Import &folder…", menu, w.flows.import_folder_dialog, "Ctrl+Shift+I",
             "Import every supported file in a folder", mutating=True,
         )  # fmt: skip
         self.add(
-            "Load &codebook…", menu, w.load_codebook_dialog, "Ctrl+Shift+K",
+            "Load &codebook…", menu, w.flows.load_codebook_dialog, "Ctrl+Shift+K",
             "Install or revise the project's codebook from a YAML/JSON file", mutating=True,
         )  # fmt: skip
         menu.addSeparator()
@@ -162,7 +166,7 @@ class WindowActions:
              "Measure how far the coders agree, theme by theme", False),
             ("&Export…", "export", "Ctrl+E", "Write tables of codings for analysis", False),
         ):  # fmt: skip
-            self.add(text, menu, partial(w.open_dialog, name), key, tip, mutating=mutating)
+            self.add(text, menu, partial(w.flows.open_dialog, name), key, tip, mutating=mutating)
 
     def set_codebook(self, themes: Sequence[ThemeInfo], stances: Sequence[StanceInfo]) -> None:
         """Rebuild the theme and stance actions, with the codebook's own keys."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,7 +9,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -20,10 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.changes import Changes
-from r2pcoder.codebook_store import CodebookLoadReport
 from r2pcoder.coding import Coding
 from r2pcoder.errors import R2pError
-from r2pcoder.importer import ImportReport
 
 from ui.actions import WindowActions, show_shortcut_sheet
 from ui.codebook_view import CodebookPanel
@@ -32,8 +28,7 @@ from ui.controller import AppController
 from ui.document_list import DocumentListPanel
 from ui.document_view import DocumentPane
 from ui.errors import ErrorReporter
-from ui.progress_dialog import run_with_progress
-from ui.workers import Job
+from ui.project_flows import ProjectFlows
 
 __all__ = ["MainWindow"]
 
@@ -71,6 +66,7 @@ class MainWindow(QMainWindow):
         # Side panels run the full height; the codings panel sits under the text only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.flows = ProjectFlows(self)
         self.actions_ = WindowActions(self)
         for dock in self._docks.values():
             self.actions_.view_menu.addAction(dock.toggleViewAction())
@@ -98,8 +94,6 @@ class MainWindow(QMainWindow):
         c.coder_changed.connect(self._show_coder)
         c.done_changed.connect(lambda _doc: self.docs.model.set_statuses(c.statuses()))
         c.project_changed.connect(self._project_changed)
-        c.import_finished.connect(self._import_finished)
-        c.codebook_loaded.connect(self._codebook_loaded)
         c.job_failed.connect(self.errors.show)
         c.runner.busy_changed.connect(lambda busy: self.actions_.set_mutating_enabled(not busy))
         self.docs.document_chosen.connect(self.open_document)
@@ -108,12 +102,12 @@ class MainWindow(QMainWindow):
         self.pane.codings_clicked.connect(self._codings_clicked)
         self.pane.describe = self.describe_codings
         self.codings.current_changed.connect(self.pane.focus_coding)
-        self.codings.theme_requested.connect(lambda u, t: self._guard(c.set_theme, u, t))
-        self.codings.stance_requested.connect(lambda u, s: self._guard(c.set_stance, u, s))
-        self.codings.memo_requested.connect(lambda u, m: self._guard(c.set_memo, u, m))
-        self.codings.delete_requested.connect(lambda u: self._guard(c.delete_coding, u))
+        self.codings.theme_requested.connect(lambda u, t: self.guard(c.set_theme, u, t))
+        self.codings.stance_requested.connect(lambda u, s: self.guard(c.set_stance, u, s))
+        self.codings.memo_requested.connect(lambda u, m: self.guard(c.set_memo, u, m))
+        self.codings.delete_requested.connect(lambda u: self.guard(c.delete_coding, u))
 
-    def _guard(self, fn: object, *args: object) -> bool:
+    def guard(self, fn: object, *args: object) -> bool:
         """Call ``fn(*args)``; show a researcher's error as a dialog instead of raising."""
         try:
             fn(*args)  # type: ignore[operator]  # any controller method
@@ -160,25 +154,10 @@ class MainWindow(QMainWindow):
             self.controller.open_startup(argv_path, self.data_dir)
         except R2pError as exc:
             self.errors.show("Open project", exc)
-            self._guard(self.controller.open_sample, self.data_dir)
+            self.guard(self.controller.open_sample, self.data_dir)
 
     def open_project_path(self, path: str | Path) -> bool:
-        return self._guard(self.controller.open_project, Path(path))
-
-    def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", _PROJECT_FILTER)
-        if path:
-            self.open_project_path(path)
-
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "", _PROJECT_FILTER)
-        if path:
-            target = Path(path).with_suffix(".r2p")
-            if self._guard(self.controller.new_project, target):
-                self.statusBar().showMessage(
-                    "New, empty project: load a codebook (Ctrl+Shift+K), then import "
-                    "statements (Ctrl+I)."
-                )
+        return self.guard(self.controller.open_project, Path(path))
 
     def _project_changed(self) -> None:
         self.document_id = None
@@ -189,7 +168,7 @@ class MainWindow(QMainWindow):
             self, "Who is coding?", "Your name (your codings are stored under it):",
             text=self.controller.coder_name(),
         )  # fmt: skip
-        return bool(ok and name.strip()) and self._guard(self.controller.set_coder, name)
+        return bool(ok and name.strip()) and self.guard(self.controller.set_coder, name)
 
     def _show_coder(self) -> None:
         coder = self.controller.coder
@@ -198,67 +177,6 @@ class MainWindow(QMainWindow):
         parts = [project.info.name if project else "no project"]
         parts += [coder.name] if coder else []
         self.setWindowTitle(" - ".join([*parts, "r2pcoder"]))
-
-    # -- import and codebook jobs ----------------------------------------------------------
-
-    def import_files_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import statements", "", _DOC_FILTER)
-        if paths:
-            self.start_import([Path(p) for p in paths], self._ask_metadata_csv())
-
-    def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import every statement in a folder")
-        if folder:
-            self.start_import([Path(folder)], self._ask_metadata_csv())
-
-    def _ask_metadata_csv(self) -> Path | None:
-        answer = QMessageBox.question(
-            self,
-            "Metadata",
-            "Do you have a metadata CSV (speaker, group, date, …) for these files?",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-        path, _ = QFileDialog.getOpenFileName(self, "Metadata CSV", "", "CSV (*.csv)")
-        return Path(path) if path else None
-
-    def start_import(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job | None:
-        try:
-            job = self.controller.import_job(paths, metadata_csv)
-        except R2pError as exc:
-            self.errors.show("Import", exc)
-            return None
-        run_with_progress(self, self.controller.runner, job, title="Importing", writes=True)
-        return job
-
-    def load_codebook_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Load codebook", "", "Codebooks (*.yaml *.yml *.json)"
-        )
-        if path:
-            self.start_codebook(Path(path))
-
-    def start_codebook(self, path: Path) -> Job | None:
-        try:
-            job = self.controller.codebook_job(path)
-        except R2pError as exc:
-            self.errors.show("Load codebook", exc)
-            return None
-        run_with_progress(self, self.controller.runner, job, title="Loading codebook", writes=True)
-        return job
-
-    def _import_finished(self, report: ImportReport) -> None:
-        self._inform("Import finished", report.summary())
-
-    def _codebook_loaded(self, report: CodebookLoadReport) -> None:
-        self._inform("Codebook loaded", report.summary() or ["The codebook is installed."])
-
-    def _inform(self, title: str, lines: list[str]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, title, lines[0], parent=self)
-        if len(lines) > 1:
-            box.setDetailedText("\n".join(lines[1:]))
-        box.setObjectName("info-box")
-        box.open()
 
     # -- reacting to changes ---------------------------------------------------------------
 
@@ -380,18 +298,18 @@ class MainWindow(QMainWindow):
         if uuid is None:
             self.statusBar().showMessage("Choose a coding first (code a passage or click one).")
             return
-        self._guard(self.controller.set_stance, uuid, stance_id)
+        self.guard(self.controller.set_stance, uuid, stance_id)
 
     def delete_current(self) -> None:
         uuid = self.codings.current_uuid()
         if uuid is not None:
-            self._guard(self.controller.delete_coding, uuid)
+            self.guard(self.controller.delete_coding, uuid)
 
     def toggle_done(self) -> None:
         if self.document_id is None:
             return
         status = self.docs.model.status(self.document_id)[0]
-        self._guard(self.controller.set_done, self.document_id, status != "done")
+        self.guard(self.controller.set_done, self.document_id, status != "done")
 
     def rename_theme(self) -> None:
         theme = self.codebook.current_theme()
@@ -400,20 +318,15 @@ class MainWindow(QMainWindow):
             return
         name, ok = QInputDialog.getText(self, "Rename theme", "New name:", text=theme.name)
         if ok and name.strip() and name.strip() != theme.name:
-            self._guard(self.controller.rename_theme, theme.id, name)
+            self.guard(self.controller.rename_theme, theme.id, name)
 
     def _codings_clicked(self, uuids: list[str]) -> None:
         if uuids:
             self.codings.select(uuids)
 
     def open_dialog(self, name: str) -> None:
-        """Open one of the team dialogs (packets, merge, agreement, export) on this project."""
-        try:
-            self.controller.require()
-            module = importlib.import_module(f"ui.dialogs.{name}_dialog")
-            getattr(module, f"open_{name}_dialog")(self, self.controller)
-        except R2pError as exc:
-            self.errors.show(name.capitalize(), exc)
+        """Open a team dialog by name: packets, merge, agreement or export."""
+        self.flows.open_dialog(name)
 
     # -- help ------------------------------------------------------------------------------
 

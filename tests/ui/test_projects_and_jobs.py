@@ -50,7 +50,7 @@ def test_import_adds_statements_with_metadata_and_reports(
         "utf-8",
     )
     with qtbot.waitSignal(window.controller.import_finished, timeout=10_000) as blocker:
-        window.start_import(paths, csv)
+        window.flows.start_import(paths, csv)
     assert len(blocker.args[0].imported) == 2
     titles = [window.docs.model.document(r).title for r in range(window.docs.model.rowCount())]
     assert "Zero" in titles
@@ -68,7 +68,7 @@ def test_import_can_be_cancelled_from_the_progress_dialog(
     # Occupy the single writer thread so the import is queued when Cancel is pressed.
     runner.start(Job(lambda p, c: release.wait(10)), writes=True)
     assert not window.actions_.import_action.isEnabled()
-    job = window.start_import(paths)
+    job = window.flows.start_import(paths)
     assert job is not None
     dialog = window.findChild(QProgressDialog, "job-progress")
     assert dialog is not None
@@ -92,7 +92,7 @@ def test_loading_a_codebook_runs_in_the_background_and_refreshes_the_tree(
     path = tmp_path / "r2p.yaml"
     save_codebook(source, path)
     with qtbot.waitSignal(window.controller.codebook_loaded, timeout=10_000):
-        window.start_codebook(path)
+        window.flows.start_codebook(path)
     qtbot.waitUntil(lambda: window.controller.runner.running() == 0)
     names = {t.name for t in window.controller.themes()}
     assert "The three pillars" in names
@@ -200,7 +200,7 @@ def test_a_packet_is_always_coded_as_its_own_coder(
         packet.documents.add_text("The veto must not block action.\n", DocumentMeta(title="T"))
     window = make_window(qtbot, settings, tmp_path / "data", path)  # settings say "Ana"
     assert window.coder_button.text() == "Ben"
-    assert not window._guard(window.controller.set_coder, "Ana")
+    assert not window.guard(window.controller.set_coder, "Ana")
     assert "belongs to Ben" in window.errors.last_message
     window.pane.select(4, 8)
     coding = window.apply_theme(theme_id(window, "veto"))
