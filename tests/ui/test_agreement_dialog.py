@@ -79,11 +79,9 @@ def test_save_then_export_a_snapshot(qtbot, dialog, project, tmp_path: Path):
     assert [s.label for s in list_snapshots(project)] == ["before adjudication"]
     assert dialog.export_button.isEnabled()
     target = tmp_path / "snapshot.json"
-    job = dialog.export(target)
-    assert job is not None
-    with qtbot.waitSignal(job.signals.finished, timeout=10_000):
-        pass
-    qtbot.waitUntil(target.exists)
+    with qtbot.waitSignal(dialog.exported, timeout=10_000) as blocker:
+        dialog.export(target)
+    assert blocker.args[0] == target
     assert "before adjudication" in target.read_text(encoding="utf-8")
 
 

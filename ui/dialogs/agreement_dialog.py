@@ -92,6 +92,7 @@ class AgreementDialog(QWidget):
     computed = Signal(object)
     disagreements_shown = Signal(object)
     saved = Signal(object)
+    exported = Signal(object)
     failed = Signal(str)
 
     def __init__(self, parent: QWidget | None, controller: _Controller) -> None:
@@ -458,6 +459,7 @@ class AgreementDialog(QWidget):
 
     def _on_exported(self, path: Path) -> None:
         self.status.setText(f"Wrote {path}.")
+        self.exported.emit(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A running computation is told to stop; its result would have nowhere to go.
