@@ -21,11 +21,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench.common import Result, machine, median_time
-from bench.synth import build_corpus, synthetic_codebook
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+
+from bench.common import Result, machine, median_time
+from bench.synth import build_corpus, synthetic_codebook
 
 from r2pcoder.db import Project
 
