@@ -20,15 +20,19 @@ from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.measures import Bootstrap, SliceSpec, evaluate_codes, evaluate_patterns
 from r2pcoder.reliability.patterns import Patterns, patterns_of
-from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow
+from r2pcoder.reliability.report import (
+    ALL_THEMES,
+    UNUSED_NOTE,
+    MeasureValue,
+    PairwiseMatrix,
+    ResultRow,
+)
 from r2pcoder.reliability.settings import LevelName
 from r2pcoder.reliability.units import CategoricalUnits
 
 __all__ = ["Options", "Slices", "headline", "pairwise_matrix", "slice_rows", "stratum_layers"]
 
 Int8Array = npt.NDArray[np.int8]
-ALL_THEMES = "All themes"
-UNUSED = "Nobody coded this theme in these statements; its agreement is undefined, not perfect."
 
 
 def headline(measures: Sequence[str]) -> str:
@@ -117,8 +121,8 @@ def _theme_rows(
         check_cancelled(cancelled)
         patterns = slices.theme_patterns(t)
         if theme.key in unused:
-            values = {m: MeasureValue(None, UNUSED) for m in options.measures}
-            note = UNUSED
+            values = {m: MeasureValue(None, UNUSED_NOTE) for m in options.measures}
+            note = UNUSED_NOTE
         else:
             layer = slices.layers[t]
             values = evaluate_codes(patterns, options.measures, spec, partial(_same, layer),

@@ -64,12 +64,14 @@ UNIT_DESCRIPTIONS = {
     "codings overlapping the paragraph; 'presence' rows reduce the value to coded / not coded.",
     "character": "One unit per character of the compared statements: coded with the theme or "
     "not. 'all text' counts uncoded text as agreement on absence; 'coded text only' keeps the "
-    "characters some coder coded with the theme. The first ('all text') is the headline.",
+    "characters some coder coded with the theme. The first ('all text') is the headline. No "
+    "bootstrap interval: neighbouring characters are not independent units.",
     "overlap": "One unit per coding of the theme; another coder agrees when one of their codings "
     "of the theme overlaps it by at least {threshold:.0%} of the two spans' union (MAXQDA "
     "style; matched pairs count from each side).",
     "unitized": "Krippendorff's alpha for unitizing (|u alpha) per theme, over the statements "
-    "every compared coder worked on; uncoded stretches count as 'not this theme'.",
+    "every compared coder worked on; uncoded stretches count as 'not this theme'. No bootstrap "
+    "interval is drawn for this unit.",
 }
 
 

@@ -14,8 +14,10 @@ from typing import Any
 from r2pcoder.reliability.settings import AgreementSettings
 
 __all__ = [
+    "ALL_THEMES",
     "BANDS",
     "CHANCE_CORRECTED",
+    "UNUSED_NOTE",
     "AgreementReport",
     "CoderValue",
     "Disagreement",
@@ -25,6 +27,14 @@ __all__ = [
     "Stratum",
     "band",
 ]
+
+ALL_THEMES = "All themes"
+"""The label of the row that pools every theme."""
+
+UNUSED_NOTE = (
+    "Nobody coded this theme in these statements; its agreement is undefined, not perfect."
+)
+"""Why a theme that nobody used has no values (rather than a perfect score)."""
 
 BANDS: tuple[tuple[float, str], ...] = ((0.800, "reliable"), (0.667, "tentative"))
 """Krippendorff's conventional cut-offs (Content Analysis, 2004, p. 241): rely on variables

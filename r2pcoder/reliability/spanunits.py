@@ -24,7 +24,14 @@ from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.measures import evaluate_patterns
 from r2pcoder.reliability.patterns import Patterns, from_counts
 from r2pcoder.reliability.presence import PatternCounts, merged_runs
-from r2pcoder.reliability.report import MeasureValue, PairwiseMatrix, ResultRow, band
+from r2pcoder.reliability.report import (
+    ALL_THEMES,
+    UNUSED_NOTE,
+    MeasureValue,
+    PairwiseMatrix,
+    ResultRow,
+    band,
+)
 
 __all__ = [
     "CHARACTER_VARIANTS",
@@ -36,8 +43,6 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 CHARACTER_VARIANTS = ("all text", "coded text only")
-ALL_THEMES = "All themes"
-UNUSED = "Nobody coded this theme in these statements; its agreement is undefined, not perfect."
 NO_COMMON = "No statement was worked on by every compared coder."
 
 
@@ -72,9 +77,9 @@ def character_rows(
         pooled += counts
         reduced = _presence(counts, n)
         values = evaluate_patterns(reduced, measures)
-        note = UNUSED if theme.key in unused else ""
+        note = UNUSED_NOTE if theme.key in unused else ""
         if note:
-            values = {k: MeasureValue(None, UNUSED) for k in values}
+            values = {k: MeasureValue(None, UNUSED_NOTE) for k in values}
         rows.append(
             ResultRow("theme", theme.key, theme.name, variant, int(reduced.pairable()),
                       values, note)
@@ -161,7 +166,7 @@ def unitized_rows(
     for t, theme in enumerate(corpus.themes):
         check_cancelled(cancelled)
         if theme.key in unused:
-            value, note = MeasureValue(None, UNUSED), UNUSED
+            value, note = MeasureValue(None, UNUSED_NOTE), UNUSED_NOTE
         else:
             value, note = _unitized_value(corpus, coders, docs, [t], theme.key), ""
         rows.append(
