@@ -121,10 +121,14 @@ def _coders(session: Session, wanted: Sequence[str] | None) -> tuple[CoderRef, .
     if wanted is None:
         chosen = every
     else:
-        by_key = {c.uuid: c for c in every} | {c.name: c for c in every}
+        names = [c.name for c in every]
+        # A name names a coder only when no other coder shares it; UUIDs always do.
+        by_name = {c.name: c for c in every if names.count(c.name) == 1}
+        by_key = {c.uuid: c for c in every} | by_name
         missing = [w for w in wanted if w not in by_key]
         if missing:
-            raise UnknownEntity(f"There is no coder {missing[0]!r} in this project.")
+            shared = " (several coders have that name; use the UUID)" if missing[0] in names else ""
+            raise UnknownEntity(f"There is no coder {missing[0]!r} in this project{shared}.")
         chosen = list(dict.fromkeys(by_key[w] for w in wanted))
     if len(chosen) < 2:  # noqa: PLR2004 - agreement is between two coders at least
         names = ", ".join(c.name for c in chosen) or "none"

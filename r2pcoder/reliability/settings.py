@@ -58,7 +58,7 @@ class AgreementSettings:
             style) or ``unitized`` (Krippendorff's alpha for unitizing).
         measures: coefficient names (see :data:`ALL_MEASURES`); ``None`` picks the unit's
             defaults (see :meth:`chosen_measures`).
-        coders: coder UUIDs to compare; ``None`` means every coder.
+        coders: coder UUIDs (or unique names) to compare; ``None`` means every coder.
         documents: document UUIDs; ``None`` means every statement that at least two of the chosen
             coders worked on (coded at least once or marked done).
         themes: theme keys; ``None`` means every theme that a chosen coder used in those

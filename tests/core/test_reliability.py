@@ -325,3 +325,10 @@ def test_statement_values_do_not_depend_on_coding_order(project, ids):
         project.codings.restore(project.codings.discard(coding.uuid))
     again = statement_units(load_corpus(project, AgreementSettings())).codes
     assert np.array_equal(first, again)
+
+
+def test_a_shared_coder_name_must_be_given_as_uuid(project, ids):
+    two_themes(project, ids)
+    project.coders.add("Ana")
+    with pytest.raises(UnknownEntity, match="several coders have that name"):
+        compute_agreement(project, AgreementSettings(coders=("Ana", "Ben")))
