@@ -28,7 +28,7 @@ from r2pcoder.reliability.categorical import (
     stratum_layers,
 )
 from r2pcoder.reliability.corpus import META_FIELDS, Corpus, load_corpus
-from r2pcoder.reliability.measures import Bootstrap
+from r2pcoder.reliability.measures import Bootstrap, evaluate_codes
 from r2pcoder.reliability.presence import character_patterns
 from r2pcoder.reliability.report import AgreementReport, PairwiseMatrix, ResultRow, Stratum
 from r2pcoder.reliability.segmentation import SegmentKind, ensure_segments
@@ -118,6 +118,22 @@ def _stack_overlap(per_theme: list[CategoricalUnits]) -> Slices:
     return Slices("", layers, labels, (), [u.unit_doc for u in per_theme])
 
 
+def _overlap_stance_rows(
+    corpus: Corpus, settings: AgreementSettings, options: Options
+) -> list[ResultRow]:
+    """Per stance: the codings with that stance, of every theme, matched by overlap."""
+    rows = []
+    for k, stance in enumerate(corpus.stances):
+        units = overlap_units(corpus.only(corpus.stance == k), settings.overlap_threshold)
+        slices = _stack_overlap(units)
+        pooled = slices.pooled_patterns()
+        values = evaluate_codes(pooled, options.measures, slices.spec("nominal"))
+        rows.append(
+            ResultRow("stance", stance.key, stance.name, "", int(pooled.pairable()), values)
+        )
+    return rows
+
+
 def _categorical(
     project: Project, corpus: Corpus, settings: AgreementSettings,
     progress: ProgressFn, cancelled: CancelCheck | None,
@@ -131,6 +147,9 @@ def _categorical(
     for i, slices in enumerate(variants):
         part = wrap_progress(progress, 0.7 * i / len(variants), 0.7 * (i + 1) / len(variants))
         rows += slice_rows(corpus, slices, options, progress=part, cancelled=cancelled)
+    if settings.unit == "overlap":
+        # The overall row stays last, after the per-stance rows.
+        rows[-1:-1] = _overlap_stance_rows(corpus, settings, options)
     check_cancelled(cancelled)
 
     def pooled_for(pair: tuple[int, int]) -> npt.NDArray[np.int8]:
@@ -158,13 +177,18 @@ def _character(
     assert settings.measures is not None
     stratum, values = strata_of(corpus, settings.by)
     patterns = character_patterns(
-        corpus, stratum, len(values), progress=wrap_progress(progress, 0.0, 0.8),
+        corpus, stratum, len(values), progress=wrap_progress(progress, 0.0, 0.6),
         cancelled=cancelled,
     )  # fmt: skip
+    by_stance = []
+    for k in range(len(corpus.stances)):
+        check_cancelled(cancelled)
+        by_stance.append(character_patterns(corpus.only(corpus.stance == k), stratum, len(values)))
+        progress(0.6 + 0.2 * (k + 1) / len(corpus.stances))
     rows = [
         r
         for v in CHARACTER_VARIANTS
-        for r in character_rows(corpus, patterns, settings.measures, v)
+        for r in character_rows(corpus, patterns, settings.measures, v, by_stance=by_stance)
     ]
     measure = headline(settings.measures)
     pairs = [character_pairwise(corpus, patterns, measure, v) for v in CHARACTER_VARIANTS]

@@ -10,7 +10,7 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -114,6 +114,13 @@ class Corpus:
         """Number of codings taking part."""
         return int(self.doc.size)
 
+    def only(self, keep: BoolArray) -> Corpus:
+        """The same corpus with only the codings in ``keep`` (who worked where is unchanged)."""
+        return replace(
+            self, doc=self.doc[keep], coder=self.coder[keep], theme=self.theme[keep],
+            stance=self.stance[keep], start=self.start[keep], end=self.end[keep],
+        )  # fmt: skip
+
 
 def _coders(session: Session, wanted: Sequence[str] | None) -> tuple[CoderRef, ...]:
     rows = session.execute(select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))
@@ -121,13 +128,15 @@ def _coders(session: Session, wanted: Sequence[str] | None) -> tuple[CoderRef, .
     if wanted is None:
         chosen = every
     else:
-        names = [c.name for c in every]
+        every_name = [c.name for c in every]
         # A name names a coder only when no other coder shares it; UUIDs always do.
-        by_name = {c.name: c for c in every if names.count(c.name) == 1}
+        by_name = {c.name: c for c in every if every_name.count(c.name) == 1}
         by_key = {c.uuid: c for c in every} | by_name
         missing = [w for w in wanted if w not in by_key]
         if missing:
-            shared = " (several coders have that name; use the UUID)" if missing[0] in names else ""
+            shared = (
+                " (several coders have that name; use the UUID)" if missing[0] in every_name else ""
+            )
             raise UnknownEntity(f"There is no coder {missing[0]!r} in this project{shared}.")
         chosen = list(dict.fromkeys(by_key[w] for w in wanted))
     if len(chosen) < 2:  # noqa: PLR2004 - agreement is between two coders at least

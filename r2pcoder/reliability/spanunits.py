@@ -66,8 +66,13 @@ def character_rows(
     measures: Sequence[str],
     variant: str,
     strata: Sequence[int] | None = None,
+    by_stance: Sequence[list[PatternCounts]] = (),
 ) -> list[ResultRow]:
-    """Per theme and all-themes rows of a variant, over ``strata`` (all by default)."""
+    """Per theme, per stance and all-themes rows of a variant, over ``strata`` (all by default).
+
+    ``by_stance[k]`` holds the pattern counts of the codings with stance ``k`` only; its row
+    pools every theme, as the per-stance rows of the statement unit do.
+    """
     n = len(corpus.coders)
     rows = []
     pooled = np.zeros(3**n, dtype=np.int64)
@@ -83,6 +88,13 @@ def character_rows(
         rows.append(
             ResultRow("theme", theme.key, theme.name, variant, int(reduced.pairable()),
                       values, note)
+        )  # fmt: skip
+    for stance, counts_of_stance in zip(corpus.stances, by_stance, strict=False):
+        counts = sum((_counts(c, variant, strata) for c in counts_of_stance), np.zeros_like(pooled))
+        reduced = _presence(counts, n)
+        rows.append(
+            ResultRow("stance", stance.key, stance.name, variant, int(reduced.pairable()),
+                      evaluate_patterns(reduced, measures))
         )  # fmt: skip
     reduced = _presence(pooled, n)
     rows.append(
@@ -157,7 +169,10 @@ def unitized_rows(
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> list[ResultRow]:
-    """Per theme ``alpha_k`` and the all-themes ``|u alpha`` over statements ``docs``."""
+    """Per theme ``alpha_k``, per stance and all-themes ``|u alpha`` over statements ``docs``.
+
+    A stance's row keeps only the codings with that stance, over every theme.
+    """
     coders = list(range(len(corpus.coders)))
     common = sum(1 for d in docs if corpus.worked[:, d].all())
     rows = []
@@ -175,6 +190,11 @@ def unitized_rows(
         )  # fmt: skip
         if progress is not None:
             progress((t + 1) / (len(corpus.themes) + 1))
+    for k, stance in enumerate(corpus.stances):
+        check_cancelled(cancelled)
+        value = _unitized_value(corpus.only(corpus.stance == k), coders, docs, all_themes, None)
+        rows.append(ResultRow("stance", stance.key, stance.name, "", common,
+                              {"krippendorff_alpha": value}))  # fmt: skip
     overall = _unitized_value(corpus, coders, docs, all_themes, None)
     rows.append(ResultRow("overall", "", ALL_THEMES, "", common, {"krippendorff_alpha": overall}))
     return rows

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TemplateIds
-from tests.core.test_reliability import code
+from tests.core.test_reliability import code, two_themes
 
 from r2pcoder import agreement
 from r2pcoder.db import Project
@@ -268,3 +268,17 @@ def test_pattern_alpha_reproduces_krippendorffs_published_example():
     codes = np.array([[-1 if v is None else v - 1 for v in r] for r in data])
     value, _ = coefficient(patterns_of(codes, 5), "krippendorff_alpha")
     assert value == pytest.approx(0.743, abs=0.0005)
+
+
+def test_span_units_have_per_stance_rows_over_every_theme(project, ids):
+    two_themes(project, ids)
+    report = compute_agreement(project, AgreementSettings(unit="overlap"))
+    # Codings with "supports": Ana doc0 prevention and doc2 prevention, Ben doc0 prevention and
+    # doc2 veto. Only the two doc0 codings match each other: units (1,1) (1,1) (1,0) (0,1).
+    supports = row(report, "stance", "supports").values
+    assert supports["percent_agreement"].value == pytest.approx(0.5)
+    assert supports["brennan_prediger"].value == pytest.approx(0.0)
+    assert [r.scope for r in report.rows][-1] == "overall"
+    for unit in ("character", "unitized"):
+        scopes = [r.scope for r in compute_agreement(project, AgreementSettings(unit=unit)).rows]
+        assert scopes.count("stance") == 3 * (2 if unit == "character" else 1)
