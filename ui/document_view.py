@@ -9,7 +9,14 @@ import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -305,11 +312,11 @@ class DocumentPane(QWidget):
             self.find_label.setText("no match" if self.find_edit.text() else "")
         self.set_layer("find", selections)
 
-    def keyPressEvent(self, event: object) -> None:
-        if getattr(event, "matches", None) and event.matches(QKeySequence.StandardKey.Cancel):  # type: ignore[attr-defined]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
             self.close_find()
             return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
+        super().keyPressEvent(event)
 
     # -- zoom ----------------------------------------------------------------------------
 

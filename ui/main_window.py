@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
             self.codings.set_choices(themes, stances)
             self.actions_.set_codebook(themes, stances)
             self.pane.recolor(self._color_of)
+            if self.document_id is not None and not changes.everything:
+                self._fill_codings(c.codings(self.document_id))  # theme names may have changed
         if changes.everything or changes.documents:
             self.docs.set_documents(c.documents(), c.statuses())
             if self.document_id is None or self.docs.model.row_of(self.document_id) < 0:

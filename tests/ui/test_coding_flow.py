@@ -172,9 +172,14 @@ def test_marking_done_is_undoable(window: MainWindow, ids) -> None:
 
 def test_renaming_a_theme_is_undoable_and_shown_everywhere(window: MainWindow) -> None:
     veto = theme_id(window, "veto")
+    window.pane.select(3, 10)
+    window.apply_theme(veto)
     window.controller.rename_theme(veto, "Restraint of the veto")
     model = window.codebook.model
     assert model.index_of(veto).data() == "Restraint of the veto"
+    rows = window.codings.model
+    assert rows.data(rows.index(0, 0)) == "Restraint of the veto"
+    assert any(a.text().strip() == "Restraint of the veto" for a in window.actions_.theme_actions)
     assert window.actions_.undo.text() == "&Undo Rename theme to 'Restraint of the veto'"
     window.actions_.undo.trigger()
     assert window.codebook.model.index_of(veto).data() == "Veto restraint"
