@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication
 from bench.common import Result, machine, median_time
 from bench.synth import build_corpus, synthetic_codebook
 
+from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 
 from ui.main_window import MainWindow
@@ -77,8 +78,6 @@ def _corpus(root: Path, n_docs: int) -> tuple[Path, int, int]:
 def _add_codings(
     project: Project, doc_id: int, coder: int, themes: list[int], n: int, length: int
 ) -> None:
-    from r2pcoder.coding import CodingRequest  # noqa: PLC0415
-
     step = max(1, (length - 200) // max(1, n))
     for i in range(n):
         start = (i * step) % (length - 200)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QHelpEvent,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -223,12 +224,11 @@ class DocumentPane(QWidget):
         self.codings_clicked.emit(self.codings_at(self._omap.to_cp(u16)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self._doc is not None:
-            pos = event.pos()  # type: ignore[attr-defined]  # a QHelpEvent for ToolTip
-            u16 = self.editor.cursorForPosition(pos).position()
+        if isinstance(event, QHelpEvent) and self._doc is not None:
+            u16 = self.editor.cursorForPosition(event.pos()).position()
             text = self.describe(self.codings_at(self._omap.to_cp(u16)))
             if text:
-                QToolTip.showText(event.globalPos(), text, self.editor)  # type: ignore[attr-defined]
+                QToolTip.showText(event.globalPos(), text, self.editor)
             else:
                 QToolTip.hideText()
             return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -107,10 +107,10 @@ class MainWindow(QMainWindow):
         self.codings.memo_requested.connect(lambda u, m: self.guard(c.set_memo, u, m))
         self.codings.delete_requested.connect(lambda u: self.guard(c.delete_coding, u))
 
-    def guard(self, fn: object, *args: object) -> bool:
+    def guard(self, fn: Callable[..., object], *args: object) -> bool:
         """Call ``fn(*args)``; show a researcher's error as a dialog instead of raising."""
         try:
-            fn(*args)  # type: ignore[operator]  # any controller method
+            fn(*args)
         except R2pError as exc:
             self.errors.show("r2pcoder", exc)
             return False

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from r2pcoder.metadata import DocumentMeta
 from r2pcoder.textnorm import OffsetMap
@@ -94,3 +96,16 @@ def test_focusing_a_coding_outlines_it_as_an_extra_selection(window: MainWindow)
     window.codings.table.clearSelection()
     window.pane.focus_coding(None)
     assert window.pane.extra_formats("focus") == []
+
+
+def test_hovering_a_coding_names_its_theme_and_stance(qtbot, window: MainWindow) -> None:
+    window.pane.select(36, 46)
+    window.apply_theme(theme(window, "prevention").id)
+    window.apply_stance(next(s.id for s in window.controller.stances() if s.key == "supports"))
+    editor = window.pane.editor
+    cursor = editor.textCursor()
+    cursor.setPosition(40)
+    point = editor.cursorRect(cursor).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, editor.viewport().mapToGlobal(point))
+    QApplication.sendEvent(editor.viewport(), event)
+    assert QToolTip.text() == "<b>Prevention</b> - Supports"
