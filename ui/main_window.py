@@ -300,7 +300,9 @@ class MainWindow(QMainWindow):
         if uuid is None:
             self.statusBar().showMessage("Choose a coding first (code a passage or click one).")
             return
-        self.guard(self.controller.set_stance, uuid, stance_id)
+        if self.guard(self.controller.set_stance, uuid, stance_id):
+            stance = self.controller.stance(stance_id)
+            self.statusBar().showMessage(f"Saved with stance '{stance.name if stance else '?'}'.")
 
     def delete_current(self) -> None:
         uuid = self.codings.current_uuid()
