@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from r2pcoder.documents import DocumentSummary
 from r2pcoder.metadata import DocumentMeta
 
@@ -82,3 +84,23 @@ def test_document_table_shows_status_and_count_columns() -> None:
     assert [model.data(model.index(0, c)) for c in (0, 1, 2, 6, 7)] == [
         "A", "Chile", "GRULAC", "in progress", 3
     ]  # fmt: skip
+
+
+def test_stance_buttons_show_their_key_and_colour(window: MainWindow) -> None:
+    buttons = window.codebook.stance_buttons
+    texts = [b.text() for b in buttons.values()]
+    assert texts == ["1  Supports", "2  Neutral", "3  Opposes"]
+    supports = next(s for s in window.controller.stances() if s.key == "supports")
+    assert "#1b7837" in buttons[supports.id].styleSheet()
+
+
+def test_theme_tooltip_and_detail_pane_show_the_definition(window: MainWindow) -> None:
+    model = window.codebook.model
+    veto = next(t for t in window.controller.themes() if t.key == "veto")
+    index = model.index_of(veto.id)
+    assert "Veto restraint" in model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(index.siblingAtColumn(1)) == "V"
+    window.pane.clear_selection()
+    window.apply_theme(veto.id)  # nothing selected: shows the theme instead of coding
+    assert "Veto restraint" in window.codebook.detail.toPlainText()
+    assert window.codings.model.rowCount() == 0
