@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from r2pcoder.errors import ExportFailed
@@ -203,15 +205,17 @@ def resolve_layer(choice: LayerChoice, coders: Sequence[CoderRef]) -> Layer:
 
 def coder_values(codings: Iterable[CodingTuple]) -> dict[tuple[int, int, int], int]:
     """Each coder's statement-level value per ``(coder_id, document_id, theme_id)``."""
-    stances: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    values: dict[tuple[int, int, int], int] = {}
+    get = values.get
     for c in codings:
-        given = stances[(c.coder_id, c.document_id, c.theme_id)]
-        if c.stance_id is not None:
-            given.add(c.stance_id)
-    return {
-        key: (NO_STANCE if not given else next(iter(given)) if len(given) == 1 else MIXED)
-        for key, given in stances.items()
-    }
+        key = (c.coder_id, c.document_id, c.theme_id)
+        stance, old = c.stance_id, get(key)
+        if old is None:
+            values[key] = NO_STANCE if stance is None else stance
+        elif stance is not None and old != stance:
+            # A first stance replaces "no stance"; a second, different one makes it mixed.
+            values[key] = stance if old == NO_STANCE else MIXED
+    return values
 
 
 def _decide(
@@ -228,6 +232,19 @@ def _decide(
             values[cell] = value
             agreeing[cell] = tuple(sorted(c for c, v in given.items() if v == value))
     return values, agreeing
+
+
+_ORDER = attrgetter("document_id", "start", "end", "coder_id", "id")
+
+
+def _in_order(codings: list[CodingTuple], rank: Mapping[int, int]) -> list[CodingTuple]:
+    ids = sorted(rank)
+    if all(rank[a] < rank[b] for a, b in pairwise(ids)):
+        # Documents ranked in id order (the usual case): a C-level key sorts fastest.
+        return sorted(codings, key=_ORDER)
+    decorated = [(rank.get(c.document_id, c.document_id), *_ORDER(c), c) for c in codings]
+    decorated.sort()
+    return [d[-1] for d in decorated]
 
 
 def select_codings(
@@ -249,15 +266,11 @@ def select_codings(
     chosen = {c.id for c in layer.coders}
     mine = [c for c in codings if c.coder_id in chosen]
     values, agreeing = _decide(layer, coder_values(mine))
-    agree_sets = {cell: set(ids) for cell, ids in agreeing.items()}
-    rank = doc_rank or {}
-    # Decorated tuples sort natively, several times faster than a key function.
-    decorated = [
-        (rank.get(c.document_id, c.document_id), c.start, c.end, c.coder_id, c.id, c)
-        for c in mine
-        if c.coder_id in agree_sets.get((c.document_id, c.theme_id), ())
-    ]
-    decorated.sort()
-    kept = [d[-1] for d in decorated]
+    if len(chosen) == 1:
+        kept = mine  # one coder always agrees with themselves
+    else:
+        agree_sets = {cell: set(ids) for cell, ids in agreeing.items()}
+        kept = [c for c in mine if c.coder_id in agree_sets.get((c.document_id, c.theme_id), ())]
+    kept = _in_order(kept, doc_rank or {})
     worked = {c.document_id for c in mine} | {doc for coder, doc in done if coder in chosen}
     return Selection(codings=kept, values=values, agreeing=agreeing, worked=frozenset(worked))

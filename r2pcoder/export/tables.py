@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.counting import ANY_STANCE, count_statements, participation
 from r2pcoder.export.data import UNKNOWN, ExportData
-from r2pcoder.export.layers import NO_STANCE
+from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.reliability_table import reliability_columns
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 
@@ -100,7 +100,13 @@ def _frame(columns: Columns, label: str) -> pd.DataFrame:
     import pandas as pd  # noqa: PLC0415
 
     n = len(next(iter(columns.values()))) if columns else 0
-    return pd.DataFrame({"layer": [label] * n, **columns})
+    series = {"layer": pd.Series([label] * n, dtype=object)}
+    for name, values in columns.items():
+        # Text stays plain Python objects: letting pandas infer its string dtype checks every
+        # value again, which costs more than the rest of building a large table.
+        text = any(isinstance(v, str) for v in values[:1]) or not values
+        series[name] = pd.Series(values, dtype=object) if text else pd.Series(values)
+    return pd.DataFrame(series)
 
 
 def segments_table(data: ExportData) -> pd.DataFrame:
@@ -189,44 +195,23 @@ def evidence_table(data: ExportData) -> pd.DataFrame:
     The stance is the coding's own. Identical passages coded by several coders of a rule layer
     are merged into one row whose ``coders`` lists them.
     """
-    names = {c.id: c.name for c in data.layer.coders}
-    theme_rank = {t.id: i for i, t in enumerate(data.themes)}
-    stance_rank = {s: i for i, s in enumerate(data.stance_order())}
-    codings = data.selection.codings
-    stances = [NO_STANCE if c.stance_id is None else c.stance_id for c in codings]
-    width = len(stance_rank) + 1
-    rank = [theme_rank[c.theme_id] * width + stance_rank.get(st, -1) + 1
-            for c, st in zip(codings, stances, strict=True)]  # fmt: skip
-    # The codings come sorted by document, start, end and coder; a stable sort on the
-    # (theme, stance) rank keeps that order inside each theme and stance.
-    order = sorted(range(len(codings)), key=rank.__getitem__)
-    keys: list[tuple[int, int, int, int, int]] = []
-    coders: list[list[str]] = []
-    last: tuple[int, ...] = ()
-    for i in order:
-        c = codings[i]
-        key = (c.theme_id, stances[i], c.document_id, c.start, c.end)
-        if key == last:
-            coders[-1].append(names[c.coder_id])
-            continue
-        last = key
-        keys.append(key)
-        coders.append([names[c.coder_id]])
-    docs = [k[2] for k in keys]
+    rows = evidence_rows(data)
+    docs = rows.documents
     meta = _meta(data, docs)
+    texts = data.texts
     columns: Columns = {
-        "theme_key": [data.theme_key(k[0]) for k in keys],
-        "theme": [data.theme_path(k[0]) for k in keys],
-        "stance": [data.stance_name(k[1]) for k in keys],
+        "theme_key": [data.theme_key(t) for t in rows.theme_ids],
+        "theme": [data.theme_path(t) for t in rows.theme_ids],
+        "stance": [data.stance_name(s) for s in rows.stances],
         "speaker": meta["speaker"],
         "on_behalf_of": meta["on_behalf_of"],
         "regional_group": meta["regional_group"],
         "date": meta["date"],
         "document": meta["document"],
-        "quote": [data.texts[k[2]][k[3] : k[4]] for k in keys],
-        "coders": ["; ".join(who) for who in coders],
-        "start": [k[3] for k in keys],
-        "end": [k[4] for k in keys],
+        "quote": [texts[d][s:e] for d, s, e in zip(docs, rows.starts, rows.ends, strict=True)],
+        "coders": rows.coders,
+        "start": rows.starts,
+        "end": rows.ends,
     }
     return _frame(columns, data.layer.label())
 

@@ -10,9 +10,9 @@ level. Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import contextlib
-import csv
 import logging
 import os
+import re
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -89,21 +89,59 @@ def csv_targets(out: Path, names: list[str]) -> dict[str, Path]:
 
 def _columns(frame: pd.DataFrame) -> list[list[Any]]:
     """The frame's columns as lists, with missing values as ``None`` (written as empty)."""
-    return [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame]
+    out = []
+    for name in frame.columns:
+        column = frame[name]
+        values = column.tolist()
+        if column.hasnans:
+            values = [None if m else v for v, m in zip(values, column.isna().tolist(), strict=True)]
+        out.append(values)
+    return out
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+
+
+def _csv_column(values: list[Any]) -> list[str]:
+    """One column as CSV fields, quoted as the csv module's QUOTE_MINIMAL would quote them."""
+    if all(v.__class__ is str for v in values):
+        texts: list[str] = values
+    else:
+        texts = [
+            "" if v is None else v if v.__class__ is str else repr(v) if v.__class__ is float
+            else str(v)
+            for v in values
+        ]  # fmt: skip
+    # One scan of the whole column first: most columns (ids, dates, numbers) need no quoting.
+    if not _NEEDS_QUOTES.search("\x1f".join(texts)):
+        return texts
+    distinct = set(texts)
+    if len(distinct) * 4 < len(texts):
+        # Metadata columns repeat a few values (the layer, a speaker, a group): quote each once.
+        quoted = {t: _quote(t) for t in distinct}
+        return [quoted[t] for t in texts]
+    return [_quote(t) for t in texts]
 
 
 def _write_csv_file(
     frame: pd.DataFrame, path: Path, progress: ProgressFn, cancelled: CancelCheck | None
 ) -> None:
-    # The csv module writes rows from plain lists several times faster than DataFrame.to_csv.
-    rows = list(zip(*_columns(frame), strict=True))
+    # Fields are quoted column by column and rows joined in C: about twice as fast as the
+    # csv module, which inspects every character of every field, and with the same output.
+    columns = [_csv_column(values) for values in _columns(frame)]
+    header = ",".join(_csv_column([str(c) for c in frame.columns]))
+    rows = len(frame)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([str(c) for c in frame.columns])
-        for start in range(0, len(rows), _CHUNK):
+        handle.write(header + "\n")
+        for start in range(0, rows, _CHUNK):
             check_cancelled(cancelled)
-            writer.writerows(rows[start : start + _CHUNK])
-            progress((start + _CHUNK) / len(rows))
+            chunk = zip(*(c[start : start + _CHUNK] for c in columns), strict=True)
+            handle.write("\n".join(map(",".join, chunk)) + "\n")
+            progress((start + _CHUNK) / rows)
     progress(1.0)
 
 

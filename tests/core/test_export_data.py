@@ -31,7 +31,17 @@ from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.data import UNKNOWN, load_export_data
-from r2pcoder.export.layers import MIXED, parse_layer
+from r2pcoder.export.layers import (
+    MIXED,
+    NO_STANCE,
+    CoderRef,
+    CodingTuple,
+    Layer,
+    LayerChoice,
+    coder_values,
+    parse_layer,
+    select_codings,
+)
 from r2pcoder.metadata import DocumentMeta
 
 D4_TEXT = "Untitled remarks on prevention.\n"
@@ -171,3 +181,44 @@ def test_unknown_coder_and_gold_layer_are_refused_in_plain_words(project, coded)
         load_export_data(project, parse_layer("gold"))
     with pytest.raises(ExportFailed, match="named twice"):
         load_export_data(project, parse_layer("all:Ana,ana"))
+
+
+def _coding(
+    id_: int, doc: int, coder: int, theme: int, stance: int | None, start: int = 0
+) -> CodingTuple:
+    return CodingTuple(id_, doc, coder, theme, stance, start, start + 5, "")
+
+
+def test_statement_value_rules_for_one_coder():
+    codings = [
+        _coding(1, 1, 1, 10, None), _coding(2, 1, 1, 10, 7),  # none + a stance -> the stance
+        _coding(3, 1, 1, 11, 7), _coding(4, 1, 1, 11, 8),  # two stances -> mixed
+        _coding(5, 1, 1, 12, None),  # only none -> no stance
+        _coding(6, 1, 1, 13, 7), _coding(7, 1, 1, 13, 8), _coding(8, 1, 1, 13, None),
+    ]  # fmt: skip
+    assert coder_values(codings) == {
+        (1, 1, 10): 7, (1, 1, 11): MIXED, (1, 1, 12): NO_STANCE, (1, 1, 13): MIXED,
+    }  # fmt: skip
+
+
+def test_kept_codings_follow_the_document_rank_not_the_id():
+    layer = Layer("coder", (CoderRef(1, "u1", "Ana"),))
+    codings = [_coding(1, 1, 1, 10, 7, start=0), _coding(2, 2, 1, 10, 7, start=3),
+               _coding(3, 2, 1, 10, 7, start=1)]  # fmt: skip
+    in_id_order = select_codings(layer, codings, doc_rank={1: 0, 2: 1}).codings
+    assert [c.id for c in in_id_order] == [1, 3, 2]
+    reversed_rank = select_codings(layer, codings, doc_rank={1: 1, 2: 0}).codings
+    assert [c.id for c in reversed_rank] == [3, 2, 1]
+
+
+def test_parse_layer_reads_every_spelling():
+    assert parse_layer(" Ana ") == LayerChoice("coder", ("Ana",))
+    assert parse_layer("coder:all") == LayerChoice("coder", ("all",))
+    assert parse_layer("ALL") == LayerChoice("all")
+    assert parse_layer("all: Ana , Ben") == LayerChoice("all", ("Ana", "Ben"))
+    assert parse_layer("majority:Ana,Ben,Cy") == LayerChoice("majority", ("Ana", "Ben", "Cy"))
+    assert parse_layer("Dr: Who") == LayerChoice("coder", ("Dr: Who",))
+    with pytest.raises(ExportFailed):
+        parse_layer("  ")
+    with pytest.raises(ExportFailed):
+        parse_layer("coder:Ana,Ben")

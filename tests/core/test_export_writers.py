@@ -174,3 +174,16 @@ def test_csv_into_an_existing_folder_keeps_other_files_and_replaces_its_own(tmp_
     assert rows[1] == ["=1+1", "1", "0.5"]
     assert rows[2][2] == ""
     assert leftovers(out) == []
+
+
+def test_csv_fields_with_commas_quotes_and_line_breaks_read_back_unchanged(tmp_path):
+    texts = ['a, b', 'say "no"', "two\nlines", "cr\rhere", "plain", "", ' "x", ']
+    frame = pd.DataFrame({"text": texts, "n": list(range(len(texts))), "f": [0.1] * len(texts)})
+    out = tmp_path / "t.csv"
+    write_csv({"t": frame}, out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["text", "n", "f"]
+    assert [r[0] for r in rows[1:]] == texts
+    assert [r[1] for r in rows[1:]] == [str(i) for i in range(len(texts))]
+    assert {r[2] for r in rows[1:]} == {"0.1"}
