@@ -19,8 +19,10 @@ from r2pcoder.reliability import (
     compute_agreement,
     disagreements,
 )
+from r2pcoder.reliability.corpus import load_corpus
 from r2pcoder.reliability.patterns import coefficient, patterns_of
 from r2pcoder.reliability.segmentation import ensure_segments, paragraphs, sentences
+from r2pcoder.reliability.units import statement_units
 from r2pcoder.schema import SegmentRow
 
 MEASURES = (
@@ -282,3 +284,39 @@ def test_span_units_have_per_stance_rows_over_every_theme(project, ids):
     for unit in ("character", "unitized"):
         scopes = [r.scope for r in compute_agreement(project, AgreementSettings(unit=unit)).rows]
         assert scopes.count("stance") == 3 * (2 if unit == "character" else 1)
+
+
+def test_every_row_equals_the_agreement_package_on_the_raw_units(tmp_path):
+    from bench.synth import build_corpus, synthetic_codebook  # noqa: PLC0415 - test-only data
+
+    info = build_corpus(tmp_path / "synthetic.r2p", n_docs=25, n_coders=3, codings_per_doc=8,
+                        codebook=synthetic_codebook(12))  # fmt: skip
+    measures = ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "conger_kappa",
+                "gwet_ac1", "brennan_prediger")  # fmt: skip
+    settings = AgreementSettings(measures=measures, level="nominal", bootstrap_n=0)
+    with Project(info.path) as project:
+        report = compute_agreement(project, settings)
+        corpus = load_corpus(project, settings)
+    units = statement_units(corpus)
+    declared = [0.0, *(float(c) for c in units.stance_codes)]
+
+    def expected(codes: np.ndarray, measure: str, categories: list[float]) -> float | None:
+        data = np.where(codes < 0, np.nan, codes.astype(float))
+        cats = sorted(set(categories) | set(np.unique(data[~np.isnan(data)]).tolist()))
+        value = getattr(agreement, measure)(data, categories=cats)
+        return None if np.isnan(value) else value
+
+    pooled = np.concatenate(list(units.codes), axis=1)
+    checks = [(row(report, "theme", t.key), units.codes[i], declared)
+              for i, t in enumerate(corpus.themes)]  # fmt: skip
+    checks.append((row(report, "overall", ""), pooled, declared))
+    for stance_code, stance in zip(units.stance_codes, corpus.stances, strict=True):
+        binary = np.where(pooled < 0, -1, pooled == stance_code)
+        checks.append((row(report, "stance", stance.key), binary, [0.0, 1.0]))
+    for got, codes, cats in checks:
+        for measure in measures:
+            assert got.values[measure].value == pytest.approx(expected(codes, measure, cats)), (
+                got.label, measure,
+            )  # fmt: skip
+    alpha_01 = agreement.krippendorff_alpha(np.where(pooled[:2] < 0, np.nan, pooled[:2]))
+    assert report.pairwise[0].values[0][1] == pytest.approx(alpha_01)
