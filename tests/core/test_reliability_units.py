@@ -1,5 +1,6 @@
 """Segment, character, overlap and unitized units, segmentation, and the pattern coefficients."""
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ from tests.conftest import TemplateIds
 from tests.core.test_reliability import code, two_themes
 
 from r2pcoder import agreement
+from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.reliability import (
     AgreementReport,
@@ -320,3 +322,18 @@ def test_every_row_equals_the_agreement_package_on_the_raw_units(tmp_path):
             )  # fmt: skip
     alpha_01 = agreement.krippendorff_alpha(np.where(pooled[:2] < 0, np.nan, pooled[:2]))
     assert report.pairwise[0].values[0][1] == pytest.approx(alpha_01)
+
+
+def test_overlap_pairwise_cell_equals_the_two_coder_measurement(project, ids):
+    two_themes(project, ids)
+    carl = project.coders.add("Carl")
+    prevention = project.codebook.theme_by_key("prevention").id
+    project.codings.apply(CodingRequest(ids.documents[0], carl.id, prevention, 0, 5))
+    settings = AgreementSettings(unit="overlap", overlap_threshold=0.5)
+    matrix = compute_agreement(project, settings).pairwise[0]
+    assert matrix.coders == ("Ana", "Ben", "Carl")
+    ana, ben = (project.coders.get(i).uuid for i in ids.coders)
+    pair = compute_agreement(project, replace(settings, coders=(ana, ben)))
+    overall = row(pair, "overall", "").values[matrix.measure].value
+    assert matrix.values[0][1] == pytest.approx(overall)
+    assert matrix.values[0][2] is not None
