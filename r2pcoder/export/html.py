@@ -24,6 +24,7 @@ from r2pcoder.export.counting import (
     participation,
 )
 from r2pcoder.export.data import UNKNOWN, ExportData
+from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.layers import MIXED, NO_STANCE
 from r2pcoder.export.reliability_table import NO_SNAPSHOT, line_warning
 from r2pcoder.export.tables import TableOptions, about_rows
@@ -173,25 +174,27 @@ def _columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     return [str(c) for c in frame.columns], [list(r) for r in frame.itertuples(index=False)]
 
 
-def _evidence(frame: pd.DataFrame) -> str:
-    themes, stances = frame["theme"].tolist(), frame["stance"].tolist()
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(themes, stances, strict=True)):
+def _evidence(data: ExportData) -> str:
+    rows = evidence_rows(data)
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, key in enumerate(zip(rows.theme_ids, rows.stances, strict=True)):
         groups[key].append(i)
-    quotes, who = frame["quote"].tolist(), frame["speaker"].tolist()
-    behalf, coders = frame["on_behalf_of"].tolist(), frame["coders"].tolist()
     out = []
-    for (theme, stance), rows in groups.items():
-        out.append(f"<h3>{escape(theme)}: {escape(stance)} ({len(rows)})</h3>")
-        for i in rows[:EVIDENCE_PER_STANCE]:
-            on = f" on behalf of {escape(behalf[i])}" if behalf[i] else ""
+    for (theme, stance), members in groups.items():
+        heading = f"{data.theme_path(theme)}: {data.stance_name(stance)} ({len(members)})"
+        out.append(f"<h3>{escape(heading)}</h3>")
+        for i in members[:EVIDENCE_PER_STANCE]:
+            st = data.statements[rows.documents[i]]
+            quote = data.texts[st.id][rows.starts[i] : rows.ends[i]]
+            on = f" on behalf of {escape(st.on_behalf_of)}" if st.on_behalf_of else ""
             out.append(
-                f'<blockquote>“{escape(quotes[i])}”<br><span class="who">{escape(who[i])}{on}'
-                f" (coded by {escape(coders[i])})</span></blockquote>"
+                f'<blockquote>“{escape(quote)}”<br><span class="who">'
+                f"{escape(st.speaker or UNKNOWN)}{on} (coded by {escape(rows.coders[i])})"
+                "</span></blockquote>"
             )
-        if len(rows) > EVIDENCE_PER_STANCE:
+        if len(members) > EVIDENCE_PER_STANCE:
             out.append(
-                f'<p class="more">and {len(rows) - EVIDENCE_PER_STANCE} more in the evidence '
+                f'<p class="more">and {len(members) - EVIDENCE_PER_STANCE} more in the evidence '
                 "table (CSV or Excel export).</p>"
             )
     return "".join(out) or "<p>No quotes in this layer.</p>"
@@ -270,8 +273,8 @@ def render_html(data: ExportData, tables: dict[str, pd.DataFrame], options: Tabl
     for field in dict.fromkeys(options.by):
         parts += [f"<h2>Statements by theme and {escape(field.replace('_', ' '))}</h2>",
                   _breakdown_table(data, counts, field)]  # fmt: skip
-    if "evidence" in tables:
-        parts += ["<h2>Evidence</h2>", _evidence(tables["evidence"])]
+    if "evidence" in options.what:
+        parts += ["<h2>Evidence</h2>", _evidence(data)]
     parts += ["<h2>Reliability</h2>", _reliability(data)]
     if "codebook" in tables:
         parts += ["<h2>Codebook</h2>", _table(*_columns(tables["codebook"].drop(columns="layer")))]

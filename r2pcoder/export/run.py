@@ -178,13 +178,20 @@ def export_project(
     options = options or TableOptions()
     out = Path(out)
     check_target(fmt, out, options.what)
-    if fmt == "html" and "segments" in options.what:
-        # The report shows only a preview of the segments; building all of them is wasted.
-        options = replace(options, what=tuple(w for w in options.what if w != "segments") or
-                          ("counts",))  # fmt: skip
-    prepared = prepare(
-        project, layer, options, progress=wrap_progress(progress, 0.0, 0.6), cancelled=cancelled
-    )
+    if fmt == "html":
+        # The report draws its counts, participation and evidence from the data itself and
+        # shows only previews of the big tables: building them in full would be wasted.
+        data = load_export_data(
+            project, layer, progress=wrap_progress(progress, 0.0, 0.6), cancelled=cancelled
+        )
+        small = tuple(w for w in options.what if w in ("reliability", "codebook"))
+        tables = build_tables(data, replace(options, what=small)) if small else {}
+        prepared = Prepared(data=data, options=options, tables=tables)
+    else:
+        prepared = prepare(
+            project, layer, options, progress=wrap_progress(progress, 0.0, 0.6),
+            cancelled=cancelled,
+        )  # fmt: skip
     return write_export(
         prepared, fmt, out, progress=wrap_progress(progress, 0.6, 1.0), cancelled=cancelled
     )
