@@ -8,7 +8,8 @@ groups of a breakdown add up to the overall figure.
 Group statements: a statement delivered on behalf of a group (``on_behalf_of`` set) is one
 statement by its speaker; the groups are listed in the ``on_behalf_of`` column. With
 ``count_members`` the ``states`` column counts the distinct states behind the statements: each
-speaker plus the members listed in the statement's ``members`` attribute (``"; "``-separated).
+speaker plus the members listed in the statement's ``members`` attribute (``"; "``-separated),
+and ``member_states`` lists those members.
 
 Distinct speakers: statements with the same speaker count as one speaker; a statement whose
 speaker is unknown counts as a speaker of its own (two unknown speakers cannot be told apart, so
@@ -60,6 +61,7 @@ class CountRow:
     states: set[str] = field(default_factory=set)
     on_behalf_of: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
+    members: set[str] = field(default_factory=set)
 
 
 def speaker_label(statement: Statement) -> str:
@@ -95,6 +97,7 @@ def _add(row: CountRow, statement: Statement) -> None:
     row.speakers.add(speaker)
     row.states.add(speaker)
     row.states.update(statement.members)
+    row.members.update(statement.members)
     if statement.on_behalf_of:
         row.on_behalf_of.add(statement.on_behalf_of)
     row.labels.add(speaker_label(statement))

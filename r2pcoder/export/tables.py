@@ -169,6 +169,7 @@ def counts_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd
     }  # fmt: skip
     if count_members:
         columns["states"] = [len(counts[k].states) for k in keys]
+        columns["member_states"] = ["; ".join(sorted(counts[k].members)) for k in keys]
     columns["on_behalf_of"] = ["; ".join(sorted(counts[k].on_behalf_of)) for k in keys]
     return _frame(columns, data.layer.label())
 
@@ -185,6 +186,7 @@ def participation_table(data: ExportData, by: Sequence[str], count_members: bool
     }
     if count_members:
         columns["states"] = [len(rows[k].states) for k in keys]
+        columns["member_states"] = ["; ".join(sorted(rows[k].members)) for k in keys]
     columns["who"] = ["; ".join(sorted(rows[k].labels, key=str.casefold)) for k in keys]
     return _frame(columns, data.layer.label())
 

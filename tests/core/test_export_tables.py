@@ -61,6 +61,10 @@ def test_overall_counts_of_ana_match_the_hand_count(project, coded):
     assert count(c, "overall", "all", "prevention", "any stance", "speakers") == 3
     # ... plus Finland, Iceland, Norway and Sweden behind the Nordic statement
     assert count(c, "overall", "all", "prevention", "any stance", "states") == 3 + len(NORDIC) - 1
+    row = c[(c.breakdown == "overall") & (c.theme_key == "prevention") & (c.stance == "Supports")]
+    assert row.member_states.iloc[0] == "; ".join(NORDIC)
+    veto = c[(c.breakdown == "overall") & (c.theme_key == "veto") & (c.stance == "any stance")]
+    assert veto.member_states.iloc[0] == ""
 
 
 def test_group_statement_counts_once_and_lists_its_group(project, coded):
