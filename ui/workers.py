@@ -48,6 +48,7 @@ class Job(QRunnable):
         self.name = name or getattr(fn, "__name__", "job")
         self.signals = JobSignals()
         self._cancel = threading.Event()
+        self._returned = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -55,17 +56,26 @@ class Job(QRunnable):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def returned(self) -> bool:
+        """True once ``fn`` has returned or raised (its signals may still be on their way)."""
+        return self._returned.is_set()
+
     def run(self) -> None:
         progress = Throttled(self.signals.progressed.emit)
+        failure: Exception | None = None
+        result: object = None
         try:
             result = self._fn(progress, self.cancelled)
         except Exception as exc:  # handed to the GUI thread, which shows and logs it
             _log.info("job %s failed: %r", self.name, exc)
-            self.signals.failed.emit(exc)
+            failure = exc
+        # Marked before the outcome is signalled, so whoever reacts to it sees the job as done.
+        self._returned.set()
+        if failure is not None:
+            self.signals.failed.emit(failure)
         else:
             self.signals.succeeded.emit(result)
-        finally:
-            self.signals.finished.emit()
+        self.signals.finished.emit()
 
 
 class JobRunner(QObject):
@@ -99,6 +109,11 @@ class JobRunner(QObject):
         return job
 
     def running(self) -> int:
+        """Jobs started whose function has not returned yet."""
+        return sum(not job.returned() for job in self._jobs)
+
+    def pending(self) -> int:
+        """Jobs whose ``finished`` signal the GUI thread has not handled yet."""
         return len(self._jobs)
 
     def busy_writing(self) -> bool:

@@ -33,14 +33,23 @@ def runner(qtbot) -> Iterator[JobRunner]:
     job_runner.shutdown(5000)
 
 
-@pytest.fixture(autouse=True)
-def _no_jobs_left_running(request) -> Iterator[None]:
-    yield
-    runners = list(_RUNNERS)
-    _RUNNERS.clear()
-    leaked = _stop(runners)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    # Checked right after the test body: pytest-qt closes the test's windows before fixtures
+    # are torn down, and closing a window shuts its runner down, which would hide the leak.
+    result = yield
+    leaked = sum(r.running() for r in _RUNNERS)
     if leaked:
-        pytest.fail(f"{request.node.name} left {leaked} job(s) running")
+        _stop(list(_RUNNERS))
+        pytest.fail(f"{item.name} left {leaked} job(s) running", pytrace=False)
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _forget_runners() -> Iterator[None]:
+    # Windows shut their runners down when closed, the runner fixture its own.
+    yield
+    _RUNNERS.clear()
 
 
 @pytest.fixture
@@ -53,6 +62,7 @@ def settings(tmp_path: Path) -> QSettings:
 def make_window(qtbot, settings: QSettings, data_dir: Path, project: Path | None) -> MainWindow:
     window = MainWindow(settings, data_dir)
     qtbot.addWidget(window)
+    _RUNNERS.append(window.controller.runner)
     window.start(project)
     window.show()
     return window
@@ -62,7 +72,4 @@ def make_window(qtbot, settings: QSettings, data_dir: Path, project: Path | None
 def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
     win = make_window(qtbot, settings, tmp_path / "data", project_path)
     yield win
-    leaked = win.controller.runner.running()
     win.close()
-    if leaked:
-        pytest.fail(f"the test left {leaked} job(s) running")

@@ -55,7 +55,7 @@ def test_import_adds_statements_with_metadata_and_reports(
     titles = [window.docs.model.document(r).title for r in range(window.docs.model.rowCount())]
     assert "Zero" in titles
     assert "statement 1" in titles
-    qtbot.waitUntil(lambda: window.controller.runner.running() == 0)
+    qtbot.waitUntil(lambda: window.controller.runner.pending() == 0)
     assert window.stack.count() == 0
 
 
@@ -78,7 +78,7 @@ def test_import_can_be_cancelled_from_the_progress_dialog(
         button.click()
         release.set()
     assert isinstance(failed.args[0], Cancelled)
-    qtbot.waitUntil(lambda: runner.running() == 0)
+    qtbot.waitUntil(lambda: runner.pending() == 0)
     assert len(window.controller.documents()) == 3  # nothing was imported
     assert window.actions_.import_action.isEnabled()
     assert window.errors.last_message == ""  # a cancel is not an error
@@ -93,7 +93,7 @@ def test_loading_a_codebook_runs_in_the_background_and_refreshes_the_tree(
     save_codebook(source, path)
     with qtbot.waitSignal(window.controller.codebook_loaded, timeout=10_000):
         window.flows.start_codebook(path)
-    qtbot.waitUntil(lambda: window.controller.runner.running() == 0)
+    qtbot.waitUntil(lambda: window.controller.runner.pending() == 0)
     names = {t.name for t in window.controller.themes()}
     assert "The three pillars" in names
 

@@ -20,7 +20,7 @@ def test_job_runs_off_the_gui_thread_and_delivers_its_result(qtbot, runner: JobR
         runner.start(job, writes=False)
     assert blocker.args == [42]
     assert seen["thread"] is not threading.main_thread()
-    qtbot.waitUntil(lambda: runner.running() == 0)
+    qtbot.waitUntil(lambda: runner.pending() == 0)
 
 
 def test_job_failure_reaches_the_gui_thread_as_the_exception(qtbot, runner: JobRunner) -> None:
@@ -31,7 +31,7 @@ def test_job_failure_reaches_the_gui_thread_as_the_exception(qtbot, runner: JobR
     with qtbot.waitSignal(job.signals.failed, timeout=5000) as blocker:
         runner.start(job, writes=True)
     assert str(blocker.args[0]) == "The file is damaged."
-    qtbot.waitUntil(lambda: runner.running() == 0)
+    qtbot.waitUntil(lambda: runner.pending() == 0)
 
 
 def test_cancel_stops_a_job_that_checks_the_flag(qtbot, runner: JobRunner) -> None:
@@ -59,7 +59,7 @@ def test_busy_changed_reports_start_and_end_of_writing(qtbot, runner: JobRunner)
     job = Job(lambda progress, cancelled: None)
     with qtbot.waitSignal(job.signals.finished, timeout=5000):
         runner.start(job, writes=True)
-    qtbot.waitUntil(lambda: runner.running() == 0)
+    qtbot.waitUntil(lambda: runner.pending() == 0)
     assert states == [True, False]
 
 
@@ -70,5 +70,7 @@ def test_shutdown_cancels_and_waits(qtbot, runner: JobRunner) -> None:
         raise Cancelled
 
     runner.start(Job(work), writes=False)
+    assert runner.running() == 1
     runner.shutdown(5000)
     assert runner.running() == 0
+    assert runner.pending() == 0
