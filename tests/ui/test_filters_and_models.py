@@ -98,7 +98,7 @@ def test_theme_tooltip_and_detail_pane_show_the_definition(window: MainWindow) -
     model = window.codebook.model
     veto = next(t for t in window.controller.themes() if t.key == "veto")
     index = model.index_of(veto.id)
-    assert "Veto restraint" in model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert "Veto restraint" in str(model.data(index, Qt.ItemDataRole.ToolTipRole))
     assert model.data(index.siblingAtColumn(1)) == "V"
     window.pane.clear_selection()
     window.apply_theme(veto.id)  # nothing selected: shows the theme instead of coding
