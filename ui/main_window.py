@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, data_dir: Path, log_path: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("r2pcoder-main")
+        self.setAcceptDrops(True)  # statements dropped on the window are imported
         self.settings = settings
         self.data_dir = data_dir
         self.stack = QUndoStack(self)
@@ -137,6 +138,15 @@ class MainWindow(QMainWindow):
         snap = self.settings.value("coding/snap", True, type=bool)
         self.actions_.snap.setChecked(bool(snap))
         self.pane.snap_words = bool(snap)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.flows.import_dropped(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.codings.flush_memo()

@@ -86,6 +86,17 @@ class ProjectFlows(QObject):
         )
         return job
 
+    def import_dropped(self, paths: Sequence[Path]) -> Job | None:
+        """Import files or folders dropped on the window; a dropped .csv is their metadata."""
+        csvs = [p for p in paths if p.suffix.lower() == ".csv"]
+        rest = [p for p in paths if p.suffix.lower() != ".csv"]
+        if len(csvs) > 1:
+            self._win.errors.show("Import", R2pError("Drop at most one metadata CSV at a time."))
+            return None
+        if not rest and not csvs:
+            return None
+        return self.start_import(rest, csvs[0] if csvs else None)
+
     def load_codebook_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self._win, "Load codebook", "", "Codebooks (*.yaml *.yml *.json)"

@@ -8,7 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from tests.ui.conftest import make_window
 
@@ -221,3 +223,24 @@ def test_a_new_project_opens_empty_and_is_remembered(window: MainWindow, tmp_pat
     assert "No statement open" in window.pane.header.text()
     assert window.controller.recent_projects()[0] == str(target.resolve())
     assert window.coder_button.text() == "Ana"
+
+
+def test_files_dropped_on_the_window_are_imported_with_their_csv(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    paths = write_statements(tmp_path / "drop", 1)
+    csv = tmp_path / "drop" / "meta.csv"
+    csv.write_text("file,title,speaker\nstatement_0.txt,Dropped,Peru\n", "utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in (*paths, csv)])
+    point = QPointF(window.rect().center())
+    actions = Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, actions, mime, buttons, mods)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    with qtbot.waitSignal(window.controller.import_finished, timeout=10_000):
+        QApplication.sendEvent(window, QDropEvent(point, actions, mime, buttons, mods))
+    qtbot.waitUntil(lambda: window.controller.runner.pending() == 0)
+    speakers = {d.meta.speaker for d in window.controller.documents() if d.title == "Dropped"}
+    assert speakers == {"Peru"}
