@@ -177,7 +177,7 @@ def test_csv_into_an_existing_folder_keeps_other_files_and_replaces_its_own(tmp_
 
 
 def test_csv_fields_with_commas_quotes_and_line_breaks_read_back_unchanged(tmp_path):
-    texts = ['a, b', 'say "no"', "two\nlines", "cr\rhere", "plain", "", ' "x", ']
+    texts = ["a, b", 'say "no"', "two\nlines", "cr\rhere", "plain", "", ' "x", ']
     frame = pd.DataFrame({"text": texts, "n": list(range(len(texts))), "f": [0.1] * len(texts)})
     out = tmp_path / "t.csv"
     write_csv({"t": frame}, out)
@@ -187,3 +187,26 @@ def test_csv_fields_with_commas_quotes_and_line_breaks_read_back_unchanged(tmp_p
     assert [r[0] for r in rows[1:]] == texts
     assert [r[1] for r in rows[1:]] == [str(i) for i in range(len(texts))]
     assert {r[2] for r in rows[1:]} == {"0.1"}
+
+
+def test_export_reports_rising_progress_up_to_one(project, coded, tmp_path):
+    seen: list[float] = []
+    export_project(project, parse_layer("Ana"), "xlsx", tmp_path / "p.xlsx", progress=seen.append)
+    assert seen[0] == 0.0
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize("after", [1, 3, 6])
+def test_cancelling_an_export_at_any_step_leaves_no_file(project, coded, tmp_path, after):
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > after
+
+    out = tmp_path / "c.xlsx"
+    with pytest.raises(Cancelled):
+        export_project(project, parse_layer("Ana"), "xlsx", out, cancelled=cancelled)
+    assert not out.exists()
+    assert leftovers(tmp_path) == []
