@@ -198,7 +198,7 @@ def test_export_reports_rising_progress_up_to_one(project, coded, tmp_path):
 
 
 @pytest.mark.parametrize("after", [1, 3, 6])
-def test_cancelling_an_export_at_any_step_leaves_no_file(project, coded, tmp_path, after):
+def test_cancelling_an_export_at_any_step_leaves_no_file(project, coded, tmp_path, after: int):
     calls: list[int] = []
 
     def cancelled() -> bool:
