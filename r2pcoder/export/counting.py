@@ -121,14 +121,15 @@ def count_statements(data: ExportData, by: Sequence[str]) -> dict[CountKey, Coun
         doc_id: [(b, "all" if b == OVERALL else st.value(b)) for b in breakdowns]
         for doc_id, st in data.statements.items()
     }
-    members: dict[CountKey, list[int]] = defaultdict(list)
+    # Plain tuples while collecting: building a NamedTuple costs several times more.
+    members: dict[tuple[str, str, int, int], list[int]] = defaultdict(list)
     for (doc_id, theme_id), value in data.selection.values.items():
         for breakdown, group in groups_of[doc_id]:
-            members[CountKey(breakdown, group, theme_id, ANY_STANCE)].append(doc_id)
-            members[CountKey(breakdown, group, theme_id, value)].append(doc_id)
+            members[(breakdown, group, theme_id, ANY_STANCE)].append(doc_id)
+            members[(breakdown, group, theme_id, value)].append(doc_id)
     counts: dict[CountKey, CountRow] = {}
     for key, doc_ids in members.items():
-        row = counts[key] = CountRow()
+        row = counts[CountKey(*key)] = CountRow()
         for doc_id in doc_ids:
             _add(row, data.statements[doc_id])
     theme_rank = {t.id: i for i, t in enumerate(data.themes)}

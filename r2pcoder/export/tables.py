@@ -96,6 +96,12 @@ def _meta(data: ExportData, doc_ids: Sequence[int]) -> Columns:
     return {name: [r[i] for r in rows] for i, name in enumerate(META_COLUMNS)}
 
 
+def _lookup(name: Callable[[Any], str], keys: list[Any]) -> list[str]:
+    """``[name(k) for k in keys]``, calling ``name`` once per distinct key (keys repeat a lot)."""
+    names = {k: name(k) for k in set(keys)}
+    return [names[k] for k in keys]
+
+
 def _frame(columns: Columns, label: str) -> pd.DataFrame:
     import pandas as pd  # noqa: PLC0415
 
@@ -115,11 +121,12 @@ def segments_table(data: ExportData) -> pd.DataFrame:
     names = {c.id: c.name for c in data.layer.coders}
     texts = data.texts
     columns = _meta(data, [c.document_id for c in codings])
+    themes = [c.theme_id for c in codings]
     columns.update(
         coder=[names[c.coder_id] for c in codings],
-        theme_key=[data.theme_key(c.theme_id) for c in codings],
-        theme=[data.theme_path(c.theme_id) for c in codings],
-        stance=[data.stance_name(c.stance_id) for c in codings],
+        theme_key=_lookup(data.theme_key, themes),
+        theme=_lookup(data.theme_path, themes),
+        stance=_lookup(data.stance_name, [c.stance_id for c in codings]),
         start=[c.start for c in codings],
         end=[c.end for c in codings],
         quote=[texts[c.document_id][c.start : c.end] for c in codings],
@@ -202,9 +209,9 @@ def evidence_table(data: ExportData) -> pd.DataFrame:
     meta = _meta(data, docs)
     texts = data.texts
     columns: Columns = {
-        "theme_key": [data.theme_key(t) for t in rows.theme_ids],
-        "theme": [data.theme_path(t) for t in rows.theme_ids],
-        "stance": [data.stance_name(s) for s in rows.stances],
+        "theme_key": _lookup(data.theme_key, rows.theme_ids),
+        "theme": _lookup(data.theme_path, rows.theme_ids),
+        "stance": _lookup(data.stance_name, rows.stances),
         "speaker": meta["speaker"],
         "on_behalf_of": meta["on_behalf_of"],
         "regional_group": meta["regional_group"],
