@@ -97,6 +97,10 @@ class LayerChoice:
     coders: tuple[str, ...] = ()
 
 
+def _coders(n: int) -> str:
+    return f"{n} coder" if n == 1 else f"{n} coders"
+
+
 @dataclass(frozen=True)
 class Layer:
     """A resolved layer: the rule and the coders it reads."""
@@ -112,15 +116,13 @@ class Layer:
 
     def label(self) -> str:
         """The layer in plain words, printed in every output."""
-        names = ", ".join(c.name for c in self.coders)
+        names, count = ", ".join(c.name for c in self.coders), _coders(len(self.coders))
         if self.rule == "coder":
             return f"coder {names}"
         if self.rule == "all":
-            return f"agreed by all of {len(self.coders)} coders ({names})"
+            return f"agreed by all of {count} ({names})"
         if self.rule == "majority":
-            return (
-                f"majority of {len(self.coders)} coders, at least {self.needed} agreeing ({names})"
-            )
+            return f"majority of {count}, at least {self.needed} agreeing ({names})"
         return "adjudicated (gold) layer"
 
 
