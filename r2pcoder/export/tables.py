@@ -146,7 +146,9 @@ def _matrix(data: ExportData, cell: Callable[[int | None], Any]) -> pd.DataFrame
     columns = _meta(data, rows)
     values = data.selection.values
     for theme_id, key in matrix_themes(data):
-        columns[key] = [cell(values.get((d, theme_id))) for d in rows]
+        # A theme whose key is also a metadata column name must not overwrite that column.
+        name = f"theme:{key}" if key in columns or key == "layer" else key
+        columns[name] = [cell(values.get((d, theme_id))) for d in rows]
     return _frame(columns, data.layer.label())
 
 

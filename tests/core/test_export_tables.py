@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -261,3 +262,12 @@ def test_participation_lists_every_statement_of_the_project_whatever_the_layer(p
     )
     groups = p.loc["regional_group"].statements.sum()
     assert groups == p.loc[("overall", "all"), "statements"]
+
+
+def test_a_theme_keyed_like_a_metadata_column_does_not_overwrite_it(project, coded):
+    data = load_export_data(project, parse_layer("Ana"))
+    themes = tuple(replace(t, key="speaker") if t.key == "veto" else t for t in data.themes)
+    renamed = replace(data, themes=themes)
+    matrix = build_tables(renamed, TableOptions(what=("presence_matrix",)))["presence_matrix"]
+    assert list(matrix.speaker) == ["Ghana", "Mexico", "Denmark", "unknown"]
+    assert list(matrix["theme:speaker"]) == [1, 1, 0, 0]
