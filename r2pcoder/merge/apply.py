@@ -221,6 +221,9 @@ class _Writer:
         self._progress = progress
         self._cancelled = cancelled
         self._now = datetime.now(UTC).strftime(_STAMP_FORMAT)
+        self._doc_uuids: dict[int, str] = dict(
+            conn.exec_driver_sql("SELECT id, uuid FROM documents").all()
+        )
 
     def _many(self, raw: sqlite3.Connection, sql: str, rows: Sequence[Any]) -> None:
         for batch in _batches(rows):
@@ -264,6 +267,7 @@ class _Writer:
             "issue": header.stamp.issue, "revision": header.stamp.revision,
             "latest": header.stamp.latest, "fingerprint": plan.fingerprint,
             "foreign": header.foreign, "project_uuid": header.project_uuid,
+            "documents": sorted(self._doc_uuids[d] for d in plan.scope),
         }  # fmt: skip
         self._conn.execute(
             insert(MergeLogRow).values(merged_at=utcnow(), file_name=header.path.name,

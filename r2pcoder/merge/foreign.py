@@ -18,9 +18,18 @@ from sqlalchemy import Connection
 from r2pcoder.merge.report import CodebookIssue, DocumentIssue, Match, Stamp
 from r2pcoder.merge.source import LayerData, ThemeTuple
 
-__all__ = ["MasterIndex", "Matching", "load_index", "match_layer"]
+__all__ = ["MasterIndex", "Matching", "Merged", "load_index", "master_document", "match_layer"]
 
 How = Literal["uuid", "hash", "name", "none"]
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A packet already merged for a coder: its stamp, its layer's fingerprint, its statements."""
+
+    stamp: Stamp
+    fingerprint: str
+    documents: frozenset[int]
 
 
 @dataclass
@@ -34,7 +43,7 @@ class MasterIndex:
     coders: dict[str, int] = field(default_factory=dict)
     coder_names: dict[str, str] = field(default_factory=dict)
     proposals: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    merged: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    merged: dict[str, list[Merged]] = field(default_factory=dict)
 
     def unique_names(self, items: dict[str, str]) -> dict[str, str]:
         """Casefolded name -> UUID for names that occur once (an ambiguous name matches nothing)."""
@@ -68,9 +77,21 @@ def load_index(conn: Connection) -> MasterIndex:
 def _remember(index: MasterIndex, coder: str, counts_json: str) -> None:
     counts = json.loads(counts_json)
     stamp = Stamp(counts.get("issue", 0), counts.get("revision", 0), counts.get("latest", ""))
-    previous = index.merged.get(coder)
-    if previous is None or stamp >= previous[0]:
-        index.merged[coder] = (stamp, counts.get("fingerprint", ""))
+    documents = frozenset(
+        index.docs[d][0] for d in counts.get("documents", index.docs) if d in index.docs
+    )
+    index.merged.setdefault(coder, []).append(
+        Merged(stamp, counts.get("fingerprint", ""), documents)
+    )
+
+
+def master_document(index: MasterIndex, uuid: str, sha: str, *, foreign: bool) -> int | None:
+    """The master's id of a file's statement: same UUID and text, or (foreign) same text."""
+    if foreign:
+        found = index.docs_by_hash.get(sha)
+        return found[0] if found else None
+    known = index.docs.get(uuid)
+    return known[0] if known is not None and known[1] == sha else None
 
 
 @dataclass

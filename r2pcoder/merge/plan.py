@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from r2pcoder.merge.foreign import MasterIndex, Matching, match_layer
+from r2pcoder.merge.foreign import MasterIndex, Matching, master_document, match_layer
 from r2pcoder.merge.proposals import ProposalDecision, ResolvedProposal, resolve
 from r2pcoder.merge.report import Counts, LayerReport, LayerStatus, ProposalInfo
 from r2pcoder.merge.source import LayerData, SourceHeader, read_layer
@@ -29,10 +29,23 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class Candidate:
-    """One coder's layer in one offered file."""
+    """One coder's layer in one offered file.
+
+    ``excluded`` holds the master statements that a newer packet of the same coder decides
+    (merged before, or in the same run), which this one must not touch.
+    """
 
     header: SourceHeader
     coder_uuid: str
+    excluded: frozenset[int] = frozenset()
+
+    def documents(self, index: MasterIndex) -> frozenset[int]:
+        """The master statements this file holds (same identity and text)."""
+        foreign = self.header.foreign
+        found = (
+            master_document(index, u, sha, foreign=foreign) for u, sha in self.header.documents
+        )
+        return frozenset(d for d in found if d is not None)
 
 
 @dataclass
@@ -51,6 +64,7 @@ class LayerPlan:
     marks_remove: list[int] = field(default_factory=list)
     proposals: list[ResolvedProposal] = field(default_factory=list)
     fingerprint: str = ""
+    scope: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -74,34 +88,50 @@ def _report(c: Candidate, status: LayerStatus, name: str = "") -> LayerReport:
 def pick_winners(
     candidates: Sequence[Candidate], index: MasterIndex
 ) -> tuple[list[Candidate], list[LayerReport]]:
-    """The newest copy per coder, and reports for every copy that loses (and why).
+    """The copies to merge, oldest first, and reports for every copy that is skipped (and why).
 
-    The result depends only on the set of files, never on their order: copies are ranked by
-    their stamp, and two different copies with the same stamp are a conflict, not a guess.
+    For each coder and statement the newest packet holding that statement decides, so the result
+    depends only on the set of files ever merged, never on their order. A copy is skipped when
+    newer packets of its coder (merged before, or in this run) hold all its statements; two
+    different copies with the same stamp are a conflict, not a guess.
     """
     by_coder: dict[str, list[Candidate]] = {}
     for c in candidates:
         by_coder.setdefault(c.coder_uuid, []).append(c)
-    winners, losers = [], []
+    winners: list[Candidate] = []
+    losers: list[LayerReport] = []
     for coder in sorted(by_coder):
         name = index.coder_names.get(coder, "")
-        ranked = sorted(by_coder[coder], key=lambda c: (c.header.stamp, c.header.file_sha256))
-        top = [c for c in ranked if c.header.stamp == ranked[-1].header.stamp]
-        losers += [_report(c, "superseded", name) for c in ranked if c not in top]
-        distinct = {c.header.file_sha256: c for c in top}
-        if len(distinct) > 1:
-            prints = {read_layer(c.header.path, coder).fingerprint for c in distinct.values()}
-            if len(prints) > 1:
-                losers += [_report(c, "conflict", name) for c in top]
-                continue
-        winner = top[-1]
-        losers += [_report(c, "duplicate", name) for c in top if c is not winner]
-        previous = index.merged.get(coder)
-        if previous is not None and winner.header.stamp < previous[0]:
-            losers.append(_report(winner, "older", name))
-        else:
-            winners.append(winner)
+        kept = _distinct(by_coder[coder], losers, name)
+        merged = index.merged.get(coder, [])
+        for c in kept:
+            newer_here = [o.documents(index) for o in kept if o.header.stamp > c.header.stamp]
+            newer_before = [m.documents for m in merged if m.stamp > c.header.stamp]
+            excluded = frozenset().union(*newer_here, *newer_before)
+            if c.documents(index) and c.documents(index) <= excluded:
+                status: LayerStatus = "superseded" if newer_here else "older"
+                losers.append(_report(c, status, name))
+            elif not any(r.status == "conflict" and r.file_sha256 == c.header.file_sha256
+                         for r in losers):  # fmt: skip
+                winners.append(replace(c, excluded=excluded))
     return winners, losers
+
+
+def _distinct(copies: Sequence[Candidate], losers: list[LayerReport], name: str) -> list[Candidate]:
+    """One copy per stamp, oldest first; equal stamps with other content are all conflicts."""
+    kept = []
+    ranked = sorted(copies, key=lambda c: (c.header.stamp, c.header.file_sha256))
+    for stamp in sorted({c.header.stamp for c in ranked}):
+        tied = [c for c in ranked if c.header.stamp == stamp]
+        distinct = {c.header.file_sha256: c for c in tied}
+        prints = {read_layer(c.header.path, c.coder_uuid).fingerprint for c in distinct.values()}
+        if len(distinct) > 1 and len(prints) > 1:
+            losers += [_report(c, "conflict", name) for c in tied]
+            kept.append(tied[-1])  # it still covers its statements against older copies
+            continue
+        losers += [_report(c, "duplicate", name) for c in tied[:-1]]
+        kept.append(tied[-1])
+    return kept
 
 
 def _in_chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -109,12 +139,13 @@ def _in_chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _taken(raw: sqlite3.Connection, uuids: Sequence[str]) -> set[str]:
-    taken: set[str] = set()
+def _taken(raw: sqlite3.Connection, uuids: Sequence[str]) -> dict[str, int]:
+    """Which of ``uuids`` the master already has (anywhere), with the coder each belongs to."""
+    taken: dict[str, int] = {}
     for chunk in _in_chunks(uuids):
         marks = ",".join("?" * len(chunk))
-        taken.update(r[0] for r in raw.execute(f"SELECT uuid FROM codings WHERE uuid IN ({marks})",
-                                               tuple(chunk)))  # fmt: skip
+        sql = f"SELECT uuid, coder_id FROM codings WHERE uuid IN ({marks})"
+        taken.update(raw.execute(sql, tuple(chunk)).fetchall())
     return taken
 
 
@@ -129,8 +160,10 @@ def plan_layer(
     """Diff the winning ``layer`` (read from ``candidate``) against the master's layer."""
     plan = LayerPlan(_report(candidate, "merge", layer.coder_name), layer.coder_name)
     plan.fingerprint = layer.fingerprint
-    previous = index.merged.get(candidate.coder_uuid)
-    if previous and previous[0] == candidate.header.stamp and previous[1] != plan.fingerprint:
+    same = [
+        m for m in index.merged.get(candidate.coder_uuid, []) if m.stamp == candidate.header.stamp
+    ]
+    if any(m.fingerprint != plan.fingerprint for m in same):
         plan.report = replace(plan.report, status="conflict")
         return plan
     matching = match_layer(layer, index, foreign=candidate.header.foreign)
@@ -139,7 +172,9 @@ def plan_layer(
     ]
     coder_id = index.coders.get(layer.coder_uuid)
     plan.coder_known = coder_id is not None
-    scope = set(matching.documents.values())
+    held = set(matching.documents.values())
+    scope = held - candidate.excluded
+    plan.scope = scope
     destinations: dict[str, str | None] = dict(matching.themes)
     destinations.update({p.theme.uuid: p.destination for p in plan.proposals})
     ctx = _Context(raw, layer, matching, destinations, coder_id, scope)
@@ -153,14 +188,9 @@ def plan_layer(
     for coding in layer.codings:
         per_theme[coding[2]] = per_theme.get(coding[2], 0) + 1
     unchanged = (
-        previous is not None
-        and previous[0] == candidate.header.stamp
-        and not counts.any
-        and all(p.stored for p in plan.proposals)
-        and plan.coder_known
+        bool(same) and not counts.any and all(p.stored for p in plan.proposals) and plan.coder_known
     )
-    notes = (f"{clashes} coding(s) share their identity with codings of another coder or "
-             "statement in the master and are not merged",) if clashes else ()  # fmt: skip
+    notes = _notes(clashes, len(held & candidate.excluded))
     plan.report = replace(
         plan.report, status="unchanged" if unchanged else "merge", counts=counts,
         documents=tuple(matching.document_issues), codebook=tuple(matching.codebook_issues),
@@ -170,6 +200,17 @@ def plan_layer(
                         for p in plan.proposals),
     )  # fmt: skip
     return plan
+
+
+def _notes(clashes: int, left: int) -> tuple[str, ...]:
+    notes = []
+    if clashes:
+        notes.append(f"{clashes} coding(s) share their identity with codings of another coder or "
+                     "statement in the master and are not merged")  # fmt: skip
+    if left:
+        notes.append(f"{left} statement(s) are left as they are: a newer packet of this coder "
+                     "holds them")  # fmt: skip
+    return tuple(notes)
 
 
 def _diff_codings(ctx: _Context, plan: LayerPlan) -> tuple[int, int]:
@@ -195,6 +236,8 @@ def _diff_codings(ctx: _Context, plan: LayerPlan) -> tuple[int, int]:
     stances = matching.stances
     for uuid, doc, theme, stance, start, end, memo, created, modified in layer.codings:
         doc_id = matching.documents.get(doc)
+        if doc_id is not None and doc_id not in scope:
+            continue  # a newer packet of this coder decides this statement
         target = ctx.destinations.get(theme)
         stance_id = None if stance is None else stances.get(stance, -1)
         if doc_id is None or target is None or stance_id == -1:
@@ -202,11 +245,15 @@ def _diff_codings(ctx: _Context, plan: LayerPlan) -> tuple[int, int]:
             continue
         desired[uuid] = (doc_id, target, stance_id, start, end, memo, created, modified)
     fresh = [u for u in desired if u not in current]
-    taken = _taken(raw, fresh) if fresh else set()
+    taken = _taken(raw, fresh) if fresh else {}
+    # The coder's own coding on a statement a newer packet decides moves here (that packet will
+    # not keep it there); another coder's coding is never taken over.
+    clashes = {u for u, owner in taken.items() if owner != coder_id}
     plan.add = [(u, desired[u]) for u in fresh if u not in taken]
     plan.change = [(u, r) for u, r in desired.items() if u in current and current[u] != r]
+    plan.change += [(u, desired[u]) for u in taken if u not in clashes]
     plan.remove = [u for u in current if u not in desired]
-    return not_merged + len(taken), len(taken)
+    return not_merged + len(clashes), len(clashes)
 
 
 def _diff_memos(ctx: _Context, plan: LayerPlan) -> None:
@@ -229,6 +276,8 @@ def _diff_memos(ctx: _Context, plan: LayerPlan) -> None:
     desired: dict[str, MemoRow] = {}
     for uuid, doc, theme, text, modified in layer.memos:
         doc_id = matching.documents.get(doc) if doc is not None else None
+        if doc_id is not None and doc_id not in scope:
+            continue
         target = ctx.destinations.get(theme) if theme is not None else None
         if doc_id is not None or target is not None:
             desired[uuid] = (doc_id, target, text, modified)
@@ -251,7 +300,9 @@ def _diff_marks(ctx: _Context, plan: LayerPlan) -> None:
         )
         current = {doc_id: done for doc_id, done in rows if doc_id in scope}
     desired = {
-        matching.documents[doc]: done for doc, done in layer.marks if doc in matching.documents
+        matching.documents[doc]: done
+        for doc, done in layer.marks
+        if matching.documents.get(doc) in scope
     }
     plan.marks_put = [(d, t) for d, t in desired.items() if current.get(d) != t]
     plan.marks_remove = [d for d in current if d not in desired]

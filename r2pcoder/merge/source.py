@@ -68,6 +68,8 @@ class SourceHeader:
     coder_uuids: tuple[str, ...]
     stamp: Stamp
     foreign: bool
+    documents: tuple[tuple[str, str], ...] = ()
+    """(uuid, sha256) of every statement the file holds."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,9 @@ def _header(
             "SELECT max(modified_at) FROM memos UNION ALL SELECT max(done_at) FROM document_status)"
         ).scalar()
         coders = [r[0] for r in conn.exec_driver_sql("SELECT uuid FROM coders ORDER BY uuid")]
+        documents = tuple(
+            (d, sha) for d, sha in conn.exec_driver_sql("SELECT uuid, sha256 FROM documents")
+        )
     if uuid == master.uuid and role == "master":
         return Refusal(path.name, "it is this master project (or a copy of it), not a packet")
     is_foreign = uuid != master.uuid
@@ -159,7 +164,9 @@ def _header(
     # without one (a foreign master), where the latest change is all there is.
     issue, revision = state if state is not None else (0, 0)
     stamp = Stamp(int(issue), int(revision), "" if state is not None else str(latest or ""))
-    return SourceHeader(path, file_sha256(path), uuid, role, layer_coders, stamp, is_foreign)
+    return SourceHeader(
+        path, file_sha256(path), uuid, role, layer_coders, stamp, is_foreign, documents
+    )
 
 
 def read_layer(path: Path, coder_uuid: str) -> LayerData:

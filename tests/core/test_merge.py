@@ -525,3 +525,32 @@ def test_memos_and_done_marks_follow_the_packet(project_path: Path, tmp_path: Pa
     with Project(project_path) as master:
         assert master.memos.document_memo(doc.id, ana_id) == ""
         assert master.documents.statuses(ana_id)[doc.id][0] == "not started"
+
+
+def _drop_document(packet: Path, title: str) -> None:
+    conn = sqlite3.connect(packet)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM documents WHERE title = ?", (title,))
+    conn.commit()
+    conn.close()
+
+
+def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
+    project_path: Path, tmp_path: Path
+) -> None:
+    first = make_packets(project_path, tmp_path / "issue1", "Ana")["Ana"]
+    second = make_packets(project_path, tmp_path / "issue2", "Ana")["Ana"]
+    _drop_document(second, "Statement of Ghana")
+    (ghana,) = code(first, (0, 0, 5))
+    code(first, (1, 0, 5))
+    code(second, (0, 2, 7), (1, 0, 5))
+    masters = [Path(shutil.copy(project_path, tmp_path / f"m{i}.r2p")) for i in range(3)]
+    merge(masters[0], second)
+    late = merge(masters[0], first)
+    merge(masters[1], first)
+    merge(masters[1], second)
+    merge(masters[2], second, first)
+    expected = packet_layer(second) | {row for row in packet_layer(first) if row[0] == ghana}
+    assert [layer(m, "Ana") for m in masters] == [expected] * 3
+    assert late.layers[0].status == "merge"
+    assert "2 statement(s) are left" in late.layers[0].notes[0]

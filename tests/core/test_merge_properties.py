@@ -17,6 +17,7 @@ from r2pcoder.merge import merge_packets
 from r2pcoder.packets import PacketOptions, create_packets
 
 CODERS = ("Ana", "Ben")
+TITLES = sorted(meta.title for _, meta in TEXTS)
 Version = dict[int, tuple[int, int, int, int, int | None]]
 
 coding = st.tuples(
@@ -27,8 +28,17 @@ coding = st.tuples(
     st.one_of(st.none(), st.integers(0, 2)),  # stance
 )
 version = st.dictionaries(st.integers(0, 7), coding, max_size=6)
-history = st.lists(version, min_size=1, max_size=3)
-histories = st.fixed_dictionaries(dict.fromkeys(CODERS, history))
+# Per coder: copies of a first packet, then maybe copies of a re-issued packet (issue 2) that
+# holds only some of the statements.
+story = st.fixed_dictionaries(
+    {
+        "first": st.lists(version, min_size=1, max_size=3),
+        "second": st.lists(version, max_size=2),
+        "dropped": st.sets(st.integers(0, 2), max_size=2),
+    }
+)
+histories = st.fixed_dictionaries(dict.fromkeys(CODERS, story))
+Story = dict[str, Any]
 
 STAMP = "2026-01-01 00:00:00.000000"
 INSERT = (
@@ -48,7 +58,8 @@ def originals(tmp_path_factory: pytest.TempPathFactory) -> Path:
         master.codebook.load(parse_codebook(TINY_CODEBOOK))
         for text, meta in TEXTS:
             master.documents.add_text(text, meta)
-        create_packets(master, PacketOptions(CODERS, folder, split=False))
+        for issue in (1, 2):
+            create_packets(master, PacketOptions(CODERS, folder / str(issue), split=False))
     return folder
 
 
@@ -56,18 +67,21 @@ def _ids(conn: sqlite3.Connection, sql: str) -> list[Any]:
     return [r[0] for r in conn.execute(sql)]
 
 
-def _write(packet: Path, coder: str, state: Version) -> None:
+def _write(packet: Path, coder: str, state: Version, issue: int) -> None:
     """Make the packet's layer equal ``state`` (through SQL, so the revision triggers count)."""
     conn = sqlite3.connect(packet)
     coder_id, coder_uuid = conn.execute(
         "SELECT id, uuid FROM coders WHERE name = ?", (coder,)
     ).fetchone()
-    docs = _ids(conn, "SELECT id FROM documents ORDER BY title")
+    held = dict(conn.execute("SELECT title, id FROM documents").fetchall())
+    docs = [held.get(title) for title in TITLES]
     themes = _ids(conn, "SELECT id FROM themes ORDER BY key")
     stances = _ids(conn, "SELECT id FROM stances ORDER BY key")
     wanted = {}
     for slot, (doc, theme, start, length, stance) in state.items():
-        uuid = str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"{coder_uuid}/{slot}"))
+        if docs[doc] is None:
+            continue  # the packet does not hold this statement
+        uuid = str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"{coder_uuid}/{issue}/{slot}"))
         stance_id = None if stance is None else stances[stance]
         wanted[uuid] = (docs[doc], coder_id, themes[theme], stance_id, start, start + length)
     current = {
@@ -88,17 +102,40 @@ def _write(packet: Path, coder: str, state: Version) -> None:
     conn.close()
 
 
-def _setup(
-    originals: Path, work: Path, stories: dict[str, list[Version]]
-) -> tuple[Path, list[Path], dict[str, Version]]:
+def _drop(packet: Path, dropped: set[int]) -> None:
+    conn = sqlite3.connect(packet)
+    conn.execute("PRAGMA foreign_keys = ON")
+    for doc in dropped:
+        conn.execute("DELETE FROM documents WHERE title = ?", (TITLES[doc],))
+    conn.commit()
+    conn.close()
+
+
+def _setup(originals: Path, work: Path, stories: dict[str, Story]) -> tuple[Path, list[Path]]:
     master = Path(shutil.copy(originals / "master.r2p", work / "master.r2p"))
     copies = []
-    for coder, versions in stories.items():
-        packet = Path(shutil.copy(originals / f"master-{coder.lower()}.r2p", work / f"{coder}.r2p"))
-        for i, state in enumerate(versions):
-            _write(packet, coder, state)
-            copies.append(Path(shutil.copy(packet, work / f"{coder}-v{i}.r2p")))
-    return master, copies, {coder: versions[-1] for coder, versions in stories.items()}
+    for coder, told in stories.items():
+        for issue, versions in ((1, told["first"]), (2, told["second"])):
+            source = originals / str(issue) / f"master-{coder.lower()}.r2p"
+            packet = Path(shutil.copy(source, work / f"{coder}-{issue}.r2p"))
+            if issue == 2:
+                _drop(packet, told["dropped"])
+            for i, state in enumerate(versions):
+                _write(packet, coder, state, issue)
+                copies.append(Path(shutil.copy(packet, work / f"{coder}-{issue}-v{i}.r2p")))
+    return master, copies
+
+
+def _expected(work: Path, stories: dict[str, Story], coder: str) -> set[tuple[Any, ...]]:
+    """Per statement, the newest packet holding it decides: issue 2 if it came back at all."""
+    first = _layer_as_in(work / f"{coder}-1.r2p", coder)
+    if not stories[coder]["second"]:
+        return first
+    second_file = work / f"{coder}-2.r2p"
+    conn = sqlite3.connect(second_file)
+    held = {row[0] for row in conn.execute("SELECT uuid FROM documents")}
+    conn.close()
+    return _layer_as_in(second_file, coder) | {row for row in first if row[1] not in held}
 
 
 def _codings(master: Path) -> set[tuple[Any, ...]]:
@@ -128,21 +165,20 @@ def _merge(master: Path, packets: list[Path]) -> None:
 @SETTINGS
 @given(stories=histories)
 def test_a_coders_layer_after_merge_equals_the_packets_state(
-    originals: Path, stories: dict[str, list[Version]]
+    originals: Path, stories: dict[str, Story]
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        master, copies, _ = _setup(originals, Path(tmp), stories)
+        master, copies = _setup(originals, Path(tmp), stories)
         _merge(master, copies)
         for coder in CODERS:
-            newest = Path(tmp) / f"{coder}.r2p"
-            assert _layer_as_in(master, coder) == _layer_as_in(newest, coder)
+            assert _layer_as_in(master, coder) == _expected(Path(tmp), stories, coder)
 
 
 @SETTINGS
 @given(stories=histories)
-def test_merging_again_changes_nothing(originals: Path, stories: dict[str, list[Version]]) -> None:
+def test_merging_again_changes_nothing(originals: Path, stories: dict[str, Story]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        master, copies, _ = _setup(originals, Path(tmp), stories)
+        master, copies = _setup(originals, Path(tmp), stories)
         _merge(master, copies)
         once = (_codings(master), _log_rows(master))
         _merge(master, copies)
@@ -161,10 +197,10 @@ def _log_rows(master: Path) -> list[Any]:
 @SETTINGS
 @given(stories=histories, data=st.data())
 def test_order_of_merges_never_changes_the_result(
-    originals: Path, stories: dict[str, list[Version]], data: st.DataObject
+    originals: Path, stories: dict[str, Story], data: st.DataObject
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        master, copies, _ = _setup(originals, Path(tmp), stories)
+        master, copies = _setup(originals, Path(tmp), stories)
         reference = Path(shutil.copy(master, Path(tmp) / "reference.r2p"))
         _merge(reference, copies)
         order = data.draw(st.permutations(copies))
