@@ -63,11 +63,12 @@ def merge_packets(
 ) -> MergeReport:
     """Merge returned packets into ``master``: each coder's codings become that coder's layer.
 
-    The newest packet per coder replaces that coder's layer on the statements it holds (deletions
-    propagate); the same packet twice, or in another order, gives the same master. An older packet
-    than the one already merged is skipped, never rolled back. Every layer merged is logged in
-    ``merge_log`` (file, hash, coder, time, counts, stamp); a merge that changes nothing writes
-    nothing, not even a log entry, so that merging twice leaves the master byte for byte the same.
+    For each coder and statement, the newest packet of that coder holding the statement decides
+    the coder's codings there (deletions propagate); the same packet twice, or the same packets in
+    any order or grouping, give the same master. An older packet never rolls a newer one back.
+    Every layer merged is logged in ``merge_log`` (file, hash, coder, time, counts, stamp and
+    statements); a merge that changes nothing writes nothing, not even a log entry, so merging
+    twice leaves the master as it was.
 
     "Newer" means a higher ``(issue, revision)``: the issue number of the packet (a re-issued
     packet supersedes earlier ones) and the count of writes kept by the packet's own triggers.

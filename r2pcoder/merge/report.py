@@ -26,16 +26,18 @@ __all__ = [
 ]
 
 LayerStatus = Literal["merge", "unchanged", "older", "superseded", "duplicate", "conflict"]
-"""What happens to a packet's layer: ``merge`` replaces the coder's layer with the packet's;
-``unchanged``: nothing differs; ``older``: an older copy than the one already merged (not rolled
-back); ``superseded``: a newer copy of the same coder is in the same run; ``duplicate``: the same
-copy twice; ``conflict``: two different copies claim the same revision (neither is guessed)."""
+"""What happens to a packet's layer: ``merge`` makes the coder's layer equal the packet's state on
+the statements it holds (except those a newer packet of the coder holds); ``unchanged``: nothing
+differs; ``older``: newer packets of the coder, merged before, hold all its statements (nothing is
+rolled back); ``superseded``: newer packets of the coder in the same run hold all its statements;
+``duplicate``: the same copy twice; ``conflict``: two different copies claim the same revision
+(neither is guessed)."""
 
 _ACTIONS = {
-    "merge": "replaces {coder}'s layer with this packet's state",
+    "merge": "makes {coder}'s layer equal this packet's state",
     "unchanged": "nothing to do: {coder}'s layer already equals this packet",
-    "older": "skipped: older than the packet of {coder} already merged (no roll-back)",
-    "superseded": "skipped: a newer packet of {coder} is merged in the same run",
+    "older": "skipped: newer packets of {coder} already merged hold all its statements",
+    "superseded": "skipped: newer packets of {coder} in this run hold all its statements",
     "duplicate": "skipped: the same packet of {coder} is given twice",
     "conflict": "skipped: another copy of {coder}'s packet has the same revision but other codings",
 }
