@@ -47,6 +47,7 @@ __all__ = [
     "assign_documents",
     "create_packets",
     "install_revision_triggers",
+    "recorded_assignment",
 ]
 
 _COUNTED_TABLES = ("codings", "memos", "document_status", "themes")
@@ -259,6 +260,23 @@ def create_packets(
         raise
     wrap_progress(progress, 0.0, 1.0)(1.0)
     return PacketsReport(tuple(specs), options.seed, options.blind, tuple(added))
+
+
+def recorded_assignment(master: Project) -> dict[str, Assignment]:
+    """The statements (UUIDs) of each coder's latest packet, as recorded when it was made."""
+    own: dict[str, list[str]] = {}
+    common: dict[str, list[str]] = {}
+    with master.engine.connect() as conn:
+        rows = conn.execute(
+            select(PacketAssignmentRow.coder_uuid, PacketAssignmentRow.document_uuid,
+                   PacketAssignmentRow.overlap).order_by(PacketAssignmentRow.id)
+        )  # fmt: skip
+        for coder, document, overlap in rows:
+            (common if overlap else own).setdefault(coder, []).append(document)
+    return {
+        coder: Assignment(tuple(own.get(coder, ())), tuple(common.get(coder, ())))
+        for coder in sorted(own.keys() | common.keys())
+    }
 
 
 def _overlap(overlap: float | tuple[str, ...]) -> float | Sequence[str]:

@@ -6,7 +6,12 @@ import pytest
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.errors import ProjectError, UnknownEntity
-from r2pcoder.packets import PacketOptions, assign_documents, create_packets
+from r2pcoder.packets import (
+    PacketOptions,
+    assign_documents,
+    create_packets,
+    recorded_assignment,
+)
 
 DOCS = [f"doc-{i:02d}" for i in range(10)]
 
@@ -133,3 +138,12 @@ def test_every_write_of_the_coder_counts_a_revision(project: Project, tmp_path: 
     conn = sqlite3.connect(spec.path)
     assert conn.execute("SELECT issue, revision FROM packet_state").fetchone() == (1, 3)
     conn.close()
+
+
+def test_recorded_assignment_reads_back_what_was_made(project: Project, tmp_path: Path) -> None:
+    options = PacketOptions(coders=("Ana", "Ben"), out_dir=tmp_path, overlap=0.34, seed=3)
+    report = create_packets(project, options)
+    recorded = recorded_assignment(project)
+    for spec in report.packets:
+        assert set(recorded[spec.coder_uuid].own) == set(spec.documents)
+        assert recorded[spec.coder_uuid].overlap == spec.overlap
