@@ -103,6 +103,19 @@ def _add(row: CountRow, statement: Statement) -> None:
     row.labels.add(speaker_label(statement))
 
 
+def _row(data: ExportData, doc_ids: list[int], names: dict[int, tuple[str, str]]) -> CountRow:
+    speakers = {names[d][0] for d in doc_ids}
+    grouped = [
+        st for st in map(data.statements.__getitem__, doc_ids) if st.on_behalf_of or st.members
+    ]
+    members = {m for st in grouped for m in st.members}
+    return CountRow(
+        statements=len(doc_ids), speakers=speakers, states=speakers | members,
+        on_behalf_of={st.on_behalf_of for st in grouped if st.on_behalf_of},
+        labels={names[d][1] for d in doc_ids}, members=members,
+    )  # fmt: skip
+
+
 def _group_order(group: str) -> tuple[int, str]:
     return (1 if group == UNKNOWN else 0, group.casefold())
 
@@ -127,11 +140,8 @@ def count_statements(data: ExportData, by: Sequence[str]) -> dict[CountKey, Coun
         for breakdown, group in groups_of[doc_id]:
             members[(breakdown, group, theme_id, ANY_STANCE)].append(doc_id)
             members[(breakdown, group, theme_id, value)].append(doc_id)
-    counts: dict[CountKey, CountRow] = {}
-    for key, doc_ids in members.items():
-        row = counts[CountKey(*key)] = CountRow()
-        for doc_id in doc_ids:
-            _add(row, data.statements[doc_id])
+    names = {d: (_speaker_key(st), speaker_label(st)) for d, st in data.statements.items()}
+    counts = {CountKey(*key): _row(data, doc_ids, names) for key, doc_ids in members.items()}
     theme_rank = {t.id: i for i, t in enumerate(data.themes)}
     stance_rank = {s: i for i, s in enumerate([ANY_STANCE, *data.stance_order()])}
     by_rank = {b: i for i, b in enumerate(breakdowns)}

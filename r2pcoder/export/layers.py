@@ -223,14 +223,23 @@ def coder_values(codings: Iterable[CodingTuple]) -> dict[tuple[int, int, int], i
 def _decide(
     layer: Layer, per_coder: dict[tuple[int, int, int], int]
 ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], tuple[int, ...]]]:
+    if len(layer.coders) == 1:
+        # One coder: every value of theirs stands, and they are its only coder.
+        return (
+            {(doc, theme): v for (_, doc, theme), v in per_coder.items()},
+            {(doc, theme): (coder,) for (coder, doc, theme) in per_coder},
+        )
     by_cell: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
     for (coder, doc, theme), value in per_coder.items():
         by_cell[(doc, theme)][coder] = value
     values: dict[tuple[int, int], int] = {}
     agreeing: dict[tuple[int, int], tuple[int, ...]] = {}
+    needed = layer.needed
     for cell, given in by_cell.items():
+        if len(given) < needed:
+            continue  # too few coders coded the theme here for any value to reach the bar
         value, count = Counter(given.values()).most_common(1)[0]
-        if count >= layer.needed:
+        if count >= needed:
             values[cell] = value
             agreeing[cell] = tuple(sorted(c for c, v in given.items() if v == value))
     return values, agreeing
