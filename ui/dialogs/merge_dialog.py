@@ -261,13 +261,13 @@ class MergeDialog(QDialog):
 
     def _show_proposals(self, report: MergeReport) -> None:
         previous = self.decisions()
-        proposals = [p for layer in report.layers for p in layer.proposals]
+        proposals = [(layer.coder_name, p) for layer in report.layers for p in layer.proposals]
         self.proposals.setRowCount(len(proposals))
-        for i, p in enumerate(proposals):
+        for i, (coder, p) in enumerate(proposals):
             name = QTableWidgetItem(p.name)
             name.setData(Qt.ItemDataRole.UserRole, p.theme_uuid)
             self.proposals.setItem(i, 0, name)
-            self.proposals.setItem(i, 1, QTableWidgetItem(p.coder_uuid[:8]))
+            self.proposals.setItem(i, 1, QTableWidgetItem(coder))
             self.proposals.setItem(i, 2, QTableWidgetItem(str(p.codings)))
             combo = QComboBox()
             combo.addItem(_PENDING)
