@@ -111,7 +111,7 @@ def _text(value: Any) -> str:
 
 
 def _csv_column(values: list[Any]) -> list[str]:
-    """One column as CSV fields, quoted as the csv module's QUOTE_MINIMAL would quote them."""
+    """One column as CSV fields, quoted only when they hold a comma, quote, CR or LF (RFC 4180)."""
     try:
         # Joining in C both checks that every value is text and gives one string to scan.
         joined, texts = "\x1f".join(values), values
@@ -136,7 +136,8 @@ def _write_csv_file(
     frame: pd.DataFrame, path: Path, progress: ProgressFn, cancelled: CancelCheck | None
 ) -> None:
     # Fields are quoted column by column and rows joined in C: about twice as fast as the
-    # csv module, which inspects every character of every field, and with the same output.
+    # csv module, which inspects every character of every field. Unlike the csv module of
+    # Python 3.11 with a "\n" terminator, a field holding a lone CR is quoted too.
     columns = [
         # Whole-number columns need neither checks nor quoting.
         list(map(str, frame[name].tolist())) if frame[name].dtype.kind in "iu"

@@ -6,6 +6,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.core.test_export_data import Coded, build_coded
 
@@ -210,3 +212,29 @@ def test_cancelling_an_export_at_any_step_leaves_no_file(project, coded, tmp_pat
         export_project(project, parse_layer("Ana"), "xlsx", out, cancelled=cancelled)
     assert not out.exists()
     assert leftovers(tmp_path) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=st.sampled_from('ab ,"\n\r;é😀'), max_size=12),
+            st.integers(-5, 10**12),
+            st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_csv_output_reads_back_exactly_whatever_the_text(tmp_path_factory, rows):
+    frame = pd.DataFrame(rows, columns=["text", "n", "x"]).astype({"text": object})
+    out = tmp_path_factory.mktemp("csv") / "t.csv"
+    write_csv({"t": frame}, out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        back = list(csv.reader(handle))
+    assert back[0] == ["text", "n", "x"]
+    assert back[1:] == [[t, str(n), "" if x is None else repr(x)] for t, n, x in rows]
+    # Quoted only when needed (RFC 4180), so plain fields stay readable by any tool.
+    raw = out.read_bytes().decode("utf-8")
+    plain = [t for t, _, _ in rows if t and not any(c in t for c in ',"\r\n')]
+    assert all(f'"{t}"' not in raw for t in plain)
