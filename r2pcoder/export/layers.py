@@ -4,10 +4,10 @@ A *layer* answers two questions for every statement and theme: which stance the 
 on the theme (the statement-level result used by matrices and counts), and which coded passages
 stand behind that result (the segments and quotes).
 
-One coder's view of a statement: the stance of a theme in a statement is the stance of that
-coder's codings of the theme there; codings without a stance are ignored when another coding of
-the theme carries one (``NO_STANCE`` when none does); two or more different stances make the
-value ``MIXED``. A theme the coder never coded in the statement has no value.
+One coder's view of a statement, the same as the reliability module's statement unit: the
+stance of a theme in a statement is the stance carried by most of that coder's codings of the
+theme there that carry one; a tie between stances makes it ``MIXED``; codings that all lack a
+stance make it ``NO_STANCE``. A theme the coder never coded in the statement has no value.
 
 Rules over several coders (``coders`` empty = every coder of the project):
 
@@ -205,19 +205,29 @@ def resolve_layer(choice: LayerChoice, coders: Sequence[CoderRef]) -> Layer:
     return Layer(rule=choice.rule, coders=chosen)
 
 
+def _value(stances: list[int | None]) -> int:
+    given = [s for s in stances if s is not None]
+    if not given:
+        return NO_STANCE
+    first = given[0]
+    if given.count(first) == len(given):
+        return first
+    (top, n_top), (_, n_next) = Counter(given).most_common(2)
+    return MIXED if n_top == n_next else top
+
+
 def coder_values(codings: Iterable[CodingTuple]) -> dict[tuple[int, int, int], int]:
     """Each coder's statement-level value per ``(coder_id, document_id, theme_id)``."""
-    values: dict[tuple[int, int, int], int] = {}
-    get = values.get
+    stances: dict[tuple[int, int, int], list[int | None]] = {}
+    get = stances.get
     for c in codings:
         key = (c.coder_id, c.document_id, c.theme_id)
-        stance, old = c.stance_id, get(key)
-        if old is None:
-            values[key] = NO_STANCE if stance is None else stance
-        elif stance is not None and old != stance:
-            # A first stance replaces "no stance"; a second, different one makes it mixed.
-            values[key] = stance if old == NO_STANCE else MIXED
-    return values
+        given = get(key)
+        if given is None:
+            stances[key] = [c.stance_id]
+        else:
+            given.append(c.stance_id)
+    return {key: _value(given) for key, given in stances.items()}
 
 
 def _decide(

@@ -274,8 +274,8 @@ def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]
         ("statements with codings in this layer", str(len({d for d, _ in data.selection.values}))),
         ("codings in this layer", str(len(data.selection.codings))),
         ("counts broken down by", ", ".join(options.by) or "nothing (overall only)"),
-        ("statement rule", "A statement counts once per theme, under the stance its codings of "
-         "the theme carry; different stances make it 'mixed stances'."),
+        ("statement rule", "A statement counts once per theme, under the stance most of its "
+         "codings of the theme carry; a tie between stances makes it 'mixed stances'."),
         ("group statements", "A statement on behalf of a group counts once, as its speaker's; the "
          "group is listed under on_behalf_of" + (", and its listed members are counted under "
          "states." if options.count_members else ".")),

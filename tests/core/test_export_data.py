@@ -192,12 +192,15 @@ def _coding(
 def test_statement_value_rules_for_one_coder():
     codings = [
         _coding(1, 1, 1, 10, None), _coding(2, 1, 1, 10, 7),  # none + a stance -> the stance
-        _coding(3, 1, 1, 11, 7), _coding(4, 1, 1, 11, 8),  # two stances -> mixed
+        _coding(3, 1, 1, 11, 7), _coding(4, 1, 1, 11, 8),  # a tie -> mixed
         _coding(5, 1, 1, 12, None),  # only none -> no stance
-        _coding(6, 1, 1, 13, 7), _coding(7, 1, 1, 13, 8), _coding(8, 1, 1, 13, None),
+        _coding(6, 1, 1, 13, 7), _coding(7, 1, 1, 13, 8), _coding(8, 1, 1, 13, 8),  # most: 8
+        _coding(9, 1, 1, 14, 7), _coding(10, 1, 1, 14, 8), _coding(11, 1, 1, 14, 9),  # 3-way tie
+        _coding(12, 2, 1, 10, 9),  # another statement
     ]  # fmt: skip
     assert coder_values(codings) == {
-        (1, 1, 10): 7, (1, 1, 11): MIXED, (1, 1, 12): NO_STANCE, (1, 1, 13): MIXED,
+        (1, 1, 10): 7, (1, 1, 11): MIXED, (1, 1, 12): NO_STANCE, (1, 1, 13): 8,
+        (1, 1, 14): MIXED, (1, 2, 10): 9,
     }  # fmt: skip
 
 

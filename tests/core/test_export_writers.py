@@ -13,7 +13,7 @@ from tests.core.test_export_data import Coded, build_coded
 
 from r2pcoder.errors import Cancelled, ExportFailed
 from r2pcoder.export import ExportFormat, TableOptions, export_project, parse_layer
-from r2pcoder.export.writers import write_csv, write_xlsx
+from r2pcoder.export.writers import _csv_column, write_csv, write_xlsx
 from r2pcoder.export.xlsx import column_letter
 
 
@@ -235,6 +235,9 @@ def test_csv_output_reads_back_exactly_whatever_the_text(tmp_path_factory, rows)
     assert back[0] == ["text", "n", "x"]
     assert back[1:] == [[t, str(n), "" if x is None else repr(x)] for t, n, x in rows]
     # Quoted only when needed (RFC 4180), so plain fields stay readable by any tool.
-    raw = out.read_bytes().decode("utf-8")
-    plain = [t for t, _, _ in rows if t and not any(c in t for c in ',"\r\n')]
-    assert all(f'"{t}"' not in raw for t in plain)
+    texts = [t for t, _, _ in rows]
+    special = [any(c in t for c in ',"\r\n') for t in texts]
+    expected = [
+        '"' + t.replace('"', '""') + '"' if q else t for t, q in zip(texts, special, strict=True)
+    ]
+    assert _csv_column(texts) == expected
