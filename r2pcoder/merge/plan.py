@@ -9,8 +9,9 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from r2pcoder.merge.foreign import MasterIndex, Matching, master_document, match_layer
@@ -23,8 +24,6 @@ __all__ = ["Candidate", "LayerPlan", "pick_winners", "plan_layer"]
 Row = tuple[int, str, int | None, int, int, str, str, str]
 """A coding without its uuid: document id, theme uuid, stance id, start, end, memo, times."""
 MemoRow = tuple[int | None, str | None, str, str]
-
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -124,8 +123,7 @@ def _distinct(copies: Sequence[Candidate], losers: list[LayerReport], name: str)
     for stamp in sorted({c.header.stamp for c in ranked}):
         tied = [c for c in ranked if c.header.stamp == stamp]
         distinct = {c.header.file_sha256: c for c in tied}
-        prints = {read_layer(c.header.path, c.coder_uuid).fingerprint for c in distinct.values()}
-        if len(distinct) > 1 and len(prints) > 1:
+        if len(distinct) > 1 and _differ(distinct.values()):
             losers += [_report(c, "conflict", name) for c in tied]
             kept.append(tied[-1])  # it still covers its statements against older copies
             continue
@@ -134,19 +132,21 @@ def _distinct(copies: Sequence[Candidate], losers: list[LayerReport], name: str)
     return kept
 
 
-def _in_chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
+def _differ(copies: Iterable[Candidate]) -> bool:
+    """True if copies with the same stamp hold different work (not just other file bytes)."""
+    prints = {read_layer(c.header.path, c.coder_uuid).fingerprint for c in copies}
+    return len(prints) > 1
 
 
 def _taken(raw: sqlite3.Connection, uuids: Sequence[str]) -> dict[str, int]:
     """Which of ``uuids`` the master already has (anywhere), with the coder each belongs to."""
-    taken: dict[str, int] = {}
-    for chunk in _in_chunks(uuids):
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT uuid, coder_id FROM codings WHERE uuid IN ({marks})"
-        taken.update(raw.execute(sql, tuple(chunk)).fetchall())
-    return taken
+    # One query with the UUIDs as a JSON array: SQLite unpacks it in C, far faster than
+    # hundreds of IN lists built in Python.
+    rows = raw.execute(
+        "SELECT uuid, coder_id FROM codings WHERE uuid IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(uuids)),),
+    )
+    return dict(rows.fetchall())
 
 
 def plan_layer(
