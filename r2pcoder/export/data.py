@@ -30,7 +30,7 @@ from r2pcoder.export.layers import (
     resolve_layer,
     select_codings,
 )
-from r2pcoder.export.snapshot import SnapshotInfo, latest_snapshot
+from r2pcoder.export.snapshot import SnapshotInfo, check_current, latest_snapshot
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow, utcnow
 
@@ -230,6 +230,8 @@ def load_export_data(
                                                    DocumentStatusRow.document_id))]  # fmt: skip
         snapshot = latest_snapshot(s)
     check_cancelled(cancelled)
+    if snapshot is not None:
+        snapshot = check_current(project, snapshot)
     report(0.6)
     themes = tuple(project.codebook.themes(include_retired=True))
     if not themes:

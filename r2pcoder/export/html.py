@@ -26,7 +26,7 @@ from r2pcoder.export.counting import (
 from r2pcoder.export.data import UNKNOWN, ExportData
 from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.layers import MIXED, NO_STANCE
-from r2pcoder.export.reliability_table import NO_SNAPSHOT, line_warning
+from r2pcoder.export.reliability_table import NO_SNAPSHOT, OUTDATED, line_warning
 from r2pcoder.export.tables import TableOptions, about_rows
 
 if TYPE_CHECKING:
@@ -229,6 +229,8 @@ def _reliability(data: ExportData) -> str:
         else ""
     )
     notes = "".join(f'<p class="warning">{escape(w)}</p>' for w in snap.warnings)
+    if snap.current is False:
+        notes = f'<p class="warning">{escape(OUTDATED)}</p>' + notes
     return intro + loud + notes + _table(header, rows, bad)
 
 
@@ -236,6 +238,8 @@ def _warnings(data: ExportData) -> str:
     out = []
     if data.snapshot is None:
         out.append(NO_SNAPSHOT)
+    elif data.snapshot.current is False:
+        out.append(OUTDATED)
     elif any(line_warning(x, data.snapshot.threshold) for x in data.snapshot.lines):
         out.append("RELIABILITY: some coefficients fall below the threshold; see Reliability.")
     if not data.selection.codings:

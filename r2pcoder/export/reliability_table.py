@@ -13,13 +13,18 @@ from typing import Any
 from r2pcoder.export.data import ExportData
 from r2pcoder.export.snapshot import ReliabilityLine, SnapshotInfo
 
-__all__ = ["CHANCE_CORRECTED", "NO_SNAPSHOT", "line_warning", "reliability_columns"]
+__all__ = ["CHANCE_CORRECTED", "NO_SNAPSHOT", "OUTDATED", "line_warning", "reliability_columns"]
 
 CHANCE_CORRECTED = frozenset(
     {"krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa", "conger_kappa",
      "gwet_ac1", "brennan_prediger"}
 )  # fmt: skip
 """Coefficients held against the threshold; percent agreement does not correct for chance."""
+
+OUTDATED = (
+    "OUTDATED SNAPSHOT: the codings changed after this snapshot was saved; measure agreement "
+    "again before publishing."
+)
 
 NO_SNAPSHOT = (
     "NO RELIABILITY SNAPSHOT: agreement between coders has not been measured and saved for "
@@ -42,6 +47,10 @@ def _interval(line: ReliabilityLine) -> str:
     return f"[{line.ci_low:.3f}, {line.ci_high:.3f}]"
 
 
+def _current(snap: SnapshotInfo) -> str:
+    return "not checked" if snap.current is None else "yes" if snap.current else "NO"
+
+
 def _snapshot_columns(snap: SnapshotInfo) -> dict[str, list[Any]]:
     lines = snap.lines
     warnings = [line_warning(line, snap.threshold) for line in lines]
@@ -60,10 +69,13 @@ def _snapshot_columns(snap: SnapshotInfo) -> dict[str, list[Any]]:
         "ci_high": [line.ci_high for line in lines],
         "n_units": [line.n_units for line in lines],
         "band": [line.band for line in lines],
+        "snapshot_current": [_current(snap)] * len(lines),
         "threshold": [snap.threshold] * len(lines),
         "warning": warnings,
         "note": [line.note for line in lines],
     }
+    if snap.current is False:
+        columns["warning"] = [f"{OUTDATED} {w}".strip() for w in warnings]
     if not lines:
         for name in columns:
             columns[name] = [None]
@@ -81,7 +93,8 @@ def reliability_columns(data: ExportData) -> dict[str, list[Any]]:
             "snapshot": [None], "saved_at": [None], "unit": [None], "scope": [None],
             "theme_key": [None], "label": [None], "variant": [None], "coefficient": [None],
             "value": [None], "interval": [None], "ci_low": [None], "ci_high": [None],
-            "n_units": [None], "band": [None], "threshold": [data.threshold_default],
+            "n_units": [None], "band": [None], "snapshot_current": [None],
+            "threshold": [data.threshold_default],
             "warning": [NO_SNAPSHOT], "note": [None],
         }  # fmt: skip
     return _snapshot_columns(data.snapshot)

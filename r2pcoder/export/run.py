@@ -80,6 +80,8 @@ def export_warnings(data: ExportData) -> tuple[str, ...]:
     if snap is None:
         out.append("No reliability snapshot exists: agreement was never measured and saved.")
     else:
+        if snap.current is False:
+            out.append("The codings changed after the latest reliability snapshot was saved.")
         low = [x for x in snap.lines if line_warning(x, snap.threshold)]
         if low:
             out.append(

@@ -12,21 +12,37 @@ settings. The keys read here, all optional:
 * ``results["warnings"]``: a list of str.
 
 Anything missing or of the wrong type is skipped with a note, never fatal: a damaged snapshot
-must not stop the lead from exporting the rest. Must not import Qt or ``ui``.
+must not stop the lead from exporting the rest. Whether the coding changed since the snapshot is
+asked of :func:`r2pcoder.reliability.snapshot.is_current` (its fingerprint of the codings).
+Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from r2pcoder.errors import R2pError
 from r2pcoder.schema import SnapshotRow
 
-__all__ = ["DEFAULT_THRESHOLD", "ReliabilityLine", "SnapshotInfo", "latest_snapshot", "parse"]
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ReliabilityLine",
+    "SnapshotInfo",
+    "check_current",
+    "latest_snapshot",
+    "parse",
+]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.667
 """Krippendorff's lowest cut-off for tentative conclusions, used when a snapshot names none."""
@@ -61,6 +77,24 @@ class SnapshotInfo:
     threshold: float
     lines: tuple[ReliabilityLine, ...]
     warnings: tuple[str, ...]
+    current: bool | None = None
+    """True when the codings measured are still those in the master; None when not checked."""
+
+
+def check_current(project: Project, info: SnapshotInfo) -> SnapshotInfo:
+    """``info`` with :attr:`SnapshotInfo.current` set, by the reliability module's fingerprint.
+
+    A snapshot that cannot be checked (damaged, or from settings this version cannot read)
+    keeps ``None``: the export goes on and says so.
+    """
+    from r2pcoder.reliability.snapshot import is_current  # noqa: PLC0415 - heavy, rarely needed
+
+    try:
+        current: bool | None = is_current(project, info.uuid)
+    except (R2pError, KeyError, TypeError, ValueError):
+        log.warning("Could not check whether snapshot %s is current", info.uuid, exc_info=True)
+        current = None
+    return replace(info, current=current)
 
 
 def _number(value: Any) -> float | None:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.core.test_export_data import NORDIC, Coded, build_coded
 
+from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.layers import parse_layer
@@ -271,3 +272,16 @@ def test_a_theme_keyed_like_a_metadata_column_does_not_overwrite_it(project, cod
     matrix = build_tables(renamed, TableOptions(what=("presence_matrix",)))["presence_matrix"]
     assert list(matrix.speaker) == ["Ghana", "Mexico", "Denmark", "unknown"]
     assert list(matrix["theme:speaker"]) == [1, 1, 0, 0]
+
+
+def test_a_snapshot_taken_before_the_coding_changed_is_flagged_outdated(project, coded, ids):
+    save_snapshot(project, compute_agreement(project, AgreementSettings(bootstrap_n=0)))
+    _, t = tables_for(project, what=("reliability",))
+    assert set(t["reliability"].snapshot_current) == {"yes"}
+    assert not any(str(w).startswith("OUTDATED") for w in t["reliability"].warning)
+    veto = project.codebook.theme_by_key("veto").id
+    project.codings.apply(CodingRequest(ids.documents[2], ids.coders[1], veto, 0, 4))
+    _, t = tables_for(project, what=("reliability",))
+    rel = t["reliability"]
+    assert set(rel.snapshot_current) == {"NO"}
+    assert all(str(w).startswith("OUTDATED SNAPSHOT") for w in rel.warning)
