@@ -554,3 +554,26 @@ def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
     assert [layer(m, "Ana") for m in masters] == [expected] * 3
     assert late.layers[0].status == "merge"
     assert "2 statement(s) are left" in late.layers[0].notes[0]
+
+
+def test_foreign_master_brings_every_coder_and_merging_again_changes_nothing(
+    project_path: Path, tmp_path: Path
+) -> None:
+    other = _other_master(tmp_path)
+    with Project(other) as p:
+        eve = p.coders.add("Eve")
+        dee = p.coders.find("Dee")
+        doc = sorted(p.documents.list(), key=lambda d: d.title)[0]
+        theme = p.codebook.themes()[0].id
+        for coder in (dee, eve):
+            p.codings.apply(CodingRequest(doc.id, coder.id, theme, 0, 5))
+    report = merge(project_path, other, foreign=True)
+    assert sorted((r.coder_name, r.status, r.counts.added) for r in report.layers) == [
+        ("Dee", "merge", 1),
+        ("Eve", "merge", 1),
+    ]
+    assert report.layers[0].stamp.issue == 0
+    before = snapshot(project_path)
+    again = merge(project_path, other, foreign=True)
+    assert [r.status for r in again.layers] == ["unchanged", "unchanged"]
+    assert snapshot(project_path) == before
