@@ -577,3 +577,19 @@ def test_foreign_master_brings_every_coder_and_merging_again_changes_nothing(
     again = merge(project_path, other, foreign=True)
     assert [r.status for r in again.layers] == ["unchanged", "unchanged"]
     assert snapshot(project_path) == before
+
+
+def test_command_line_decides_proposed_themes(
+    project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    packet, _ = proposal_packet(project_path, tmp_path)
+    args = ["merge", str(project_path), str(packet), "--json"]
+    assert main([*args, "--dry-run"]) == 0
+    (proposal,) = json.loads(capsys.readouterr().out)["layers"][0]["proposals"]
+    assert (proposal["name"], proposal["decision"]) == ("Local idea", "pending")
+    assert main([*args, "--map", "local=veto"]) == 0
+    merged = json.loads(capsys.readouterr().out)["layers"][0]["proposals"][0]
+    assert merged["decision"] == "map"
+    assert snapshot(project_path)["proposals"][0][1] == "mapped"
+    assert main(["merge", str(project_path), str(packet), "--map", "local"]) == 1
+    assert "--map takes THEME=TARGET" in capsys.readouterr().err
