@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox
 
@@ -131,3 +131,18 @@ def test_team_menu_opens_both_dialogs(
     assert [packets_dialog.coders.item(i).text() for i in range(2)] == ["Ana", "Ben"]
     packets_dialog.close()
     merge_dialog.close()
+
+
+def test_lead_can_tick_the_overlap_statements(
+    qtbot, controller: AppController, tmp_path: Path
+) -> None:
+    dialog = PacketsDialog(None, controller)
+    qtbot.addWidget(dialog)
+    first = dialog.chosen.item(0)
+    assert first is not None
+    first.setCheckState(Qt.CheckState.Checked)
+    dialog.out_dir.setText(str(tmp_path / "made"))
+    with qtbot.waitSignal(dialog.created, timeout=10_000) as blocker:
+        dialog.create_button.click()
+    overlaps = {p.overlap for p in blocker.args[0].packets}
+    assert overlaps == {(first.data(Qt.ItemDataRole.UserRole),)}

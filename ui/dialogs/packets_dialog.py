@@ -62,6 +62,13 @@ class PacketsDialog(QDialog):
         self.split = QCheckBox("Share the statements between coders (else everyone gets all)")
         self.split.setChecked(True)
         self.overlap = QDoubleSpinBox(suffix=" %", decimals=1, maximum=100.0, value=20.0)
+        self.chosen = QListWidget()
+        for doc in project.documents.list() if project is not None else []:
+            item = QListWidgetItem(doc.title)
+            item.setData(Qt.ItemDataRole.UserRole, doc.uuid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.chosen.addItem(item)
         self.seed = QSpinBox(maximum=2_147_483_647)
         self.blind = QCheckBox("Blind: a coder never sees another coder's codings")
         self.summary_view = QPlainTextEdit(readOnly=True)
@@ -83,6 +90,7 @@ class PacketsDialog(QDialog):
         form.addRow("Folder", folder)
         form.addRow("", self.split)
         form.addRow("Overlap sample (coded by all)", self.overlap)
+        form.addRow("Or tick the overlap statements", self.chosen)
         form.addRow("Seed", self.seed)
         form.addRow("", self.blind)
         buttons = QHBoxLayout()
@@ -108,9 +116,14 @@ class PacketsDialog(QDialog):
             if item.checkState() == Qt.CheckState.Checked
         ]
         chosen += [name.strip() for name in self.new_coders.text().split(",") if name.strip()]
+        ticked = tuple(
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in (self.chosen.item(i) for i in range(self.chosen.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        )
         return PacketOptions(
             coders=tuple(chosen), out_dir=Path(self.out_dir.text()),
-            overlap=self.overlap.value() / 100.0, seed=self.seed.value(),
+            overlap=ticked or self.overlap.value() / 100.0, seed=self.seed.value(),
             split=self.split.isChecked(), blind=self.blind.isChecked(),
         )  # fmt: skip
 
