@@ -88,8 +88,11 @@ def test_proposed_theme_can_be_mapped_from_the_preview(
         combo = dialog.proposals.cellWidget(0, 3)
         assert isinstance(combo, QComboBox)
         assert combo.currentText() == "Keep pending"
-        combo.setCurrentIndex(combo.findText("Map onto: Veto restraint"))
+        assert dialog.decisions() == {}
+        with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+            combo.setCurrentIndex(combo.findText("Map onto: Veto restraint"))
         assert dialog.decisions()[uuid].action == "map"
+        assert dialog.merge_button.isEnabled()
         with qtbot.waitSignal(dialog.merged, timeout=10_000):
             dialog.merge_button.click()
     finally:

@@ -278,7 +278,13 @@ class MergeDialog(QDialog):
                     combo.addItem(f"Map onto: {path}", uuid)
             combo.setCurrentIndex(self._index_for(combo, p.decision, p.target,
                                                   previous.get(p.theme_uuid)))  # fmt: skip
+            combo.currentIndexChanged.connect(self._on_decision_changed)
             self.proposals.setCellWidget(i, 3, combo)
+
+    def _on_decision_changed(self, _index: int) -> None:
+        # The counts depend on the decisions, so the preview is run again before a merge.
+        self._invalidate()
+        self.preview()
 
     @staticmethod
     def _index_for(
