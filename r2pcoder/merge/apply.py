@@ -93,7 +93,10 @@ def merge_packets(
     """
     if master.info.role != "master":
         raise MergeRefused(f"{master.path.name} is a packet; merge packets into the master.")
-    headers, refused = _read_headers(master, packets, foreign=foreign)
+    headers, refused = _read_headers(
+        master, packets, foreign=foreign, progress=wrap_progress(progress, 0.0, 0.05),
+        cancelled=cancelled,
+    )  # fmt: skip
     if refused and not dry_run:
         raise PacketsRefused(tuple(refused))
     candidates = [Candidate(h, coder) for h in headers for coder in h.coder_uuids]
@@ -124,11 +127,18 @@ def merge_packets(
 
 
 def _read_headers(
-    master: Project, packets: Sequence[Path], *, foreign: bool
+    master: Project,
+    packets: Sequence[Path],
+    *,
+    foreign: bool,
+    progress: ProgressFn,
+    cancelled: CancelCheck | None,
 ) -> tuple[list[SourceHeader], list[Refusal]]:
     headers: list[SourceHeader] = []
     refused: list[Refusal] = []
-    for given in packets:
+    for i, given in enumerate(packets):
+        check_cancelled(cancelled)
+        progress(i / max(1, len(packets)))
         path = Path(given)
         if path.resolve() == master.path.resolve():
             refused.append(Refusal(path.name, "it is the master itself"))
