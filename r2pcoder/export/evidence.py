@@ -10,13 +10,17 @@ half a million codings would otherwise spend seconds in a Python loop. Must not 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
+import numpy.typing as npt
 
 from r2pcoder.export.data import ExportData
-from r2pcoder.export.layers import NO_STANCE
+from r2pcoder.export.layers import MIXED, NO_STANCE
 
 __all__ = ["EvidenceRows", "evidence_rows"]
+
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -38,26 +42,30 @@ def evidence_rows(data: ExportData) -> EvidenceRows:
     if n == 0:
         return EvidenceRows([], [], [], [], [], [])
     names = {c.id: c.name for c in data.layer.coders}
-    theme_rank = {t.id: i for i, t in enumerate(data.themes)}
-    stance_rank = {s: i for i, s in enumerate(data.stance_order())}
-    theme = np.fromiter((c.theme_id for c in codings), np.int64, n)
-    stance = np.fromiter(
-        (NO_STANCE if c.stance_id is None else c.stance_id for c in codings), np.int64, n
-    )
-    rank = np.fromiter(
-        (theme_rank.get(c.theme_id, len(theme_rank)) * (len(stance_rank) + 1)
-         + stance_rank.get(s, -1) + 1 for c, s in zip(codings, stance.tolist(), strict=True)),
-        np.int64, n,
-    )  # fmt: skip
+
+    def ints(field: str) -> IntArray:
+        # attrgetter runs in C; a generator expression would cost a Python frame per coding.
+        return np.array(list(map(attrgetter(field), codings)), dtype=np.int64)
+
+    theme = ints("theme_id")
+    raw = list(map(attrgetter("stance_id"), codings))
+    stance = np.array([NO_STANCE if s is None else s for s in raw], dtype=np.int64)
+    # Ranks through lookup arrays: stance values start at MIXED (-2), hence the offset.
+    theme_rank = np.full(max(int(theme.max()), *(t.id for t in data.themes)) + 1, len(data.themes))
+    theme_rank[[t.id for t in data.themes]] = np.arange(len(data.themes))
+    order_of_stances = data.stance_order()
+    stance_rank = np.full(max(*order_of_stances, int(stance.max())) + 1 - MIXED, -1)
+    stance_rank[np.array(order_of_stances) - MIXED] = np.arange(len(order_of_stances))
+    rank = theme_rank[theme] * (len(order_of_stances) + 1) + stance_rank[stance - MIXED] + 1
     # The codings come sorted by document, start, end and coder: a stable sort on the
     # (theme, stance) rank keeps that order within each theme and stance.
     order = np.argsort(rank, kind="stable")
-    columns = [
+    columns: list[IntArray] = [
         theme[order],
         stance[order],
-        np.fromiter((c.document_id for c in codings), np.int64, n)[order],
-        np.fromiter((c.start for c in codings), np.int64, n)[order],
-        np.fromiter((c.end for c in codings), np.int64, n)[order],
+        ints("document_id")[order],
+        ints("start")[order],
+        ints("end")[order],
     ]
     new = np.ones(n, dtype=bool)
     same = np.ones(n - 1, dtype=bool)
