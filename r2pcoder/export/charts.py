@@ -37,10 +37,15 @@ class Part:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: a label and its parts, drawn left to right in order."""
+    """One bar: a label and its parts, drawn left to right in order.
+
+    ``short`` is what is written beside the bar (the label when empty); the full label is the
+    tooltip, so long theme paths stay readable.
+    """
 
     label: str
     parts: tuple[Part, ...]
+    short: str = ""
 
     @property
     def total(self) -> float:
@@ -49,7 +54,7 @@ class Bar:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= _MAX_LABEL else "…" + text[-(_MAX_LABEL - 1) :]
+    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
 
 
 def _number(value: float) -> str:
@@ -58,8 +63,8 @@ def _number(value: float) -> str:
 
 def _bar(y: int, bar: Bar, scale: float) -> list[str]:
     out = [
-        f'<text x="{_LABEL_W - 8}" y="{y + _BAR_H - 5}" text-anchor="end">'
-        f"<title>{escape(bar.label)}</title>{escape(_short(bar.label))}</text>"
+        f'<text x="0" y="{y + _BAR_H - 5}">'
+        f"<title>{escape(bar.label)}</title>{escape(_short(bar.short or bar.label))}</text>"
     ]
     x = float(_LABEL_W)
     for part in bar.parts:

@@ -52,7 +52,7 @@ tr.bad td{background:#fdecea}blockquote{margin:.3em 0 .6em 1em;padding-left:.8em
 border-left:3px solid #bbb}.who{color:#555;font-size:.9em}.more{color:#555;font-style:italic}
 .chart-title{font-weight:bold;font-size:14px}
 """
-_MIXED_COLOR = "#bdbdbd"
+_MIXED_COLOR = "#b7a6d9"
 _NO_STANCE_COLOR = "#e7e7e7"
 
 
@@ -73,6 +73,11 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], bad: Sequence[b
         for i, row in enumerate(rows)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _indented(path: tuple[str, ...]) -> str:
+    """A theme's own name, indented by its depth (the full path is the bar's tooltip)."""
+    return "\u2003" * (len(path) - 1) + path[-1]
 
 
 def _stance_colors(data: ExportData) -> dict[int, str]:
@@ -103,7 +108,7 @@ def _stance_chart(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
             if (k := CountKey(OVERALL, "all", theme.id, s)) in counts
         )
         if parts:
-            bars.append(Bar(" > ".join(theme.path), parts))
+            bars.append(Bar(" > ".join(theme.path), parts, _indented(theme.path)))
     legend = [(data.stance_name(s), colors[s]) for s in stances]
     return stacked_bars("Statements by theme and stance", bars, legend)
 
@@ -120,7 +125,7 @@ def _group_chart(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
             if (k := CountKey("regional_group", g, theme.id, ANY_STANCE)) in counts
         )
         if parts:
-            bars.append(Bar(" > ".join(theme.path), parts))
+            bars.append(Bar(" > ".join(theme.path), parts, _indented(theme.path)))
     return stacked_bars("Statements by theme and regional group", bars, list(colors.items()))
 
 
