@@ -74,7 +74,7 @@ def evidence_rows(data: ExportData) -> EvidenceRows:
     new[1:] = ~same
     firsts = np.flatnonzero(new)
     lasts = np.append(firsts[1:], n)
-    coder_names = [names[codings[i].coder_id] for i in order.tolist()]
+    coder_names = list(map(names.__getitem__, ints("coder_id")[order].tolist()))
     who = [coder_names[i] for i in firsts.tolist()]
     for group in np.flatnonzero(lasts - firsts > 1).tolist():
         who[group] = "; ".join(coder_names[firsts[group] : lasts[group]])

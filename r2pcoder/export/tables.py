@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.counting import ANY_STANCE, count_statements, participation
 from r2pcoder.export.data import UNKNOWN, ExportData
 from r2pcoder.export.evidence import evidence_rows
+from r2pcoder.export.layers import CodingTuple
 from r2pcoder.export.reliability_table import reliability_columns
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 
@@ -92,8 +94,8 @@ def _meta(data: ExportData, doc_ids: Sequence[int]) -> Columns:
                s.date or UNKNOWN, s.event or UNKNOWN, s.doc_type or UNKNOWN)
         for s in data.statements.values()
     }  # fmt: skip
-    rows = [per_doc[d] for d in doc_ids]
-    return {name: [r[i] for r in rows] for i, name in enumerate(META_COLUMNS)}
+    rows = list(map(per_doc.__getitem__, doc_ids))
+    return {name: list(map(itemgetter(i), rows)) for i, name in enumerate(META_COLUMNS)}
 
 
 def _lookup(name: Callable[[Any], str], keys: list[Any]) -> list[str]:
@@ -115,22 +117,28 @@ def _frame(columns: Columns, label: str) -> pd.DataFrame:
     return pd.DataFrame(series)
 
 
+def _field(codings: Sequence[CodingTuple], name: str) -> list[Any]:
+    # map + attrgetter runs in C: about twice as fast as a comprehension over 500,000 codings.
+    return list(map(attrgetter(name), codings))
+
+
 def segments_table(data: ExportData) -> pd.DataFrame:
     """One row per coding kept by the layer, with its statement's metadata and its quote."""
     codings = data.selection.codings
     names = {c.id: c.name for c in data.layer.coders}
     texts = data.texts
-    columns = _meta(data, [c.document_id for c in codings])
-    themes = [c.theme_id for c in codings]
+    docs, starts, ends = (_field(codings, f) for f in ("document_id", "start", "end"))
+    columns = _meta(data, docs)
+    themes = _field(codings, "theme_id")
     columns.update(
-        coder=[names[c.coder_id] for c in codings],
+        coder=list(map(names.__getitem__, _field(codings, "coder_id"))),
         theme_key=_lookup(data.theme_key, themes),
         theme=_lookup(data.theme_path, themes),
-        stance=_lookup(data.stance_name, [c.stance_id for c in codings]),
-        start=[c.start for c in codings],
-        end=[c.end for c in codings],
-        quote=[texts[c.document_id][c.start : c.end] for c in codings],
-        memo=[c.memo for c in codings],
+        stance=_lookup(data.stance_name, _field(codings, "stance_id")),
+        start=starts,
+        end=ends,
+        quote=[texts[d][s:e] for d, s, e in zip(docs, starts, ends, strict=True)],
+        memo=_field(codings, "memo"),
     )
     return _frame(columns, data.layer.label())
 
