@@ -20,6 +20,7 @@ costs a third of a second that the GUI should not pay at start-up. Must not impo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
@@ -242,17 +243,10 @@ def reliability_table(data: ExportData) -> pd.DataFrame:
 
 def codebook_table(data: ExportData) -> pd.DataFrame:
     """Themes then stances, with definitions and how often the layer uses each."""
-    codings: dict[int, int] = {}
-    stance_codings: dict[int, int] = {}
-    for c in data.selection.codings:
-        codings[c.theme_id] = codings.get(c.theme_id, 0) + 1
-        if c.stance_id is not None:
-            stance_codings[c.stance_id] = stance_codings.get(c.stance_id, 0) + 1
-    statements: dict[int, int] = {}
-    stance_statements: dict[int, int] = {}
-    for (_, theme_id), value in data.selection.values.items():
-        statements[theme_id] = statements.get(theme_id, 0) + 1
-        stance_statements[value] = stance_statements.get(value, 0) + 1
+    codings = Counter(_field(data.selection.codings, "theme_id"))
+    stance_codings = Counter(_field(data.selection.codings, "stance_id"))
+    statements = Counter(theme_id for _, theme_id in data.selection.values)
+    stance_statements = Counter(data.selection.values.values())
     themes, stances = data.themes, data.stances
     columns: Columns = {
         "kind": ["theme"] * len(themes) + ["stance"] * len(stances),
