@@ -17,7 +17,7 @@ from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.html import render_html
 from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.reliability_table import line_warning
-from r2pcoder.export.tables import TableOptions, build_tables
+from r2pcoder.export.tables import TableOptions, build_tables, check_by
 from r2pcoder.export.writers import atomic_file, write_csv, write_xlsx
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 
@@ -186,6 +186,7 @@ def export_project(
         data = load_export_data(
             project, layer, progress=wrap_progress(progress, 0.0, 0.6), cancelled=cancelled
         )
+        check_by(data, options.by)
         small = tuple(w for w in options.what if w in ("reliability", "codebook"))
         tables = build_tables(data, replace(options, what=small)) if small else {}
         prepared = Prepared(data=data, options=options, tables=tables)

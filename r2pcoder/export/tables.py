@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.counting import ANY_STANCE, count_statements, participation
-from r2pcoder.export.data import UNKNOWN, ExportData
+from r2pcoder.export.data import BY_FIELDS, UNKNOWN, ExportData
 from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.layers import CodingTuple
 from r2pcoder.export.reliability_table import reliability_columns
@@ -43,6 +43,7 @@ __all__ = [
     "TableOptions",
     "about_rows",
     "build_tables",
+    "check_by",
     "preview_rows",
 ]
 
@@ -297,6 +298,19 @@ def _about(data: ExportData, options: TableOptions) -> pd.DataFrame:
     return pd.DataFrame({"item": [r[0] for r in rows], "value": [r[1] for r in rows]})
 
 
+def check_by(data: ExportData, by: Sequence[str]) -> None:
+    """Refuse a breakdown field that is neither known nor an attribute of any statement."""
+    known = set(BY_FIELDS)
+    for statement in data.statements.values():
+        known.update(statement.attributes)
+    unknown = [b for b in by if b not in known]
+    if unknown:
+        raise ExportFailed(
+            f"No statement has a field {unknown[0]!r} to break the counts down by; use "
+            f"{', '.join(BY_FIELDS)} or a custom attribute."
+        )
+
+
 def build_tables(
     data: ExportData,
     options: TableOptions,
@@ -315,6 +329,7 @@ def build_tables(
         "reliability": lambda: reliability_table(data),
         "codebook": lambda: codebook_table(data),
     }
+    check_by(data, options.by)
     chosen = [name for name in TABLES if name in options.what]
     tables = {"about": _about(data, options)}
     for i, name in enumerate(chosen):

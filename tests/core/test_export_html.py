@@ -11,6 +11,7 @@ from tests.core.test_export_data import Coded, build_coded
 
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
+from r2pcoder.errors import ExportFailed
 from r2pcoder.export import TableOptions, export_project, parse_layer
 from r2pcoder.export.charts import Bar, Part, stacked_bars
 from r2pcoder.export.html import EVIDENCE_PER_STANCE
@@ -94,3 +95,9 @@ def test_chart_bars_scale_to_the_largest_total_and_skip_empty_parts():
     # 460 - 260 (labels) - 60 (totals) = 140 px for the largest total, 4
     assert widths == [70.0, 140.0]
     assert "<title>a: y 0</title>" not in svg
+
+
+def test_report_refuses_a_misspelt_breakdown_field(project, coded, tmp_path):
+    with pytest.raises(ExportFailed, match="evnt"):
+        report(project, tmp_path, by=("evnt",))
+    assert not (tmp_path / "report.html").exists()

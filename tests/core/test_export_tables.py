@@ -12,6 +12,7 @@ from tests.core.test_export_data import NORDIC, Coded, build_coded
 
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
+from r2pcoder.errors import ExportFailed
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.layers import parse_layer
 from r2pcoder.export.tables import TABLES, TableOptions, build_tables, preview_rows
@@ -220,7 +221,7 @@ def test_about_table_states_the_layer_and_every_table_carries_it(project, coded)
 
 
 def test_unknown_table_name_is_refused():
-    with pytest.raises(Exception, match="Unknown table 'charts'"):
+    with pytest.raises(ExportFailed, match="Unknown table 'charts'"):
         TableOptions(what=("charts",))
 
 
@@ -285,3 +286,11 @@ def test_a_snapshot_taken_before_the_coding_changed_is_flagged_outdated(project,
     rel = t["reliability"]
     assert set(rel.snapshot_current) == {"NO"}
     assert all(str(w).startswith("OUTDATED SNAPSHOT") for w in rel.warning)
+
+
+def test_a_misspelt_breakdown_field_is_refused_but_a_custom_attribute_is_accepted(project, coded):
+    with pytest.raises(ExportFailed, match="regional_grp"):
+        tables_for(project, by=("regional_grp",))
+    _, t = tables_for(project, by=("members",))
+    groups = set(t["counts"][t["counts"].breakdown == "members"].group)
+    assert groups == {"unknown", "; ".join(NORDIC)}
