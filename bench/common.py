@@ -33,7 +33,9 @@ class Result:
         )
 
 
-def median_time(fn: Callable[[], Any], repeats: int = 5, setup: Callable[[], Any] | None = None) -> float:
+def median_time(
+    fn: Callable[[], Any], repeats: int = 5, setup: Callable[[], Any] | None = None
+) -> float:
     """Median wall time of ``fn`` over ``repeats`` runs; ``setup`` runs untimed before each run."""
     times = []
     for _ in range(repeats):
