@@ -102,4 +102,4 @@ class ExportFailed(R2pError):
 
 
 class AgreementInputError(R2pError):
-    """Reliability data cannot be used for an agreement coefficient (ragged rows, mixed types...)."""
+    """Reliability data unfit for an agreement coefficient (ragged rows, mixed types...)."""
