@@ -12,6 +12,7 @@ import platformdirs
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from ui.collector import GuiThreadCollector
 from ui.errors import ErrorReporter, setup_logging
 from ui.main_window import MainWindow
 
@@ -58,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     log_path = setup_logging(log_dir())
+    collector = GuiThreadCollector(app)
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
     argv_path = Path(args[1]).expanduser() if len(args) > 1 else None
     window = build_window(argv_path, settings, data_dir(), log_path)
@@ -66,4 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if window.controller.coder is None:
         window.ask_coder()
     _log.info("r2pcoder started")
-    return int(app.exec())
+    code = int(app.exec())
+    collector.stop()
+    return code

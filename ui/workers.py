@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled
 
+from ui.preload import preload_modules
+
 __all__ = ["Job", "JobRunner", "JobSignals"]
 
 _log = logging.getLogger(__name__)
@@ -100,8 +102,13 @@ class JobRunner(QObject):
         self._jobs: dict[Job, bool] = {}
 
     def start(self, job: Job, *, writes: bool) -> Job:
+        preload_modules()  # a worker's first-time import would race the GUI thread's events
         was_writing = self.busy_writing()
         self._jobs[job] = writes
+        # The runner (a GUI-thread object) owns the signals, so the worker thread dropping the
+        # last reference to the job never destroys them, nor PySide's hidden receivers of their
+        # lambda connections, while the GUI thread is still delivering a queued emission.
+        job.signals.setParent(self)
         job.signals.finished.connect(lambda: self._forget(job))
         (self._writer if writes else self._reader).start(job)
         if self.busy_writing() != was_writing:
@@ -131,6 +138,8 @@ class JobRunner(QObject):
         if not done:
             _log.warning("background jobs still running after %d ms", timeout_ms)
             return
+        for job in self._jobs:
+            job.signals.deleteLater()
         self._jobs.clear()
         if was_writing:
             self.busy_changed.emit(False)
@@ -139,5 +148,6 @@ class JobRunner(QObject):
         was_writing = self.busy_writing()
         if self._jobs.pop(job, None) is None:
             return
+        job.signals.deleteLater()  # after the queued emissions already posted are delivered
         if was_writing and not self.busy_writing():
             self.busy_changed.emit(False)

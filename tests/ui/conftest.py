@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from ui.collector import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.workers import JobRunner
 
@@ -23,6 +24,14 @@ def _stop(runners: list[JobRunner]) -> int:
     for job_runner in runners:
         job_runner.shutdown(5000)
     return leaked
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gui_thread_collector(qapp) -> Iterator[None]:
+    # As in the app: garbage holding Qt objects must never be collected by a worker thread.
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture
