@@ -21,8 +21,6 @@ from pathlib import Path
 from r2pcoder.errors import ImportProblem
 from r2pcoder.readers.decoding import Decoded, decode_text_bytes, strip_dos_eof
 from r2pcoder.readers.htmlfile import extract_html
-from r2pcoder.readers.pdffile import extract_pdf
-from r2pcoder.readers.wordfile import extract_docx
 from r2pcoder.textnorm import normalize_text
 
 __all__ = [
@@ -124,11 +122,25 @@ def _extract_text_file(data: bytes, name: str) -> Decoded:
     return decoded._replace(text=strip_dos_eof(decoded.text))
 
 
+def _extract_pdf(data: bytes, name: str) -> Decoded:
+    # pypdf and python-docx are loaded on first use: together they cost the app's start-up
+    # about half a second, and most projects import only text files.
+    from r2pcoder.readers.pdffile import extract_pdf  # noqa: PLC0415
+
+    return extract_pdf(data, name)
+
+
+def _extract_docx(data: bytes, name: str) -> Decoded:
+    from r2pcoder.readers.wordfile import extract_docx  # noqa: PLC0415
+
+    return extract_docx(data, name)
+
+
 _EXTRACTORS: dict[str, _Extractor] = {
     ".txt": _extract_text_file,
     ".md": _extract_text_file,
-    ".docx": extract_docx,
-    ".pdf": extract_pdf,
+    ".docx": _extract_docx,
+    ".pdf": _extract_pdf,
     ".html": extract_html,
     ".htm": extract_html,
 }
