@@ -5,25 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from r2pcoder.metadata import KNOWN_COLUMNS, REGIONAL_GROUPS
+
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-COLUMNS = [
-    "file",
-    "title",
-    "speaker",
-    "on_behalf_of",
-    "regional_group",
-    "date",
-    "event",
-    "doc_type",
-]
-REGIONAL_GROUPS = {
-    "African",
-    "Asia-Pacific",
-    "Eastern European",
-    "Latin American and Caribbean",
-    "Western European and Others",
-    "none",
-}
 DOC_TYPES = {
     "state statement",
     "Secretary-General remarks",
@@ -55,7 +39,7 @@ DEBRIS = {
 def read_metadata() -> list[dict[str, str]]:
     with (SAMPLE / "metadata.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        assert reader.fieldnames == COLUMNS
+        assert reader.fieldnames == list(KNOWN_COLUMNS)
         return list(reader)
 
 
