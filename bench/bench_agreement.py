@@ -1,6 +1,6 @@
 """Agreement benchmarks: Krippendorff's alpha against the krippendorff package, and the bootstrap.
 
-Run with ``uv run python -m bench.bench_agreement``. Both alpha implementations get the same
+Run with ``uv run python -m bench --only agreement``. Both alpha implementations get the same
 coders x units float array (NaN for missing), the reference package's native input.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import krippendorff
 import numpy as np
 
-from bench.common import Result, machine, median_time
+from bench.common import Result, median_time
 
 from r2pcoder.agreement import Level, bootstrap_alpha, krippendorff_alpha
 
@@ -114,9 +114,3 @@ def run(quick: bool = False) -> list[Result]:
     ]
     results.append(_bootstrap_result(1_000 if quick else BOOT_UNITS, 3 if quick else 5))
     return results
-
-
-if __name__ == "__main__":
-    print(machine())
-    for result in run():
-        print(result.line())

@@ -6,10 +6,9 @@ Run: uv run python -m bench --only core
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
-from bench.common import Result, machine, median_time
+from bench.common import Result, median_time
 from bench.synth import build_corpus, synthetic_codebook, synthetic_texts
 
 from r2pcoder.coding import CodingRequest
@@ -80,11 +79,3 @@ def run(quick: bool = False) -> list[Result]:
         if quick:
             return [_import(root, 20, 1), _apply(root, 200, 1)]
         return [_import(root, 1000, 3), _apply(root, 10_000, 3), _open_large(root, 5)]
-
-
-if __name__ == "__main__":
-    print(machine())
-    start = time.perf_counter()
-    for result in run():
-        print(result.line())
-    print(f"({time.perf_counter() - start:.0f} s in all)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from bench.common import Result, machine, median_time, peak_rss_mb
+from bench.common import Result, median_time, peak_rss_mb
 from bench.synth import SynthInfo, build_corpus
 
 from r2pcoder.db import Project
@@ -65,11 +65,3 @@ def run(quick: bool = False) -> list[Result]:
                 repeats = 1 if quick or fmt == "xlsx" else 3
                 results.append(_measure(info, layer, fmt, root, repeats))
     return results
-
-
-if __name__ == "__main__":
-    import sys
-
-    print(f"Machine: {machine()}", flush=True)
-    for result in run(quick="--quick" in sys.argv):
-        print(result.line(), flush=True)

@@ -4,7 +4,7 @@ The merge runs in a child process so its peak memory (``VmHWM`` of that process)
 in the same run a plain ``sqlite3`` ``executemany`` insert of the same rows into the same empty
 master gives the floor the merge is compared with (target: at most 3 times that).
 
-Run: uv run python -m bench --only merge   (or: uv run python -m bench.bench_merge [--quick])
+Run: uv run python -m bench --only merge
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Result, machine
+from bench.common import Result
 from bench.synth import build_corpus
 
 from r2pcoder.db import Project
@@ -129,9 +129,3 @@ def run(quick: bool = False) -> list[Result]:
         Result(f"plain sqlite3 executemany of the same {len(rows):,} rows", plain_s,
                "merge <= 3x this", ratio <= 3, repeats, {"merge_ratio": round(ratio, 2)}),
     ]  # fmt: skip
-
-
-if __name__ == "__main__":
-    print(machine())
-    for result in run(quick="--quick" in sys.argv):
-        print(result.line())

@@ -5,16 +5,15 @@ agreement, alpha with a 1,000-sample bootstrap interval, Fleiss' kappa; per them
 overall, pairwise): target <= 1 s. Character unit: about 1,000,000 characters x 60 themes x 2
 coders, both variants: target <= 5 s. Times include reading the master.
 
-Run: uv run python -m bench --only reliability   (or: uv run python -m bench.bench_reliability)
+Run: uv run python -m bench --only reliability
 """
 
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
-from bench.common import Result, machine, median_time, peak_rss_mb
+from bench.common import Result, median_time, peak_rss_mb
 from bench.synth import build_corpus, synthetic_codebook
 
 from r2pcoder.db import Project
@@ -73,11 +72,3 @@ def run(quick: bool = False) -> list[Result]:
             return [_statement(root, 60, 1), _character(root, 10, 1)]
         # About 7,100 characters per synthetic statement (every 50th is long): 141 pass 1,000,000.
         return [_statement(root, 1500, 5), _character(root, 141, 3)]
-
-
-if __name__ == "__main__":
-    print(machine())
-    start = time.perf_counter()
-    for result in run():
-        print(result.line())
-    print(f"({time.perf_counter() - start:.0f} s in all)")

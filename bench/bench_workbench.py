@@ -4,7 +4,7 @@ On a 30 KB statement with 500 codings: open it <= 100 ms; apply one coding, from
 to stored and repainted, median <= 16 ms. Start-up to a usable main window (a fresh interpreter:
 imports, QApplication, project, first statement shown) <= 1.5 s.
 
-Run: uv run python -m bench --only workbench   (or: uv run python -m bench.bench_workbench)
+Run: uv run python -m bench --only workbench
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from bench.common import Result, machine, median_time
+from bench.common import Result, median_time
 from bench.synth import build_corpus, synthetic_codebook
 
 from r2pcoder.coding import CodingRequest
@@ -165,9 +165,3 @@ def run(quick: bool = False) -> list[Result]:
             window.close()
         results.append(_startup(path, root, 2 if quick else 5))
     return results
-
-
-if __name__ == "__main__":
-    print(machine())
-    for result in run(quick="--quick" in sys.argv):
-        print(result.line())
