@@ -214,29 +214,22 @@ def _notes(clashes: int, left: int) -> tuple[str, ...]:
 
 
 def _diff_codings(ctx: _Context, plan: LayerPlan) -> tuple[int, int]:
-    raw, layer, matching, coder_id, scope = (
-        ctx.raw,
-        ctx.layer,
-        ctx.matching,
-        ctx.coder_id,
-        ctx.scope,
-    )
     current: dict[str, Row] = {}
-    if coder_id is not None:
-        for uuid, *rest in raw.execute(
+    if ctx.coder_id is not None:
+        for uuid, *rest in ctx.raw.execute(
             'SELECT c.uuid, c.document_id, t.uuid, c.stance_id, c.start, c."end", c.memo, '
             "c.created_at, c.modified_at FROM codings c JOIN themes t ON t.id = c.theme_id "
             "WHERE c.coder_id = ?",
-            (coder_id,),
+            (ctx.coder_id,),
         ):
-            if rest[0] in scope:
+            if rest[0] in ctx.scope:
                 current[uuid] = tuple(rest)
     desired: dict[str, Row] = {}
     not_merged = 0
-    stances = matching.stances
-    for uuid, doc, theme, stance, start, end, memo, created, modified in layer.codings:
-        doc_id = matching.documents.get(doc)
-        if doc_id is not None and doc_id not in scope:
+    stances = ctx.matching.stances
+    for uuid, doc, theme, stance, start, end, memo, created, modified in ctx.layer.codings:
+        doc_id = ctx.matching.documents.get(doc)
+        if doc_id is not None and doc_id not in ctx.scope:
             continue  # a newer packet of this coder decides this statement
         target = ctx.destinations.get(theme)
         stance_id = None if stance is None else stances.get(stance, -1)
@@ -245,10 +238,10 @@ def _diff_codings(ctx: _Context, plan: LayerPlan) -> tuple[int, int]:
             continue
         desired[uuid] = (doc_id, target, stance_id, start, end, memo, created, modified)
     fresh = [u for u in desired if u not in current]
-    taken = _taken(raw, fresh) if fresh else {}
+    taken = _taken(ctx.raw, fresh) if fresh else {}
     # The coder's own coding on a statement a newer packet decides moves here (that packet will
     # not keep it there); another coder's coding is never taken over.
-    clashes = {u for u, owner in taken.items() if owner != coder_id}
+    clashes = {u for u, owner in taken.items() if owner != ctx.coder_id}
     plan.add = [(u, desired[u]) for u in fresh if u not in taken]
     plan.change = [(u, r) for u, r in desired.items() if u in current and current[u] != r]
     plan.change += [(u, desired[u]) for u in taken if u not in clashes]
@@ -257,26 +250,19 @@ def _diff_codings(ctx: _Context, plan: LayerPlan) -> tuple[int, int]:
 
 
 def _diff_memos(ctx: _Context, plan: LayerPlan) -> None:
-    raw, layer, matching, coder_id, scope = (
-        ctx.raw,
-        ctx.layer,
-        ctx.matching,
-        ctx.coder_id,
-        ctx.scope,
-    )
     current: dict[str, MemoRow] = {}
-    if coder_id is not None:
-        for uuid, doc_id, theme, text, modified in raw.execute(
+    if ctx.coder_id is not None:
+        for uuid, doc_id, theme, text, modified in ctx.raw.execute(
             "SELECT m.uuid, m.document_id, t.uuid, m.text, m.modified_at FROM memos m "
             "LEFT JOIN themes t ON t.id = m.theme_id WHERE m.coder_id = ?",
-            (coder_id,),
+            (ctx.coder_id,),
         ):
-            if doc_id in scope or theme is not None:
+            if doc_id in ctx.scope or theme is not None:
                 current[uuid] = (doc_id, theme, text, modified)
     desired: dict[str, MemoRow] = {}
-    for uuid, doc, theme, text, modified in layer.memos:
-        doc_id = matching.documents.get(doc) if doc is not None else None
-        if doc_id is not None and doc_id not in scope:
+    for uuid, doc, theme, text, modified in ctx.layer.memos:
+        doc_id = ctx.matching.documents.get(doc) if doc is not None else None
+        if doc_id is not None and doc_id not in ctx.scope:
             continue
         target = ctx.destinations.get(theme) if theme is not None else None
         if doc_id is not None or target is not None:
@@ -286,23 +272,17 @@ def _diff_memos(ctx: _Context, plan: LayerPlan) -> None:
 
 
 def _diff_marks(ctx: _Context, plan: LayerPlan) -> None:
-    raw, layer, matching, coder_id, scope = (
-        ctx.raw,
-        ctx.layer,
-        ctx.matching,
-        ctx.coder_id,
-        ctx.scope,
-    )
     current: dict[int, str] = {}
-    if coder_id is not None:
-        rows = raw.execute(
-            "SELECT document_id, done_at FROM document_status WHERE coder_id = ?", (coder_id,)
+    if ctx.coder_id is not None:
+        rows = ctx.raw.execute(
+            "SELECT document_id, done_at FROM document_status WHERE coder_id = ?",
+            (ctx.coder_id,),
         )
-        current = {doc_id: done for doc_id, done in rows if doc_id in scope}
+        current = {doc_id: done for doc_id, done in rows if doc_id in ctx.scope}
     desired = {
-        matching.documents[doc]: done
-        for doc, done in layer.marks
-        if matching.documents.get(doc) in scope
+        ctx.matching.documents[doc]: done
+        for doc, done in ctx.layer.marks
+        if ctx.matching.documents.get(doc) in ctx.scope
     }
     plan.marks_put = [(d, t) for d, t in desired.items() if current.get(d) != t]
     plan.marks_remove = [d for d in current if d not in desired]
