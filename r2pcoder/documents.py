@@ -81,11 +81,25 @@ def find_by_hash(session: Session, sha256: str) -> DocumentRow | None:
     return session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha256)).one_or_none()
 
 
+def last_position(session: Session) -> int:
+    """The highest corpus position so far (0 in an empty project)."""
+    return session.scalar(select(func.coalesce(func.max(DocumentRow.position), 0))) or 0
+
+
 def insert_document(
-    session: Session, text: str, meta: DocumentMeta, *, source_file: str = "", uuid: str = ""
+    session: Session,
+    text: str,
+    meta: DocumentMeta,
+    *,
+    source_file: str = "",
+    uuid: str = "",
+    after: int | None = None,
 ) -> DocumentRow:
-    """Add a document row (text already normalized and checked for duplicates). Never commits."""
-    position = session.scalar(select(func.coalesce(func.max(DocumentRow.position), 0))) or 0
+    """Add a document row (text already normalized and checked for duplicates). Never commits.
+
+    ``after`` is the position it follows; a batch passes it to avoid one scan per document.
+    """
+    position = last_position(session) if after is None else after
     row = DocumentRow(
         uuid=uuid or new_uuid(),
         title=meta.title or source_file or "Untitled statement",

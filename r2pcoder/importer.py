@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from r2pcoder.documents import DocumentSummary, find_by_hash, insert_document
+from r2pcoder.documents import DocumentSummary, find_by_hash, insert_document, last_position
 from r2pcoder.errors import ImportProblem
 from r2pcoder.metadata import DocumentMeta, MetadataTable, read_metadata_csv, validate_meta
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled, wrap_progress
@@ -176,6 +176,7 @@ def _write(
 ) -> list[DocumentSummary]:
     imported: list[DocumentSummary] = []
     with project.unit_of_work() as s:
+        position = last_position(s)
         for n, (path, text, meta) in enumerate(ready):
             check_cancelled(cancelled)
             progress(n / max(1, len(ready)))
@@ -183,7 +184,8 @@ def _write(
             if existing is not None:
                 batch.duplicates.append((path.name, existing.title))
                 continue
-            row = insert_document(s, text, meta, source_file=path.name)
+            row = insert_document(s, text, meta, source_file=path.name, after=position)
+            position = row.position
             imported.append(
                 DocumentSummary(row.id, row.uuid, row.sha256, row.length, meta, row.source_file)
             )

@@ -114,3 +114,14 @@ def test_unreadable_csv_is_refused(project: Project, tmp_path: Path) -> None:
     csv.write_text("name,speaker\nx.txt,Chile\n", encoding="utf-8")
     with pytest.raises(ImportProblem, match="no 'file' column"):
         import_files(project, [], metadata_csv=csv)
+
+
+def test_imported_statements_follow_the_corpus_in_file_order(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path, {f"s{i}.txt": f"Statement {i}.".encode() for i in range(3)})
+    import_files(project, [folder])
+    (folder / "t.txt").write_bytes(b"A later statement.")
+    import_files(project, [folder / "t.txt"])
+    titles = [d.title for d in project.documents.list()]
+    assert titles[3:] == ["s0", "s1", "s2", "t"]
