@@ -1,5 +1,1 @@
 """r2pcoder's desktop workbench (PySide6). Imports the core; the core never imports this."""
-
-from ui.qtcompat import immortalize_singletons
-
-immortalize_singletons()

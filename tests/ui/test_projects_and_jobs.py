@@ -22,7 +22,6 @@ from r2pcoder.resources import bundled
 
 from ui.controller import SAMPLE_FILE
 from ui.main_window import MainWindow
-from ui.workers import Job
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,18 +67,19 @@ def test_import_can_be_cancelled_from_the_progress_dialog(
     release = threading.Event()
     runner = window.controller.runner
     # Occupy the single writer thread so the import is queued when Cancel is pressed.
-    runner.start(Job(lambda p, c: release.wait(10)), writes=True)
+    runner.start(lambda p, c: release.wait(10), name="blocker", writes=True)
     assert not window.actions_.import_action.isEnabled()
     job = window.flows.start_import(paths)
     assert job is not None
     dialog = window.findChild(QProgressDialog, "job-progress")
     assert dialog is not None
-    with qtbot.waitSignal(job.signals.failed, timeout=10_000) as failed:
+    with qtbot.waitSignal(runner.job_done, timeout=10_000, check_params_cb=lambda j: j is job):
         button = dialog.findChild(QPushButton)
         assert button is not None
         button.click()
         release.set()
-    assert isinstance(failed.args[0], Cancelled)
+    assert job.outcome is not None
+    assert isinstance(job.outcome[1], Cancelled)
     qtbot.waitUntil(lambda: runner.pending() == 0)
     assert len(window.controller.documents()) == 3  # nothing was imported
     assert window.actions_.import_action.isEnabled()
@@ -233,14 +233,14 @@ def test_files_dropped_on_the_window_are_imported_with_their_csv(
     csv.write_text("file,title,speaker\nstatement_0.txt,Dropped,Peru\n", "utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in (*paths, csv)])
-    point = QPointF(window.rect().center())
+    point = window.rect().center()
     actions = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(point, actions, mime, buttons, mods)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     with qtbot.waitSignal(window.controller.import_finished, timeout=10_000):
-        QApplication.sendEvent(window, QDropEvent(point, actions, mime, buttons, mods))
+        QApplication.sendEvent(window, QDropEvent(QPointF(point), actions, mime, buttons, mods))
     qtbot.waitUntil(lambda: window.controller.runner.pending() == 0)
     speakers = {d.meta.speaker for d in window.controller.documents() if d.title == "Dropped"}
     assert speakers == {"Peru"}
