@@ -9,10 +9,10 @@ from pathlib import Path
 from types import TracebackType
 
 import platformdirs
+import shiboken6
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from ui.collector import GuiThreadCollector
 from ui.errors import ErrorReporter, setup_logging
 from ui.main_window import MainWindow
 
@@ -59,8 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     log_path = setup_logging(log_dir())
-    collector = GuiThreadCollector(app)
-    settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+    settings = QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME, app
+    )
     argv_path = Path(args[1]).expanduser() if len(args) > 1 else None
     window = build_window(argv_path, settings, data_dir(), log_path)
     install_excepthook(window.errors)
@@ -69,5 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.ask_coder()
     _log.info("r2pcoder started")
     code = int(app.exec())
-    collector.stop()
+    # Destroyed here, on the GUI thread, not whenever Python's cycle collector reaches it.
+    shiboken6.delete(window)
     return code

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -58,8 +59,8 @@ def theme_tooltip(theme: ThemeInfo) -> str:
 class CodebookModel(QAbstractItemModel):
     """The theme tree (retired themes left out); index pointers are node objects."""
 
-    def __init__(self, themes: Sequence[ThemeInfo] = (), parent: object = None) -> None:
-        super().__init__(None)
+    def __init__(self, themes: Sequence[ThemeInfo] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._root = _Node(None, None)
         self._by_id: dict[int, _Node] = {}
         self._build(themes)
@@ -150,8 +151,8 @@ class CodebookModel(QAbstractItemModel):
 class ThemeFilterProxy(QSortFilterProxyModel):
     """Case-insensitive search over theme names and descriptions; parents of hits stay visible."""
 
-    def __init__(self, source: CodebookModel) -> None:
-        super().__init__(None)
+    def __init__(self, source: CodebookModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.setSourceModel(source)
         self.setRecursiveFilteringEnabled(True)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

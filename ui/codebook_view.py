@@ -46,8 +46,8 @@ class CodebookPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = CodebookModel()
-        self.proxy = ThemeFilterProxy(self.model)
+        self.model = CodebookModel(parent=self)
+        self.proxy = ThemeFilterProxy(self.model, self)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter themes…")
         self.search.setClearButtonEnabled(True)

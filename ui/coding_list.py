@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -44,8 +45,8 @@ StanceOf = Callable[[int | None], StanceInfo | None]
 class CodingListModel(QAbstractTableModel):
     """One row per coding of the current statement and coder, in text order."""
 
-    def __init__(self) -> None:
-        super().__init__(None)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._codings: list[Coding] = []
         self._text = ""
         self._theme_of: ThemeOf = lambda _id: None
@@ -130,7 +131,7 @@ class CodingListPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = CodingListModel()
+        self.model = CodingListModel(self)
         self.table = QTableView()
         self.table.setObjectName("codings-table")
         self.table.setModel(self.model)

@@ -6,7 +6,7 @@ Widgets call it; it calls the core and broadcasts what changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -24,6 +24,7 @@ from r2pcoder.importer import ImportReport, import_files
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.sample import build_sample_project
 
+from ui.team import TeamJobs
 from ui.undo import (
     UNSET,
     ApplyCodeCommand,
@@ -82,6 +83,11 @@ class AppController(QObject):
         self._reporting = False
         self.changed.connect(self._on_changed)
 
+    @property
+    def team(self) -> TeamJobs:
+        """The lead's long operations (made on demand: holding it would make a cycle)."""
+        return TeamJobs(self)
+
     # -- project -------------------------------------------------------------------------
 
     def require(self) -> Project:
@@ -139,7 +145,9 @@ class AppController(QObject):
         self.changed.emit(Changes(everything=True))
 
     def shutdown(self) -> None:
+        """Close the project and stop the job runner for good (the window is closing)."""
         self.close_project()
+        self.runner.close()
         self.settings.sync()
 
     def recent_projects(self) -> list[str]:
@@ -351,7 +359,10 @@ class AppController(QObject):
 
     # -- background jobs -----------------------------------------------------------------
 
-    def import_job(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job:
+    def start_import(
+        self, paths: Sequence[Path], metadata_csv: Path | None = None
+    ) -> Job[ImportReport]:
+        """Import files or folders in the background; ``import_finished`` reports the result."""
         project = self.require()
         files = [Path(p) for p in paths]
 
@@ -360,20 +371,16 @@ class AppController(QObject):
                 project, files, metadata_csv=metadata_csv, progress=progress, cancelled=cancelled
             )
 
-        job = Job(work, name="import")
-        job.signals.succeeded.connect(self._imported)
-        job.signals.failed.connect(lambda exc: self.job_failed.emit("Import", exc))
-        return job
-
-    def start_import(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job:
-        return self.runner.start(self.import_job(paths, metadata_csv), writes=True)
+        job = self.runner.start(work, name="import", writes=True)
+        return job.observe(self, success=self._imported, failure=self.failure_reporter("Import"))
 
     def _imported(self, report: ImportReport) -> None:
         self.stack.clear()
         self.changed.emit(Changes(documents=True))
         self.import_finished.emit(report)
 
-    def codebook_job(self, path: Path) -> Job:
+    def load_codebook(self, path: Path) -> Job[CodebookLoadReport]:
+        """Install or revise the codebook in the background; ``codebook_loaded`` reports it."""
         project = self.require()
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> CodebookLoadReport:
@@ -382,15 +389,15 @@ class AppController(QObject):
             check_cancelled(cancelled)
             return project.codebook.load(codebook)
 
-        job = Job(work, name="load codebook")
-        job.signals.succeeded.connect(self._codebook_done)
-        job.signals.failed.connect(lambda exc: self.job_failed.emit("Load codebook", exc))
-        return job
-
-    def load_codebook(self, path: Path) -> Job:
-        return self.runner.start(self.codebook_job(path), writes=True)
+        job = self.runner.start(work, name="load codebook", writes=True)
+        failure = self.failure_reporter("Load codebook")
+        return job.observe(self, success=self._codebook_done, failure=failure)
 
     def _codebook_done(self, report: CodebookLoadReport) -> None:
         self.stack.clear()
         self.changed.emit(Changes(codebook=True, codings=frozenset(), everything=True))
         self.codebook_loaded.emit(report)
+
+    def failure_reporter(self, title: str) -> Callable[[BaseException], None]:
+        """A job failure handler that has the window show the error (a cancel is logged)."""
+        return lambda exc: self.job_failed.emit(title, exc)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -39,8 +40,8 @@ _STATUS_COLORS = {"done": "#1b7837", "in progress": "#b35806", "not started": "#
 class DocumentTableModel(QAbstractTableModel):
     """One row per statement: metadata, this coder's status and number of codings."""
 
-    def __init__(self) -> None:
-        super().__init__(None)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._docs: list[DocumentSummary] = []
         self._status: dict[int, tuple[Status, int]] = {}
         self._rows: dict[int, int] = {}
@@ -131,8 +132,8 @@ class DocumentTableModel(QAbstractTableModel):
 class DocumentFilterProxy(QSortFilterProxyModel):
     """Free-text search plus exact filters on speaker, group, event, type and status."""
 
-    def __init__(self, source: DocumentTableModel) -> None:
-        super().__init__(None)
+    def __init__(self, source: DocumentTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.setSourceModel(source)
         self.setSortRole(Qt.ItemDataRole.DisplayRole)
         self._needle = ""
@@ -170,8 +171,8 @@ class DocumentListPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = DocumentTableModel()
-        self.proxy = DocumentFilterProxy(self.model)
+        self.model = DocumentTableModel(self)
+        self.proxy = DocumentFilterProxy(self.model, self)
         self.search = QLineEdit(placeholderText="Search statements…", clearButtonEnabled=True)
         self.search.setToolTip("Search titles, speakers, groups, events and types")
         self.search.textChanged.connect(self.proxy.set_search)

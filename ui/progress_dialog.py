@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ui.workers import Job, JobRunner
+from ui.workers import Job
 
-__all__ = ["JobProgressDialog", "run_with_progress"]
+__all__ = ["JobProgressDialog", "show_progress"]
 
 _STEPS = 1000
+T = TypeVar("T")
 
 
 class JobProgressDialog(QProgressDialog):
     """Shows one job's progress; Cancel asks it to stop; closes itself when the job finishes.
 
     Non-modal on purpose: a modal QProgressDialog runs the event loop inside ``setValue()``, so
-    the job's ``finished`` could close and delete the dialog while its progress slot was still
-    running, a use-after-free that crashed the app. Mutating actions are disabled while a writer
-    job runs instead (see ``JobRunner.busy_changed``).
+    the job's outcome could close and delete the dialog while its progress slot was still
+    running. Mutating actions are disabled while a writer job runs instead (see
+    ``JobRunner.busy_changed``).
     """
 
-    def __init__(self, parent: QWidget, job: Job, title: str) -> None:
+    def __init__(self, parent: QWidget, job: Job[Any], title: str) -> None:
         # The parent owns the dialog until it deletes itself; nothing else keeps it alive.
         super().__init__(title, "Cancel", 0, _STEPS, parent)
         self._job, self._title = job, title
@@ -33,8 +36,7 @@ class JobProgressDialog(QProgressDialog):
         self.setValue(0)
         self.setObjectName("job-progress")
         self.canceled.connect(self._on_self_canceled)
-        job.signals.progressed.connect(self._on_job_progressed)
-        job.signals.finished.connect(self._on_job_finished)
+        job.observe(self, progress=self._on_job_progressed, finished=self._on_job_finished)
 
     def _on_self_canceled(self) -> None:
         self._job.cancel()
@@ -48,13 +50,7 @@ class JobProgressDialog(QProgressDialog):
         self.deleteLater()
 
 
-def run_with_progress(
-    parent: QWidget, runner: JobRunner, job: Job, *, title: str, writes: bool
-) -> None:
-    """Start ``job`` on ``runner`` and show its progress; Cancel asks the job to stop.
-
-    The dialog closes when the job finishes (success, failure or cancel). Results and failures
-    are handled by whoever connected to ``job.signals.succeeded`` / ``failed`` beforehand.
-    """
+def show_progress(parent: QWidget, job: Job[T], title: str) -> Job[T]:
+    """Show ``job``'s progress in a dialog over ``parent``; Cancel asks the job to stop."""
     JobProgressDialog(parent, job, title)
-    runner.start(job, writes=writes)
+    return job

@@ -18,7 +18,7 @@ from r2pcoder.codebook_store import CodebookLoadReport
 from r2pcoder.errors import R2pError
 from r2pcoder.importer import ImportReport
 
-from ui.progress_dialog import run_with_progress
+from ui.progress_dialog import show_progress
 from ui.workers import Job
 
 if TYPE_CHECKING:
@@ -75,18 +75,17 @@ class ProjectFlows(QObject):
         path, _ = QFileDialog.getOpenFileName(self._win, "Metadata CSV", "", "CSV (*.csv)")
         return Path(path) if path else None
 
-    def start_import(self, paths: Sequence[Path], metadata_csv: Path | None = None) -> Job | None:
+    def start_import(
+        self, paths: Sequence[Path], metadata_csv: Path | None = None
+    ) -> Job[ImportReport] | None:
         try:
-            job = self._win.controller.import_job(paths, metadata_csv)
+            job = self._win.controller.start_import(paths, metadata_csv)
         except R2pError as exc:
             self._win.errors.show("Import", exc)
             return None
-        run_with_progress(
-            self._win, self._win.controller.runner, job, title="Importing", writes=True
-        )
-        return job
+        return show_progress(self._win, job, "Importing")
 
-    def import_dropped(self, paths: Sequence[Path]) -> Job | None:
+    def import_dropped(self, paths: Sequence[Path]) -> Job[ImportReport] | None:
         """Import files or folders dropped on the window; a dropped .csv is their metadata."""
         csvs = [p for p in paths if p.suffix.lower() == ".csv"]
         rest = [p for p in paths if p.suffix.lower() != ".csv"]
@@ -104,16 +103,13 @@ class ProjectFlows(QObject):
         if path:
             self.start_codebook(Path(path))
 
-    def start_codebook(self, path: Path) -> Job | None:
+    def start_codebook(self, path: Path) -> Job[CodebookLoadReport] | None:
         try:
-            job = self._win.controller.codebook_job(path)
+            job = self._win.controller.load_codebook(path)
         except R2pError as exc:
             self._win.errors.show("Load codebook", exc)
             return None
-        run_with_progress(
-            self._win, self._win.controller.runner, job, title="Loading codebook", writes=True
-        )
-        return job
+        return show_progress(self._win, job, "Loading codebook")
 
     def _import_finished(self, report: ImportReport) -> None:
         self._inform("Import finished", report.summary())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -10,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+import shiboken6
+from PySide6.QtCore import QObject, QSettings
 
-from ui.collector import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.workers import JobRunner
 
@@ -22,16 +23,8 @@ _RUNNERS: list[JobRunner] = []
 def _stop(runners: list[JobRunner]) -> int:
     leaked = sum(r.running() for r in runners)
     for job_runner in runners:
-        job_runner.shutdown(5000)
+        job_runner.shutdown(5)
     return leaked
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _gui_thread_collector(qapp) -> Iterator[None]:
-    # As in the app: garbage holding Qt objects must never be collected by a worker thread.
-    collector = GuiThreadCollector(qapp)
-    yield
-    collector.stop()
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def runner(qtbot) -> Iterator[JobRunner]:
     job_runner = JobRunner()
     _RUNNERS.append(job_runner)
     yield job_runner
-    job_runner.shutdown(5000)
+    job_runner.close(5)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -62,10 +55,12 @@ def _forget_runners() -> Iterator[None]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
+def settings(tmp_path: Path) -> Iterator[QSettings]:
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     store.setValue("coder/name", "Ana")
-    return store
+    yield store
+    # Deleted here, on the GUI thread: the windows that used it may sit in reference cycles.
+    shiboken6.delete(store)
 
 
 def make_window(qtbot, settings: QSettings, data_dir: Path, project: Path | None) -> MainWindow:
@@ -82,3 +77,40 @@ def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path) -> It
     win = make_window(qtbot, settings, tmp_path / "data", project_path)
     yield win
     win.close()
+
+
+
+@pytest.fixture(autouse=True)
+def _no_qt_object_left_in_cyclic_garbage(request: pytest.FixtureRequest) -> Iterator[None]:
+    # The lifetime rule of ui/workers.py, checked: a live QObject that only Python owns must
+    # never end up in a reference cycle, because Python may collect cycles on any thread, and
+    # a QObject deleted off the GUI thread crashes Qt. Collected here, on the GUI thread.
+    yield
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        stranded = _stranded_qt_objects(gc.garbage)
+    finally:
+        gc.garbage.clear()
+        gc.set_debug(0)
+        gc.collect()
+    if stranded:
+        pytest.fail(f"{request.node.name} left Qt objects in cyclic garbage: {stranded}")
+
+
+def _stranded_qt_objects(garbage: list[object]) -> list[str]:
+    """Live, Python-owned QObjects in ``garbage``, each with what held it ("Type via key")."""
+    found = []
+    for obj in garbage:
+        if isinstance(obj, QObject) and shiboken6.isValid(obj) and shiboken6.ownedByPython(obj):
+            holders = [
+                f"{type(owner).__name__}.{key}"
+                for ref in gc.get_referrers(obj)
+                if isinstance(ref, dict)
+                for key, value in ref.items()
+                if value is obj
+                for owner in gc.get_referrers(ref)
+                if hasattr(owner, "__dict__") and owner.__dict__ is ref
+            ]
+            found.append(f"{type(obj).__name__} (held by {', '.join(holders) or 'a cycle'})")
+    return sorted(found)

@@ -1,8 +1,9 @@
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QUndoStack
 
 from tests.conftest import TemplateIds
 from tests.core.test_reliability import two_themes
@@ -10,20 +11,27 @@ from tests.core.test_reliability import two_themes
 from r2pcoder.db import Project
 from r2pcoder.reliability import list_snapshots
 
+from ui.controller import AppController
 from ui.dialogs.agreement_dialog import BAND_COLORS, AgreementDialog
-from ui.workers import JobRunner
-
-
-@dataclass
-class Controller:
-    project: Project | None
-    runner: JobRunner
 
 
 @pytest.fixture
-def dialog(qtbot, project: Project, ids: TemplateIds, runner: JobRunner) -> AgreementDialog:
+def controller(qtbot, settings: QSettings, project_path: Path) -> Iterator[AppController]:
+    app_controller = AppController(settings, QUndoStack())
+    app_controller.open_project(project_path)
+    yield app_controller
+    app_controller.shutdown()
+
+
+@pytest.fixture
+def project(controller: AppController) -> Project:
+    return controller.require()
+
+
+@pytest.fixture
+def dialog(qtbot, project: Project, ids: TemplateIds, controller: AppController) -> AgreementDialog:
     two_themes(project, ids)
-    widget = AgreementDialog(None, Controller(project, runner))
+    widget = AgreementDialog(None, controller)
     qtbot.addWidget(widget)
     widget.level.setCurrentText("nominal")
     widget.bootstrap.setValue(200)
@@ -85,8 +93,8 @@ def test_save_then_export_a_snapshot(qtbot, dialog, project, tmp_path: Path):
     assert "before adjudication" in target.read_text(encoding="utf-8")
 
 
-def test_a_master_nobody_coded_twice_gives_a_message_not_a_crash(qtbot, project, runner):
-    widget = AgreementDialog(None, Controller(project, runner))
+def test_a_master_nobody_coded_twice_gives_a_message_not_a_crash(qtbot, controller):
+    widget = AgreementDialog(None, controller)
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.failed, timeout=10_000) as blocker:
         widget.compute()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor
@@ -38,9 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.db import Project
 from r2pcoder.errors import Cancelled
-from r2pcoder.progress import CancelCheck, ProgressFn
 from r2pcoder.reliability import (
     ALL_MEASURES,
     UNITS,
@@ -50,14 +48,11 @@ from r2pcoder.reliability import (
     MeasureValue,
     ResultRow,
     SnapshotInfo,
-    compute_agreement,
-    disagreements,
-    export_snapshot,
-    save_snapshot,
 )
 from r2pcoder.reliability.settings import LevelName
 
-from ui.workers import Job, JobRunner
+from ui.controller import AppController
+from ui.workers import Job
 
 __all__ = ["AgreementDialog", "open_agreement_dialog"]
 
@@ -69,11 +64,6 @@ _LABELS = {
     "scott_pi": "Scott π", "fleiss_kappa": "Fleiss κ", "conger_kappa": "Conger κ",
     "gwet_ac1": "Gwet AC1", "brennan_prediger": "Brennan-Prediger",
 }  # fmt: skip
-
-
-class _Controller(Protocol):
-    project: Project | None
-    runner: JobRunner
 
 
 def cell_text(value: MeasureValue) -> str:
@@ -95,13 +85,13 @@ class AgreementDialog(QWidget):
     exported = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget | None, controller: _Controller) -> None:
+    def __init__(self, parent: QWidget | None, controller: AppController) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Agreement")
         self.setObjectName("agreement-dialog")
         self.resize(1000, 700)
         self._controller = controller
-        self._job: Job | None = None
+        self._job: Job[AgreementReport] | None = None
         self.report: AgreementReport | None = None
         self.snapshot: SnapshotInfo | None = None
         self._theme_key = ""
@@ -247,14 +237,9 @@ class AgreementDialog(QWidget):
             level=level,
         )  # fmt: skip
 
-    def _start(self, job: Job, *, writes: bool) -> None:
-        job.signals.failed.connect(self._on_job_failed)
-        self._controller.runner.start(job, writes=writes)
-
-    def compute(self) -> Job | None:
+    def compute(self) -> Job[AgreementReport] | None:
         """Compute agreement with the form's settings in a worker; ``computed`` on success."""
-        project = self._controller.project
-        if project is None:
+        if self._controller.project is None:
             self._fail("Open a master project first.")
             return None
         try:
@@ -262,21 +247,14 @@ class AgreementDialog(QWidget):
         except Exception as exc:  # a bad setting is shown, never raised into Qt
             self._fail(str(exc))
             return None
-
-        def work(progress: ProgressFn, cancelled: CancelCheck) -> AgreementReport:
-            return compute_agreement(project, settings, progress=progress, cancelled=cancelled)
-
-        job = Job(work, name="agreement")
-        job.signals.progressed.connect(self._on_job_progressed)
-        job.signals.succeeded.connect(self._on_compute_succeeded)
-        job.signals.finished.connect(self._on_compute_finished)
+        job = self._controller.team.compute_agreement(settings)
+        job.observe(self, progress=self._on_job_progressed, success=self._on_compute_succeeded,
+                    failure=self._on_job_failed, finished=self._on_compute_finished)  # fmt: skip
         self._job = job
         self.compute_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.status.setText("Computing…")
-        # Sentence and paragraph units store their segments the first time: a write.
-        self._start(job, writes=settings.unit in ("sentence", "paragraph"))
         return job
 
     def _on_job_progressed(self, fraction: float) -> None:
@@ -402,22 +380,16 @@ class AgreementDialog(QWidget):
         if key:
             self.show_disagreements(key)
 
-    def show_disagreements(self, theme_key: str) -> Job | None:
+    def show_disagreements(self, theme_key: str) -> Job[list[Disagreement]] | None:
         """List where the coders differ on ``theme_key`` (a worker; ``disagreements_shown``)."""
-        project = self._controller.project
-        if project is None or self.report is None:
+        if self._controller.project is None or self.report is None:
             return None
         settings = replace(self.report.settings, themes=None)
-
-        def work(_progress: ProgressFn, _cancelled: CancelCheck) -> list[Disagreement]:
-            return disagreements(project, settings, theme_key)
-
-        job = Job(work, name="disagreements")
+        job = self._controller.team.disagreements(settings, theme_key)
+        job.observe(self, success=self._on_disagreements, failure=self._on_job_failed)
         self._theme_key = theme_key
-        job.signals.succeeded.connect(self._on_disagreements)
         self.details.setPlainText(f"Looking for disagreements on {theme_key}…")
         self.tabs.setCurrentWidget(self.details)
-        self._start(job, writes=settings.unit in ("sentence", "paragraph"))
         return job
 
     def _on_disagreements(self, found: list[Disagreement]) -> None:
@@ -438,19 +410,12 @@ class AgreementDialog(QWidget):
         if ok:
             self.save(label)
 
-    def save(self, label: str) -> Job | None:
+    def save(self, label: str) -> Job[SnapshotInfo] | None:
         """Keep the shown report as a snapshot in the master (a write job; ``saved``)."""
-        project, report = self._controller.project, self.report
-        if project is None or report is None:
+        if self._controller.project is None or self.report is None:
             return None
-
-        def work(_progress: ProgressFn, _cancelled: CancelCheck) -> SnapshotInfo:
-            return save_snapshot(project, report, label)
-
-        job = Job(work, name="save snapshot")
-        job.signals.succeeded.connect(self._on_saved)
-        self._start(job, writes=True)
-        return job
+        job = self._controller.team.save_snapshot(self.report, label)
+        return job.observe(self, success=self._on_saved, failure=self._on_job_failed)
 
     def _on_saved(self, info: SnapshotInfo) -> None:
         self.snapshot = info
@@ -463,19 +428,12 @@ class AgreementDialog(QWidget):
         if name:
             self.export(Path(name))
 
-    def export(self, path: Path) -> Job | None:
+    def export(self, path: Path) -> Job[Path] | None:
         """Write the saved snapshot as JSON to ``path`` (a read job)."""
-        project, info = self._controller.project, self.snapshot
-        if project is None or info is None:
+        if self._controller.project is None or self.snapshot is None:
             return None
-
-        def work(_progress: ProgressFn, _cancelled: CancelCheck) -> Path:
-            return export_snapshot(project, info.uuid, path)
-
-        job = Job(work, name="export snapshot")
-        job.signals.succeeded.connect(self._on_exported)
-        self._start(job, writes=False)
-        return job
+        job = self._controller.team.export_snapshot(self.snapshot.uuid, path)
+        return job.observe(self, success=self._on_exported, failure=self._on_job_failed)
 
     def _on_exported(self, path: Path) -> None:
         self.status.setText(f"Wrote {path}.")
@@ -487,7 +445,7 @@ class AgreementDialog(QWidget):
         super().closeEvent(event)
 
 
-def open_agreement_dialog(parent: QWidget, controller: Any) -> None:
+def open_agreement_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the Agreement window for the controller's open master (deleted on close)."""
     dialog = AgreementDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -37,16 +37,14 @@ from r2pcoder.export import (
     Prepared,
     TableOptions,
     check_target,
-    export_project,
     parse_layer,
-    prepare,
-    preview_rows,
-    write_export,
 )
+from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.run import ExportFormat, export_warnings
-from r2pcoder.progress import CancelCheck, ProgressFn
 
-from ui.progress_dialog import run_with_progress
+from ui.controller import AppController
+from ui.progress_dialog import show_progress
+from ui.team import PreviewTables
 from ui.workers import Job
 
 __all__ = ["ExportDialog", "PreviewModel", "open_export_dialog"]
@@ -56,7 +54,6 @@ _FORMAT_NAMES = {"csv": "CSV files (one per table)", "xlsx": "Excel workbook (.x
                  "html": "HTML report (.html)"}  # fmt: skip
 _PREVIEW_ROWS = 200
 
-Previews = dict[str, tuple[list[str], list[list[str]]]]
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -100,7 +97,7 @@ class ExportDialog(QDialog):
     previewed = Signal(object)
     exported = Signal(object)
 
-    def __init__(self, parent: QWidget | None, controller: Any) -> None:
+    def __init__(self, parent: QWidget | None, controller: AppController) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setObjectName("export-dialog")
@@ -207,38 +204,29 @@ class ExportDialog(QDialog):
 
     # -- jobs ------------------------------------------------------------------------------
 
-    def _inputs(self) -> tuple[Any, TableOptions] | None:
-        project = self._controller.project
-        if project is None:
+    def _inputs(self) -> tuple[LayerChoice, TableOptions] | None:
+        if self._controller.project is None:
             self.status.setText("Open the master project first.")
             return None
         try:
-            return project, self.options()
+            return parse_layer(str(self.layer.currentData())), self.options()
         except R2pError as exc:
             self.status.setText(str(exc))
             return None
 
-    def preview(self) -> Job | None:
+    def preview(self) -> Job[tuple[Prepared, PreviewTables]] | None:
         inputs = self._inputs()
         if inputs is None:
             return None
-        project, options = inputs
-        layer, key = parse_layer(str(self.layer.currentData())), self._key()
-
-        def work(progress: ProgressFn, cancelled: CancelCheck) -> tuple[Prepared, Previews]:
-            prepared = prepare(project, layer, options, progress=progress, cancelled=cancelled)
-            previews = {n: preview_rows(f, _PREVIEW_ROWS) for n, f in prepared.tables.items()}
-            return prepared, previews
-
-        job = Job(work, name="export preview")
-        job.signals.succeeded.connect(lambda result: self._on_preview_succeeded(result, key))
-        job.signals.failed.connect(lambda exc: self.status.setText(str(exc)))
+        layer, options = inputs
+        key = self._key()
+        job = self._controller.team.preview_export(layer, options, _PREVIEW_ROWS)
+        job.observe(self, success=lambda result: self._on_preview_succeeded(result, key),
+                    failure=lambda exc: self.status.setText(str(exc)))  # fmt: skip
         self.status.setText("Reading the project…")
-        run_with_progress(self, self._controller.runner, job, title="Preparing the export",
-                          writes=False)  # fmt: skip
-        return job
+        return show_progress(self, job, "Preparing the export")
 
-    def export(self) -> Job | None:
+    def export(self) -> Job[ExportReport] | None:
         inputs = self._inputs()
         text = self.out.text().strip()
         if inputs is None:
@@ -246,7 +234,7 @@ class ExportDialog(QDialog):
         if not text:
             self.status.setText("Choose where to save the export first.")
             return None
-        project, options = inputs
+        layer, options = inputs
         fmt, out = self.chosen_format(), Path(text)
         try:
             check_target(fmt, out, options.what)
@@ -254,27 +242,16 @@ class ExportDialog(QDialog):
             self.status.setText(str(exc))
             return None
         prepared = self._prepared if self._prepared_key == self._key() else None
-        layer = parse_layer(str(self.layer.currentData()))
-
-        def work(progress: ProgressFn, cancelled: CancelCheck) -> ExportReport:
-            if prepared is not None:
-                return write_export(prepared, fmt, out, progress=progress, cancelled=cancelled)
-            return export_project(
-                project, layer, fmt, out, options, progress=progress, cancelled=cancelled
-            )
-
-        job = Job(work, name="export")
-        job.signals.succeeded.connect(self._on_export_succeeded)
-        job.signals.failed.connect(self._on_job_failed)
+        job = self._controller.team.export(layer, options, fmt, out, prepared)
+        job.observe(self, success=self._on_export_succeeded, failure=self._on_job_failed)
         self.status.setText("Exporting…")
-        run_with_progress(self, self._controller.runner, job, title="Exporting", writes=False)
-        return job
+        return show_progress(self, job, "Exporting")
 
     def _on_job_failed(self, exc: BaseException) -> None:
         self.status.setText(f"Nothing was written: {exc}")
 
     def _on_preview_succeeded(
-        self, result: tuple[Prepared, Previews], key: tuple[Any, ...]
+        self, result: tuple[Prepared, PreviewTables], key: tuple[Any, ...]
     ) -> None:
         prepared, previews = result
         self._prepared, self._prepared_key = prepared, key
@@ -299,7 +276,7 @@ class ExportDialog(QDialog):
         self.exported.emit(report)
 
 
-def open_export_dialog(parent: QWidget, controller: Any) -> None:
+def open_export_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the Export dialog for the controller's open master (non-modal, deleted on close)."""
     dialog = ExportDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,13 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.changes import Changes
-from r2pcoder.db import Project
-from r2pcoder.merge import MergeReport, ProposalDecision, merge_packets
-from r2pcoder.progress import CancelCheck, ProgressFn
+from r2pcoder.merge import MergeReport, ProposalDecision
 
-from ui.progress_dialog import run_with_progress
-from ui.workers import Job, JobRunner
+from ui.controller import AppController
+from ui.progress_dialog import show_progress
+from ui.team import MergeOutcome
+from ui.workers import Job
 
 __all__ = ["MergeDialog", "open_merge_dialog"]
 
@@ -45,21 +43,13 @@ _COLUMNS = ("File", "Coder", "Packet", "What happens", "Added", "Changed", "Remo
 _PENDING, _ACCEPT, _REJECT = "Keep pending", "Accept as a new theme", "Reject"
 
 
-class _Controller(Protocol):
-    project: Project | None
-    runner: JobRunner
-
-    @property
-    def changed(self) -> Any: ...
-
-
 class MergeDialog(QDialog):
     """Preview and run a merge of returned packets into the open master project."""
 
     previewed = Signal(object)
     merged = Signal(object)
 
-    def __init__(self, parent: QWidget | None, controller: _Controller) -> None:
+    def __init__(self, parent: QWidget | None, controller: AppController) -> None:
         super().__init__(parent)
         self.setWindowTitle("Merge returned packets")
         self.setObjectName("merge-dialog")
@@ -164,58 +154,38 @@ class MergeDialog(QDialog):
 
     # -- jobs ------------------------------------------------------------------------------
 
-    def _job(self, *, dry_run: bool) -> Job | None:
-        project = self._controller.project
+    def _start(self, *, dry_run: bool) -> Job[MergeOutcome] | None:
         packets = self.packet_paths()
-        if project is None or not packets:
+        if self._controller.project is None or not packets:
             self.status.setText("Open the master project and add at least one packet.")
             return None
-        foreign, proposals = self.foreign.isChecked(), self.decisions()
+        job = self._controller.team.merge(
+            packets, dry_run=dry_run, foreign=self.foreign.isChecked(), proposals=self.decisions()
+        )
+        return job.observe(self, failure=self._on_job_failed)
 
-        def work(progress: ProgressFn, cancelled: CancelCheck) -> tuple[MergeReport, list[Any]]:
-            report = merge_packets(
-                project,
-                packets,
-                dry_run=dry_run,
-                foreign=foreign,
-                proposals=proposals,
-                progress=progress,
-                cancelled=cancelled,
-            )
-            themes = project.codebook.themes()
-            return report, [(t.uuid, " / ".join(t.path)) for t in themes]
-
-        job = Job(work, name="merge preview" if dry_run else "merge")
-        job.signals.failed.connect(self._on_job_failed)
-        return job
-
-    def preview(self) -> Job | None:
-        job = self._job(dry_run=True)
+    def preview(self) -> Job[MergeOutcome] | None:
+        job = self._start(dry_run=True)
         if job is not None:
             self.status.setText("Previewing…")
             self.preview_button.setEnabled(False)
-            job.signals.succeeded.connect(self._on_preview_succeeded)
-            job.signals.finished.connect(lambda: self.preview_button.setEnabled(True))
-            self._controller.runner.start(job, writes=False)
+            job.observe(self, success=self._on_preview_succeeded,
+                        finished=lambda: self.preview_button.setEnabled(True))  # fmt: skip
         return job
 
-    def merge(self) -> Job | None:
-        job = self._job(dry_run=False)
+    def merge(self) -> Job[MergeOutcome] | None:
+        job = self._start(dry_run=False)
         if job is not None:
             self.merge_button.setEnabled(False)
             self.status.setText("Merging…")
-            job.signals.succeeded.connect(self._on_merge_succeeded)
-            run_with_progress(self, self._controller.runner, job, title="Merging packets",
-                              writes=True)  # fmt: skip
+            job.observe(self, success=self._on_merge_succeeded)
+            show_progress(self, job, "Merging packets")
         return job
 
     def _on_job_failed(self, exc: BaseException) -> None:
         self.status.setText(f"Nothing was changed: {exc}")
-        failed = getattr(self._controller, "job_failed", None)
-        if failed is not None:
-            failed.emit("Merge", exc)
 
-    def _on_preview_succeeded(self, result: tuple[MergeReport, list[tuple[str, str]]]) -> None:
+    def _on_preview_succeeded(self, result: MergeOutcome) -> None:
         report, self._themes = result
         self._report = report
         self._show(report)
@@ -229,14 +199,10 @@ class MergeDialog(QDialog):
             self.status.setText("Check the preview, decide on proposed themes, then merge.")
         self.previewed.emit(report)
 
-    def _on_merge_succeeded(self, result: tuple[MergeReport, list[tuple[str, str]]]) -> None:
+    def _on_merge_succeeded(self, result: MergeOutcome) -> None:
         report, self._themes = result
         self._report = None
         self._show(report)
-        stack = getattr(self._controller, "stack", None)
-        if stack is not None:
-            stack.clear()  # a merge is not undoable; the backup protects it instead
-        self._controller.changed.emit(Changes(everything=True))
         self.status.setText("Merged. A backup of the master was kept beside it.")
         self.merged.emit(report)
 
@@ -302,7 +268,7 @@ class MergeDialog(QDialog):
         return 0
 
 
-def open_merge_dialog(parent: QWidget, controller: Any) -> None:
+def open_merge_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the merge dialog for the controller's open master (non-modal, deleted on close)."""
     dialog = MergeDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

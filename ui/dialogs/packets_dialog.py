@@ -7,7 +7,6 @@ dialog only gathers the options and shows what was written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,11 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.changes import Changes
-from r2pcoder.packets import PacketOptions, PacketsReport, create_packets
-from r2pcoder.progress import CancelCheck, ProgressFn
+from r2pcoder.packets import PacketOptions, PacketsReport
 
-from ui.progress_dialog import run_with_progress
+from ui.controller import AppController
+from ui.progress_dialog import show_progress
 from ui.workers import Job
 
 __all__ = ["PacketsDialog", "open_packets_dialog"]
@@ -43,7 +41,7 @@ class PacketsDialog(QDialog):
 
     created = Signal(object)
 
-    def __init__(self, parent: QWidget | None, controller: Any) -> None:
+    def __init__(self, parent: QWidget | None, controller: AppController) -> None:
         super().__init__(parent)
         self.setWindowTitle("Make coder packets")
         self.setObjectName("packets-dialog")
@@ -127,39 +125,26 @@ class PacketsDialog(QDialog):
             split=self.split.isChecked(), blind=self.blind.isChecked(),
         )  # fmt: skip
 
-    def make_packets(self) -> Job | None:
-        project = self._controller.project
-        if project is None:
+    def make_packets(self) -> Job[PacketsReport] | None:
+        if self._controller.project is None:
             self.status.setText("Open the master project first.")
             return None
-        options = self.options()
-
-        def work(progress: ProgressFn, cancelled: CancelCheck) -> PacketsReport:
-            return create_packets(project, options, progress=progress, cancelled=cancelled)
-
-        job = Job(work, name="create packets")
-        job.signals.succeeded.connect(self._on_job_succeeded)
-        job.signals.failed.connect(self._on_job_failed)
+        job = self._controller.team.create_packets(self.options())
         self.create_button.setEnabled(False)
-        job.signals.finished.connect(lambda: self.create_button.setEnabled(True))
-        run_with_progress(self, self._controller.runner, job, title="Writing packets", writes=True)
-        return job
+        job.observe(self, success=self._on_job_succeeded, failure=self._on_job_failed,
+                    finished=lambda: self.create_button.setEnabled(True))  # fmt: skip
+        return show_progress(self, job, "Writing packets")
 
     def _on_job_succeeded(self, report: PacketsReport) -> None:
         self.summary_view.setPlainText("\n".join(report.summary()))
         self.status.setText(f"Wrote {len(report.packets)} packet(s).")
-        if report.added_coders:
-            self._controller.changed.emit(Changes(coders=True))
         self.created.emit(report)
 
     def _on_job_failed(self, exc: BaseException) -> None:
         self.status.setText(f"No packets were written: {exc}")
-        failed = getattr(self._controller, "job_failed", None)
-        if failed is not None:
-            failed.emit("Make packets", exc)
 
 
-def open_packets_dialog(parent: QWidget, controller: Any) -> None:
+def open_packets_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the packets dialog for the controller's open master (non-modal, deleted on close)."""
     dialog = PacketsDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
