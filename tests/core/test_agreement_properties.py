@@ -18,6 +18,10 @@ from r2pcoder.agreement.alpha import _coincidences_from_counts, _coincidences_fr
 LEVELS: list[Level] = ["nominal", "ordinal", "interval", "ratio"]
 
 
+# Property tests against reference packages: hundreds of generated cases each.
+pytestmark = pytest.mark.slow
+
+
 @st.composite
 def reliability(draw, *, min_coders=2, max_coders=5, missing=True, coders=None):
     n_coders = coders or draw(st.integers(min_coders, max_coders))

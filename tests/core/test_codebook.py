@@ -183,10 +183,12 @@ def test_load_reports_ill_formed_yaml_with_its_line(tmp_path: Path):
 
 def test_load_reports_ill_formed_json_with_its_line(tmp_path: Path):
     path = tmp_path / "bad.json"
-    path.write_text('{\n"id": "x",\n}\n', encoding="utf-8")
+    # A missing value, not a trailing comma: Python 3.13 places a trailing comma's error on
+    # the comma's line, earlier versions on the next one.
+    path.write_text('{\n"id": "x",\n"name":\n}\n', encoding="utf-8")
     with pytest.raises(CodebookInvalid) as info:
         load_codebook(path)
-    assert info.value.problems[0].location == "line 3"
+    assert info.value.problems[0].location == "line 4"
 
 
 def test_load_refuses_a_key_given_twice(tmp_path: Path):
@@ -341,6 +343,7 @@ def codebooks(draw: st.DrawFn) -> Codebook:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(codebooks())
 def test_dump_then_parse_gives_back_the_same_codebook(cb: Codebook):

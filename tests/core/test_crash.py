@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from r2pcoder.db import Project
+
+# Kills real coding and import processes.
+pytestmark = pytest.mark.slow
 
 CODING_WORKER = """
 import sys

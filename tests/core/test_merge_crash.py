@@ -5,12 +5,17 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.core.test_merge import backups, code, make_packets, snapshot
 
 from r2pcoder.db import Project
 
 # The child merges two layers; once the first is written (inside the still open transaction)
 # its progress callback tells the parent and waits to be killed.
+# Kills real merge processes.
+pytestmark = pytest.mark.slow
+
 CHILD = """
 import pathlib, sys, time
 from r2pcoder.db import Project

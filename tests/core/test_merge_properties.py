@@ -16,6 +16,9 @@ from r2pcoder.db import Project
 from r2pcoder.merge import merge_packets
 from r2pcoder.packets import PacketOptions, create_packets
 
+# Property tests: each example builds and merges real packet files.
+pytestmark = pytest.mark.slow
+
 CODERS = ("Ana", "Ben")
 TITLES = sorted(meta.title for _, meta in TEXTS)
 Version = dict[int, tuple[int, int, int, int, int | None]]

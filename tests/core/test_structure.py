@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 600
 
@@ -17,6 +19,7 @@ print(len(list(pkgutil.walk_packages(r2pcoder.__path__))), leaked)
 """
 
 
+@pytest.mark.slow
 def test_every_core_module_imports_without_qt() -> None:
     # A fresh interpreter: under pytest-qt the plugin itself would already have loaded PySide6.
     result = subprocess.run(
