@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -45,6 +45,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._docs: list[DocumentSummary] = []
         self._status: dict[int, tuple[Status, int]] = {}
         self._rows: dict[int, int] = {}
+        self._cells: list[tuple[str, ...]] = []  # each row's texts, as filters compare them
 
     def set_documents(
         self, docs: Sequence[DocumentSummary], statuses: dict[int, tuple[Status, int]]
@@ -53,7 +54,15 @@ class DocumentTableModel(QAbstractTableModel):
         self._docs = list(docs)
         self._status = dict(statuses)
         self._rows = {d.id: n for n, d in enumerate(self._docs)}
+        self._cells = [self._row_cells(d) for d in self._docs]
         self.endResetModel()
+
+    def _row_cells(self, doc: DocumentSummary) -> tuple[str, ...]:
+        return tuple(str(self._text(doc, c)) for c in range(len(COLUMNS)))
+
+    def cells(self, row: int) -> tuple[str, ...]:
+        """Row ``row``'s texts, column by column (what search and filters compare)."""
+        return self._cells[row]
 
     def set_statuses(self, statuses: dict[int, tuple[Status, int]]) -> None:
         changed = [
@@ -63,6 +72,7 @@ class DocumentTableModel(QAbstractTableModel):
         for doc_id in changed:
             row = self._rows.get(doc_id)
             if row is not None:
+                self._cells[row] = self._row_cells(self._docs[row])
                 self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, COUNT_COLUMN))
 
     def set_count(self, document_id: int, count: int) -> None:
@@ -126,7 +136,7 @@ class DocumentTableModel(QAbstractTableModel):
         return None
 
     def distinct(self, column: int) -> list[str]:
-        return sorted({str(self._text(d, column)) for d in self._docs} - {""})
+        return sorted({cells[column] for cells in self._cells} - {""})
 
 
 class DocumentFilterProxy(QSortFilterProxyModel):
@@ -134,6 +144,7 @@ class DocumentFilterProxy(QSortFilterProxyModel):
 
     def __init__(self, source: DocumentTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._source = source
         self.setSourceModel(source)
         self.setSortRole(Qt.ItemDataRole.DisplayRole)
         self._needle = ""
@@ -145,20 +156,21 @@ class DocumentFilterProxy(QSortFilterProxyModel):
         self.endFilterChange()
 
     def set_filter(self, name: str, value: str | None) -> None:
-        column = FILTER_COLUMNS[name]
+        self.set_filters({name: value})
+
+    def set_filters(self, values: Mapping[str, str | None]) -> None:
+        """Change several filters at once: the list is filtered once, not once per filter."""
         self.beginFilterChange()
-        if value:
-            self._exact[column] = value
-        else:
-            self._exact.pop(column, None)
+        for name, value in values.items():
+            column = FILTER_COLUMNS[name]
+            if value:
+                self._exact[column] = value
+            else:
+                self._exact.pop(column, None)
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        cells = [
-            str(model.data(model.index(source_row, c, source_parent)) or "")
-            for c in range(len(COLUMNS))
-        ]
+        cells = self._source.cells(source_row)
         if any(cells[c] != value for c, value in self._exact.items()):
             return False
         return not self._needle or self._needle in " ".join(cells[:6]).casefold()
@@ -214,17 +226,19 @@ class DocumentListPanel(QWidget):
         self, docs: Sequence[DocumentSummary], statuses: dict[int, tuple[Status, int]]
     ) -> None:
         self.model.set_documents(docs, statuses)
+        chosen: dict[str, str | None] = {}
         for name, combo in self.filters.items():
-            chosen = combo.currentText() if combo.currentIndex() > 0 else ""
+            before = combo.currentText() if combo.currentIndex() > 0 else ""
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(
                 [f"{name.capitalize()}: any", *self.model.distinct(FILTER_COLUMNS[name])]
             )
-            combo.setCurrentIndex(max(0, combo.findText(chosen)) if chosen else 0)
+            combo.setCurrentIndex(max(0, combo.findText(before)) if before else 0)
             combo.blockSignals(False)
             row = combo.currentIndex()
-            self.proxy.set_filter(name, combo.itemText(row) if row > 0 else None)
+            chosen[name] = combo.itemText(row) if row > 0 else None
+        self.proxy.set_filters(chosen)
 
     def visible_ids(self) -> list[int]:
         return [int(self.proxy.index(r, 0).data(DOC_ID_ROLE)) for r in range(self.proxy.rowCount())]

@@ -79,7 +79,6 @@ def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path) -> It
     win.close()
 
 
-
 @pytest.fixture(autouse=True)
 def _no_qt_object_left_in_cyclic_garbage(request: pytest.FixtureRequest) -> Iterator[None]:
     # The lifetime rule of ui/workers.py, checked: a live QObject that only Python owns must
