@@ -29,6 +29,7 @@ __all__ = [
     "CodebookService",
     "StanceInfo",
     "ThemeInfo",
+    "codebook_in",
     "install_codebook",
     "item_uuid",
 ]
@@ -140,6 +141,25 @@ def _build(themes: Sequence[ThemeInfo], parent: int | None) -> tuple[Theme, ...]
     )  # fmt: skip
 
 
+def codebook_in(s: Session) -> Codebook | None:
+    """The codebook in use, read inside ``s`` (retired themes left out); None before one."""
+    header = s.get(ProjectRow, 1)
+    assert header is not None
+    if not header.codebook_id:
+        return None
+    themes = _theme_infos(s, include_retired=False)
+    stances = s.scalars(select(StanceRow).where(~StanceRow.retired).order_by(StanceRow.position))
+    scale = StanceScale(
+        ordinal=header.stances_ordinal,
+        stances=tuple(Stance(r.key, r.name, r.definition, r.color, r.shortcut) for r in stances),
+    )
+    return Codebook(
+        id=header.codebook_id, name=header.codebook_name,
+        version=header.codebook_version, description=header.codebook_description,
+        themes=_build(themes, None), stances=scale,
+    )  # fmt: skip
+
+
 def install_codebook(
     session: Session, codebook: Codebook, *, uuids: Mapping[str, str] | None = None
 ) -> list[tuple[str, int]]:
@@ -219,25 +239,7 @@ class CodebookService:
     def current(self) -> Codebook | None:
         """The codebook in use (retired themes left out), or None before one is loaded."""
         with self._project.unit_of_work() as s:
-            header = s.get(ProjectRow, 1)
-            assert header is not None
-            if not header.codebook_id:
-                return None
-            themes = _theme_infos(s, include_retired=False)
-            stances = s.scalars(
-                select(StanceRow).where(~StanceRow.retired).order_by(StanceRow.position)
-            )
-            scale = StanceScale(
-                ordinal=header.stances_ordinal,
-                stances=tuple(
-                    Stance(r.key, r.name, r.definition, r.color, r.shortcut) for r in stances
-                ),
-            )
-            return Codebook(
-                id=header.codebook_id, name=header.codebook_name,
-                version=header.codebook_version, description=header.codebook_description,
-                themes=_build(themes, None), stances=scale,
-            )  # fmt: skip
+            return codebook_in(s)
 
     def load(self, codebook: Codebook) -> CodebookLoadReport:
         """Install ``codebook``, or revise the one in use; codings stay attached by theme id."""
