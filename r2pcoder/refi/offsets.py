@@ -1,0 +1,327 @@
+r"""Which unit a REFI-QDA file counts positions in, and where each position falls in our text.
+
+The standard counts characters of the plain-text source from 0 (REFI-QDA 1.5, section 9.2, "Text
+selections"); in practice the end is exclusive and the vendors differ in what a character is:
+
+* NVivo counts UTF-16 code units (so an emoji counts twice), counts the CR of a CRLF line break,
+  and does not count a byte-order mark (issue 13; QualCoder's importer inserts a character per
+  Windows line break to align NVivo's positions, QualCoder issues #37 and #106);
+* ATLAS.ti stores CRLF line breaks in the source file but counts each as one character (comment in
+  QualCoder's ``refi.py``); QualCoder's exporter writes CRLF for MAXQDA without moving positions,
+  so MAXQDA counts them as one as well;
+* QualCoder itself writes code points of its own text, with a UTF-8 byte-order mark in the file.
+
+A *reading* fixes three things: code points or UTF-16 code units; a CRLF as two characters or
+one; a leading byte-order mark counted or not. :func:`detect_reading` tries every reading on every
+selection of a file and keeps the one under which selections are valid (inside the text, never
+between the two halves of a surrogate pair) and start and end on word boundaries; ties go to the
+standard's reading. A reading can be forced by the caller (``--offsets``).
+
+:class:`StoredMap` then carries a raw position into the stored text, which
+:func:`r2pcoder.textnorm.normalize_text` made from the raw text (leading BOMs dropped, line
+breaks as ``\n``, Unicode NFC). A position that falls inside what normalisation merged (between
+CR and LF, between a letter and its combining accent) is moved outward to keep every character
+the vendor selected, and the selection is reported as adjusted. Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Literal, NamedTuple
+
+from r2pcoder.textnorm import normalize_text
+
+__all__ = [
+    "READINGS",
+    "Detection",
+    "Reading",
+    "SourceText",
+    "StoredMap",
+    "Unit",
+    "detect_reading",
+]
+
+Unit = Literal["code-points", "utf16"]
+_BOM = "\ufeff"
+_LAST_BMP = "\uffff"
+
+
+class Reading(NamedTuple):
+    """How a file counts positions: UTF-16 units or code points, CRLF as one, BOM counted."""
+
+    utf16: bool
+    crlf_one: bool
+    bom_counted: bool
+
+    def describe(self, crlf: bool = True, bom: bool = True) -> str:
+        """The reading in words (only the parts the file makes relevant)."""
+        parts = ["UTF-16 code units" if self.utf16 else "code points (the standard)"]
+        if crlf:
+            parts.append("a CRLF line break as one character" if self.crlf_one
+                         else "a CRLF line break as two characters")  # fmt: skip
+        if bom:
+            parts.append("the byte-order mark counted" if self.bom_counted
+                         else "the byte-order mark not counted")  # fmt: skip
+        return ", ".join(parts)
+
+
+STANDARD = Reading(utf16=False, crlf_one=False, bom_counted=False)
+READINGS: tuple[Reading, ...] = (
+    STANDARD,
+    Reading(False, True, False),  # ATLAS.ti, MAXQDA
+    Reading(True, False, False),  # NVivo
+    Reading(True, True, False),
+    Reading(False, False, True),
+    Reading(False, True, True),
+    Reading(True, False, True),
+    Reading(True, True, True),
+)
+"""Every reading, in the order ties are broken: the standard's first."""
+
+
+class RawPosition(NamedTuple):
+    """A vendor position in the raw text: the code point index, or None if it cannot be one."""
+
+    at: int | None
+    split: bool
+
+
+@dataclass
+class SourceText:
+    """A source's raw text (decoded, BOM removed by the decoder) and what readings depend on."""
+
+    raw: str
+    had_bom: bool
+    astral: list[int] = field(init=False)
+    crlf: list[int] = field(init=False)
+    _cache: dict[tuple[bool, bool], tuple[list[int], list[int], int]] = field(
+        init=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        text = self.raw
+        self.astral = [] if not text or max(text) <= _LAST_BMP else [
+            i for i, ch in enumerate(text) if ch > _LAST_BMP
+        ]  # fmt: skip
+        self.crlf = []
+        start = text.find("\r\n")
+        while start >= 0:
+            self.crlf.append(start)
+            start = text.find("\r\n", start + 2)
+
+    def effective(self, reading: Reading) -> Reading:
+        """The reading with the parts this text does not depend on set to the standard's."""
+        return Reading(
+            reading.utf16 and bool(self.astral),
+            reading.crlf_one and bool(self.crlf),
+            reading.bom_counted and self.had_bom,
+        )
+
+    def _tables(self, utf16: bool, crlf_one: bool) -> tuple[list[int], list[int], int]:
+        key = (utf16, crlf_one)
+        if key not in self._cache:
+            crlf_prime = [i - n for n, i in enumerate(self.crlf)] if crlf_one else []
+            length = len(self.raw) - (len(self.crlf) if crlf_one else 0)
+            units: list[int] = []
+            if utf16:
+                shifted = [a - bisect_left(self.crlf, a) for a in self.astral] if crlf_one else (
+                    self.astral)  # fmt: skip
+                units = [a + n for n, a in enumerate(shifted)]
+                length += len(units)
+            self._cache[key] = (crlf_prime, units, length)
+        return self._cache[key]
+
+    def to_raw(self, position: int, reading: Reading) -> RawPosition:
+        """Where a vendor position falls in :attr:`raw`, under ``reading``."""
+        crlf_prime, units, length = self._tables(reading.utf16, reading.crlf_one)
+        if reading.bom_counted and self.had_bom and position > 0:
+            position -= 1
+        if not 0 <= position <= length:
+            return RawPosition(None, False)
+        if reading.utf16 and units:
+            inside = bisect_left(units, position - 1)
+            if inside < len(units) and units[inside] == position - 1:
+                return RawPosition(None, True)
+            position -= bisect_right(units, position - 2)
+        if reading.crlf_one and crlf_prime:
+            position += bisect_left(crlf_prime, position)
+        split = position > 0 and self.raw[position - 1 : position + 1] == "\r\n"
+        return RawPosition(position, split)
+
+    def boundary(self, index: int) -> bool:
+        """True if a selection may start or end at raw ``index`` (not inside a word or cluster)."""
+        text = self.raw
+        if index <= 0 or index >= len(text):
+            return True
+        before, after = text[index - 1], text[index]
+        if before == "\r" and after == "\n":
+            return False
+        if unicodedata.category(after).startswith("M") or after in "\u200d\ufe0f":
+            return False
+        return not (before.isalnum() and after.isalnum())
+
+
+class Score(NamedTuple):
+    """How well a reading fits: valid selections, then ends on boundaries."""
+
+    valid: int
+    boundaries: int
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The reading chosen for a file and why."""
+
+    reading: Reading
+    scores: dict[Reading, Score]
+    selections: int
+    crlf: bool
+    bom: bool
+    astral: bool
+    forced: bool
+
+    def describe(self) -> str:
+        """The reading and the evidence, in one sentence."""
+        text = self.reading.describe(crlf=self.crlf, bom=self.bom)
+        if not self.selections:
+            return f"{text} (the file has no text selections)."
+        if self.forced:
+            return f"{text} (the unit was given by the user)."
+        if not (self.crlf or self.bom or self.astral):
+            return (f"{text}; nothing in the sources (no emoji, CRLF or byte-order mark) tells "
+                    "the readings apart.")  # fmt: skip
+        best = self.scores[self.reading]
+        ends = 2 * self.selections
+        rivals = sorted(((s, r) for r, s in self.scores.items() if r != self.reading), reverse=True)
+        rival = (
+            f"; the next best ({rivals[0][1].describe(self.crlf, self.bom)}) gets "
+            f"{rivals[0][0].valid} and {rivals[0][0].boundaries}"
+            if rivals
+            else ""
+        )
+        return (f"{text}: under it {best.valid} of {self.selections} selections are valid and "
+                f"{best.boundaries} of {ends} ends fall on word boundaries{rival}.")  # fmt: skip
+
+
+def _score(text: SourceText, spans: Sequence[tuple[int, int]], reading: Reading) -> Score:
+    valid = ends = 0
+    for start, end in spans:
+        a, b = text.to_raw(start, reading), text.to_raw(end, reading)
+        if a.at is None or b.at is None or a.at >= b.at:
+            continue
+        valid += 1
+        ends += (text.boundary(a.at) and not a.split) + (text.boundary(b.at) and not b.split)
+    return Score(valid, ends)
+
+
+def detect_reading(
+    sources: Iterable[tuple[SourceText, Sequence[tuple[int, int]]]], unit: Unit | None = None
+) -> Detection:
+    """Choose the reading that fits every selection of a file best (``unit`` fixes the unit)."""
+    candidates = [r for r in READINGS if unit is None or r.utf16 == (unit == "utf16")]
+    totals = {r: Score(0, 0) for r in candidates}
+    count = 0
+    crlf = bom = astral = False
+    for text, spans in sources:
+        if not spans:
+            continue
+        count += len(spans)
+        crlf, bom, astral = (
+            crlf or bool(text.crlf),
+            bom or text.had_bom,
+            astral or bool(text.astral),
+        )
+        per_effective: dict[Reading, Score] = {}
+        for reading in candidates:
+            effective = text.effective(reading)
+            if effective not in per_effective:
+                per_effective[effective] = _score(text, spans, effective)
+            got = per_effective[effective]
+            old = totals[reading]
+            totals[reading] = Score(old.valid + got.valid, old.boundaries + got.boundaries)
+    best = max(candidates, key=lambda r: (totals[r], -candidates.index(r)))
+    return Detection(best, totals, count, crlf, bom, astral, forced=unit is not None)
+
+
+class StoredSpan(NamedTuple):
+    """A selection in the stored text; ``adjusted`` if an end was moved outward."""
+
+    start: int
+    end: int
+    adjusted: bool
+
+
+class StoredMap:
+    """Raw positions (code points of the decoded file text) to positions in the stored text."""
+
+    def __init__(self, raw: str) -> None:
+        self.stored = normalize_text(raw)
+        self._lead = len(raw) - len(raw.lstrip(_BOM))
+        body = raw[self._lead :]
+        self._crs: list[int] = []
+        at = body.find("\r\n")
+        while at >= 0:
+            self._crs.append(at)
+            at = body.find("\r\n", at + 2)
+        lines = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+        lines = lines.replace("\u2029", "\n")
+        self._chunks: list[tuple[int, int, int, bool]] = []
+        if not unicodedata.is_normalized("NFC", lines):
+            self._chunks = _nfc_chunks(lines)
+
+    def _line_index(self, index: int, side: str) -> tuple[int, bool]:
+        index = max(index - self._lead, 0)
+        before = bisect_left(self._crs, index)
+        moved = before > 0 and self._crs[before - 1] == index - 1
+        stored = index - before
+        # Between CR and LF: a start moves past the line break, an end stays before it.
+        return (stored + 1 if moved and side == "start" else stored), moved
+
+    def _nfc_index(self, index: int, side: str) -> tuple[int, bool]:
+        if not self._chunks:
+            return index, False
+        at = bisect_right(self._chunks, (index, 1 << 62)) - 1
+        raw_start, stored_start, _, same = self._chunks[at]
+        if same or index == raw_start:
+            return stored_start + (index - raw_start), False
+        if side == "start":
+            return stored_start, True
+        nxt = self._chunks[at + 1][1] if at + 1 < len(self._chunks) else len(self.stored)
+        return nxt, True
+
+    def span(self, start: int, end: int) -> StoredSpan:
+        """The stored span of raw ``[start, end)``, moved outward where it splits a merge."""
+        a, moved_a = self._line_index(start, "start")
+        b, moved_b = self._line_index(end, "end")
+        a, nfc_a = self._nfc_index(a, "start")
+        b, nfc_b = self._nfc_index(b, "end")
+        return StoredSpan(a, b, moved_a or moved_b or nfc_a or nfc_b)
+
+
+def _nfc_chunks(text: str) -> list[tuple[int, int, int, bool]]:
+    """``(raw start, stored start, raw end, unchanged)`` of spans NFC treats independently."""
+    cuts = [i for i, ch in enumerate(text) if i == 0 or unicodedata.combining(ch) == 0]
+    cuts.append(len(text))
+    pieces: list[tuple[int, int]] = []
+    for a, b in pairwise(cuts):
+        if pieces:
+            pa, pb = pieces[-1]
+            merged = text[pa:b]
+            if unicodedata.normalize("NFC", merged) != unicodedata.normalize(
+                "NFC", text[pa:pb]
+            ) + unicodedata.normalize("NFC", text[a:b]):
+                pieces[-1] = (pa, b)
+                continue
+        pieces.append((a, b))
+    chunks = []
+    stored = 0
+    for a, b in pieces:
+        piece = text[a:b]
+        normal = unicodedata.normalize("NFC", piece)
+        chunks.append((a, stored, b, normal == piece))
+        stored += len(normal)
+    return chunks
