@@ -29,7 +29,7 @@ __all__ = ["ImportLimits", "RefiArchive", "check_inside"]
 
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"[A-Za-z]:")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):/*(.*)\Z", re.DOTALL)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?://)?(.*)\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,13 @@ class ImportLimits:
     members: int = 200_000
 
 
-def check_inside(raw: str, what: str) -> PurePosixPath:
-    """The relative path ``raw`` names, or :class:`RefiRefused` if it leaves its folder."""
+def check_inside(raw: str, what: str, shown: str | None = None) -> PurePosixPath:
+    """The relative path ``raw`` names, or :class:`RefiRefused` if it leaves its folder.
+
+    ``shown`` is how the path is named in the message (default: ``raw``).
+    """
     text = raw.replace("\\", "/")
+    raw = raw if shown is None else shown
     if "\x00" in text:
         raise RefiRefused(f"{what} {raw!r} contains a NUL character; the file was refused.")
     if text.startswith("/") or _DRIVE.match(text):
@@ -182,7 +186,7 @@ class RefiArchive:
                 f"Source path {raw!r} points outside the archive; r2pcoder reads sources only "
                 "from inside the .qdpx. Refused."
             )
-        path = check_inside(rel, "Source path")
+        path = check_inside(rel, "Source path", raw)
         parts = path.parts
         if parts and parts[0].lower() == "sources":
             parts = parts[1:]
