@@ -1,6 +1,7 @@
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -57,9 +58,10 @@ def coded(project: Project, ids) -> Project:
     return project
 
 
-def snapshot(project: Project) -> dict:
+def snapshot(project: Project) -> dict[str, Any]:
     """Everything a round trip must keep, by identities and keys (never row ids)."""
     coders = {c.id: (c.uuid, c.name) for c in project.coders.list()}
+    names: dict[int | None, str | None] = {c.id: c.name for c in project.coders.list()}
     themes = {t.id: t for t in project.codebook.themes(include_retired=True)}
     stances = {s.id: s for s in project.codebook.stances(include_retired=True)}
     docs = {d.id: project.documents.get(d.id) for d in project.documents.list()}
@@ -70,12 +72,12 @@ def snapshot(project: Project) -> dict:
         for d in docs for c in project.codings.for_document(d)
     )  # fmt: skip
     memos = sorted(
-        (d.uuid, coders.get(cid, (None, None))[1], project.memos.document_memo(d.id, cid))
+        (d.uuid, names.get(cid), project.memos.document_memo(d.id, cid))
         for d in docs.values() for cid in [None, *coders]
         if project.memos.document_memo(d.id, cid)
     )  # fmt: skip
     memos += sorted(
-        (t.key, coders.get(cid, (None, None))[1], project.memos.theme_memo(t.id, cid))
+        (t.key, names.get(cid), project.memos.theme_memo(t.id, cid))
         for t in themes.values() for cid in [None, *coders] if project.memos.theme_memo(t.id, cid)
     )  # fmt: skip
     return {

@@ -144,5 +144,7 @@ def test_the_xml_writer_keeps_every_character():
     xml.flush()
     root = ET.fromstring(out.getvalue())
     assert root.get("a") == 'tab\there "q" <&>\r\nline'
-    assert root.find("T").text == "cr\r\nlf & <x> \ufffd"
+    found = root.find("T")
+    assert found is not None
+    assert found.text == "cr\r\nlf & <x> \ufffd"
     assert xml.replaced == 1
