@@ -18,7 +18,7 @@ from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelle
 from r2pcoder.refi.archive import ImportLimits
 from r2pcoder.refi.codes import map_codes
 from r2pcoder.refi.notes import NoteBook
-from r2pcoder.refi.offsets import Detection, Unit, detect_reading
+from r2pcoder.refi.offsets import Detection, Span, Unit, detect_reading
 from r2pcoder.refi.passages import Context, ImportLog, place_codings, place_documents
 from r2pcoder.refi.people import Coders
 from r2pcoder.refi.read import LoadedFile, read_refi_file
@@ -36,7 +36,7 @@ def _detect(loaded: LoadedFile, unit: Unit | None) -> Detection | None:
     if loaded.data.kind != "project":
         return None
     pairs = [
-        (item.text, [(sel.start, sel.end) for sel in item.source.selections])
+        (item.text, [Span(sel.start, sel.end, sel.name) for sel in item.source.selections])
         for item in loaded.sources
         if item.text is not None
     ]

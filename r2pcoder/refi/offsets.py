@@ -40,6 +40,7 @@ __all__ = [
     "Detection",
     "Reading",
     "SourceText",
+    "Span",
     "StoredMap",
     "Unit",
     "detect_reading",
@@ -166,10 +167,23 @@ class SourceText:
 
 
 class Score(NamedTuple):
-    """How well a reading fits: valid selections, then ends on boundaries."""
+    """How well a reading fits: valid selections, names that match, ends on word boundaries."""
 
     valid: int
+    names: int
     boundaries: int
+
+    def __add__(self, other: object) -> Score:  # type: ignore[override]  # sum, not concatenate
+        assert isinstance(other, Score)
+        return Score(*(a + b for a, b in zip(self, other, strict=True)))
+
+
+class Span(NamedTuple):
+    """A selection as the file writes it: positions and its ``name`` (often the quote)."""
+
+    start: int
+    end: int
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,54 +209,73 @@ class Detection:
             return (f"{text}; nothing in the sources (no emoji, CRLF or byte-order mark) tells "
                     "the readings apart.")  # fmt: skip
         best = self.scores[self.reading]
-        ends = 2 * self.selections
         rivals = sorted(((s, r) for r, s in self.scores.items() if r != self.reading), reverse=True)
         rival = (
             f"; the next best ({rivals[0][1].describe(self.crlf, self.bom)}) gets "
-            f"{rivals[0][0].valid} and {rivals[0][0].boundaries}"
+            f"{self._evidence(rivals[0][0])}"
             if rivals
             else ""
         )
-        return (f"{text}: under it {best.valid} of {self.selections} selections are valid and "
-                f"{best.boundaries} of {ends} ends fall on word boundaries{rival}.")  # fmt: skip
+        return f"{text}: under it {self._evidence(best)}{rival}."
+
+    def _evidence(self, score: Score) -> str:
+        names = f", {score.names} selection names match their text" if score.names else ""
+        return (f"{score.valid} of {self.selections} selections are valid{names} and "
+                f"{score.boundaries} of {2 * self.selections} ends fall on word boundaries")  # fmt: skip
 
 
-def _score(text: SourceText, spans: Sequence[tuple[int, int]], reading: Reading) -> Score:
-    valid = ends = 0
-    for start, end in spans:
-        a, b = text.to_raw(start, reading), text.to_raw(end, reading)
+_ELLIPSIS = ("...", "\u2026")
+_MIN_NAME = 3
+
+
+def _names_match(text: str, start: int, end: int, name: str) -> bool:
+    wanted = normalize_text(name).strip()
+    for mark in _ELLIPSIS:
+        wanted = wanted.removesuffix(mark).rstrip()
+    if len(wanted) < _MIN_NAME:
+        return False
+    quote = normalize_text(text[start : min(end, start + 2 * len(wanted) + 8)]).strip()
+    return quote.startswith(wanted)
+
+
+def _score(text: SourceText, spans: Sequence[Span], reading: Reading) -> Score:
+    valid = names = ends = 0
+    for span in spans:
+        a, b = text.to_raw(span.start, reading), text.to_raw(span.end, reading)
         if a.at is None or b.at is None or a.at >= b.at:
             continue
         valid += 1
+        names += bool(span.name) and _names_match(text.raw, a.at, b.at, span.name)
         ends += (text.boundary(a.at) and not a.split) + (text.boundary(b.at) and not b.split)
-    return Score(valid, ends)
+    return Score(valid, names, ends)
 
 
 def detect_reading(
-    sources: Iterable[tuple[SourceText, Sequence[tuple[int, int]]]], unit: Unit | None = None
+    sources: Iterable[tuple[SourceText, Sequence[Span]]], unit: Unit | None = None
 ) -> Detection:
-    """Choose the reading that fits every selection of a file best (``unit`` fixes the unit)."""
+    """Choose the reading that fits every selection of a file best (``unit`` fixes the unit).
+
+    A reading is judged first by how many selections it keeps inside the text and whole
+    characters, then by how many selection names (vendors often name a selection by its quote,
+    or its beginning and an ellipsis) match the text it selects, then by how many ends fall on
+    word boundaries; ties go to the earlier reading in :data:`READINGS`.
+    """
     candidates = [r for r in READINGS if unit is None or r.utf16 == (unit == "utf16")]
-    totals = {r: Score(0, 0) for r in candidates}
+    totals = {r: Score(0, 0, 0) for r in candidates}
     count = 0
     crlf = bom = astral = False
     for text, spans in sources:
         if not spans:
             continue
         count += len(spans)
-        crlf, bom, astral = (
-            crlf or bool(text.crlf),
-            bom or text.had_bom,
-            astral or bool(text.astral),
-        )
+        crlf, bom = crlf or bool(text.crlf), bom or text.had_bom
+        astral = astral or bool(text.astral)
         per_effective: dict[Reading, Score] = {}
         for reading in candidates:
             effective = text.effective(reading)
             if effective not in per_effective:
                 per_effective[effective] = _score(text, spans, effective)
-            got = per_effective[effective]
-            old = totals[reading]
-            totals[reading] = Score(old.valid + got.valid, old.boundaries + got.boundaries)
+            totals[reading] = totals[reading] + per_effective[effective]
     best = max(candidates, key=lambda r: (totals[r], -candidates.index(r)))
     return Detection(best, totals, count, crlf, bom, astral, forced=unit is not None)
 

@@ -9,7 +9,7 @@ from r2pcoder.refi.colors import parse_color
 from r2pcoder.refi.describe import pack, unpack
 from r2pcoder.refi.guids import guid_key, is_guid, uuid_for
 from r2pcoder.refi.keys import KeyMaker
-from r2pcoder.refi.offsets import Reading, SourceText, StoredMap, detect_reading
+from r2pcoder.refi.offsets import Reading, SourceText, Span, StoredMap, detect_reading
 from r2pcoder.refi.variables import field_for
 from r2pcoder.refi.xmlwrite import XmlWriter
 
@@ -120,17 +120,31 @@ def test_detection_prefers_the_reading_that_puts_selections_on_words():
     # UTF-16: "you" 6-9, "there" 13-18; in code points they are 5-8 and 11-16, and the text
     # is 17 code points long: read as code points, 6-9 is "ou " (one end inside a word) and
     # 13-18 runs past the end.
-    found = detect_reading([(text, [(6, 9), (13, 18)])])
+    found = detect_reading([(text, [Span(6, 9), Span(13, 18)])])
     assert found.reading == NVIVO
-    assert found.scores[NVIVO] == (2, 4)
-    assert found.scores[STANDARD] == (1, 1)
-    found = detect_reading([(text, [(5, 8), (11, 16)])])
+    assert found.scores[NVIVO] == (2, 0, 4)
+    assert found.scores[STANDARD] == (1, 0, 1)
+    found = detect_reading([(text, [Span(5, 8), Span(11, 16)])])
     assert found.reading == STANDARD
+
+
+def test_selection_names_outweigh_word_boundaries():
+    # "ab 😀 cdef ghij": in UTF-16 units "ef g" is 8-12; read as code points 8-12 is "f gh".
+    # Both readings put the two ends inside words; only the selection's name tells them apart.
+    text = SourceText("ab \U0001f600 cdef ghij", had_bom=False)
+    assert detect_reading([(text, [Span(8, 12)])]).reading == STANDARD
+    found = detect_reading([(text, [Span(8, 12, "ef g")])])
+    assert found.reading == NVIVO
+    assert found.scores[NVIVO] == (1, 1, 0)
+    assert found.scores[STANDARD] == (1, 0, 0)
+    # A name that is under three characters once its ellipsis is dropped proves nothing.
+    assert detect_reading([(text, [Span(8, 12, "ef...")])]).reading == STANDARD
+    assert detect_reading([(text, [Span(8, 13, "ef gh\u2026")])]).reading == NVIVO
 
 
 def test_ties_go_to_the_standard():
     text = SourceText("plain words only", had_bom=False)
-    found = detect_reading([(text, [(0, 5)])])
+    found = detect_reading([(text, [Span(0, 5)])])
     assert found.reading == STANDARD
     assert "nothing in the sources" in found.describe()
 
