@@ -33,8 +33,9 @@ from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.writers import atomic_file
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 from r2pcoder.refi.codes import STANCE_ROOT
-from r2pcoder.refi.collect import CodingOut, DocumentOut, ExportSet, MemoOut, collect
+from r2pcoder.refi.collect import CodingOut, DocumentOut, ExportSet, MemoOut, collect, iso_utc
 from r2pcoder.refi.describe import pack
+from r2pcoder.refi.guids import derived_uuid
 from r2pcoder.refi.report import LeftOut, RefiExportReport
 from r2pcoder.refi.variables import FIELD_NAMES, field_for
 from r2pcoder.refi.xmlread import CODEBOOK_NS, PROJECT_NS
@@ -54,8 +55,7 @@ def _guid(*parts: str) -> str:
     return str(uuid_mod.uuid5(_NS, "/".join(parts)))
 
 
-def _when(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_when = iso_utc
 
 
 class _Writer:
@@ -146,7 +146,11 @@ def _write_project(data: ExportSet, out: Path, progress: Throttled,
     by_doc: dict[int, list[int]] = defaultdict(list)
     for n, coding in enumerate(data.codings):
         by_doc[coding.document_id].append(n)
-    with atomic_file(out) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Compression level 1: three times faster than the default on text, a few per cent larger.
+    with (
+        atomic_file(out) as temp,
+        zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+    ):
         for n, doc in enumerate(data.documents):
             check_cancelled(cancelled)
             progress(0.2 + 0.4 * n / max(1, len(data.documents)))
@@ -195,29 +199,25 @@ def _source(
     xml.start("TextSource", {"guid": doc.uuid, "name": doc.title,
                              "plainTextPath": f"internal://{doc.uuid}.txt",
                              "creationDateTime": _when(doc.imported_at)})  # fmt: skip
-    for coding in codings:
-        coder = w.coder_uuid[coding.coder_id]
-        quote = doc.text[coding.start : coding.end]
-        xml.start("PlainTextSelection", {
-            "guid": _guid("selection", coding.uuid), "name": quote[:100],
-            "startPosition": str(coding.start), "endPosition": str(coding.end),
-            "creatingUser": coder, "creationDateTime": _when(coding.created_at),
-            "modifyingUser": coder, "modifiedDateTime": _when(coding.modified_at),
-        })  # fmt: skip
-        if coding.memo:
-            xml.element("Description", coding.memo)
-        created = _when(coding.created_at)
-        xml.start(
-            "Coding", {"guid": coding.uuid, "creatingUser": coder, "creationDateTime": created}
+    for c in codings:
+        # Built as one string: a large project has hundreds of thousands of these, and only
+        # the quote and the memo can hold characters that need escaping.
+        coder = w.coder_uuid[c.coder_id]
+        name = xml.attr(doc.text[c.start : c.end][:100])
+        memo = f"<Description>{xml.text(c.memo)}</Description>\n" if c.memo else ""
+        stance = ""
+        if c.stance_id is not None and c.stance_id in w.stance_uuid:
+            stance = (f'<Coding guid="{derived_uuid(c.uuid, "stance")}" creatingUser="{coder}" '
+                      f'creationDateTime="{c.created}"><CodeRef targetGUID='
+                      f'"{w.stance_uuid[c.stance_id]}"/></Coding>\n')  # fmt: skip
+        xml.raw(
+            f'<PlainTextSelection guid="{derived_uuid(c.uuid, "selection")}" name="{name}" '
+            f'startPosition="{c.start}" endPosition="{c.end}" creatingUser="{coder}" '
+            f'creationDateTime="{c.created}" modifyingUser="{coder}" '
+            f'modifiedDateTime="{c.modified}">{memo}<Coding guid="{c.uuid}" '
+            f'creatingUser="{coder}" creationDateTime="{c.created}"><CodeRef targetGUID='
+            f'"{w.theme_uuid[c.theme_id]}"/></Coding>\n{stance}</PlainTextSelection>\n'
         )
-        xml.empty("CodeRef", {"targetGUID": w.theme_uuid[coding.theme_id]})
-        xml.end("Coding")
-        if coding.stance_id is not None and coding.stance_id in w.stance_uuid:
-            xml.start("Coding", {"guid": _guid("stance", coding.uuid), "creatingUser": coder,
-                                 "creationDateTime": created})  # fmt: skip
-            xml.empty("CodeRef", {"targetGUID": w.stance_uuid[coding.stance_id]})
-            xml.end("Coding")
-        xml.end("PlainTextSelection")
     w.note_refs("document", doc.id)
     values = [(f, v) for f, v in doc.meta.items() if v] + [
         (f"attr/{k}", v) for k, v in doc.attributes.items() if v

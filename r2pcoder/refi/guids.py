@@ -11,15 +11,18 @@ at all; those are kept as opaque keys and get a UUID derived from them. Must not
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 import re
 import uuid as uuid_mod
 
-__all__ = ["guid_key", "is_guid", "uuid_for"]
+__all__ = ["derived_uuid", "guid_key", "is_guid", "uuid_for"]
 
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _NAMESPACE = uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, "https://r2pcoder.org/refi")
 
 
+@lru_cache(maxsize=1 << 18)
 def guid_key(raw: str) -> str:
     """The comparable form of a GUID: no surrounding blanks or braces, lower case."""
     text = raw.strip()
@@ -44,3 +47,15 @@ def uuid_for(raw: str, kind: str) -> str:
     if _GUID.match(key):
         return key
     return str(uuid_mod.uuid5(_NAMESPACE, f"{kind}/{key}"))
+
+
+def derived_uuid(base: str, salt: str) -> str:
+    """A UUID made from another and a salt: the same every time, distinct per salt.
+
+    Used for what an export needs one GUID more of (a coding's selection, its stance coding).
+    BLAKE2b in place of :func:`uuid.uuid5`, whose object construction took a fifth of a large
+    export; the version nibble says 8 (custom, RFC 9562) and the variant is RFC 4122's.
+    """
+    h = hashlib.blake2b(f"{salt}/{base}".encode(), digest_size=16).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-8{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"

@@ -15,7 +15,7 @@ Qt or ``ui``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -48,8 +48,10 @@ class NoteBook:
             elif b in self._notes:
                 self._links[a].append(b)
 
-    def texts(self, refs: Iterable[str], selection: str = "") -> list[str]:
+    def texts(self, refs: Sequence[str], selection: str = "") -> list[str]:
         """The texts of the notes ``refs`` name (and of notes linked to ``selection``)."""
+        if not refs and not self._links:
+            return []
         keys = [guid_key(r) for r in refs] + self._links.get(guid_key(selection), [])
         found = []
         for key in dict.fromkeys(keys):

@@ -173,7 +173,7 @@ class Score(NamedTuple):
     names: int
     boundaries: int
 
-    def __add__(self, other: object) -> Score:  # type: ignore[override]  # sum, not concatenate
+    def __add__(self, other: object) -> Score:  # sums, where a tuple would concatenate
         assert isinstance(other, Score)
         return Score(*(a + b for a, b in zip(self, other, strict=True)))
 
@@ -197,6 +197,7 @@ class Detection:
     bom: bool
     astral: bool
     forced: bool
+    total: int = 0
 
     def describe(self) -> str:
         """The reading and the evidence, in one sentence."""
@@ -216,26 +217,34 @@ class Detection:
             if rivals
             else ""
         )
-        return f"{text}: under it {self._evidence(best)}{rival}."
+        sample = (f" (judged on {self.selections:,} of the file's {self.total:,} selections, "
+                  "spread over it)" if self.total > self.selections else "")  # fmt: skip
+        return f"{text}: under it {self._evidence(best)}{rival}{sample}."
 
     def _evidence(self, score: Score) -> str:
         names = f", {score.names} selection names match their text" if score.names else ""
+        ends = 2 * self.selections
         return (f"{score.valid} of {self.selections} selections are valid{names} and "
-                f"{score.boundaries} of {2 * self.selections} ends fall on word boundaries")  # fmt: skip
+                f"{score.boundaries} of {ends} ends fall on word boundaries")  # fmt: skip
 
 
 _ELLIPSIS = ("...", "\u2026")
 _MIN_NAME = 3
 
 
-def _names_match(text: str, start: int, end: int, name: str) -> bool:
+def _names_match(text: str, start: int, end: int, wanted: str) -> bool:
+    # ``wanted`` was normalised once per selection; the quote only needs what can differ.
+    quote = text[start : min(end, start + 2 * len(wanted) + 8)].replace("\r\n", "\n")
+    if not quote.isascii():
+        quote = unicodedata.normalize("NFC", quote)
+    return quote.lstrip().startswith(wanted)
+
+
+def _wanted(name: str) -> str:
     wanted = normalize_text(name).strip()
     for mark in _ELLIPSIS:
         wanted = wanted.removesuffix(mark).rstrip()
-    if len(wanted) < _MIN_NAME:
-        return False
-    quote = normalize_text(text[start : min(end, start + 2 * len(wanted) + 8)]).strip()
-    return quote.startswith(wanted)
+    return wanted if len(wanted) >= _MIN_NAME else ""
 
 
 def _score(text: SourceText, spans: Sequence[Span], reading: Reading) -> Score:
@@ -250,23 +259,45 @@ def _score(text: SourceText, spans: Sequence[Span], reading: Reading) -> Score:
     return Score(valid, names, ends)
 
 
+def _sample(
+    sources: list[tuple[SourceText, Sequence[Span]]], budget: int
+) -> list[tuple[SourceText, list[Span]]]:
+    total = sum(len(spans) for _, spans in sources)
+    stride = max(1, -(-total // budget))
+    picked: list[tuple[SourceText, list[Span]]] = []
+    at = 0
+    for text, spans in sources:
+        first = (-at) % stride
+        chosen = [Span(s.start, s.end, _wanted(s.name) if s.name else "")
+                  for s in spans[first::stride]]  # fmt: skip
+        at += len(spans)
+        if chosen:
+            picked.append((text, chosen))
+    return picked
+
+
 def detect_reading(
-    sources: Iterable[tuple[SourceText, Sequence[Span]]], unit: Unit | None = None
+    sources: Iterable[tuple[SourceText, Sequence[Span]]],
+    unit: Unit | None = None,
+    *,
+    budget: int = 20_000,
 ) -> Detection:
     """Choose the reading that fits every selection of a file best (``unit`` fixes the unit).
 
     A reading is judged first by how many selections it keeps inside the text and whole
     characters, then by how many selection names (vendors often name a selection by its quote,
     or its beginning and an ellipsis) match the text it selects, then by how many ends fall on
-    word boundaries; ties go to the earlier reading in :data:`READINGS`.
+    word boundaries; ties go to the earlier reading in :data:`READINGS`. A file with more than
+    ``budget`` selections is judged on every n-th one, spread over the whole file: the reading
+    belongs to the program that wrote the file, not to single selections.
     """
+    listed = [(text, spans) for text, spans in sources if spans]
+    selections = sum(len(spans) for _, spans in listed)
     candidates = [r for r in READINGS if unit is None or r.utf16 == (unit == "utf16")]
     totals = {r: Score(0, 0, 0) for r in candidates}
     count = 0
     crlf = bom = astral = False
-    for text, spans in sources:
-        if not spans:
-            continue
+    for text, spans in _sample(listed, budget):
         count += len(spans)
         crlf, bom = crlf or bool(text.crlf), bom or text.had_bom
         astral = astral or bool(text.astral)
@@ -277,7 +308,7 @@ def detect_reading(
                 per_effective[effective] = _score(text, spans, effective)
             totals[reading] = totals[reading] + per_effective[effective]
     best = max(candidates, key=lambda r: (totals[r], -candidates.index(r)))
-    return Detection(best, totals, count, crlf, bom, astral, forced=unit is not None)
+    return Detection(best, totals, count, crlf, bom, astral, unit is not None, selections)
 
 
 class StoredSpan(NamedTuple):

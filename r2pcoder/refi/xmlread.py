@@ -52,6 +52,13 @@ def _local(tag: str) -> str:
 
 
 def _children(element: ET.Element, name: str) -> Iterator[ET.Element]:
+    # Children share their parent's namespace in every file seen; findall does that in C. A
+    # child in another namespace (or none) is still found by the slower scan.
+    tag = element.tag
+    prefix = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+    found = element.findall(prefix + name)
+    if found or not len(element):
+        return iter(found)
     return (child for child in element if _local(child.tag) == name)
 
 

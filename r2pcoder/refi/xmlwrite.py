@@ -16,6 +16,8 @@ from typing import IO
 __all__ = ["XmlWriter"]
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Anything an attribute value must escape or clean; most values (GUIDs, numbers) have none.
+_SPECIAL = re.compile('[&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]')
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
                        "\n": "&#10;", "\t": "&#9;"})  # fmt: skip
@@ -35,10 +37,24 @@ class XmlWriter:
         self.replaced += n
         return cleaned
 
+    def attr(self, value: str) -> str:
+        """``value`` escaped for use inside a double-quoted attribute."""
+        if _SPECIAL.search(value) is None:
+            return value
+        return self._clean(value).translate(_ATTR)
+
     def _attrs(self, attrs: dict[str, str | None]) -> str:
-        return "".join(
-            f' {k}="{self._clean(v).translate(_ATTR)}"' for k, v in attrs.items() if v is not None
-        )
+        return "".join(f' {k}="{self.attr(v)}"' for k, v in attrs.items() if v is not None)
+
+    def raw(self, fragment: str) -> None:
+        """Write ``fragment`` as it is (markup built with :meth:`attr` and :meth:`text`)."""
+        self._parts.append(fragment)
+        if len(self._parts) > 4096:  # noqa: PLR2004 - flush in blocks, not per element
+            self.flush()
+
+    def text(self, value: str) -> str:
+        """``value`` escaped for use as element content."""
+        return self._clean(value).translate(_TEXT)
 
     def start(self, name: str, attrs: dict[str, str | None] | None = None) -> None:
         """Open ``<name ...>``."""
@@ -56,7 +72,7 @@ class XmlWriter:
 
     def element(self, name: str, text: str) -> None:
         """Write ``<name>text</name>``."""
-        self._parts.append(f"<{name}>{self._clean(text).translate(_TEXT)}</{name}>\n")
+        self._parts.append(f"<{name}>{self.text(text)}</{name}>\n")
 
     def flush(self) -> None:
         """Hand what is buffered to the stream."""
