@@ -12,9 +12,9 @@ at all; those are kept as opaque keys and get a UUID derived from them. Must not
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 import re
 import uuid as uuid_mod
+from functools import lru_cache
 
 __all__ = ["derived_uuid", "guid_key", "is_guid", "uuid_for"]
 
