@@ -45,14 +45,14 @@ class MemoService:
         with self._project.unit_of_work() as s:
             if s.get(DocumentRow, document_id) is None:
                 raise UnknownEntity(f"There is no document with id {document_id}.")
-            self._write(s, text, document_id=document_id, theme_id=None, coder_id=coder_id)
+            write_memo(s, text, document_id=document_id, theme_id=None, coder_id=coder_id)
 
     def set_theme_memo(self, theme_id: int, text: str, coder_id: int | None = None) -> None:
         """Write (or, with empty text, delete) the memo on a theme."""
         with self._project.unit_of_work() as s:
             if s.get(ThemeRow, theme_id) is None:
                 raise UnknownEntity(f"There is no theme with id {theme_id}.")
-            self._write(s, text, document_id=None, theme_id=theme_id, coder_id=coder_id)
+            write_memo(s, text, document_id=None, theme_id=theme_id, coder_id=coder_id)
 
     def document_memo(self, document_id: int, coder_id: int | None = None) -> str:
         """The memo on a statement, or an empty string."""
@@ -65,17 +65,6 @@ class MemoService:
         with self._project.unit_of_work() as s:
             row = memo_row(s, None, theme_id, coder_id)
             return "" if row is None else row.text
-
-    @staticmethod
-    def _write(
-        s: Session,
-        text: str,
-        *,
-        document_id: int | None,
-        theme_id: int | None,
-        coder_id: int | None,
-    ) -> None:
-        write_memo(s, text, document_id=document_id, theme_id=theme_id, coder_id=coder_id)
 
 
 def write_memo(

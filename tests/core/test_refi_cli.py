@@ -5,16 +5,10 @@ from pathlib import Path
 import pytest
 
 from tests.core.refi_fixtures import nvivo_project, zip_project
+from tests.core.test_cli import run
 
-from r2pcoder.cli import main
 from r2pcoder.db import Project
 from r2pcoder.resources import bundled
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
