@@ -223,6 +223,11 @@ def _revised(mapper: _Mapper, group: RefiCode | None, stances: list[Stance], ste
         )
     themes = tuple(_extend(t, new) for t in current.themes) + tuple(d.freeze() for d in top)
     scale = StanceScale(current.stances.ordinal, current.stances.stances + tuple(stances))
+    if stances and current.stances.stances:
+        mapper.warnings.append(
+            f"{len(stances)} stance(s) of the file were added at the end of the project's stance "
+            f"scale: {', '.join(s.name for s in stances)}"
+        )
     return Codebook(current.id, current.name, current.version, current.description, themes, scale)
 
 

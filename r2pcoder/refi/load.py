@@ -22,7 +22,7 @@ from r2pcoder.refi.offsets import Detection, Span, Unit, detect_reading
 from r2pcoder.refi.passages import Context, ImportLog, place_codings, place_documents
 from r2pcoder.refi.people import Coders
 from r2pcoder.refi.read import LoadedFile, read_refi_file
-from r2pcoder.refi.report import Counts, LeftOut, RefiImportReport
+from r2pcoder.refi.report import Counts, LeftOut, RefiImportReport, RefiRefused
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -74,10 +74,16 @@ def import_refi(
         cancelled: polled between sources; when it returns True nothing is kept.
 
     Raises:
-        RefiRefused: the file is unsafe or unreadable; nothing was written.
+        RefiRefused: the file is unsafe or unreadable, or ``project`` is a packet; nothing was
+            written.
         Cancelled: asked to stop; nothing was written.
     """
     path = Path(path)
+    if project.info.role == "packet":
+        raise RefiRefused(
+            f"{project.path.name} is a coder's packet; import REFI-QDA files into the master, "
+            "so that packets keep the master's statements and codebook."
+        )
     report = Throttled(progress)
     loaded = read_refi_file(
         path, limits, progress=wrap_progress(report, 0.0, 0.4), cancelled=cancelled

@@ -15,8 +15,8 @@ from tests.core.refi_fixtures import nvivo_project as make_nvivo
 
 from r2pcoder.db import Project
 from r2pcoder.errors import Cancelled
-from r2pcoder.refi import import_refi
-from r2pcoder.refi.codes import NOT_CODABLE
+from r2pcoder.refi import RefiRefused, import_refi
+from r2pcoder.refi.codes import NOT_CODABLE, STANCE_ROOT
 
 
 @pytest.fixture
@@ -304,3 +304,36 @@ def test_a_failure_while_writing_rolls_everything_back(empty, tmp_path, monkeypa
         import_refi(empty, make_nvivo(tmp_path / "nvivo.qdpx"))
     assert empty.documents.list() == []
     assert empty.codebook.themes() == []
+
+
+def test_a_packet_refuses_imports(tmp_path):
+    path = make_nvivo(tmp_path / "nvivo.qdpx")
+    with (
+        Project.create(tmp_path / "packet.r2p", role="packet") as packet,
+        pytest.raises(RefiRefused, match="is a coder's packet"),
+    ):
+        import_refi(packet, path)
+
+
+def test_stances_of_the_file_join_the_project_scale_with_a_warning(project, tmp_path):
+    # The stance group of another r2pcoder project (its fixed GUID), with one unknown stance.
+    qdc = tmp_path / "cb.qdc"
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{STANCE_ROOT}" name="Stance" isCodable="false">'
+        '<Code guid="99999999-0000-0000-0000-0000000000a1" name="Supports" isCodable="true"/>'
+        '<Code guid="99999999-0000-0000-0000-0000000000a2" name="Mixed" isCodable="true"/>'
+        "</Code></Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    report = import_refi(project, qdc)
+    assert [s.key for s in project.codebook.stances()] == [
+        "supports",
+        "neutral",
+        "opposes",
+        "mixed",
+    ]
+    assert (report.counts.stances_matched, report.counts.stances_added) == (1, 1)
+    assert "1 stance(s) of the file were added at the end of the project's stance scale: Mixed" in (
+        report.warnings
+    )
