@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -47,8 +48,19 @@ _VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateV
 _MEDIA = ("PictureSource", "AudioSource", "VideoSource")
 
 
+@lru_cache(maxsize=256)
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
+
+
+@lru_cache(maxsize=1 << 16)
+def _moment(raw: str) -> datetime | None:
+    """An ``xsd:dateTime`` in UTC (a time without a zone is taken as UTC), or None."""
+    try:
+        value = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _children(element: ET.Element, name: str) -> Iterator[ET.Element]:
@@ -84,12 +96,10 @@ class _Reader:
         raw = element.get(name)
         if raw is None:
             return None
-        try:
-            value = datetime.fromisoformat(raw.strip())
-        except ValueError:
+        value = _moment(raw)
+        if value is None:
             self.warnings.append(f"{name} {raw!r} is not a date and time; ignored")
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
 
     def refs(self, element: ET.Element, name: str = "NoteRef") -> tuple[str, ...]:
         return tuple(
@@ -119,14 +129,20 @@ class _Reader:
         return tuple(c for c in map(self.code, _children(codes, "Code")) if c is not None)
 
     def coding(self, element: ET.Element, where: str) -> RefiCoding | None:
-        ref = _child(element, "CodeRef")
-        target = None if ref is None else ref.get("targetGUID")
+        target = None
+        notes = []
+        for child in element:  # one pass: a large file has hundreds of thousands of codings
+            name = _local(child.tag)
+            if name == "CodeRef" and target is None:
+                target = child.get("targetGUID")
+            elif name == "NoteRef" and child.get("targetGUID"):
+                notes.append(child.get("targetGUID", ""))
         if not target:
             self.problems.append((f"a coding in {where}", "it names no code (no CodeRef)"))
             return None
         return RefiCoding(
             guid=element.get("guid", ""), code=target, user=element.get("creatingUser"),
-            created=self.when(element, "creationDateTime"), note_refs=self.refs(element),
+            created=self.when(element, "creationDateTime"), note_refs=tuple(notes),
         )  # fmt: skip
 
     def selection(self, element: ET.Element, source: str) -> RefiSelection | None:
@@ -139,13 +155,24 @@ class _Reader:
         created = self.when(element, "creationDateTime")
         if created is None:
             self.undated += 1
-        codings = (self.coding(c, f"{source!r}") for c in _children(element, "Coding"))
+        codings: list[RefiCoding] = []
+        notes: list[str] = []
+        description = ""
+        for child in element:
+            name = _local(child.tag)
+            if name == "Coding":
+                coding = self.coding(child, repr(source))
+                if coding is not None:
+                    codings.append(coding)
+            elif name == "Description":
+                description = "".join(child.itertext())
+            elif name == "NoteRef" and child.get("targetGUID"):
+                notes.append(child.get("targetGUID", ""))
         return RefiSelection(
             guid=element.get("guid", ""), name=element.get("name", ""), start=start, end=end,
             user=element.get("creatingUser") or element.get("modifyingUser"), created=created,
-            modified=self.when(element, "modifiedDateTime"),
-            description=_text(element, "Description"),
-            codings=tuple(c for c in codings if c is not None), note_refs=self.refs(element),
+            modified=self.when(element, "modifiedDateTime"), description=description,
+            codings=tuple(codings), note_refs=tuple(notes),
         )  # fmt: skip
 
     def values(self, element: ET.Element) -> tuple[RefiVariableValue, ...]:

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,8 @@ def test_nvivo_users_themes_metadata_and_notes(empty, tmp_path):
     assert empty.memos.theme_memo(themes["veto"].id, ben) == "Ben on the veto"
     act = [c for c in empty.codings.for_document(doc.id) if c.coder_id == ben]
     assert act[0].memo == "Linked to ACT"  # the NVivo Link from a note to the selection
+    world = empty.codings.for_document(doc.id)[0]
+    assert world.created_at == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert [str(i) for i in report.left_out] == [
         "note 'Journal': it is attached to no source, code or selection; r2pcoder has no place "
         "for it"
