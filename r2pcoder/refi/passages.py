@@ -33,7 +33,7 @@ from r2pcoder.metadata import DocumentMeta
 from r2pcoder.progress import CancelCheck, check_cancelled
 from r2pcoder.refi.codes import CodeMap
 from r2pcoder.refi.guids import guid_key, uuid_for
-from r2pcoder.refi.model import RefiCase, RefiCoding, RefiSelection
+from r2pcoder.refi.model import RefiCase, RefiCoding, RefiNote, RefiSelection
 from r2pcoder.refi.notes import NoteBook
 from r2pcoder.refi.offsets import Detection, StoredMap
 from r2pcoder.refi.people import Coders
@@ -311,6 +311,16 @@ class _Coder:
                   "statement memo")  # fmt: skip
         self.log.out(f"annotation {span[0]}-{span[1]} in {self.name!r}", reason)
 
+    def note_on_span(self, note: RefiNote, ref: str) -> None:
+        """A note that names a span of the source itself: an annotation, like a bare selection."""
+        assert note.selection is not None
+        start, end = note.selection
+        texts = self.notes.texts([ref])
+        span = RefiSelection(guid=note.guid, name="", start=start, end=end, user=note.user,
+                             created=note.created, modified=None,
+                             description="\n\n".join(texts))  # fmt: skip
+        self.annotation(span)
+
     def whole(self) -> None:
         source = self.place.loaded.source
         span = (0, len(self.place.stored.stored))
@@ -343,7 +353,14 @@ def place_codings(
         check_cancelled(cancelled)
         worker = _Coder(place, context, batch, log)
         source = place.loaded.source
-        context.notes.on_document(place.document_id, source.note_refs)
+        plain = []
+        for ref in source.note_refs:
+            note = context.notes.note(guid_key(ref))
+            if note is not None and note.selection is not None:
+                worker.note_on_span(note, ref)  # QualCoder writes annotations so
+            else:
+                plain.append(ref)
+        context.notes.on_document(place.document_id, plain)
         if source.description.strip():
             context.notes.add("document", place.document_id, None, source.description)
         for selection in source.selections:

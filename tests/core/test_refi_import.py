@@ -340,3 +340,65 @@ def test_stances_of_the_file_join_the_project_scale_with_a_warning(project, tmp_
     assert "1 stance(s) of the file were added at the end of the project's stance scale: Mixed" in (
         report.warnings
     )
+
+
+QUALCODER_TEXT = (
+    "We must act early. Prevention saves lives \U0001f30d and money.\nThe veto blocks action."
+)
+# Code points of the text (the BOM QualCoder writes into the file is not counted):
+# "Prevention saves lives 🌍 and money" 19-53, "The veto" 55-63 (56-64 in UTF-16 units).
+
+
+def qualcoder_project(path: Path) -> Path:
+    q = "0d0d0d0d-0000-4000-8000-0000000000%02x"
+    sel = selection(q % 5, (19, 53), [(q % 3, q % 1)], user=q % 1)
+    sel = sel.replace("<PlainTextSelection ", '<PlainTextSelection name="Prevention saves lives '
+                      '\U0001f30d and money" ')  # fmt: skip
+    veto = selection(q % 6, (55, 63), [(q % 3, q % 1)], user=q % 1).replace(
+        "<PlainTextSelection ", '<PlainTextSelection name="The veto" '
+    )
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" {NS} name="qc.qda" origin="QualCoder 3.5">
+<Users><User guid="{q % 1}" name="default" /></Users>
+<CodeBook><Codes><Code guid="{q % 2}" name="Topics" isCodable="false"><Description />
+<Code guid="{q % 3}" name="Prevention" isCodable="true" color="#EB7333"><Description /></Code>
+</Code></Codes></CodeBook>
+<Sources><TextSource guid="{q % 4}" name="interview.txt" plainTextPath="internal://{q % 4}.txt"
+ creatingUser="{q % 1}" creationDateTime="2024-05-01T10:00:00Z">{sel}{veto}
+<NoteRef targetGUID="{q % 7}"/></TextSource></Sources>
+<Notes><Note guid="{q % 7}" creatingUser="{q % 1}" creationDateTime="2024-05-01T10:00:00Z">
+<PlainTextContent>Check the veto</PlainTextContent>
+<PlainTextSelection guid="{q % 8}" startPosition="55" endPosition="63" /></Note>
+<Note guid="{q % 9}" creatingUser="{q % 1}" name="Diary" plainTextPath="internal://{q % 9}.txt">
+<Description /></Note></Notes>
+<Description>Project memo</Description></Project>"""
+    files = {
+        f"sources/{q % 4}.txt": ("\ufeff" + QUALCODER_TEXT).encode("utf-8"),
+        f"sources/{q % 9}.txt": "\ufeffDay one.".encode(),
+    }
+    return zip_project(path, qde.encode("utf-8-sig"), files)
+
+
+def test_qualcoder_quirks(empty, tmp_path):
+    report = import_refi(empty, qualcoder_project(tmp_path / "qc.qdpx"))
+    assert quotes(empty) == {
+        "Prevention saves lives \U0001f30d and money": ("default", "prevention"),
+        "The veto": ("default", "prevention"),
+    }
+    assert report.offsets.startswith("code points (the standard), the byte-order mark not counted")
+    assert "2 selection names match their text" in report.offsets
+    assert [(t.key, t.path) for t in empty.codebook.themes()] == [
+        ("topics", ("Topics",)), ("prevention", ("Topics", "Prevention"))]  # fmt: skip
+    doc = empty.documents.list()[0]
+    coder = empty.coders.find("default").id
+    assert (
+        empty.memos.document_memo(doc.id, coder)
+        == "On \u00abThe veto\u00bb (55-63): Check the veto"
+    )
+    assert [str(i) for i in report.left_out] == [
+        "annotation 55-63 in 'interview.txt': a passage with a note but no code has no theme; "
+        "its note is kept in the statement memo",
+        "note 'Diary': it is attached to no source, code or selection; r2pcoder has no place "
+        "for it",
+        "the project's description: r2pcoder projects have no description field",
+    ]
