@@ -1,6 +1,6 @@
 r"""Which unit a REFI-QDA file counts positions in, and where each position falls in our text.
 
-The standard counts characters of the plain-text source from 0 (REFI-QDA 1.5, section 9.2, "Text
+The standard counts characters of the plain-text source from 0 (REFI-QDA 1.5, section "Text
 selections"); in practice the end is exclusive and the vendors differ in what a character is:
 
 * NVivo counts UTF-16 code units (so an emoji counts twice), counts the CR of a CRLF line break,
@@ -11,11 +11,17 @@ selections"); in practice the end is exclusive and the vendors differ in what a 
   so MAXQDA counts them as one as well;
 * QualCoder itself writes code points of its own text, with a UTF-8 byte-order mark in the file.
 
-A *reading* fixes three things: code points or UTF-16 code units; a CRLF as two characters or
-one; a leading byte-order mark counted or not. :func:`detect_reading` tries every reading on every
-selection of a file and keeps the one under which selections are valid (inside the text, never
-between the two halves of a surrogate pair) and start and end on word boundaries; ties go to the
-standard's reading. A reading can be forced by the caller (``--offsets``).
+The standard's text defines a selection by "the first and the last character (Unicode
+codepoint)" (as quoted by the Potato annotation tool, whose exporter therefore writes the end
+inclusive); the programs above write it exclusive, so both are tried.
+
+A *reading* fixes four things: code points or UTF-16 code units; a CRLF as two characters or
+one; a leading byte-order mark counted or not; the end exclusive or inclusive.
+:func:`detect_reading` tries every reading on the selections of a file and keeps the one under
+which selections are valid (inside the text, never between the two halves of a surrogate pair),
+their names (most programs name a selection by its quote) match the text, and they start and
+end on word boundaries; ties go to the standard's reading. A reading can be forced by the caller
+(``--offsets``).
 
 :class:`StoredMap` then carries a raw position into the stored text, which
 :func:`r2pcoder.textnorm.normalize_text` made from the raw text (leading BOMs dropped, line
@@ -52,11 +58,16 @@ _LAST_BMP = "\uffff"
 
 
 class Reading(NamedTuple):
-    """How a file counts positions: UTF-16 units or code points, CRLF as one, BOM counted."""
+    """How a file counts positions, and where its ``endPosition`` points.
+
+    Code points or UTF-16 units, CRLF as one character, the BOM counted, and whether the end
+    names the last character selected (inclusive) or the one after it.
+    """
 
     utf16: bool
     crlf_one: bool
     bom_counted: bool
+    end_inclusive: bool = False
 
     def describe(self, crlf: bool = True, bom: bool = True) -> str:
         """The reading in words (only the parts the file makes relevant)."""
@@ -67,11 +78,13 @@ class Reading(NamedTuple):
         if bom:
             parts.append("the byte-order mark counted" if self.bom_counted
                          else "the byte-order mark not counted")  # fmt: skip
+        if self.end_inclusive:
+            parts.append("the end position on the last character selected (inclusive)")
         return ", ".join(parts)
 
 
 STANDARD = Reading(utf16=False, crlf_one=False, bom_counted=False)
-READINGS: tuple[Reading, ...] = (
+_EXCLUSIVE: tuple[Reading, ...] = (
     STANDARD,
     Reading(False, True, False),  # ATLAS.ti, MAXQDA
     Reading(True, False, False),  # NVivo
@@ -81,7 +94,12 @@ READINGS: tuple[Reading, ...] = (
     Reading(True, False, True),
     Reading(True, True, True),
 )
-"""Every reading, in the order ties are broken: the standard's first."""
+READINGS: tuple[Reading, ...] = _EXCLUSIVE + tuple(
+    r._replace(end_inclusive=True) for r in _EXCLUSIVE
+)
+"""Every reading, in the order ties are broken: the standard's first, exclusive ends before
+inclusive ones (the standard's wording, "the first and the last character", reads as inclusive;
+the programs write the end exclusive)."""
 
 
 class RawPosition(NamedTuple):
@@ -120,6 +138,7 @@ class SourceText:
             reading.utf16 and bool(self.astral),
             reading.crlf_one and bool(self.crlf),
             reading.bom_counted and self.had_bom,
+            reading.end_inclusive,
         )
 
     def _tables(self, utf16: bool, crlf_one: bool) -> tuple[list[int], list[int], int]:
@@ -152,6 +171,16 @@ class SourceText:
             position += bisect_left(crlf_prime, position)
         split = position > 0 and self.raw[position - 1 : position + 1] == "\r\n"
         return RawPosition(position, split)
+
+    def end_to_raw(self, position: int, reading: Reading) -> RawPosition:
+        """Where a vendor end position falls in :attr:`raw` (exclusive, whatever the file)."""
+        found = self.to_raw(position, reading)
+        if not reading.end_inclusive or found.at is None:
+            return found
+        after = found.at + 1
+        if after > len(self.raw):
+            return RawPosition(None, False)
+        return RawPosition(after, self.raw[after - 1 : after + 1] == "\r\n")
 
     def boundary(self, index: int) -> bool:
         """True if a selection may start or end at raw ``index`` (not inside a word or cluster)."""
@@ -250,7 +279,7 @@ def _wanted(name: str) -> str:
 def _score(text: SourceText, spans: Sequence[Span], reading: Reading) -> Score:
     valid = names = ends = 0
     for span in spans:
-        a, b = text.to_raw(span.start, reading), text.to_raw(span.end, reading)
+        a, b = text.to_raw(span.start, reading), text.end_to_raw(span.end, reading)
         if a.at is None or b.at is None or a.at >= b.at:
             continue
         valid += 1

@@ -223,7 +223,7 @@ class _Coder:
         assert text is not None
         assert detection is not None
         reading = text.effective(detection.reading)
-        a, b = text.to_raw(selection.start, reading), text.to_raw(selection.end, reading)
+        a, b = text.to_raw(selection.start, reading), text.end_to_raw(selection.end, reading)
         where = f"selection {selection.start}-{selection.end} in {self.name!r}"
         if a.at is None or b.at is None or a.at >= b.at:
             self.log.out(where, "it lies outside the text or splits a character under the "

@@ -142,6 +142,20 @@ def test_selection_names_outweigh_word_boundaries():
     assert detect_reading([(text, [Span(8, 13, "ef gh\u2026")])]).reading == NVIVO
 
 
+def test_an_inclusive_end_is_detected_by_names_and_words():
+    text = SourceText("Barack Obama visited Paris in April.", had_bom=False)
+    # "Barack Obama" is 0-12 exclusive, 0-11 naming its last character; "Paris" 21-26 / 21-25.
+    inclusive = detect_reading([(text, [Span(0, 11, "Barack Obama"), Span(21, 25, "Paris")])])
+    assert inclusive.reading == STANDARD._replace(end_inclusive=True)
+    assert inclusive.scores[inclusive.reading] == (2, 2, 4)
+    assert inclusive.scores[STANDARD] == (2, 0, 2)
+    assert "the end position on the last character selected" in inclusive.describe()
+    exclusive = detect_reading([(text, [Span(0, 12, "Barack Obama"), Span(21, 26, "Paris")])])
+    assert exclusive.reading == STANDARD
+    assert text.end_to_raw(35, STANDARD._replace(end_inclusive=True)) == (36, False)
+    assert text.end_to_raw(36, STANDARD._replace(end_inclusive=True)) == (None, False)
+
+
 def test_ties_go_to_the_standard():
     text = SourceText("plain words only", had_bom=False)
     found = detect_reading([(text, [Span(0, 5)])])
