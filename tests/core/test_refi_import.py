@@ -402,3 +402,28 @@ def test_qualcoder_quirks(empty, tmp_path):
         "for it",
         "the project's description: r2pcoder projects have no description field",
     ]
+
+
+def test_named_cases_become_an_attribute_and_their_other_members_are_reported(empty, tmp_path):
+    u = "FFFFFFFF-0000-0000-0000-0000000000%02X"
+    qde = f"""<Project {NS} name="X"><CodeBook><Codes>
+<Code guid="{u % 1}" name="Theme" isCodable="true"/></Codes></CodeBook>
+<Variables><Variable guid="{u % 2}" name="Cases:Country" typeOfVariable="Text"/></Variables>
+<Cases><Case guid="{u % 3}" name="Ghana delegation">{value(u % 2, "Ghana")}
+<CodeRef targetGUID="{u % 1}"/><SourceRef targetGUID="{u % 4}"/></Case>
+<Case guid="{u % 5}" name="Speakers">{value(u % 2, "Mexico")}<SourceRef targetGUID="{u % 4}"/>
+</Case></Cases>
+<Sources><TextSource guid="{u % 4}" name="S"><PlainTextContent>Hello.</PlainTextContent>
+</TextSource></Sources></Project>"""
+    report = import_refi(empty, zip_project(tmp_path / "x.qdpx", qde))
+    meta = empty.documents.list()[0].meta
+    assert meta.speaker == "Ghana"  # the first case's value; the second is reported
+    assert meta.attributes == {"case": "Ghana delegation; Speakers"}
+    assert (
+        "source 'S' has two values for 'Cases:Country' ('Ghana' and 'Mexico'); the first was kept"
+        in report.warnings
+    )
+    assert [str(i) for i in report.left_out] == [
+        "case 'Ghana delegation': 1 of its members are codes or selections; r2pcoder keeps "
+        "cases as statement attributes only"
+    ]
