@@ -45,7 +45,9 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
 _VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
                "DateTimeValue")  # fmt: skip
-_MEDIA = ("PictureSource", "AudioSource", "VideoSource")
+# Real codebooks are a few levels deep; a file nesting codes thousands deep would exhaust the
+# stack of every recursive walk of the tree.
+_MAX_DEPTH = 100
 
 
 @lru_cache(maxsize=256)
@@ -106,7 +108,11 @@ class _Reader:
             r.get("targetGUID", "") for r in _children(element, name) if r.get("targetGUID")
         )
 
-    def code(self, element: ET.Element) -> RefiCode | None:
+    def code(self, element: ET.Element, depth: int = 0) -> RefiCode | None:
+        if depth > _MAX_DEPTH:
+            raise RefiRefused(
+                f"{self.source} nests codes more than {_MAX_DEPTH} levels deep; refused."
+            )
         guid, name = element.get("guid"), element.get("name")
         if not guid or name is None:
             self.problems.append((f"code {name or guid or '(unnamed)'}", "it has no guid or name"))
@@ -114,7 +120,8 @@ class _Reader:
         codable = element.get("isCodable")
         if codable is None:
             self.warnings.append(f"code {name!r} has no isCodable attribute; taken as codable")
-        children = tuple(c for c in map(self.code, _children(element, "Code")) if c is not None)
+        found = (self.code(child, depth + 1) for child in _children(element, "Code"))
+        children = tuple(c for c in found if c is not None)
         return RefiCode(
             guid=guid, name=name, codable=(codable or "true").strip().lower() not in ("false", "0"),
             color=element.get("color"), description=_text(element, "Description"),

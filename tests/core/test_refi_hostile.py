@@ -185,3 +185,13 @@ def test_not_xml_and_not_refi(project_path, tmp_path):
     assert refuse(project_path, other) == (
         "project.qde is not a REFI-QDA project or codebook (its root element is <html>)."
     )
+
+
+def test_codes_nested_without_end_are_refused(project_path, tmp_path):
+    deep = "".join(f'<Code guid="{n:08d}-0000-0000-0000-000000000000" name="c" isCodable="true">'
+                   for n in range(5000)) + "</Code>" * 5000  # fmt: skip
+    qde = f"<Project {NS} name='x'><CodeBook><Codes>{deep}</Codes></CodeBook></Project>"
+    archive = zip_project(tmp_path / "deep.qdpx", qde)
+    assert refuse(project_path, archive) == (
+        "project.qde nests codes more than 100 levels deep; refused."
+    )
