@@ -35,10 +35,11 @@ from r2pcoder.refi.codes import CodeMap
 from r2pcoder.refi.guids import guid_key, uuid_for
 from r2pcoder.refi.model import RefiCase, RefiCoding, RefiNote, RefiSelection
 from r2pcoder.refi.notes import NoteBook
-from r2pcoder.refi.offsets import Detection, StoredMap
+from r2pcoder.refi.offsets import Detection
 from r2pcoder.refi.people import Coders
 from r2pcoder.refi.read import LoadedFile, LoadedSource
 from r2pcoder.refi.report import Counts, LeftOut
+from r2pcoder.refi.stored import StoredMap
 from r2pcoder.refi.variables import meta_for
 from r2pcoder.schema import CodingRow, DocumentRow, new_uuid, utcnow
 from r2pcoder.textnorm import content_hash

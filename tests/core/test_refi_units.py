@@ -9,7 +9,8 @@ from r2pcoder.refi.colors import parse_color
 from r2pcoder.refi.describe import pack, unpack
 from r2pcoder.refi.guids import guid_key, is_guid, uuid_for
 from r2pcoder.refi.keys import KeyMaker
-from r2pcoder.refi.offsets import Reading, SourceText, Span, StoredMap, detect_reading
+from r2pcoder.refi.offsets import Reading, SourceText, Span, detect_reading
+from r2pcoder.refi.stored import StoredMap
 from r2pcoder.refi.variables import field_for
 from r2pcoder.refi.xmlwrite import XmlWriter
 
