@@ -197,17 +197,33 @@ def _codebook_id(stem: str) -> str:
     return KeyMaker(()).make(f"refi {stem}", "")
 
 
-def _frozen(drafts: list[_Draft], new: dict[str | None, list[_Draft]]) -> None:
+def _link(mapper: _Mapper, current: Codebook | None) -> list[_Draft]:
+    """Give every new theme its new children; returns the new themes of the top level.
+
+    New themes under a theme the project holds but has retired (it is not in the codebook in
+    use) go to the top level, with a warning.
+    """
+    new = mapper.new
+    drafts = [d for group in new.values() for d in group]
     for draft in drafts:
-        draft.children.extend(new.get(draft.fields["id"], []))
-        _frozen(draft.children, new)
+        draft.children = list(new.get(draft.fields["id"], []))
+    shown = {t.id for t, _, _ in current.walk()} if current is not None else set()
+    shown |= {d.fields["id"] for d in drafts}
+    top = list(new.get(None, []))
+    for parent, group in new.items():
+        if parent is not None and parent not in shown:
+            top.extend(group)
+            mapper.warnings.append(
+                f"{len(group)} new theme(s) belong under the retired theme {parent}; they were "
+                "added at the top level"
+            )
+    return top
 
 
 def _revised(mapper: _Mapper, group: RefiCode | None, stances: list[Stance], stem: str) -> Codebook:
     current = codebook_in(mapper.s)
     new = mapper.new
-    top = new.get(None, [])
-    _frozen(top, new)
+    top = _link(mapper, current)
     extras = unpack(group.description).extras if group is not None else {}
     given = extras.get("codebook")
     header: dict[str, Any] = given if isinstance(given, dict) else {}

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -427,3 +428,33 @@ def test_named_cases_become_an_attribute_and_their_other_members_are_reported(em
         "case 'Ghana delegation': 1 of its members are codes or selections; r2pcoder keeps "
         "cases as statement attributes only"
     ]
+
+
+def test_new_codes_under_existing_and_retired_themes_keep_their_children(project, tmp_path):
+    book = project.codebook.current()
+    assert book is not None
+    project.codebook.load(replace(book, themes=book.themes[:1]))  # "veto" retired
+    prevention = project.codebook.theme_by_key("prevention").uuid
+    veto = project.codebook.theme_by_key("veto").uuid
+    code = '<Code guid="{}" name="{}" isCodable="true">'
+    qdc = tmp_path / "cb.qdc"
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        + code.format(prevention, "Prevention")
+        + code.format("99999999-0000-0000-0000-000000000001", "Mediation")
+        + code.format("99999999-0000-0000-0000-000000000002", "Good offices")
+        + "</Code></Code></Code>"
+        + code.format(veto, "Veto restraint")
+        + code.format("99999999-0000-0000-0000-000000000003", "ACT")
+        + "</Code></Code></Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    report = import_refi(project, qdc)
+    paths = {t.key: t.path for t in project.codebook.themes()}
+    assert paths["mediation"] == ("Prevention", "Mediation")
+    assert paths["good_offices"] == ("Prevention", "Mediation", "Good offices")
+    assert paths["act"] == ("ACT",)
+    assert (
+        "1 new theme(s) belong under the retired theme veto; they were added at the top level"
+        in report.warnings
+    )
