@@ -190,7 +190,11 @@ class SourceText:
 
 
 class Score(NamedTuple):
-    """How well a reading fits: valid selections, names that match, ends on word boundaries."""
+    """How well a reading fits: valid selections, name points, ends on word boundaries.
+
+    A selection whose name is its whole quote earns 2 name points, one whose name is the
+    beginning of its quote (names are often cut, with or without an ellipsis) earns 1.
+    """
 
     valid: int
     names: int
@@ -245,7 +249,7 @@ class Detection:
         return f"{text}: under it {self._evidence(best)}{rival}{sample}."
 
     def _evidence(self, score: Score) -> str:
-        names = f", {score.names} selection names match their text" if score.names else ""
+        names = f", its names agree with their text for {score.names} points" if score.names else ""
         ends = 2 * self.selections
         return (f"{score.valid} of {self.selections} selections are valid{names} and "
                 f"{score.boundaries} of {ends} ends fall on word boundaries")  # fmt: skip
@@ -255,44 +259,61 @@ _ELLIPSIS = ("...", "\u2026")
 _MIN_NAME = 3
 
 
-def _names_match(text: str, start: int, end: int, wanted: str) -> bool:
-    # ``wanted`` was normalised once per selection; the quote only needs what can differ.
-    quote = text[start : min(end, start + 2 * len(wanted) + 8)].replace("\r\n", "\n")
-    if not quote.isascii():
-        quote = unicodedata.normalize("NFC", quote)
-    return quote.lstrip().startswith(wanted)
+class _Probe(NamedTuple):
+    """A selection as detection weighs it: its positions and its name, prepared once."""
+
+    start: int
+    end: int
+    full: str  # the name as the whole quote would read once stored
+    prefix: str  # the name without an ellipsis; empty when too short to prove anything
 
 
-def _wanted(name: str) -> str:
-    wanted = normalize_text(name).strip()
+def _probe(span: Span) -> _Probe:
+    full = normalize_text(span.name)
+    prefix = full.strip()
     for mark in _ELLIPSIS:
-        wanted = wanted.removesuffix(mark).rstrip()
-    return wanted if len(wanted) >= _MIN_NAME else ""
+        prefix = prefix.removesuffix(mark).rstrip()
+    return _Probe(span.start, span.end, full, prefix if len(prefix) >= _MIN_NAME else "")
 
 
-def _score(text: SourceText, spans: Sequence[Span], reading: Reading) -> Score:
+def _stored_form(quote: str) -> str:
+    quote = quote.replace("\r\n", "\n")
+    return quote if quote.isascii() else unicodedata.normalize("NFC", quote)
+
+
+def _name_points(text: str, start: int, end: int, probe: _Probe) -> int:
+    """2 when the name is the whole quote, 1 when it is its beginning, else 0."""
+    if not probe.prefix:
+        return 0
+    longest = 2 * len(probe.full) + 8
+    if end - start <= longest and _stored_form(text[start:end]) == probe.full:
+        return 2
+    head = _stored_form(text[start : min(end, start + 2 * len(probe.prefix) + 8)])
+    return 1 if head.lstrip().startswith(probe.prefix) else 0
+
+
+def _score(text: SourceText, probes: Sequence[_Probe], reading: Reading) -> Score:
     valid = names = ends = 0
-    for span in spans:
-        a, b = text.to_raw(span.start, reading), text.end_to_raw(span.end, reading)
+    for probe in probes:
+        a, b = text.to_raw(probe.start, reading), text.end_to_raw(probe.end, reading)
         if a.at is None or b.at is None or a.at >= b.at:
             continue
         valid += 1
-        names += bool(span.name) and _names_match(text.raw, a.at, b.at, span.name)
+        names += _name_points(text.raw, a.at, b.at, probe)
         ends += (text.boundary(a.at) and not a.split) + (text.boundary(b.at) and not b.split)
     return Score(valid, names, ends)
 
 
 def _sample(
     sources: list[tuple[SourceText, Sequence[Span]]], budget: int
-) -> list[tuple[SourceText, list[Span]]]:
+) -> list[tuple[SourceText, list[_Probe]]]:
     total = sum(len(spans) for _, spans in sources)
     stride = max(1, -(-total // budget))
-    picked: list[tuple[SourceText, list[Span]]] = []
+    picked: list[tuple[SourceText, list[_Probe]]] = []
     at = 0
     for text, spans in sources:
         first = (-at) % stride
-        chosen = [Span(s.start, s.end, _wanted(s.name) if s.name else "")
-                  for s in spans[first::stride]]  # fmt: skip
+        chosen = [_probe(s) for s in spans[first::stride]]
         at += len(spans)
         if chosen:
             picked.append((text, chosen))

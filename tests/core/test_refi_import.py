@@ -387,7 +387,7 @@ def test_qualcoder_quirks(empty, tmp_path):
         "The veto": ("default", "prevention"),
     }
     assert report.offsets.startswith("code points (the standard), the byte-order mark not counted")
-    assert "2 selection names match their text" in report.offsets
+    assert "its names agree with their text for 4 points" in report.offsets  # 2 whole quotes
     assert [(t.key, t.path) for t in empty.codebook.themes()] == [
         ("topics", ("Topics",)), ("prevention", ("Topics", "Prevention"))]  # fmt: skip
     doc = empty.documents.list()[0]

@@ -2,17 +2,18 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from r2pcoder.refi.colors import parse_color
 from r2pcoder.refi.describe import pack, unpack
 from r2pcoder.refi.guids import guid_key, is_guid, uuid_for
 from r2pcoder.refi.keys import KeyMaker
-from r2pcoder.refi.offsets import Reading, SourceText, Span, detect_reading
+from r2pcoder.refi.offsets import READINGS, Reading, SourceText, Span, detect_reading
 from r2pcoder.refi.stored import StoredMap
 from r2pcoder.refi.variables import field_for
 from r2pcoder.refi.xmlwrite import XmlWriter
+from r2pcoder.textnorm import normalize_text
 
 NVIVO = Reading(utf16=True, crlf_one=False, bom_counted=False)
 ATLAS = Reading(utf16=False, crlf_one=True, bom_counted=False)
@@ -136,7 +137,7 @@ def test_selection_names_outweigh_word_boundaries():
     assert detect_reading([(text, [Span(8, 12)])]).reading == STANDARD
     found = detect_reading([(text, [Span(8, 12, "ef g")])])
     assert found.reading == NVIVO
-    assert found.scores[NVIVO] == (1, 1, 0)
+    assert found.scores[NVIVO] == (1, 2, 0)  # the name is the whole quote
     assert found.scores[STANDARD] == (1, 0, 0)
     # A name that is under three characters once its ellipsis is dropped proves nothing.
     assert detect_reading([(text, [Span(8, 12, "ef...")])]).reading == STANDARD
@@ -148,8 +149,8 @@ def test_an_inclusive_end_is_detected_by_names_and_words():
     # "Barack Obama" is 0-12 exclusive, 0-11 naming its last character; "Paris" 21-26 / 21-25.
     inclusive = detect_reading([(text, [Span(0, 11, "Barack Obama"), Span(21, 25, "Paris")])])
     assert inclusive.reading == STANDARD._replace(end_inclusive=True)
-    assert inclusive.scores[inclusive.reading] == (2, 2, 4)
-    assert inclusive.scores[STANDARD] == (2, 0, 2)
+    assert inclusive.scores[inclusive.reading] == (2, 4, 4)
+    assert inclusive.scores[STANDARD] == (2, 0, 2)  # "Barack Obam", "Pari": no name agrees
     assert "the end position on the last character selected" in inclusive.describe()
     exclusive = detect_reading([(text, [Span(0, 12, "Barack Obama"), Span(21, 26, "Paris")])])
     assert exclusive.reading == STANDARD
@@ -177,3 +178,55 @@ def test_the_xml_writer_keeps_every_character():
     assert found is not None
     assert found.text == "cr\r\nlf & <x> \ufffd"
     assert xml.replaced == 1
+
+
+_TOKENS = ["word", "Caf\u00e9", "e\u0301te\u0301", "\U0001f600", "na\u00efve", "x", "ACT"]
+
+
+def _vendor(raw: str, index: int, reading: Reading, had_bom: bool) -> int:
+    """Where a program reading ``reading`` puts the raw code point ``index``."""
+    units = 1 if reading.bom_counted and had_bom else 0
+    for n, ch in enumerate(raw[:index]):
+        if reading.crlf_one and ch == "\r" and raw[n + 1 : n + 2] == "\n":
+            continue
+        units += 2 if reading.utf16 and ch > "\uffff" else 1
+    return units
+
+
+@given(
+    st.lists(st.sampled_from(_TOKENS), min_size=2, max_size=30),
+    st.lists(st.sampled_from(["\r\n", " ", "\n"]), min_size=30, max_size=30),
+    st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), min_size=1, max_size=6),
+    st.sampled_from(READINGS),
+    st.booleans(),
+)
+def test_every_quote_comes_back_whatever_the_reading(words, gaps, picks, reading, had_bom):
+    starts, ends, parts, at = [], [], [], 0
+    for word, gap in zip(words, gaps, strict=False):
+        starts.append(at)
+        ends.append(at + len(word))
+        parts.append(word + gap)
+        at += len(word) + len(gap)
+    raw = "".join(parts)
+    spans = []
+    for i, j in picks:
+        a, b = sorted((i % len(words), j % len(words)))
+        start, end = starts[a], ends[b]
+        if len(raw[start:end].strip()) < 3:
+            continue  # a name this short proves nothing (one emoji may fit two readings)
+        last = end - 1  # where an inclusive end points: the last character selected
+        v_end = _vendor(raw, last if reading.end_inclusive else end, reading, had_bom)
+        spans.append(
+            (start, end, Span(_vendor(raw, start, reading, had_bom), v_end, raw[start:end]))
+        )
+    assume(spans)
+    text = SourceText(raw, had_bom=had_bom)
+    found = detect_reading([(text, [s for _, _, s in spans])]).reading
+    stored = StoredMap(raw)
+    effective = text.effective(found)
+    for start, end, span in spans:
+        a, b = text.to_raw(span.start, effective), text.end_to_raw(span.end, effective)
+        assert a.at is not None
+        assert b.at is not None
+        got = stored.span(a.at, b.at)
+        assert stored.stored[got.start : got.end] == normalize_text(raw[start:end])
