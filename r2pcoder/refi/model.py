@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 __all__ = [
     "RefiCase",
@@ -47,9 +48,12 @@ class RefiCode:
     children: tuple[RefiCode, ...] = ()
 
 
-@dataclass(frozen=True)
-class RefiCoding:
-    """``<Coding guid creatingUser creationDateTime>`` with its ``<CodeRef targetGUID>``."""
+class RefiCoding(NamedTuple):
+    """``<Coding guid creatingUser creationDateTime>`` with its ``<CodeRef targetGUID>``.
+
+    Named tuples, not dataclasses, for codings and selections: a large file has hundreds of
+    thousands, and building frozen dataclasses cost a second per 100,000.
+    """
 
     guid: str
     code: str
@@ -58,8 +62,7 @@ class RefiCoding:
     note_refs: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class RefiSelection:
+class RefiSelection(NamedTuple):
     """``<PlainTextSelection>``: positions as written, who made it, its codings and notes."""
 
     guid: str

@@ -324,7 +324,7 @@ def detect_reading(
     sources: Iterable[tuple[SourceText, Sequence[Span]]],
     unit: Unit | None = None,
     *,
-    budget: int = 20_000,
+    budget: int = 5_000,
 ) -> Detection:
     """Choose the reading that fits every selection of a file best (``unit`` fixes the unit).
 
