@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.common import Result, machine
 
-SUITES = ("core", "workbench", "stalls", "merge", "agreement", "reliability", "export")
+SUITES = ("core", "workbench", "stalls", "merge", "agreement", "reliability", "export", "refi")
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ never deleted, so no coding is lost. Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import uuid as uuid_mod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,15 @@ from r2pcoder.schema import CodingRow, ProjectRow, StanceRow, ThemeRow
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["CodebookLoadReport", "CodebookService", "StanceInfo", "ThemeInfo", "item_uuid"]
+__all__ = [
+    "CodebookLoadReport",
+    "CodebookService",
+    "StanceInfo",
+    "ThemeInfo",
+    "codebook_in",
+    "install_codebook",
+    "item_uuid",
+]
 
 _NAMESPACE = uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, "https://r2pcoder.org/codebook")
 
@@ -133,6 +141,95 @@ def _build(themes: Sequence[ThemeInfo], parent: int | None) -> tuple[Theme, ...]
     )  # fmt: skip
 
 
+def codebook_in(s: Session) -> Codebook | None:
+    """The codebook in use, read inside ``s`` (retired themes left out); None before one."""
+    header = s.get(ProjectRow, 1)
+    assert header is not None
+    if not header.codebook_id:
+        return None
+    themes = _theme_infos(s, include_retired=False)
+    stances = s.scalars(select(StanceRow).where(~StanceRow.retired).order_by(StanceRow.position))
+    scale = StanceScale(
+        ordinal=header.stances_ordinal,
+        stances=tuple(Stance(r.key, r.name, r.definition, r.color, r.shortcut) for r in stances),
+    )
+    return Codebook(
+        id=header.codebook_id, name=header.codebook_name,
+        version=header.codebook_version, description=header.codebook_description,
+        themes=_build(themes, None), stances=scale,
+    )  # fmt: skip
+
+
+def install_codebook(
+    session: Session, codebook: Codebook, *, uuids: Mapping[str, str] | None = None
+) -> list[tuple[str, int]]:
+    """Install or revise the codebook inside ``session`` (never commits); see ``load``.
+
+    New themes and stances get UUIDs derived from the codebook id and their key, unless
+    ``uuids`` gives one (keys ``theme/<id>`` and ``stance/<id>``): an import keeps the identities
+    the exchanged file gave them. Returns the retired themes with their coding counts.
+    """
+    header = session.get(ProjectRow, 1)
+    assert header is not None
+    header.codebook_id = header.codebook_id or codebook.id
+    header.codebook_name = codebook.name
+    header.codebook_version = codebook.version
+    header.codebook_description = codebook.description
+    header.stances_ordinal = codebook.stances.ordinal
+    retired = _store_themes(session, codebook, header.codebook_id, uuids or {})
+    _store_stances(session, codebook, header.codebook_id, uuids or {})
+    return retired
+
+
+def _store_themes(
+    s: Session, codebook: Codebook, namespace: str, uuids: Mapping[str, str]
+) -> list[tuple[str, int]]:
+    rows = {r.key: r for r in s.scalars(select(ThemeRow))}
+    for existing in rows.values():
+        existing.shortcut = None  # cleared first: shortcuts may move between themes
+    s.flush()
+    wanted = set()
+    for position, (theme, parent_key, _) in enumerate(codebook.walk()):
+        wanted.add(theme.id)
+        row = rows.get(theme.id)
+        if row is None:
+            uuid = uuids.get(f"theme/{theme.id}") or item_uuid(namespace, "theme", theme.id)
+            row = ThemeRow(uuid=uuid, key=theme.id)
+            s.add(row)
+            rows[theme.id] = row
+        row.parent_id = None if parent_key is None else rows[parent_key].id
+        row.name, row.description = theme.name, theme.description
+        row.include, row.exclude, row.example = theme.include, theme.exclude, theme.example
+        row.color, row.shortcut = theme.color, theme.shortcut
+        row.position, row.retired = position, False
+        s.flush()
+    retired = []
+    for key, row in rows.items():
+        if key not in wanted and not row.retired and row.proposed_by is None:
+            row.retired = True
+            count = s.scalar(select(func.count()).where(CodingRow.theme_id == row.id)) or 0
+            retired.append((key, int(count)))
+    return retired
+
+
+def _store_stances(
+    s: Session, codebook: Codebook, namespace: str, uuids: Mapping[str, str]
+) -> None:
+    rows = {r.key: r for r in s.scalars(select(StanceRow))}
+    for existing in rows.values():
+        existing.shortcut, existing.retired = None, True
+    s.flush()
+    for position, stance in enumerate(codebook.stances.stances):
+        row = rows.get(stance.id)
+        if row is None:
+            uuid = uuids.get(f"stance/{stance.id}") or item_uuid(namespace, "stance", stance.id)
+            row = StanceRow(uuid=uuid, key=stance.id)
+            s.add(row)
+        row.name, row.definition, row.color = stance.name, stance.definition, stance.color
+        row.shortcut, row.position, row.retired = stance.shortcut, position, False
+    s.flush()
+
+
 class CodebookService:
     """The project's codebook: load a file's codebook, read themes and stances, rename."""
 
@@ -142,39 +239,13 @@ class CodebookService:
     def current(self) -> Codebook | None:
         """The codebook in use (retired themes left out), or None before one is loaded."""
         with self._project.unit_of_work() as s:
-            header = s.get(ProjectRow, 1)
-            assert header is not None
-            if not header.codebook_id:
-                return None
-            themes = _theme_infos(s, include_retired=False)
-            stances = s.scalars(
-                select(StanceRow).where(~StanceRow.retired).order_by(StanceRow.position)
-            )
-            scale = StanceScale(
-                ordinal=header.stances_ordinal,
-                stances=tuple(
-                    Stance(r.key, r.name, r.definition, r.color, r.shortcut) for r in stances
-                ),
-            )
-            return Codebook(
-                id=header.codebook_id, name=header.codebook_name,
-                version=header.codebook_version, description=header.codebook_description,
-                themes=_build(themes, None), stances=scale,
-            )  # fmt: skip
+            return codebook_in(s)
 
     def load(self, codebook: Codebook) -> CodebookLoadReport:
         """Install ``codebook``, or revise the one in use; codings stay attached by theme id."""
         old = self.current()
         with self._project.unit_of_work() as s:
-            header = s.get(ProjectRow, 1)
-            assert header is not None
-            header.codebook_id = header.codebook_id or codebook.id
-            header.codebook_name = codebook.name
-            header.codebook_version = codebook.version
-            header.codebook_description = codebook.description
-            header.stances_ordinal = codebook.stances.ordinal
-            retired = self._store_themes(s, codebook, header.codebook_id)
-            self._store_stances(s, codebook, header.codebook_id)
+            retired = install_codebook(s, codebook)
             kept = s.scalar(select(func.count()).select_from(CodingRow)) or 0
         self._project.refresh_info()
         return CodebookLoadReport(
@@ -182,49 +253,6 @@ class CodebookService:
             retired=tuple(retired),
             codings_kept=int(kept),
         )
-
-    def _store_themes(
-        self, s: Session, codebook: Codebook, namespace: str
-    ) -> list[tuple[str, int]]:
-        rows = {r.key: r for r in s.scalars(select(ThemeRow))}
-        for existing in rows.values():
-            existing.shortcut = None  # cleared first: shortcuts may move between themes
-        s.flush()
-        wanted = set()
-        for position, (theme, parent_key, _) in enumerate(codebook.walk()):
-            wanted.add(theme.id)
-            row = rows.get(theme.id)
-            if row is None:
-                row = ThemeRow(uuid=item_uuid(namespace, "theme", theme.id), key=theme.id)
-                s.add(row)
-                rows[theme.id] = row
-            row.parent_id = None if parent_key is None else rows[parent_key].id
-            row.name, row.description = theme.name, theme.description
-            row.include, row.exclude, row.example = theme.include, theme.exclude, theme.example
-            row.color, row.shortcut = theme.color, theme.shortcut
-            row.position, row.retired = position, False
-            s.flush()
-        retired = []
-        for key, row in rows.items():
-            if key not in wanted and not row.retired and row.proposed_by is None:
-                row.retired = True
-                count = s.scalar(select(func.count()).where(CodingRow.theme_id == row.id)) or 0
-                retired.append((key, int(count)))
-        return retired
-
-    def _store_stances(self, s: Session, codebook: Codebook, namespace: str) -> None:
-        rows = {r.key: r for r in s.scalars(select(StanceRow))}
-        for existing in rows.values():
-            existing.shortcut, existing.retired = None, True
-        s.flush()
-        for position, stance in enumerate(codebook.stances.stances):
-            row = rows.get(stance.id)
-            if row is None:
-                row = StanceRow(uuid=item_uuid(namespace, "stance", stance.id), key=stance.id)
-                s.add(row)
-            row.name, row.definition, row.color = stance.name, stance.definition, stance.color
-            row.shortcut, row.position, row.retired = stance.shortcut, position, False
-        s.flush()
 
     def themes(self, *, include_retired: bool = False) -> list[ThemeInfo]:
         """Themes in codebook (pre-)order, with their paths."""

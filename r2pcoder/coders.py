@@ -17,7 +17,7 @@ from r2pcoder.schema import CoderRow, new_uuid, utcnow
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coder", "CoderService"]
+__all__ = ["Coder", "CoderService", "coder_row", "insert_coder"]
 
 _MAX_NAME = 200
 
@@ -43,6 +43,19 @@ def coder_row(session: Session, coder_id: int) -> CoderRow:
     return row
 
 
+def insert_coder(session: Session, name: str, *, uuid: str | None = None) -> CoderRow:
+    """Add a coder row inside ``session`` (never commits); the name is checked and tidied."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise R2pError("A coder needs a name.")
+    if len(clean) > _MAX_NAME:
+        raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
+    row = CoderRow(uuid=uuid or new_uuid(), name=clean, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
 class CoderService:
     """Add, rename and look up coders."""
 
@@ -51,16 +64,8 @@ class CoderService:
 
     def add(self, name: str, *, uuid: str | None = None) -> Coder:
         """Add a coder called ``name`` (names need not be unique; identity is the UUID)."""
-        clean = " ".join(name.split())
-        if not clean:
-            raise R2pError("A coder needs a name.")
-        if len(clean) > _MAX_NAME:
-            raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
         with self._project.unit_of_work() as s:
-            row = CoderRow(uuid=uuid or new_uuid(), name=clean, created_at=utcnow())
-            s.add(row)
-            s.flush()
-            return _coder(row)
+            return _coder(insert_coder(s, name, uuid=uuid))
 
     def rename(self, coder_id: int, name: str) -> Coder:
         """Give a coder a new display name."""

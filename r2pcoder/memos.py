@@ -16,12 +16,13 @@ from r2pcoder.schema import DocumentRow, MemoRow, ThemeRow, new_uuid, utcnow
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["MemoService"]
+__all__ = ["MemoService", "memo_row", "write_memo"]
 
 
-def _find(
+def memo_row(
     s: Session, document_id: int | None, theme_id: int | None, coder_id: int | None
 ) -> MemoRow | None:
+    """The memo on this document or theme by this coder (None: the project's note), if any."""
     return s.scalars(
         select(MemoRow).where(
             MemoRow.document_id.is_(None)
@@ -44,44 +45,45 @@ class MemoService:
         with self._project.unit_of_work() as s:
             if s.get(DocumentRow, document_id) is None:
                 raise UnknownEntity(f"There is no document with id {document_id}.")
-            self._write(s, text, document_id=document_id, theme_id=None, coder_id=coder_id)
+            write_memo(s, text, document_id=document_id, theme_id=None, coder_id=coder_id)
 
     def set_theme_memo(self, theme_id: int, text: str, coder_id: int | None = None) -> None:
         """Write (or, with empty text, delete) the memo on a theme."""
         with self._project.unit_of_work() as s:
             if s.get(ThemeRow, theme_id) is None:
                 raise UnknownEntity(f"There is no theme with id {theme_id}.")
-            self._write(s, text, document_id=None, theme_id=theme_id, coder_id=coder_id)
+            write_memo(s, text, document_id=None, theme_id=theme_id, coder_id=coder_id)
 
     def document_memo(self, document_id: int, coder_id: int | None = None) -> str:
         """The memo on a statement, or an empty string."""
         with self._project.unit_of_work() as s:
-            row = _find(s, document_id, None, coder_id)
+            row = memo_row(s, document_id, None, coder_id)
             return "" if row is None else row.text
 
     def theme_memo(self, theme_id: int, coder_id: int | None = None) -> str:
         """The memo on a theme, or an empty string."""
         with self._project.unit_of_work() as s:
-            row = _find(s, None, theme_id, coder_id)
+            row = memo_row(s, None, theme_id, coder_id)
             return "" if row is None else row.text
 
-    @staticmethod
-    def _write(
-        s: Session,
-        text: str,
-        *,
-        document_id: int | None,
-        theme_id: int | None,
-        coder_id: int | None,
-    ) -> None:
-        row = _find(s, document_id, theme_id, coder_id)
-        if not text.strip():
-            if row is not None:
-                s.delete(row)
-            return
-        if row is None:
-            row = MemoRow(
-                uuid=new_uuid(), document_id=document_id, theme_id=theme_id, coder_id=coder_id
-            )
-            s.add(row)
-        row.text, row.modified_at = text, utcnow()
+
+def write_memo(
+    s: Session,
+    text: str,
+    *,
+    document_id: int | None,
+    theme_id: int | None,
+    coder_id: int | None,
+) -> None:
+    """Write (or, with empty text, delete) a memo inside ``s``; never commits."""
+    row = memo_row(s, document_id, theme_id, coder_id)
+    if not text.strip():
+        if row is not None:
+            s.delete(row)
+        return
+    if row is None:
+        row = MemoRow(
+            uuid=new_uuid(), document_id=document_id, theme_id=theme_id, coder_id=coder_id
+        )
+        s.add(row)
+    row.text, row.modified_at = text, utcnow()

@@ -32,7 +32,6 @@ __all__ = ["OffsetMap", "content_hash", "cp_to_utf16", "normalize_text", "utf16_
 
 _BOM = "\ufeff"
 _LAST_BMP = "\uffff"
-_LINE_BREAKS = {ord("\u2028"): "\n", ord("\u2029"): "\n"}
 
 
 def normalize_text(raw: str) -> str:
@@ -46,7 +45,9 @@ def normalize_text(raw: str) -> str:
     """
     text = raw.lstrip(_BOM)
     # CRLF first, so that it becomes one "\n" and not two.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Two replaces, not str.translate with a mapping: that costs a millisecond per statement.
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return unicodedata.normalize("NFC", text)
 
 

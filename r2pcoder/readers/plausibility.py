@@ -8,13 +8,16 @@ either plausible or refused, never silently wrong. Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 
 __all__ = ["bad_fraction", "looks_plausible"]
 
-# Controls that real text files contain: tab, line breaks, form feed, and the DOS end-of-file
-# mark (Ctrl-Z) that old editors append.
-_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
+# Controls (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) other than those real text files
+# contain: tab, line breaks, vertical tab, form feed, and the DOS end-of-file mark (Ctrl-Z) that
+# old editors append. One regular expression: testing the category character by character took
+# seconds on a large import.
+_BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f]")
 # A Western text has a few accented letters per hundred; Cyrillic or Greek bytes read as cp1252
 # turn nearly every letter into an accented Latin one.
 _MAX_NON_ASCII_LATIN = 0.3
@@ -55,12 +58,9 @@ def bad_fraction(text: str, *, count_replacements: bool = True) -> float:
     """
     if not text:
         return 0.0
-    bad = sum(
-        1
-        for ch in text
-        if (count_replacements and ch == "\ufffd")
-        or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
-    )
+    bad = len(_BAD_CONTROLS.findall(text))
+    if count_replacements:
+        bad += text.count("\ufffd")
     return bad / len(text)
 
 
