@@ -95,6 +95,16 @@ class WindowActions:
             "Install or revise the project's codebook from a YAML/JSON file", mutating=True,
         )  # fmt: skip
         menu.addSeparator()
+        self.add(
+            "Import &REFI-QDA project or codebook…", menu, w.flows.import_refi_dialog, None,
+            "Bring in a .qdpx project or .qdc codebook from MAXQDA, ATLAS.ti, NVivo or "
+            "QualCoder", mutating=True,
+        )  # fmt: skip
+        self.add(
+            "E&xport REFI-QDA project or codebook…", menu, w.flows.export_refi_dialog, None,
+            "Write a .qdpx project or .qdc codebook that MAXQDA, ATLAS.ti and NVivo open",
+        )  # fmt: skip
+        menu.addSeparator()
         self.add("&Quit", menu, w.close, Key.Quit, "Close r2pcoder (everything is already saved)")
 
     def _edit(self, menu: QMenu) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from r2pcoder.codebook_store import CodebookLoadReport
 from r2pcoder.errors import R2pError
@@ -22,12 +22,15 @@ from ui.progress_dialog import show_progress
 from ui.workers import Job
 
 if TYPE_CHECKING:
+    from r2pcoder.refi import RefiExportReport, RefiImportReport
+
     from ui.main_window import MainWindow
 
 __all__ = ["ProjectFlows"]
 
 _PROJECT_FILTER = "r2pcoder projects (*.r2p);;All files (*)"
 _DOC_FILTER = "Statements (*.txt *.md *.docx *.pdf *.html *.htm);;All files (*)"
+_REFI_FILTER = "REFI-QDA project (*.qdpx);;REFI-QDA codebook (*.qdc)"
 
 
 class ProjectFlows(QObject):
@@ -110,6 +113,63 @@ class ProjectFlows(QObject):
             self._win.errors.show("Load codebook", exc)
             return None
         return show_progress(self._win, job, "Loading codebook")
+
+    def import_refi_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self._win, "Import a REFI-QDA project or codebook", "", _REFI_FILTER
+        )
+        if path:
+            self.start_refi_import(Path(path))
+
+    def start_refi_import(self, path: Path) -> Job[RefiImportReport] | None:
+        """Import a .qdpx project or .qdc codebook; the report is shown when it ends."""
+        try:
+            job = self._win.controller.team.import_refi(path)
+        except R2pError as exc:
+            self._win.errors.show("Import REFI-QDA", exc)
+            return None
+        job.observe(self, success=lambda r: self._inform("REFI-QDA import finished", r.summary()))
+        return show_progress(self._win, job, "Importing REFI-QDA")
+
+    def export_refi_dialog(self) -> None:
+        controller = self._win.controller
+        try:
+            project = controller.require()
+        except R2pError as exc:
+            self._win.errors.show("Export REFI-QDA", exc)
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self._win, "Export for MAXQDA, ATLAS.ti, NVivo…", "", _REFI_FILTER
+        )
+        if not path:
+            return
+        out = Path(path)
+        if out.suffix.lower() not in (".qdpx", ".qdc"):
+            out = out.with_suffix(".qdc" if "qdc" in chosen else ".qdpx")
+        layer: str | None = None
+        if out.suffix.lower() == ".qdpx":
+            names = {"Every coder's codings": None, "Agreed by all coders": "all",
+                     "Majority of coders": "majority"}  # fmt: skip
+            names |= {f"Coder: {c.name}": f"coder:{c.uuid}" for c in project.coders.list()}
+            label, ok = QInputDialog.getItem(
+                self._win, "Which codings", "Codings to export:", list(names), 0, False
+            )
+            if not ok:
+                return
+            layer = names[label]
+        self.start_refi_export(out, layer)
+
+    def start_refi_export(
+        self, out: Path, layer: str | None = None
+    ) -> Job[RefiExportReport] | None:
+        """Write a .qdpx project or .qdc codebook; the report is shown when it ends."""
+        try:
+            job = self._win.controller.team.export_refi(out, layer)
+        except R2pError as exc:
+            self._win.errors.show("Export REFI-QDA", exc)
+            return None
+        job.observe(self, success=lambda r: self._inform("REFI-QDA export finished", r.summary()))
+        return show_progress(self._win, job, "Exporting REFI-QDA")
 
     def _import_finished(self, report: ImportReport) -> None:
         self._inform("Import finished", report.summary())

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from r2pcoder.export.run import ExportFormat
     from r2pcoder.merge import MergeReport, ProposalDecision
     from r2pcoder.packets import PacketOptions, PacketsReport
+    from r2pcoder.refi import RefiExportReport, RefiImportReport, Unit
     from r2pcoder.reliability import (
         AgreementReport,
         AgreementSettings,
@@ -195,6 +196,45 @@ class TeamJobs:
             )
 
         return self._c.runner.start(work, name="export", writes=False)
+
+    # -- REFI-QDA exchange ---------------------------------------------------------------------
+
+    def import_refi(self, path: Path, offsets: Unit | None = None) -> Job[RefiImportReport]:
+        """Import a REFI-QDA project or codebook (a write, not undoable); refreshes everything."""
+        project = self._project()
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> RefiImportReport:
+            from r2pcoder.refi import import_refi  # noqa: PLC0415 - on the worker
+
+            return import_refi(
+                project, path, offsets=offsets, progress=progress, cancelled=cancelled
+            )
+
+        job = self._c.runner.start(work, name="REFI-QDA import", writes=True)
+        failure = self._c.failure_reporter("Import REFI-QDA")
+        return job.observe(self._c, success=self._refi_imported, failure=failure)
+
+    def _refi_imported(self, _report: RefiImportReport) -> None:
+        self._c.stack.clear()  # an import is not undoable
+        self._c.changed.emit(Changes(everything=True))
+
+    def export_refi(self, out: Path, layer: str | None) -> Job[RefiExportReport]:
+        """Write the project (``.qdpx``) or its codebook (``.qdc``) for other QDA programs.
+
+        ``layer`` is a layer as the command line writes it (``all``, ``coder:UUID``...), or None
+        for every coder's codings.
+        """
+        project = self._project()
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> RefiExportReport:
+            from r2pcoder.export.layers import parse_layer  # noqa: PLC0415 - on the worker
+            from r2pcoder.refi import export_refi  # noqa: PLC0415
+
+            choice = parse_layer(layer) if layer else None
+            return export_refi(project, out, layer=choice, progress=progress, cancelled=cancelled)
+
+        job = self._c.runner.start(work, name="REFI-QDA export", writes=False)
+        return job.observe(self._c, failure=self._c.failure_reporter("Export REFI-QDA"))
 
 
 def _segments(settings: AgreementSettings) -> bool:
