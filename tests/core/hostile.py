@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,7 +144,7 @@ def _mount_tmpfs(where: Path, size: str) -> bool:
     return done.returncode == 0
 
 
-def small_disk(base: Path, size: str = "4m") -> Iterator[SmallDisk]:
+def small_disk(base: Path, size: str = "4m") -> Generator[SmallDisk, None, None]:
     """Yield a :class:`SmallDisk` under ``base``; unmounted and freed afterwards."""
     where = base / "disk"
     where.mkdir()
