@@ -75,8 +75,13 @@ class Failure:
     reason: str
     advice: str
 
-    def message(self, subject: str) -> str:
-        """The one-line message ``"<subject>: <reason>; <advice>."``."""
+    def message(self, subject: str | None) -> str:
+        """The one-line message ``"<subject>: <reason>; <advice>."``.
+
+        Without a subject it is ``"<Reason>; <advice>."``.
+        """
+        if subject is None:
+            return f"{self.reason[:1].upper()}{self.reason[1:]}; {self.advice}."
         return f"{subject}: {self.reason}; {self.advice}."
 
 
@@ -211,15 +216,19 @@ def explain(
 ) -> R2pError | None:
     """``exc`` as an :class:`~r2pcoder.errors.R2pError` with a one-line message, or None.
 
-    An ``R2pError`` is returned as it is. ``subject`` starts the message (default: the file's
-    name, or "The project").
+    An ``R2pError`` is returned as it is. ``subject`` starts the message; by default it is the
+    name of ``path``, or of the file an OS error names, and else the message is the reason alone
+    ("The project is busy; ...").
     """
     if isinstance(exc, R2pError):
         return exc
     failure = diagnose(exc, path)
     if failure is None:
         return None
-    start = subject or (path.name if path is not None else "The project")
-    error = failure.kind(failure.message(start))
+    if subject is None and path is not None:
+        subject = path.name
+    if subject is None and isinstance(exc, OSError) and isinstance(exc.filename, str):
+        subject = Path(exc.filename).name
+    error = failure.kind(failure.message(subject))
     error.__cause__ = exc
     return error

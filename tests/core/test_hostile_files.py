@@ -302,3 +302,13 @@ def test_no_command_leaves_journal_files_beside_a_refused_project(
     assert code == 1
     assert "newer r2pcoder" in one_line(err)
     assert _files(master.parent) == before
+
+
+def test_a_merged_packet_is_read_without_journal_files_beside_it(
+    team: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    master, packet = team
+    before = _files(packet.parent)
+    code, _, err = run(capsys, "merge", master, packet)
+    assert (code, err) == (0, "")
+    assert _files(packet.parent) == before
