@@ -55,9 +55,16 @@ _WIDTH_SAMPLE = 200
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _REMOVED = ("\x00", "\x1b", "\x9b")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-# A risky cell anywhere but first in a column joined with _SEP starts right after a separator.
+# A column is joined with _SEP and scanned once; a risky cell starts the column or follows a
+# separator, possibly behind characters that are removed.
 _SEP = "\x1f"
-_RISKY = tuple(_SEP + c for c in _FORMULA_START) + _REMOVED
+_RISKY_START = "[\x00\x1b\x9b]*[-=+@\t\r]"
+_RISKY_CHARS = _FORMULA_START + _REMOVED
+_RISKY_FIRST = re.compile(_RISKY_START)
+_RISKY_LATER = re.compile(_SEP + _RISKY_START)
+# The removed characters, as UTF-8: they are taken out of whole chunks of encoded output, where
+# bytes.replace runs at memchr speed (0xC2 0x9B can only be U+009B in valid UTF-8).
+_REMOVED_BYTES = tuple(c.encode("utf-8") for c in _REMOVED)
 
 
 def defuse(text: str) -> str:
@@ -155,9 +162,13 @@ def _csv_column(values: list[Any], raw: bool = False) -> list[str]:
     except TypeError:
         texts = [_text(v) for v in values]
         joined = _SEP.join(texts)
-    # Substring scans run at memchr speed: most columns need neither defusing nor quoting.
-    if not raw and (joined.startswith(_FORMULA_START) or any(r in joined for r in _RISKY)):
-        texts = [defuse(t) if v.__class__ is str else t for v, t in zip(values, texts, strict=True)]
+    # One scan each: most columns need neither defusing nor quoting. NUL, ESC and CSI elsewhere
+    # in a cell are removed from the encoded output (_write_csv_file).
+    if not raw and (_RISKY_FIRST.match(joined) or _RISKY_LATER.search(joined)):
+        texts = [
+            defuse(t) if v.__class__ is str and t.startswith(_RISKY_CHARS) else t
+            for v, t in zip(values, texts, strict=True)
+        ]
     if not _needs_quotes(joined):
         return texts
     distinct = set(texts)
@@ -190,13 +201,22 @@ def _write_csv_file(
     header = ",".join(_csv_column([str(c) for c in frame.columns], raw))
     rows = len(frame)
     lines = map(",".join, zip(*columns, strict=True))
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\n")
+    with path.open("wb") as handle:
+        handle.write(_encoded(header + "\n", raw))
         for start in range(0, rows, _CHUNK):
             check_cancelled(cancelled)
-            handle.write("\n".join(islice(lines, _CHUNK)) + "\n")
+            handle.write(_encoded("\n".join(islice(lines, _CHUNK)) + "\n", raw))
             progress((start + _CHUNK) / rows)
     progress(1.0)
+
+
+def _encoded(text: str, raw: bool) -> bytes:
+    data = text.encode("utf-8")
+    if not raw:
+        for removed in _REMOVED_BYTES:
+            if removed in data:
+                data = data.replace(removed, b"")
+    return data
 
 
 def _make_folder(out: Path) -> bool:

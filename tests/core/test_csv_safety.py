@@ -65,16 +65,20 @@ def test_csv_defuses_cells_anywhere_in_a_column_and_the_header(tmp_path: Path) -
             "=title": ["plain", CALC, "x,y", LINK, None, "-7"],
             "n": [1, 2, 3, 4, 5, 6],
             "f": [-0.5, 1.0, None, 2.0, -1e-9, 0.0],
+            "ctl": ["a\x00b", "c\x1bd", "e\x9bf", "g,\x00h", "Café\x00 😀", "\x1b\x9b+1"],
         }
     )
     out = tmp_path / "t.csv"
     write_csv({"t": frame}, out)
     rows = _read(out)
-    assert rows[0] == ["'=title", "n", "f"]
+    assert rows[0] == ["'=title", "n", "f", "ctl"]
     assert [r[0] for r in rows[1:]] == ["plain", "'" + CALC, "x,y", "'" + LINK, "", "-7"]
     assert [r[2] for r in rows[1:]] == ["-0.5", "1.0", "", "2.0", "-1e-09", "0.0"]
+    assert [r[3] for r in rows[1:]] == ["ab", "cd", "ef", "g,h", "Café 😀", "+1"]
     write_csv({"t": frame}, out, raw=True)
-    assert [r[0] for r in _read(out)[1:]] == ["plain", CALC, "x,y", LINK, "", "-7"]
+    rows = _read(out)
+    assert [r[0] for r in rows[1:]] == ["plain", CALC, "x,y", LINK, "", "-7"]
+    assert [r[3] for r in rows[1:]] == list(frame["ctl"])
 
 
 @pytest.fixture
