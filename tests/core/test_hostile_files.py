@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.hostile import LOCK_HOLDER, SmallDisk, cli, one_line, run_python, small_disk
+from tests.core.hostile import (
+    LOCK_HOLDER,
+    SmallDisk,
+    cli,
+    one_line,
+    run_python,
+    small_disk,
+    snapshot,
+)
 from tests.core.test_export_data import build_coded
 
 import r2pcoder.db
@@ -79,18 +87,14 @@ def test_a_project_damaged_mid_file_gets_one_line_from_every_command(
     master, packet = team
     _damage_table(master, "documents")
     argv = _commands(master, packet, tmp_path)[command]
-    before = {"master": _files(master.parent), "out": _files(tmp_path / "elsewhere")}
+    before = {"master": snapshot(master.parent), "out": snapshot(tmp_path / "elsewhere")}
     code, _, err = run(capsys, *argv)
     assert code == 1
     assert one_line(err) == (
         "r2pcoder: master.r2p: the file is damaged (database disk image is malformed); "
         "open a backup copy."
     )
-    assert {"master": _files(master.parent), "out": _files(tmp_path / "elsewhere")} == before
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    assert {"master": snapshot(master.parent), "out": snapshot(tmp_path / "elsewhere")} == before
 
 
 @pytest.mark.slow
@@ -100,7 +104,7 @@ def test_a_read_only_project_is_read_and_never_written(
     master, packet = team
     commands = _commands(master, packet, tmp_path)
     master.chmod(0o444)
-    before = _files(master.parent)
+    before = snapshot(master.parent)
     try:
         info = cli(*commands["info"], "--json")
         assert info.code == 0, info.err
@@ -112,7 +116,7 @@ def test_a_read_only_project_is_read_and_never_written(
                 "r2pcoder: master.r2p: the project file is read-only; make it writable, or copy "
                 "the project to a folder you can write to."
             ), name
-            assert _files(master.parent) == before, name  # no -wal or -shm beside it either
+            assert snapshot(master.parent) == before, name  # no -wal or -shm beside it either
     finally:
         master.chmod(0o644)
 
@@ -123,7 +127,7 @@ def test_a_project_in_a_read_only_folder_is_read_and_never_written(
 ) -> None:
     master, packet = team
     commands = _commands(master, packet, tmp_path)
-    before = _files(master.parent)
+    before = snapshot(master.parent)
     master.parent.chmod(0o555)
     try:
         listed = cli(*commands["code list"])
@@ -135,7 +139,7 @@ def test_a_project_in_a_read_only_folder_is_read_and_never_written(
             "r2pcoder: master.r2p: the folder is read-only; make it writable, or copy the "
             "project to a folder you can write to."
         )
-        assert _files(master.parent) == before
+        assert snapshot(master.parent) == before
     finally:
         master.parent.chmod(0o755)
 
@@ -148,7 +152,7 @@ def test_packets_into_a_read_only_folder_are_refused_in_one_line(
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o555)
-    before = _files(master.parent)
+    before = snapshot(master.parent)
     try:
         into = cli("packets", "create", master, "--coders", "Ana", "--out", locked)
         below = cli("packets", "create", master, "--coders", "Ana", "--out", locked / "new")
@@ -163,7 +167,7 @@ def test_packets_into_a_read_only_folder_are_refused_in_one_line(
         "r2pcoder: master.r2p: the folder is read-only; choose a folder you can write to."
     )
     assert list(locked.iterdir()) == []
-    assert _files(master.parent) == before
+    assert snapshot(master.parent) == before
 
 
 @pytest.fixture
@@ -215,14 +219,19 @@ FULL = (
 )
 
 
+def _full_copy(master: Path, disk: SmallDisk, leave: int = 0) -> tuple[Path, bytes]:
+    """The master copied onto ``disk``, which is then filled; the copy and its bytes."""
+    path = disk.path / master.name
+    shutil.copyfile(master, path)
+    disk.fill(leave=leave)
+    return path, path.read_bytes()
+
+
 def test_a_full_disk_is_named_and_nothing_is_half_written(
     team: tuple[Path, Path], disk: SmallDisk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    master, _ = team
-    path = disk.path / "master.r2p"
-    shutil.copyfile(master, path)
-    disk.fill(leave=128 * 1024)  # room to open the project, not to store the statement
-    before = path.read_bytes()
+    # Room to open the project, not to store the statement.
+    path, before = _full_copy(team[0], disk, leave=128 * 1024)
     big = tmp_path / "big.txt"
     big.write_text("Prevention is the best protection. " * 60_000, encoding="utf-8")
     code, _, err = run(capsys, "import", path, big)
@@ -240,11 +249,7 @@ def test_a_project_on_a_disk_with_no_room_left_at_all_says_so(
 ) -> None:
     if not disk.tmpfs:
         pytest.skip("needs a real full disk (a tmpfs, mounted as root)")
-    master, _ = team
-    path = disk.path / "master.r2p"
-    shutil.copyfile(master, path)
-    disk.fill()
-    before = path.read_bytes()
+    path, before = _full_copy(team[0], disk)
     code, _, err = run(capsys, "code", "add", path, "--document", "1", "--coder", "Ana",
                        "--theme", "veto", "--start", "0", "--end", "5")  # fmt: skip
     assert code == 1
@@ -260,10 +265,7 @@ def test_a_full_disk_during_a_merge_keeps_the_master_as_it_was(
     if not disk.tmpfs:
         pytest.skip("the merge's backup needs a real full disk (a tmpfs, mounted as root)")
     master, packet = team
-    path = disk.path / "master.r2p"
-    shutil.copyfile(master, path)
-    disk.fill(leave=128 * 1024)  # room to open the master, not to back it up
-    before = path.read_bytes()
+    path, before = _full_copy(master, disk, leave=128 * 1024)  # room to open, not to back up
     code, _, err = run(capsys, "merge", path, packet)
     assert code == 1
     line = one_line(err)
@@ -297,18 +299,18 @@ def test_no_command_leaves_journal_files_beside_a_refused_project(
     data = bytearray(master.read_bytes())
     data[60:64] = (99).to_bytes(4, "big")  # written by a newer r2pcoder
     master.write_bytes(bytes(data))
-    before = _files(master.parent)
+    before = snapshot(master.parent)
     code, _, err = run(capsys, "info", master)
     assert code == 1
     assert "newer r2pcoder" in one_line(err)
-    assert _files(master.parent) == before
+    assert snapshot(master.parent) == before
 
 
 def test_a_merged_packet_is_read_without_journal_files_beside_it(
     team: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     master, packet = team
-    before = _files(packet.parent)
+    before = snapshot(packet.parent)
     code, _, err = run(capsys, "merge", master, packet)
     assert (code, err) == (0, "")
-    assert _files(packet.parent) == before
+    assert snapshot(packet.parent) == before
