@@ -13,9 +13,10 @@ the lead opens the file ("CSV injection"). Following OWASP's guidance
 text cell is written with a leading apostrophe, which spreadsheets read as "this is text"; a cell
 that is a plain number (``-3``, ``+1.5``) cannot be a formula and is left as it is. NUL (which many
 programs take for the end of the text), ESC and CSI (which start terminal control sequences) are
-removed from text cells. ``raw=True`` writes every value exactly as stored, for analysis
-pipelines that never open the files in a spreadsheet. XLSX cells are always written as text,
-never as formulas (:mod:`r2pcoder.export.xlsx`), and need none of this.
+replaced by U+FFFD, the replacement character, as in XLSX. ``raw=True`` writes every value
+exactly as stored, for analysis pipelines that never open the files in a spreadsheet. XLSX cells
+are always written as text, never as formulas (:mod:`r2pcoder.export.xlsx`), and need none of
+this.
 
 pandas is used through the DataFrames handed in and imported nowhere at module level. Must not
 import Qt or ``ui``.
@@ -31,6 +32,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,25 +55,32 @@ _WIDTH_SAMPLE = 200
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_REMOVED = ("\x00", "\x1b", "\x9b")
+_REPLACED = ("\x00", "\x1b", "\x9b")
+_REPLACEMENT = "\ufffd"
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # A column is joined with _SEP and scanned once; a risky cell starts the column or follows a
-# separator, possibly behind characters that are removed.
+# separator.
 _SEP = "\x1f"
-_RISKY_START = "[\x00\x1b\x9b]*[-=+@\t\r]"
-_RISKY_CHARS = _FORMULA_START + _REMOVED
+_RISKY_START = "[-=+@\t\r]"
 _RISKY_FIRST = re.compile(_RISKY_START)
 _RISKY_LATER = re.compile(_SEP + _RISKY_START)
-# The removed characters, as UTF-8: they are taken out of whole chunks of encoded output, where
-# bytes.replace runs at memchr speed (0xC2 0x9B can only be U+009B in valid UTF-8).
-_REMOVED_BYTES = tuple(c.encode("utf-8") for c in _REMOVED)
+# A column of long texts is checked by the first character of each (a cost per value), a column
+# of short ones by one scan of the joined column (a cost per character).
+_RISKY_FIRST_CHARS = frozenset(_FORMULA_START)
+_FIRST_CHAR = itemgetter(slice(0, 1))
+_LONG = 20
+# The replaced characters are replaced in whole chunks of encoded output, each first looked for
+# by its last byte, a memchr-speed search (0xC2 0x9B can only be U+009B in valid UTF-8).
+_REPLACED_BYTES = tuple(
+    (c.encode("utf-8")[-1:], c.encode("utf-8"), _REPLACEMENT.encode("utf-8")) for c in _REPLACED
+)
 
 
 def defuse(text: str) -> str:
     """``text`` as a CSV cell that no spreadsheet runs as a formula (see the module's notes)."""
-    for char in _REMOVED:
+    for char in _REPLACED:
         if char in text:
-            text = text.replace(char, "")
+            text = text.replace(char, _REPLACEMENT)
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -151,6 +160,13 @@ def _text(value: Any) -> str:
     )
 
 
+def _risky(joined: str, texts: list[str]) -> bool:
+    """Whether a cell of the column (``texts``, joined with ``_SEP``) starts a formula."""
+    if len(joined) > _LONG * len(texts):
+        return not _RISKY_FIRST_CHARS.isdisjoint(map(_FIRST_CHAR, texts))
+    return bool(_RISKY_FIRST.match(joined) or _RISKY_LATER.search(joined))
+
+
 def _csv_column(values: list[Any], raw: bool = False) -> list[str]:
     """One column as CSV fields, quoted only when they hold a comma, quote, CR or LF (RFC 4180).
 
@@ -162,11 +178,11 @@ def _csv_column(values: list[Any], raw: bool = False) -> list[str]:
     except TypeError:
         texts = [_text(v) for v in values]
         joined = _SEP.join(texts)
-    # One scan each: most columns need neither defusing nor quoting. NUL, ESC and CSI elsewhere
-    # in a cell are removed from the encoded output (_write_csv_file).
-    if not raw and (_RISKY_FIRST.match(joined) or _RISKY_LATER.search(joined)):
+    # At most one scan each: most columns need neither defusing nor quoting. NUL, ESC and CSI
+    # are replaced in the encoded output (_write_csv_file).
+    if not raw and _risky(joined, texts):
         texts = [
-            defuse(t) if v.__class__ is str and t.startswith(_RISKY_CHARS) else t
+            defuse(t) if v.__class__ is str and t.startswith(_FORMULA_START) else t
             for v, t in zip(values, texts, strict=True)
         ]
     if not _needs_quotes(joined):
@@ -213,9 +229,9 @@ def _write_csv_file(
 def _encoded(text: str, raw: bool) -> bytes:
     data = text.encode("utf-8")
     if not raw:
-        for removed in _REMOVED_BYTES:
-            if removed in data:
-                data = data.replace(removed, b"")
+        for last, old, new in _REPLACED_BYTES:
+            if last in data:
+                data = data.replace(old, new)
     return data
 
 

