@@ -73,11 +73,97 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+_MAX_NODES = 100_000
+"""Entries a codebook file may expand to, counting each use of an alias (*name) in full."""
+_MAX_DEPTH = 100
+"""Levels a codebook file may nest; a theme tree is a handful deep."""
+_TOO_DEEP = CodebookProblem("file", f"it nests more than {_MAX_DEPTH} levels deep")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_graph(root: yaml.Node, source: str) -> None:
+    """Refuse YAML whose anchors contain themselves, or whose aliases expand it without end.
+
+    An alias used inside its own anchor (``themes: &t [{children: *t}]``) builds a structure
+    that contains itself, and nested aliases can multiply a small file a billion times (the
+    "billion laughs" of XML); either would make every later walk of the codebook run forever.
+    The composed node graph is walked once, depth first, counting every entry an alias brings in.
+    """
+    visits = 0
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+
+    def enter(node: yaml.Node) -> None:
+        nonlocal visits
+        visits += 1
+        if visits > _MAX_NODES:
+            message = f"its aliases (*name) expand it to more than {_MAX_NODES:,} entries"
+            raise CodebookInvalid(source, [CodebookProblem("file", message)])
+        if not isinstance(node, yaml.CollectionNode):
+            return
+        if id(node) in on_path:
+            where = f"line {node.start_mark.line + 1}"
+            message = "this anchor (&name) is used inside itself through an alias (*name)"
+            raise CodebookInvalid(source, [CodebookProblem(where, message)])
+        if len(stack) >= _MAX_DEPTH:
+            raise CodebookInvalid(source, [_TOO_DEEP])
+        on_path.add(id(node))
+        stack.append((node, _children(node)[::-1]))
+
+    enter(root)
+    while stack:
+        node, pending = stack[-1]
+        if pending:
+            enter(pending.pop())
+        else:
+            stack.pop()
+            on_path.discard(id(node))
+
+
+def _check_depth(data: object, source: str) -> None:
+    """Refuse decoded JSON that nests deeper than :data:`_MAX_DEPTH` (walked without recursion)."""
+    level: list[object] = [data]
+    for _ in range(_MAX_DEPTH + 1):
+        below: list[object] = []
+        for item in level:
+            if isinstance(item, dict):
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+        if not below:
+            return
+        level = below
+    raise CodebookInvalid(source, [_TOO_DEEP])
+
+
+def _load_yaml(text: str, source: str) -> object:
+    loader = _StrictLoader(text)  # a SafeLoader subclass
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_graph(root, source)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def _decode(text: str, suffix: str, source: str) -> object:
     try:
         if suffix == ".json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+            data = json.loads(text)
+            _check_depth(data, source)
+            return data
+        return _load_yaml(text, source)
+    except RecursionError:  # the parsers recurse once per level of nesting
+        problem = _TOO_DEEP
     except json.JSONDecodeError as exc:
         problem = CodebookProblem(f"line {exc.lineno}", f"not valid JSON: {exc.msg}")
     except yaml.YAMLError as exc:

@@ -238,7 +238,7 @@ class CodebookService:
 
     def current(self) -> Codebook | None:
         """The codebook in use (retired themes left out), or None before one is loaded."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return codebook_in(s)
 
     def load(self, codebook: Codebook) -> CodebookLoadReport:
@@ -256,12 +256,12 @@ class CodebookService:
 
     def themes(self, *, include_retired: bool = False) -> list[ThemeInfo]:
         """Themes in codebook (pre-)order, with their paths."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return _theme_infos(s, include_retired)
 
     def stances(self, *, include_retired: bool = False) -> list[StanceInfo]:
         """Stances in scale order."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             stmt = select(StanceRow).order_by(StanceRow.position, StanceRow.id)
             if not include_retired:
                 stmt = stmt.where(~StanceRow.retired)

@@ -79,18 +79,18 @@ class CoderService:
 
     def list(self) -> list[Coder]:
         """Every coder, in the order they were added."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return [_coder(r) for r in s.scalars(select(CoderRow).order_by(CoderRow.id))]
 
     def get(self, coder_id: int) -> Coder:
         """The coder with ``coder_id``."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return _coder(coder_row(s, coder_id))
 
     def find(self, name_or_uuid: str) -> Coder:
         """The coder with this UUID, or the only coder with this name (case-insensitive)."""
         wanted = name_or_uuid.strip()
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             rows = list(s.scalars(select(CoderRow)))
         by_uuid = [r for r in rows if r.uuid == wanted]
         by_name = [r for r in rows if r.name.casefold() == wanted.casefold()]

@@ -230,7 +230,7 @@ class CodingService:
 
     def get(self, uuid: str) -> Coding:
         """One coding by UUID."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return to_coding(_row_by_uuid(s, uuid))
 
     def for_document(self, document_id: int, coder_id: int | None = None) -> list[Coding]:
@@ -239,7 +239,7 @@ class CodingService:
         if coder_id is not None:
             stmt = stmt.where(CodingRow.coder_id == coder_id)
         stmt = stmt.order_by(CodingRow.start, CodingRow.end, CodingRow.id)
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return [to_coding(r) for r in s.scalars(stmt)]
 
     def count(self, coder_id: int | None = None) -> int:
@@ -247,5 +247,5 @@ class CodingService:
         stmt = select(func.count()).select_from(CodingRow)
         if coder_id is not None:
             stmt = stmt.where(CodingRow.coder_id == coder_id)
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             return int(s.scalar(stmt) or 0)

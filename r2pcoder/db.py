@@ -19,12 +19,21 @@ from types import TracebackType
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
-from r2pcoder.errors import ProjectCorrupt, ProjectError
-from r2pcoder.migrations import MigrationResult, check_file, create_schema, migrate
+from r2pcoder.errors import ProjectCorrupt, ProjectError, ReadOnly
+from r2pcoder.failures import diagnose, explain, write_problem
+from r2pcoder.migrations import (
+    SCHEMA_VERSION,
+    MigrationResult,
+    check_file,
+    create_schema,
+    migrate,
+    readonly_uri,
+)
 from r2pcoder.schema import ProjectRow, new_uuid, utcnow
 
 __all__ = ["Project", "ProjectInfo", "Role", "make_engine", "make_readonly_engine"]
@@ -34,35 +43,67 @@ log = logging.getLogger(__name__)
 Role = Literal["master", "packet"]
 
 _BUSY_TIMEOUT_MS = 10_000
+_READ = "r2p_read"
+"""Execution option marking a read-only intent: its transactions never take the write lock."""
 
 
-def make_engine(path: Path) -> Engine:
-    """An engine on ``path`` with foreign keys on, WAL, NORMAL sync and real transactions."""
-    engine = create_engine(f"sqlite:///{path}")
+def make_engine(path: Path, *, read_only: str | None = None) -> Engine:
+    """An engine on ``path`` with foreign keys on, WAL, NORMAL sync and real transactions.
+
+    A transaction takes SQLite's write lock when it begins (``BEGIN IMMEDIATE``), unless the
+    connection carries the read-only option (:meth:`Project.reading`). A deferred transaction
+    that reads first and then writes cannot wait for another writer: SQLite refuses it at once
+    ("database is locked", https://www.sqlite.org/lang_transaction.html), so the busy timeout
+    would never apply. SQLite errors are turned into plain-words errors as they happen
+    (:func:`r2pcoder.failures.explain`).
+
+    Args:
+        path: the project file.
+        read_only: why the file cannot be written (e.g. "the folder is read-only"), to open it
+            read-only without creating journal files beside it; None to open it for writing.
+    """
+    if read_only is None:
+        engine = create_engine(f"sqlite:///{path}")
+    else:
+        uri = readonly_uri(path)
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            poolclass=QueuePool,
+        )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Turn off the driver's implicit transactions so that SQLAlchemy's BEGIN is the only
         # one: DDL, migrations and savepoints then are truly transactional.
         dbapi_conn.isolation_level = None
-        for pragma in (
-            "foreign_keys=ON",
-            "journal_mode=WAL",
-            "synchronous=NORMAL",
-            f"busy_timeout={_BUSY_TIMEOUT_MS}",
-        ):
+        pragmas = ["foreign_keys=ON", f"busy_timeout={_BUSY_TIMEOUT_MS}"]
+        if read_only is None:
+            pragmas += ["journal_mode=WAL", "synchronous=NORMAL"]
+        for pragma in pragmas:
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        reading = read_only is not None or conn.get_execution_options().get(_READ, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "handle_error")
+    def _explain(context: ExceptionContext) -> None:
+        error = explain(context.original_exception, path)
+        if error is not None:
+            raise error from context.original_exception
 
     return engine
 
 
 def make_readonly_engine(path: Path) -> Engine:
-    """An engine that can only read ``path`` (used for packets being merged or previewed)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    """An engine that can only read ``path`` (used for packets being merged or previewed).
+
+    No journal files are created beside a packet that has none (see
+    :func:`r2pcoder.migrations.readonly_uri`).
+    """
+    uri = readonly_uri(path)
     engine = create_engine(
         "sqlite://",
         creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
@@ -103,16 +144,29 @@ class Project:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        check_file(self.path)
-        self._engine = make_engine(self.path)
+        check = check_file(self.path)
+        # Why the project can only be read ("the folder is read-only"...), or None.
+        self.read_only: str | None = write_problem(self.path)
+        if self.read_only is not None and check.user_version < SCHEMA_VERSION:
+            raise ReadOnly(
+                f"{self.path.name}: it must be upgraded to schema {SCHEMA_VERSION} before use, "
+                f"but {self.read_only}; make it writable, or copy it to a folder you can write to."
+            )
+        self._engine = make_engine(self.path, read_only=self.read_only)
         try:
             self.migration: MigrationResult = migrate(self._engine, self.path)
+            self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+            self._read_sessions = sessionmaker(
+                self._engine.execution_options(**{_READ: True}), expire_on_commit=False
+            )
+            self._attach_services()
+            self.info = self._read_info()
         except DatabaseError as exc:
             self._engine.dispose()
             raise ProjectCorrupt(f"{self.path.name} is damaged ({exc.orig}).") from exc
-        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
-        self._attach_services()
-        self.info = self._read_info()
+        except BaseException:
+            self._engine.dispose()
+            raise
 
     def _attach_services(self) -> None:
         # Imported here: the services import Project for typing only, and keeping the imports
@@ -143,6 +197,11 @@ class Project:
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path.name} already exists; choose another name.")
+        problem = write_problem(path)
+        if problem is not None:
+            raise ReadOnly(
+                f"Cannot create {path.name}: {problem}; choose a folder you can write to."
+            )
         engine = make_engine(path)
         try:
             with engine.begin() as conn:
@@ -159,17 +218,31 @@ class Project:
                         settings={},
                     )
                 )
-        except Exception:
+        except BaseException:
             engine.dispose()
-            path.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
             raise
         engine.dispose()
         return cls(path)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        It takes the project's write lock at once, waiting up to the busy timeout for another
+        writer to finish (:func:`make_engine`); use :meth:`reading` for long reads.
+        """
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """One consistent snapshot for reading only; it never takes or waits for the write lock.
+
+        Long reads (exports, agreement) use it so that coders' writes do not wait for them.
+        """
+        with self._read_sessions.begin() as session:
             yield session
 
     @property
@@ -178,7 +251,7 @@ class Project:
         return self._engine
 
     def _read_info(self) -> ProjectInfo:
-        with self.unit_of_work() as s:
+        with self.reading() as s:
             row = s.scalars(select(ProjectRow)).one_or_none()
             if row is None:
                 raise ProjectCorrupt(f"{self.path.name} is damaged: its project record is missing.")
@@ -202,31 +275,62 @@ class Project:
         return self.info
 
     def backup(self, destination: Path) -> None:
-        """Copy the whole project, consistently, to ``destination`` with the SQLite backup API."""
+        """Copy the whole project, consistently, to ``destination`` with the SQLite backup API.
+
+        On failure (a full disk, a read-only folder) nothing is left at ``destination`` and the
+        error says why in plain words.
+        """
+        destination = Path(destination)
         raw = self._engine.raw_connection()
         try:
             source = raw.driver_connection
             assert isinstance(source, sqlite3.Connection)
-            dst = sqlite3.connect(destination)
             try:
-                source.backup(dst)
-            finally:
-                dst.close()
+                dst = sqlite3.connect(destination)
+                try:
+                    source.backup(dst)
+                finally:
+                    dst.close()
+            except (sqlite3.Error, OSError) as exc:
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    Path(f"{destination}{suffix}").unlink(missing_ok=True)
+                subject = f"Cannot write the backup {destination.name}"
+                error = explain(exc, destination, subject=subject)
+                if error is None:
+                    raise
+                raise error from exc
         finally:
             raw.close()
 
     def integrity_ok(self) -> bool:
         """True when ``PRAGMA integrity_check`` finds nothing wrong."""
-        with self._engine.connect() as conn:
+        with self._engine.execution_options(**{_READ: True}).connect() as conn:
             return bool(conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok")
 
     def close(self) -> None:
-        """Release the file: checkpoint the WAL into it and dispose of the engine."""
-        try:
-            with self._engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        except DatabaseError:
-            log.warning("Could not checkpoint %s on close", self.path.name, exc_info=True)
+        """Release the file: checkpoint the WAL into it and dispose of the engine.
+
+        A checkpoint that fails (a full disk, another reader) leaves the committed work in the
+        WAL, where SQLite finds it on the next opening.
+        """
+        if self.read_only is None:
+            try:
+                raw = self._engine.raw_connection()
+                try:
+                    conn = raw.driver_connection
+                    assert isinstance(conn, sqlite3.Connection)
+                    # Outside any transaction: a checkpoint cannot run inside one.
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    raw.close()
+            except (sqlite3.Error, OSError) as exc:
+                failure = diagnose(exc, self.path)
+                log.warning(
+                    "%s: the write-ahead log could not be copied into the file (%s); it stays "
+                    "beside it, and SQLite reads it at the next opening",
+                    self.path.name, failure.reason if failure else exc,
+                )  # fmt: skip
+                log.debug("Checkpoint of %s failed", self.path.name, exc_info=True)
         self._engine.dispose()
 
     def __enter__(self) -> Project:

@@ -147,19 +147,19 @@ class DocumentService:
 
     def list(self) -> list[DocumentSummary]:
         """Every statement in corpus order, without texts."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             rows = s.scalars(select(DocumentRow).order_by(DocumentRow.position, DocumentRow.id))
             return [_summary(r) for r in rows]
 
     def get(self, document_id: int) -> Document:
         """One statement with its text."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             row = document_row(s, document_id)
             return Document(**vars(_summary(row)), text=row.text)
 
     def by_uuid(self, uuid: str) -> Document:
         """One statement by its UUID."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             row = s.scalars(select(DocumentRow).where(DocumentRow.uuid == uuid)).one_or_none()
             if row is None:
                 raise UnknownEntity(f"There is no document {uuid} in this project.")
@@ -201,7 +201,7 @@ class DocumentService:
 
     def statuses(self, coder_id: int) -> dict[int, tuple[Status, int]]:
         """Per statement: this coder's status and number of codings."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             # Not dict(result): a Result has .keys(), so dict() would take it for a mapping.
             counts: dict[int, int] = {  # noqa: C416
                 doc_id: n

@@ -14,13 +14,16 @@ __all__ = [
     "CodebookInvalid",
     "CodebookProblem",
     "CodingRefused",
+    "DiskFull",
     "ExportFailed",
     "ImportProblem",
     "MergeRefused",
     "NotAProject",
+    "ProjectBusy",
     "ProjectCorrupt",
     "ProjectError",
     "R2pError",
+    "ReadOnly",
     "SchemaTooNew",
     "SchemaTooOld",
     "UnknownEntity",
@@ -48,6 +51,18 @@ class NotAProject(ProjectError):
 
 class ProjectCorrupt(ProjectError):
     """The file is an r2pcoder project but damaged or truncated."""
+
+
+class ProjectBusy(ProjectError):
+    """Another window or command held the project's write lock for longer than we wait."""
+
+
+class ReadOnly(R2pError):
+    """A file or folder that must be written to is read-only (or not ours to write)."""
+
+
+class DiskFull(R2pError):
+    """The disk (or the user's quota) is full; the write was undone."""
 
 
 class SchemaTooNew(ProjectError):

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from r2pcoder.documents import DocumentSummary, find_by_hash, insert_document, last_position
 from r2pcoder.errors import ImportProblem
-from r2pcoder.metadata import DocumentMeta, MetadataTable, read_metadata_csv, validate_meta
+from r2pcoder.metadata import (
+    DocumentMeta,
+    MetadataTable,
+    read_metadata_csv,
+    resolve_listed,
+    validate_meta,
+)
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled, wrap_progress
 from r2pcoder.readers import list_importable, read_document
 from r2pcoder.textnorm import content_hash
@@ -67,26 +73,39 @@ class _Batch:
     warnings: list[str] = field(default_factory=list)
 
 
+def _listed(table: MetadataTable, csv_dir: Path, batch: _Batch) -> dict[str, Path]:
+    """The files the metadata rows name, by their ``file`` value; refused names are reported."""
+    listed: dict[str, Path] = {}
+    for name in table.rows:
+        try:
+            listed[name] = resolve_listed(csv_dir, name)
+        except ImportProblem as exc:
+            batch.failed.append((name, str(exc)))
+    return listed
+
+
 def _expand(
     paths: Sequence[Path], table: MetadataTable | None, csv_dir: Path | None, batch: _Batch
-) -> list[Path]:
-    files: list[Path] = []
+) -> list[tuple[Path, str]]:
+    """The files to read, each with the ``file`` value of its metadata row (or its name)."""
+    files: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
             try:
-                files.extend(list_importable(path))
+                files.extend((p, p.name) for p in list_importable(path))
             except ImportProblem as exc:
                 batch.failed.append((path.name, str(exc)))
         else:
-            files.append(path)
+            files.append((path, path.name))
     if table is not None and csv_dir is not None:
+        listed = _listed(table, csv_dir, batch)
         if not paths:
-            files = [csv_dir / name for name in table.rows if (csv_dir / name).is_file()]
-        named = {f.name for f in files}
+            files = [(path, name) for name, path in listed.items() if path.is_file()]
+        named = {name for _, name in files}
         batch.failed.extend(
             (name, "listed in the metadata file, but no such file was found")
-            for name in table.rows
-            if name not in named and not (csv_dir / name).exists()
+            for name, path in listed.items()
+            if name not in named and not path.exists()
         )
     return files
 
@@ -121,10 +140,10 @@ def import_files(
     reading = wrap_progress(report, 0.0, 0.7)
     seen: dict[str, str] = {}
     ready: list[tuple[Path, str, DocumentMeta]] = []
-    for n, path in enumerate(files):
+    for n, (path, key) in enumerate(files):
         check_cancelled(cancelled)
         reading(n / max(1, len(files)))
-        item = _read_one(path, table, defaults or DocumentMeta(), batch)
+        item = _read_one(path, key, table, defaults or DocumentMeta(), batch)
         if item is None:
             continue
         digest = content_hash(item[1])
@@ -144,14 +163,19 @@ def import_files(
 
 
 def _read_one(
-    path: Path, table: MetadataTable | None, defaults: DocumentMeta, batch: _Batch
+    path: Path, key: str, table: MetadataTable | None, defaults: DocumentMeta, batch: _Batch
 ) -> tuple[Path, str, DocumentMeta] | None:
     try:
         result = read_document(path)
     except ImportProblem as exc:
         batch.failed.append((path.name, str(exc)))
         return None
-    row = table.rows.get(path.name) if table is not None else None
+    except Exception as exc:  # a reader's defect (or MemoryError) must not cost the batch
+        log.error("Reading %s failed unexpectedly", path.name, exc_info=True)
+        reason = f"could not be read ({type(exc).__name__}); the details are in the log"
+        batch.failed.append((path.name, reason))
+        return None
+    row = table.rows.get(key) if table is not None else None
     if table is not None and row is None:
         batch.warnings.append(
             f"{path.name}: no row in the metadata file; imported without metadata"

@@ -56,13 +56,13 @@ class MemoService:
 
     def document_memo(self, document_id: int, coder_id: int | None = None) -> str:
         """The memo on a statement, or an empty string."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             row = memo_row(s, document_id, None, coder_id)
             return "" if row is None else row.text
 
     def theme_memo(self, theme_id: int, coder_id: int | None = None) -> str:
         """The memo on a theme, or an empty string."""
-        with self._project.unit_of_work() as s:
+        with self._project.reading() as s:
             row = memo_row(s, None, theme_id, coder_id)
             return "" if row is None else row.text
 

@@ -1,7 +1,10 @@
 """Document metadata: the fields the R2P corpus needs, their validation, and the CSV sidecar.
 
 A metadata CSV has one row per file, a ``file`` column and any of the known columns; columns named
-``attr:<key>`` become free key/value attributes. Must not import Qt or ``ui``.
+``attr:<key>`` become free key/value attributes. A ``file`` value names a file in the CSV's own
+folder (or below it): an absolute path or a name that leads out of the folder is refused, so a
+metadata file received from someone else cannot pull other files of the computer into the project
+(and from there into every coder's packet). Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import csv
 import difflib
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from r2pcoder.errors import ImportProblem
 
@@ -20,6 +23,7 @@ __all__ = [
     "DocumentMeta",
     "MetadataTable",
     "read_metadata_csv",
+    "resolve_listed",
     "validate_meta",
 ]
 
@@ -126,6 +130,31 @@ def read_metadata_csv(path: Path) -> MetadataTable:
             continue
         rows[name] = _meta_from(values)
     return MetadataTable(rows=rows, problems=tuple(problems))
+
+
+def resolve_listed(folder: Path, name: str) -> Path:
+    """The file that ``name`` (a ``file`` value) names inside ``folder``, the CSV's folder.
+
+    Both slashes and backslashes separate folders, as a CSV may come from Windows or macOS.
+
+    Raises:
+        ImportProblem: ``name`` is an absolute path, goes up with ``..``, or (through a link)
+            leads outside ``folder``; the message says which.
+    """
+    where = "the metadata file may only name files in its own folder"
+    windows = PureWindowsPath(name)
+    if PurePosixPath(name).is_absolute() or windows.drive or windows.root:
+        raise ImportProblem(f"not imported: {where}, and this is an absolute path")
+    if ".." in windows.parts:
+        raise ImportProblem(f"not imported: {where}, and this name leads out of it with '..'")
+    path = folder.joinpath(*windows.parts)
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a broken or looping link
+        inside = False
+    if not inside:
+        raise ImportProblem(f"not imported: {where}, and this name is a link to a file outside it")
+    return path
 
 
 def _unknown_column(name: str) -> str:

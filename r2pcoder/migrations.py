@@ -2,14 +2,17 @@
 
 A project file records its schema version in ``PRAGMA user_version`` and its kind in
 ``PRAGMA application_id``. Opening a file runs :func:`check_file` (read-only: the file is never
-touched when it is refused) and then :func:`migrate`, which backs the file up with the SQLite
-backup API and applies every step plus the new version number in one transaction. Must not import
-Qt or ``ui``.
+touched when it is refused, and no journal file is created beside it) and then :func:`migrate`,
+which backs the file up with the SQLite backup API and applies every step plus the new version
+number in one transaction. The newest :data:`BACKUPS_KEPT` upgrade backups of a project are kept.
+Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,10 +22,13 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from r2pcoder.errors import NotAProject, ProjectCorrupt, SchemaTooNew, SchemaTooOld
+from r2pcoder.failures import explain
 from r2pcoder.schema import Base
+from r2pcoder.tempfiles import PartFile, remove_orphans
 
 __all__ = [
     "APPLICATION_ID",
+    "BACKUPS_KEPT",
     "SCHEMA_VERSION",
     "STEPS",
     "FileCheck",
@@ -30,6 +36,7 @@ __all__ = [
     "check_file",
     "create_schema",
     "migrate",
+    "readonly_uri",
 ]
 
 log = logging.getLogger(__name__)
@@ -47,8 +54,13 @@ STEPS: Mapping[int, Step] = {}
 
 OLDEST_UPGRADABLE = 1
 
+BACKUPS_KEPT = 3
+"""How many upgrade backups (``NAME.schema<N>-<time>.bak``) of one project are kept: the newest."""
+
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
+_WAL_HEADER_SIZE = 32
+_CHECK_TIMEOUT_MS = 5_000
 
 
 @dataclass(frozen=True)
@@ -91,8 +103,10 @@ def check_file(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
     version = int.from_bytes(header[60:64], "big")
     if app_id != APPLICATION_ID:
         raise NotAProject(f"{name} is a SQLite database but not an r2pcoder project.")
-    _check_size(path, header)
-    _check_readable(path)
+    pending = _wal_pending(path)
+    if not pending:
+        _check_size(path, header)
+    _check_readable(path, quick_check=pending)
     if version > current:
         raise SchemaTooNew(
             f"{name} was written by a newer r2pcoder (schema {version}; this one reads up to "
@@ -103,9 +117,39 @@ def check_file(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
     return FileCheck(user_version=version)
 
 
+def _side(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _wal_pending(path: Path) -> bool:
+    # A write-ahead log with more than its header holds commits (or the remains of a crash)
+    # that are not yet in the database file, whose own header may then be ahead of its size.
+    try:
+        return _side(path, "-wal").stat().st_size > _WAL_HEADER_SIZE
+    except OSError:
+        return False
+
+
+def readonly_uri(path: Path) -> str:
+    """A URI opening ``path`` read-only, creating no ``-wal``/``-shm`` file beside it.
+
+    A read-only connection to a database in WAL mode creates the ``-wal`` and ``-shm`` files
+    when they are missing, and cannot delete them afterwards. When neither a ``-wal`` nor a
+    ``-journal`` file exists, nothing is pending and no writer has the file open (SQLite keeps the
+    ``-wal`` for as long as a connection is open), so the file is opened ``immutable``, which
+    reads it alone (https://www.sqlite.org/uri.html#uriimmutable).
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not (_side(path, "-wal").exists() or _side(path, "-journal").exists()):
+        uri += "&immutable=1"
+    return uri
+
+
 def _check_size(path: Path, header: bytes) -> None:
     # The header records the page size and (while its change counter is current) the page count;
-    # a file shorter than that lost its tail, e.g. to an interrupted copy.
+    # a file shorter than that lost its tail, e.g. to an interrupted copy. Only valid when no
+    # write-ahead log is pending: a checkpoint interrupted by a crash or a full disk writes the
+    # new first page before the file has grown, and the log still holds every page.
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -114,19 +158,30 @@ def _check_size(path: Path, header: bytes) -> None:
         raise ProjectCorrupt(f"{path.name} is damaged: the file is truncated.")
 
 
-def _check_readable(path: Path) -> None:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def _damaged(exc: sqlite3.Error, path: Path) -> Exception:
+    return explain(exc, path) or ProjectCorrupt(f"{path.name} is damaged ({exc}).")
+
+
+def _check_readable(path: Path, *, quick_check: bool) -> None:
+    """Open read-only and read the schema; with ``quick_check``, let SQLite check every page."""
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
     except sqlite3.Error as exc:
-        raise ProjectCorrupt(f"{path.name} cannot be read: {exc}.") from exc
+        raise _damaged(exc, path) from exc
     try:
+        conn.execute(f"PRAGMA busy_timeout={_CHECK_TIMEOUT_MS}")
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if not {"project", "documents", "codings"} <= tables:
             raise ProjectCorrupt(f"{path.name} is damaged: project tables are missing.")
         conn.execute("SELECT count(*) FROM project").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise ProjectCorrupt(f"{path.name} is damaged ({exc}).") from exc
+        if quick_check:
+            # The header cannot be trusted while a log is pending; SQLite reads each page from
+            # the log or the file, whichever is current, and finds any that is missing.
+            found = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if found != "ok":
+                raise ProjectCorrupt(f"{path.name} is damaged ({found}).")
+    except sqlite3.Error as exc:
+        raise _damaged(exc, path) from exc
     finally:
         conn.close()
 
@@ -150,8 +205,11 @@ def migrate(
     All steps and the final ``user_version`` run in one transaction: a failure (or a crash)
     leaves the file at its old version, and the backup stays beside it.
     """
-    with engine.connect() as conn:
-        current = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+    raw = engine.raw_connection()
+    try:  # read outside a transaction, so that opening never waits for a writer
+        current = int(raw.cursor().execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        raw.close()
     if current == target:
         return MigrationResult(current, current, None)
     missing = [k for k in range(current + 1, target + 1) if k not in steps]
@@ -169,18 +227,63 @@ def migrate(
 def _backup(engine: Engine, path: Path, version: int) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     dst_path = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
+    remove_orphans(path.parent, _BACKUP_NAME.format(re.escape(path.name)))
+    subject = f"Cannot back up {path.name} before upgrading it"
+    try:
+        part = PartFile(path.parent, dst_path.name)
+    except OSError as exc:
+        _raise_explained(exc, dst_path, subject)
+        raise
     raw = engine.raw_connection()
     try:
         # The backup API copies committed pages including those still in the -wal file,
         # which a plain file copy of a WAL database can miss.
-        dst = sqlite3.connect(dst_path)
+        dst = sqlite3.connect(part.path)
         try:
+            dst.execute("PRAGMA journal_mode=OFF")  # a failed copy is deleted whole
             source = raw.driver_connection
             assert isinstance(source, sqlite3.Connection)
             source.backup(dst)
         finally:
             dst.close()
+        os.replace(part.path, dst_path)
+    except (sqlite3.Error, OSError) as exc:
+        part.discard()
+        _raise_explained(exc, dst_path, subject)
+        raise
+    except BaseException:
+        part.discard()
+        raise
     finally:
+        part.close()
         raw.close()
     log.info("Backed up %s to %s before upgrading", path.name, dst_path.name)
+    _prune_backups(path)
     return dst_path
+
+
+def _raise_explained(exc: Exception, path: Path, subject: str) -> None:
+    """Raise ``exc`` in plain words if it is a failure we recognise; else return."""
+    error = explain(exc, path, subject=subject)
+    if error is not None:
+        raise error from exc
+
+
+_BACKUP_NAME = r"{}\.schema\d+-\d{{8}}-\d{{6}}\.bak"
+
+
+def _prune_backups(path: Path) -> None:
+    """Keep the newest :data:`BACKUPS_KEPT` upgrade backups of ``path``; delete older ones."""
+    pattern = re.compile(_BACKUP_NAME.format(re.escape(path.name)))
+    try:
+        found = sorted(
+            (p for p in path.parent.iterdir() if pattern.fullmatch(p.name)),
+            key=lambda p: (p.stat().st_mtime, p.name),
+            reverse=True,
+        )
+        for old in found[BACKUPS_KEPT:]:
+            old.unlink(missing_ok=True)
+            log.info("Deleted the old upgrade backup %s (the newest %d are kept)", old.name,
+                     BACKUPS_KEPT)  # fmt: skip
+    except OSError:
+        log.warning("Could not remove old upgrade backups of %s", path.name, exc_info=True)

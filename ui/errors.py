@@ -9,7 +9,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from r2pcoder.errors import Cancelled, R2pError
+from r2pcoder.errors import Cancelled
+from r2pcoder.failures import explain
 
 __all__ = ["ErrorReporter", "setup_logging"]
 
@@ -32,8 +33,10 @@ def setup_logging(log_dir: Path) -> Path:
 class ErrorReporter:
     """Shows one non-blocking message box per error and logs the traceback.
 
-    Problems a researcher can meet (``R2pError``) show their own one-line message; anything else
-    is a defect, shown as a plain apology that points at the log file.
+    Problems a researcher can meet (``R2pError``, and the busy, read-only, full or damaged files
+    that :func:`r2pcoder.failures.explain` recognises, worded as on the command line) show their
+    own one-line message; anything else is a defect, shown as a plain apology that points at the
+    log file.
     """
 
     def __init__(self, parent: QWidget | None, log_path: Path | None = None) -> None:
@@ -43,8 +46,9 @@ class ErrorReporter:
         self.box: QMessageBox | None = None
 
     def message_for(self, exc: BaseException) -> str:
-        if isinstance(exc, R2pError):
-            return str(exc)
+        explained = explain(exc)
+        if explained is not None:
+            return str(explained)
         where = f"\n\nThe details were written to {self.log_path}." if self.log_path else ""
         return f"Something unexpected went wrong ({type(exc).__name__}).{where}"
 
@@ -52,7 +56,7 @@ class ErrorReporter:
         if isinstance(exc, Cancelled):
             _log.info("%s cancelled", title)
             return
-        level = logging.WARNING if isinstance(exc, R2pError) else logging.ERROR
+        level = logging.WARNING if explain(exc) is not None else logging.ERROR
         _log.log(level, "%s: %s", title, exc, exc_info=(type(exc), exc, tb or exc.__traceback__))
         self.last_message = self.message_for(exc)
         box = QMessageBox(self._parent)

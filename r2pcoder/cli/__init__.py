@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from r2pcoder.errors import R2pError
+from r2pcoder.cli.common import researcher_error
 
 __all__ = ["build_parser", "main"]
 
@@ -49,8 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         code: int = args.handler(args)
-    except R2pError as exc:
-        sys.stderr.write(f"r2pcoder: {exc}\n")
+    except Exception as exc:
+        error = researcher_error(exc, args)
+        if error is None:
+            raise  # a defect: its traceback is what a bug report needs
+        sys.stderr.write(f"r2pcoder: {error}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("r2pcoder: interrupted; nothing half written was kept.\n")

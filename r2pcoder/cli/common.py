@@ -14,9 +14,17 @@ from typing import Any
 
 from r2pcoder.db import Project
 from r2pcoder.documents import DocumentSummary
-from r2pcoder.errors import UnknownEntity
+from r2pcoder.errors import R2pError, UnknownEntity
+from r2pcoder.failures import explain
 
-__all__ = ["add_json_flag", "emit", "find_document", "open_project", "project_arg"]
+__all__ = [
+    "add_json_flag",
+    "emit",
+    "find_document",
+    "open_project",
+    "project_arg",
+    "researcher_error",
+]
 
 EXIT_PARTIAL = 4
 """Exit code when some items of a batch (e.g. files of an import) were refused."""
@@ -35,6 +43,22 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 def open_project(path: Path) -> Project:
     """Open a project; errors surface as one-line messages through ``main``."""
     return Project(path)
+
+
+def researcher_error(exc: BaseException, args: argparse.Namespace | None) -> R2pError | None:
+    """``exc`` as a one-line error for the researcher, or None when it is a defect.
+
+    Our own errors pass as they are; a busy or read-only project, a read-only folder, a full disk
+    or a damaged file that reached the command unexplained is explained here
+    (:func:`r2pcoder.failures.explain`), naming the project the command was given.
+    """
+    path = None
+    for name in ("project", "master"):
+        value = getattr(args, name, None)
+        if isinstance(value, Path):
+            path = value
+            break
+    return explain(exc, path)
 
 
 def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:

@@ -73,6 +73,12 @@ def register(sub: Any) -> None:
         "--count-members", action="store_true",
         help="also count the member states of group statements (their 'members' attribute)",
     )  # fmt: skip
+    cmd.add_argument(
+        "--raw-csv", action="store_true",
+        help="write CSV text exactly as stored: no apostrophe before cells starting with = + - @ "
+        "(which spreadsheets would run as formulas), no control characters removed; for "
+        "analysis scripts, not for opening in a spreadsheet",
+    )  # fmt: skip
     add_json_flag(cmd)
     cmd.set_defaults(handler=_export)
 
@@ -86,7 +92,9 @@ def _export(args: argparse.Namespace) -> int:
     fmt: ExportFormat = args.fmt
     progress = Throttled(lambda f: log.info("export: %d %%", round(f * 100)), step=0.1)
     with open_project(args.master) as project:
-        report = export_project(project, layer, fmt, args.out, options, progress=progress)
+        report = export_project(
+            project, layer, fmt, args.out, options, raw_csv=args.raw_csv, progress=progress
+        )
     for warning in report.warnings:
         sys.stderr.write(f"r2pcoder: WARNING: {warning}\n")
     data = {

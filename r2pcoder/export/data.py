@@ -220,7 +220,7 @@ def load_export_data(
     """
     report = wrap_progress(progress, 0.0, 1.0)
     report(0.0)
-    with project.unit_of_work() as s:
+    with project.reading() as s:
         layer = resolve_layer(choice, _coders(s))
         statements, texts = _statements(s)
         check_cancelled(cancelled)

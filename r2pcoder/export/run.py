@@ -144,14 +144,21 @@ def write_export(
     fmt: ExportFormat,
     out: Path,
     *,
+    raw_csv: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportReport:
-    """Write a prepared export as CSV files, one XLSX workbook or one HTML report."""
+    """Write a prepared export as CSV files, one XLSX workbook or one HTML report.
+
+    CSV text cells that a spreadsheet would run as formulas are defused unless ``raw_csv``
+    (:mod:`r2pcoder.export.writers`).
+    """
     out = Path(out)
     check_target(fmt, out)
     if fmt == "csv":
-        files = tuple(write_csv(prepared.tables, out, progress=progress, cancelled=cancelled))
+        files = tuple(
+            write_csv(prepared.tables, out, raw=raw_csv, progress=progress, cancelled=cancelled)
+        )
     elif fmt == "xlsx":
         files = (write_xlsx(prepared.tables, out, progress=progress, cancelled=cancelled),)
     else:
@@ -173,6 +180,7 @@ def export_project(
     out: Path,
     options: TableOptions | None = None,
     *,
+    raw_csv: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportReport:
@@ -196,5 +204,6 @@ def export_project(
             cancelled=cancelled,
         )  # fmt: skip
     return write_export(
-        prepared, fmt, out, progress=wrap_progress(progress, 0.6, 1.0), cancelled=cancelled
-    )
+        prepared, fmt, out, raw_csv=raw_csv, progress=wrap_progress(progress, 0.6, 1.0),
+        cancelled=cancelled,
+    )  # fmt: skip

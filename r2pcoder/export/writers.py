@@ -1,10 +1,25 @@
 """Writing tables to disk: CSV (one UTF-8 file per table) and XLSX (one sheet per table).
 
-Every file is first written to a temporary file next to its destination and renamed into place
-with :func:`os.replace` only when complete, so a failure, a full disk or a cancel never leaves a
-partial file behind. A CSV export of several tables renames its files only after all of them
-were written. pandas is used through the DataFrames handed in and imported nowhere at module
-level. Must not import Qt or ``ui``.
+Every file is first written to a hidden temporary file next to its destination and renamed into
+place with :func:`os.replace` only when complete, so a failure, a full disk or a cancel never
+leaves a partial file behind; the temporary files of a killed export are removed by the next
+export to the same place (:mod:`r2pcoder.tempfiles`). A CSV export of several tables renames its
+files only after all of them were written.
+
+A CSV cell is opened by spreadsheets as a formula when it starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return, so a memo or a theme name such as ``=HYPERLINK(...)`` would run when
+the lead opens the file ("CSV injection"). Following OWASP's guidance
+(https://owasp.org/www-community/attacks/CSV_Injection, and ASVS 5.0 requirement 1.2.10), such a
+text cell is written with a leading apostrophe, which spreadsheets read as "this is text"; a cell
+that is a plain number (``-3``, ``+1.5``) cannot be a formula and is left as it is. NUL (which many
+programs take for the end of the text), ESC and CSI (which start terminal control sequences) are
+replaced by U+FFFD, the replacement character, as in XLSX. ``raw=True`` writes every value
+exactly as stored, for analysis pipelines that never open the files in a spreadsheet. XLSX cells
+are always written as text, never as formulas (:mod:`r2pcoder.export.xlsx`), and need none of
+this.
+
+pandas is used through the DataFrames handed in and imported nowhere at module level. Must not
+import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -13,21 +28,24 @@ import contextlib
 import logging
 import math
 import os
-import secrets
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.xlsx import MAX_ROWS, Sheet, write_workbook
+from r2pcoder.failures import diagnose
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
+from r2pcoder.tempfiles import PartFile, remove_orphans
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["atomic_file", "csv_targets", "write_csv", "write_xlsx"]
+__all__ = ["atomic_file", "csv_targets", "defuse", "write_csv", "write_xlsx"]
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +54,51 @@ _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 200
 
 
-def _temp_in(directory: Path, name: str) -> Path:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_REPLACED = ("\x00", "\x1b", "\x9b")
+_REPLACEMENT = "\ufffd"
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# A column is joined with _SEP and scanned once; a risky cell starts the column or follows a
+# separator.
+_SEP = "\x1f"
+_RISKY_START = "[-=+@\t\r]"
+_RISKY_FIRST = re.compile(_RISKY_START)
+_RISKY_LATER = re.compile(_SEP + _RISKY_START)
+# A column of long texts is checked by the first character of each (a cost per value), a column
+# of short ones by one scan of the joined column (a cost per character).
+_RISKY_FIRST_CHARS = frozenset(_FORMULA_START)
+_FIRST_CHAR = itemgetter(slice(0, 1))
+_LONG = 20
+# The replaced characters are replaced in whole chunks of encoded output, each first looked for
+# by its last byte, a memchr-speed search (0xC2 0x9B can only be U+009B in valid UTF-8).
+_REPLACED_BYTES = tuple(
+    (c.encode("utf-8")[-1:], c.encode("utf-8"), _REPLACEMENT.encode("utf-8")) for c in _REPLACED
+)
+
+
+def defuse(text: str) -> str:
+    """``text`` as a CSV cell that no spreadsheet runs as a formula (see the module's notes)."""
+    for char in _REPLACED:
+        if char in text:
+            text = text.replace(char, _REPLACEMENT)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _reason(exc: OSError, path: Path) -> str:
+    failure = diagnose(exc, path)
+    return failure.reason if failure is not None else (exc.strerror or str(exc)).lower()
+
+
+def _temp_in(directory: Path, name: str) -> PartFile:
     if not directory.is_dir():
         raise ExportFailed(f"The folder {directory} does not exist; choose an existing folder.")
-    # Created with open("x") rather than mkstemp so the file gets the user's usual permissions.
-    for _ in range(100):
-        temp = directory / f".{name}.{secrets.token_hex(4)}.part"
-        try:
-            with temp.open("xb"):
-                return temp
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise ExportFailed(f"Cannot write into {directory}: {exc.strerror or exc}.") from exc
-    raise ExportFailed(f"Cannot create a temporary file in {directory}.")
+    remove_orphans(directory, re.escape(name))
+    try:
+        return PartFile(directory, name)
+    except OSError as exc:
+        raise ExportFailed(f"Cannot write into {directory}: {_reason(exc, directory)}.") from exc
 
 
 @contextmanager
@@ -62,14 +111,15 @@ def atomic_file(target: Path) -> Iterator[Path]:
     target = Path(target)
     temp = _temp_in(target.parent, target.name)
     try:
-        yield temp
-        os.replace(temp, target)
+        yield temp.path
+        os.replace(temp.path, target)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise ExportFailed(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+        temp.discard()
+        raise ExportFailed(f"Cannot write {target}: {_reason(exc, target)}.") from exc
     except BaseException:
-        temp.unlink(missing_ok=True)
+        temp.discard()
         raise
+    temp.close()
 
 
 def csv_targets(out: Path, names: list[str]) -> dict[str, Path]:
@@ -110,15 +160,31 @@ def _text(value: Any) -> str:
     )
 
 
-def _csv_column(values: list[Any]) -> list[str]:
-    """One column as CSV fields, quoted only when they hold a comma, quote, CR or LF (RFC 4180)."""
+def _risky(joined: str, texts: list[str]) -> bool:
+    """Whether a cell of the column (``texts``, joined with ``_SEP``) starts a formula."""
+    if len(joined) > _LONG * len(texts):
+        return not _RISKY_FIRST_CHARS.isdisjoint(map(_FIRST_CHAR, texts))
+    return bool(_RISKY_FIRST.match(joined) or _RISKY_LATER.search(joined))
+
+
+def _csv_column(values: list[Any], raw: bool = False) -> list[str]:
+    """One column as CSV fields, quoted only when they hold a comma, quote, CR or LF (RFC 4180).
+
+    Unless ``raw``, text cells are passed through :func:`defuse`.
+    """
     try:
         # Joining in C both checks that every value is text and gives one string to scan.
-        joined, texts = "\x1f".join(values), values
+        joined, texts = _SEP.join(values), values
     except TypeError:
         texts = [_text(v) for v in values]
-        joined = "\x1f".join(texts)
-    # Most columns (ids, dates, numbers) need no quoting at all: one scan settles it.
+        joined = _SEP.join(texts)
+    # At most one scan each: most columns need neither defusing nor quoting. NUL, ESC and CSI
+    # are replaced in the encoded output (_write_csv_file).
+    if not raw and _risky(joined, texts):
+        texts = [
+            defuse(t) if v.__class__ is str and t.startswith(_FORMULA_START) else t
+            for v, t in zip(values, texts, strict=True)
+        ]
     if not _needs_quotes(joined):
         return texts
     distinct = set(texts)
@@ -133,7 +199,11 @@ def _csv_column(values: list[Any]) -> list[str]:
 
 
 def _write_csv_file(
-    frame: pd.DataFrame, path: Path, progress: ProgressFn, cancelled: CancelCheck | None
+    frame: pd.DataFrame,
+    path: Path,
+    progress: ProgressFn,
+    cancelled: CancelCheck | None,
+    raw: bool,
 ) -> None:
     # Fields are quoted column by column and rows joined in C: about twice as fast as the
     # csv module, which inspects every character of every field. Unlike the csv module of
@@ -141,45 +211,63 @@ def _write_csv_file(
     columns = [
         # Whole-number columns need neither checks nor quoting.
         list(map(str, frame[name].tolist())) if frame[name].dtype.kind in "iu"
-        else _csv_column(frame[name].tolist())
+        else _csv_column(frame[name].tolist(), raw)
         for name in frame.columns
     ]  # fmt: skip
-    header = ",".join(_csv_column([str(c) for c in frame.columns]))
+    header = ",".join(_csv_column([str(c) for c in frame.columns], raw))
     rows = len(frame)
     lines = map(",".join, zip(*columns, strict=True))
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\n")
+    with path.open("wb") as handle:
+        handle.write(_encoded(header + "\n", raw))
         for start in range(0, rows, _CHUNK):
             check_cancelled(cancelled)
-            handle.write("\n".join(islice(lines, _CHUNK)) + "\n")
+            handle.write(_encoded("\n".join(islice(lines, _CHUNK)) + "\n", raw))
             progress((start + _CHUNK) / rows)
     progress(1.0)
+
+
+def _encoded(text: str, raw: bool) -> bytes:
+    data = text.encode("utf-8")
+    if not raw:
+        for last, old, new in _REPLACED_BYTES:
+            if last in data:
+                data = data.replace(old, new)
+    return data
+
+
+def _make_folder(out: Path) -> bool:
+    """Create the CSV folder ``out`` if it is missing; True if it was created."""
+    if out.suffix.lower() == ".csv" or out.exists():
+        return False
+    if not out.parent.is_dir():
+        raise ExportFailed(f"The folder {out.parent} does not exist; choose an existing one.")
+    try:
+        out.mkdir()
+    except OSError as exc:
+        raise ExportFailed(
+            f"Cannot create the folder {out.name} in {out.parent}: {_reason(exc, out)}."
+        ) from exc
+    return True
 
 
 def write_csv(
     tables: dict[str, pd.DataFrame],
     out: Path,
     *,
+    raw: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> list[Path]:
     """Write each table as UTF-8 CSV; returns the files written.
 
     ``out`` is a folder (created if its parent exists) or, for a single table, a ``.csv`` file.
-    Nothing is renamed into place until every table was written.
+    Nothing is renamed into place until every table was written. Text cells that a spreadsheet
+    would run as formulas are defused unless ``raw`` (see the module's notes).
     """
     out = Path(out)
     targets = csv_targets(out, list(tables))
-    created = False
-    if out.suffix.lower() != ".csv" and not out.exists():
-        if not out.parent.is_dir():
-            raise ExportFailed(f"The folder {out.parent} does not exist; choose an existing one.")
-        try:
-            out.mkdir()
-        except OSError as exc:
-            raise ExportFailed(f"Cannot create the folder {out}: {exc.strerror or exc}.") from exc
-        created = True
-    temps: dict[Path, Path] = {}
+    created = _make_folder(out)
+    temps: dict[Path, PartFile] = {}
     total = sum(max(len(tables[n]), 1) for n in targets)
     done = 0.0
     try:
@@ -187,21 +275,22 @@ def write_csv(
             temp = _temp_in(target.parent, target.name)
             temps[target] = temp
             share = max(len(tables[name]), 1) / total
-            _write_csv_file(
-                tables[name], temp, wrap_progress(progress, done, done + share), cancelled
-            )
+            step = wrap_progress(progress, done, done + share)
+            _write_csv_file(tables[name], temp.path, step, cancelled, raw)
             done += share
         for target, temp in temps.items():
-            os.replace(temp, target)
+            os.replace(temp.path, target)
     except BaseException as exc:
         for temp in temps.values():
-            temp.unlink(missing_ok=True)
+            temp.discard()
         if created:
             with contextlib.suppress(OSError):
                 out.rmdir()
         if isinstance(exc, OSError):
-            raise ExportFailed(f"Cannot write the CSV files: {exc.strerror or exc}.") from exc
+            raise ExportFailed(f"Cannot write the CSV files: {_reason(exc, out)}.") from exc
         raise
+    for temp in temps.values():
+        temp.close()
     return list(targets.values())
 
 

@@ -33,7 +33,8 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 # A long UN statement is tens of kilobytes even as a PDF with a letterhead; anything far larger
-# is a report or the wrong file, and reading it whole would stall the import.
+# is a report or the wrong file, and reading it whole would stall the import. A zip-based file
+# (.docx) may not expand to more than this either.
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
 _Extractor = Callable[[bytes, str], Decoded]
@@ -133,7 +134,7 @@ def _extract_pdf(data: bytes, name: str) -> Decoded:
 def _extract_docx(data: bytes, name: str) -> Decoded:
     from r2pcoder.readers.wordfile import extract_docx  # noqa: PLC0415
 
-    return extract_docx(data, name)
+    return extract_docx(data, name, MAX_FILE_BYTES)
 
 
 _EXTRACTORS: dict[str, _Extractor] = {

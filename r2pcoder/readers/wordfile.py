@@ -13,6 +13,10 @@ and its table API repeats merged cells. The rules:
 * headers, footers, footnotes, comments and text boxes are page furniture, not the statement,
   and are left out.
 
+Before python-docx sees the file, :func:`r2pcoder.readers.ziplimits.check_archive` makes sure it
+does not expand beyond the import limit (a "zip bomb" is refused in a second, not read for a
+minute into gigabytes of memory).
+
 Must not import Qt or ``ui``.
 """
 
@@ -28,6 +32,7 @@ from docx.oxml.ns import qn
 
 from r2pcoder.errors import ImportProblem
 from r2pcoder.readers.decoding import Decoded
+from r2pcoder.readers.ziplimits import check_archive
 
 __all__ = ["extract_docx"]
 
@@ -44,18 +49,20 @@ _WRAPPERS = frozenset(
 )
 
 
-def extract_docx(data: bytes, name: str) -> Decoded:
+def extract_docx(data: bytes, name: str, limit: int) -> Decoded:
     """Return the body text of a ``.docx`` file.
 
     Args:
         data: The file's bytes (not empty).
         name: The file name, for messages.
+        limit: The most its parts may expand to, in bytes (the import limit).
 
     Returns:
         The text (not yet normalised) with ``"docx"`` as its encoding.
 
     Raises:
-        ImportProblem: The file is an old ``.doc``, password-protected, or damaged.
+        ImportProblem: The file is an old ``.doc``, password-protected, damaged, or expands
+            beyond ``limit``.
     """
     if data.startswith(_OLE_MAGIC):
         # Word saves both 97-2003 .doc files and password-protected .docx files in this format.
@@ -66,6 +73,7 @@ def extract_docx(data: bytes, name: str) -> Decoded:
     damaged = ImportProblem(f"{name} is not a valid Word .docx file (it may be damaged)")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise damaged
+    check_archive(data, name, limit)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
         lines = [line for block in _blocks(body) for line in _block_lines(block)]

@@ -123,7 +123,7 @@ def collect(project: Project, layer: LayerChoice | None) -> ExportSet:
     themes = tuple(project.codebook.themes(include_retired=True))
     stances = tuple(project.codebook.stances())
     info = project.info
-    with project.unit_of_work() as s:
+    with project.reading() as s:
         coders = [CoderRef(*r) for r in s.execute(
             select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))]  # fmt: skip
         driver = s.connection().connection.driver_connection

@@ -242,7 +242,7 @@ def load_corpus(project: Project, settings: AgreementSettings) -> Corpus:
         AgreementInputError: fewer than two coders, or no statement worked on by two of them.
         UnknownEntity: a coder, statement or theme named in ``settings`` does not exist.
     """
-    with project.unit_of_work() as s:
+    with project.reading() as s:
         coders = _coders(s, settings.coders)
         all_docs = _documents(s)
         table = _codings(s)

@@ -81,13 +81,13 @@ def save_snapshot(project: Project, report: AgreementReport, label: str = "") ->
 
 def list_snapshots(project: Project) -> list[SnapshotInfo]:
     """Every snapshot in the master, oldest first."""
-    with project.unit_of_work() as s:
+    with project.reading() as s:
         rows = s.scalars(select(SnapshotRow).order_by(SnapshotRow.created_at, SnapshotRow.id))
         return [_info(r) for r in rows]
 
 
 def _row(project: Project, uuid: str) -> tuple[SnapshotInfo, dict[str, Any]]:
-    with project.unit_of_work() as s:
+    with project.reading() as s:
         row = s.scalars(select(SnapshotRow).where(SnapshotRow.uuid == uuid)).one_or_none()
         if row is None:
             raise UnknownEntity(f"There is no reliability snapshot {uuid} in this project.")

@@ -173,7 +173,7 @@ def test_csv_into_an_existing_folder_keeps_other_files_and_replaces_its_own(tmp_
     with (out / "odd.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["text", "number", "ratio"]
-    assert rows[1] == ["=1+1", "1", "0.5"]
+    assert rows[1] == ["'=1+1", "1", "0.5"]
     assert rows[2][2] == ""
     assert leftovers(out) == []
 
@@ -229,7 +229,7 @@ def test_cancelling_an_export_at_any_step_leaves_no_file(project, coded, tmp_pat
 def test_csv_output_reads_back_exactly_whatever_the_text(tmp_path_factory, rows):
     frame = pd.DataFrame(rows, columns=["text", "n", "x"]).astype({"text": object})
     out = tmp_path_factory.mktemp("csv") / "t.csv"
-    write_csv({"t": frame}, out)
+    write_csv({"t": frame}, out, raw=True)
     with out.open(encoding="utf-8", newline="") as handle:
         back = list(csv.reader(handle))
     assert back[0] == ["text", "n", "x"]
@@ -240,4 +240,4 @@ def test_csv_output_reads_back_exactly_whatever_the_text(tmp_path_factory, rows)
     expected = [
         '"' + t.replace('"', '""') + '"' if q else t for t, q in zip(texts, special, strict=True)
     ]
-    assert _csv_column(texts) == expected
+    assert _csv_column(texts, raw=True) == expected

@@ -1,3 +1,4 @@
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -5,9 +6,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection
 
+from tests.core.hostile import small_disk
+
+import r2pcoder.db
 from r2pcoder.db import Project, make_engine
-from r2pcoder.errors import SchemaTooOld
-from r2pcoder.migrations import SCHEMA_VERSION, STEPS, check_file, migrate
+from r2pcoder.errors import DiskFull, ReadOnly, SchemaTooOld
+from r2pcoder.migrations import BACKUPS_KEPT, SCHEMA_VERSION, STEPS, check_file, migrate
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -83,3 +87,64 @@ def test_current_fixture_matches_the_current_schema(tmp_path: Path) -> None:
     with Project.create(tmp_path / "fresh.r2p"):
         pass
     assert _tables(DATA / f"schema_v{SCHEMA_VERSION}.r2p") == _tables(tmp_path / "fresh.r2p")
+
+
+def test_upgrade_backups_are_bounded_and_killed_ones_removed(project_path: Path) -> None:
+    folder = project_path.parent
+    old = [folder / f"project.r2p.schema1-2020010{i}-120000.bak" for i in range(1, 5)]
+    for age, path in enumerate(old):
+        shutil.copyfile(project_path, path)
+        os.utime(path, (1_600_000_000 + age, 1_600_000_000 + age))
+    orphan = folder / ".project.r2p.schema1-20200105-120000.bak.0123abcd.part"
+    orphan.write_bytes(b"half a backup")
+    unrelated = folder / "other.r2p.schema1-20200101-120000.bak"
+    unrelated.write_bytes(b"another project's backup")
+    engine = make_engine(project_path)
+    result = migrate(engine, project_path, steps={2: _add_column}, target=2)
+    engine.dispose()
+    assert result.backup is not None
+    kept = sorted(p.name for p in folder.glob("project.r2p.schema*.bak"))
+    assert len(kept) == BACKUPS_KEPT == 3
+    assert result.backup.name in kept
+    assert old[3].name in kept  # the newest of the old ones
+    assert old[2].name in kept
+    assert not orphan.exists()
+    assert unrelated.exists()
+    assert not list(folder.glob("*.part"))
+
+
+def test_a_backup_that_cannot_be_written_stops_the_upgrade_cleanly(
+    project_path: Path, tmp_path: Path
+) -> None:
+    disks = small_disk(tmp_path, "1m")
+    disk = next(disks)
+    try:
+        if not disk.tmpfs:
+            pytest.skip("needs a real full disk (a tmpfs, mounted as root)")
+        path = disk.path / "p.r2p"
+        shutil.copyfile(project_path, path)
+        engine = make_engine(path)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM documents").fetchall()
+        disk.fill(leave=64 * 1024)
+        before = path.read_bytes()
+        with pytest.raises(DiskFull, match=r"^Cannot back up p\.r2p before upgrading it: the disk"):
+            migrate(engine, path, steps={2: _add_column}, target=2)
+        engine.dispose()
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in disk.path.iterdir()) == ["filler.bin", "p.r2p"]
+    finally:
+        disks.close()
+
+
+def test_an_old_project_that_cannot_be_written_is_refused_before_any_work(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(r2pcoder.db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(r2pcoder.db, "write_problem", lambda _path: "the folder is read-only")
+    names = sorted(p.name for p in project_path.parent.iterdir())
+    before = project_path.read_bytes()
+    with pytest.raises(ReadOnly, match=r"must be upgraded .* but the folder is read-only"):
+        Project(project_path)
+    assert project_path.read_bytes() == before
+    assert sorted(p.name for p in project_path.parent.iterdir()) == names
