@@ -8,7 +8,13 @@ undefined (:func:`why_undefined` says why), and raises
 
 from r2pcoder.agreement._data import LEVELS, Level, Outcome, ReliabilityData
 from r2pcoder.agreement.alpha import krippendorff_alpha
-from r2pcoder.agreement.bootstrap import AlphaBootstrap, bootstrap_alpha
+from r2pcoder.agreement.bootstrap import (
+    BOOTSTRAP_METHODS,
+    AlphaBootstrap,
+    BootstrapMethod,
+    bootstrap_alpha,
+    describe_method,
+)
 from r2pcoder.agreement.pairwise import cohen_kappa, scott_pi
 from r2pcoder.agreement.raters import (
     brennan_prediger,
@@ -21,9 +27,11 @@ from r2pcoder.agreement.undefined import MEASURES, why_undefined
 from r2pcoder.agreement.unitizing import unitizing_alpha, unitizing_outcome
 
 __all__ = [
+    "BOOTSTRAP_METHODS",
     "LEVELS",
     "MEASURES",
     "AlphaBootstrap",
+    "BootstrapMethod",
     "Level",
     "Outcome",
     "ReliabilityData",
@@ -31,6 +39,7 @@ __all__ = [
     "brennan_prediger",
     "cohen_kappa",
     "conger_kappa",
+    "describe_method",
     "fleiss_kappa",
     "gwet_ac1",
     "krippendorff_alpha",

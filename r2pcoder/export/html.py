@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from r2pcoder.bands import format_measure
 from r2pcoder.export.charts import PALETTE, Bar, Part, stacked_bars
 from r2pcoder.export.counting import (
     ANY_STANCE,
@@ -26,8 +27,15 @@ from r2pcoder.export.counting import (
 from r2pcoder.export.data import UNKNOWN, ExportData
 from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.layers import MIXED, NO_STANCE
-from r2pcoder.export.reliability_table import NO_SNAPSHOT, OUTDATED, line_warning
+from r2pcoder.export.reliability_table import (
+    NO_SNAPSHOT,
+    OUTDATED,
+    below_threshold,
+    line_warning,
+    reliability_summary,
+)
 from r2pcoder.export.tables import TableOptions, about_rows
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -170,7 +178,7 @@ def _participation(data: ExportData) -> str:
         if breakdown != OVERALL
     ]
     total = len(data.statements)
-    return f"<p>{total} statement(s) in the project, coded or not.</p>" + _table(
+    return f"<p>{counted(total, 'statement')} in the project, coded or not.</p>" + _table(
         ["regional group", "statements", "speakers", "who"], rows
     )
 
@@ -218,21 +226,17 @@ def _reliability(data: ExportData) -> str:
             if line.ci_low is not None and line.ci_high is not None
             else "no interval"
         )
-        rows.append([line.scope, line.label, line.variant, line.measure, line.value, interval,
+        shown = None if line.value is None else format_measure(line.measure, line.value)
+        rows.append([line.scope, line.label, line.variant, line.measure, shown, interval,
                      line.n_units, warning])  # fmt: skip
         bad.append(bool(warning))
     intro = (
         f"<p>Snapshot {escape(snap.label or snap.uuid)} saved {snap.created_at:%Y-%m-%d %H:%M} "
-        f"UTC; unit: <b>{escape(snap.unit)}</b>. {escape(snap.unit_description)} Threshold: "
+        f"UTC; unit: <b>{escape(snap.unit)}</b>. {escape(snap.unit_description)} "
+        f"{escape(snap.interval_method or 'The interval method was not recorded.')} Threshold: "
         f"{snap.threshold:.3f}.</p>"
     )
-    flagged = sum(bad)
-    loud = (
-        f'<p class="warning">{flagged} coefficient(s) fall below the threshold of '
-        f"{snap.threshold:.3f} or are undefined.</p>"
-        if flagged
-        else ""
-    )
+    loud = "".join(f'<p class="warning">{escape(w)}</p>' for w in reliability_summary(snap))
     notes = "".join(f'<p class="warning">{escape(w)}</p>' for w in snap.warnings)
     if snap.current is False:
         notes = f'<p class="warning">{escape(OUTDATED)}</p>' + notes
@@ -245,7 +249,7 @@ def _warnings(data: ExportData) -> str:
         out.append(NO_SNAPSHOT)
     elif data.snapshot.current is False:
         out.append(OUTDATED)
-    elif any(line_warning(x, data.snapshot.threshold) for x in data.snapshot.lines):
+    elif below_threshold(data.snapshot):
         out.append("RELIABILITY: some coefficients fall below the threshold; see Reliability.")
     if not data.selection.codings:
         out.append("NO CODINGS: this layer holds no codings, so every count below is zero.")

@@ -16,7 +16,7 @@ from r2pcoder.errors import ExportFailed
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.html import render_html
 from r2pcoder.export.layers import LayerChoice
-from r2pcoder.export.reliability_table import line_warning
+from r2pcoder.export.reliability_table import reliability_summary
 from r2pcoder.export.tables import TableOptions, build_tables, check_by
 from r2pcoder.export.writers import atomic_file, write_csv, write_xlsx
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
@@ -82,12 +82,7 @@ def export_warnings(data: ExportData) -> tuple[str, ...]:
     else:
         if snap.current is False:
             out.append("The codings changed after the latest reliability snapshot was saved.")
-        low = [x for x in snap.lines if line_warning(x, snap.threshold)]
-        if low:
-            out.append(
-                f"{len(low)} reliability coefficient(s) fall below {snap.threshold:.3f} or are "
-                "undefined; see the reliability table."
-            )
+        out += reliability_summary(snap)
     return tuple(out)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from r2pcoder.agreement import describe_method
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.reliability.categorical import (
@@ -141,7 +142,8 @@ def _categorical(
     assert settings.measures is not None
     assert settings.level is not None
     variants = build_units(project, corpus, settings)
-    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold)
+    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold,
+                     settings.bootstrap_method)  # fmt: skip
     options = Options(settings.measures, settings.level, boot)
     rows: list[ResultRow] = []
     for i, slices in enumerate(variants):
@@ -243,6 +245,17 @@ def fingerprint(corpus: Corpus) -> str:
     return digest.hexdigest()
 
 
+def _interval_method(settings: AgreementSettings) -> str:
+    measures = settings.measures or ()
+    drawn = settings.unit not in ("character", "unitized") and "krippendorff_alpha" in measures
+    if not drawn or settings.bootstrap_n == 0:
+        return ""
+    method = describe_method(
+        settings.bootstrap_method, settings.bootstrap_n, settings.bootstrap_seed, 0.95
+    )
+    return f"Alpha's interval: {method}"
+
+
 def compute_agreement(
     project: Project,
     settings: AgreementSettings,
@@ -287,6 +300,7 @@ def compute_agreement(
         f"Nobody used theme {key!r} in these statements." for key in corpus.unused_themes
     )
     return AgreementReport(
+        interval_method=_interval_method(resolved),
         settings=resolved,
         computed_at=utcnow().isoformat(timespec="seconds"),
         unit_description=UNIT_DESCRIPTIONS[resolved.unit].format(

@@ -36,11 +36,12 @@ SCALE_NOTE = "{level}, over the stance scale only ('not coded', 'mixed', 'no sta
 
 @dataclass(frozen=True)
 class Bootstrap:
-    """How to bootstrap alpha's interval: resamples, seed and the threshold for ``p_below``."""
+    """How to bootstrap alpha's interval: resamples, seed, threshold for ``p_below``, method."""
 
     n: int
     seed: int
     threshold: float
+    method: agreement.BootstrapMethod = "units"
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,17 @@ def _interval(value: MeasureValue, raw: RawCodes, table: npt.NDArray[np.int64], 
     try:
         result = agreement.bootstrap_alpha(
             data, level, n=boot.n, seed=boot.seed, threshold=boot.threshold,
-            categories=[float(c) for c in range(1, k + 1)],
+            categories=[float(c) for c in range(1, k + 1)], method=boot.method,
         )  # fmt: skip
     except AgreementInputError:
         return value
     if math.isnan(result.ci_low) or math.isnan(result.ci_high):
         return value
     below = float(result.probability_below(boot.threshold))
+    # Why an interval says little (perfect agreement, few units) belongs beside it.
+    note = "; ".join(n for n in (value.note, result.note) if n)
     return MeasureValue(
-        value.value, value.note, float(result.ci_low), float(result.ci_high),
+        value.value, note, float(result.ci_low), float(result.ci_high),
         None if math.isnan(below) else below, value.band,
     )  # fmt: skip
 
