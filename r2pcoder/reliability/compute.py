@@ -71,7 +71,9 @@ UNIT_DESCRIPTIONS = {
     "of the theme overlaps it by at least {threshold:.0%} of the two spans' union (MAXQDA "
     "style; matched pairs count from each side).",
     "unitized": "Krippendorff's alpha for unitizing (|u alpha) per theme, over the statements "
-    "every compared coder worked on; uncoded stretches count as 'not this theme'. No bootstrap "
+    "every compared coder worked on, laid end to end (no unit or gap crosses a statement's end); "
+    "uncoded stretches count as 'not this theme'. Each coding is a unit: two codings of a theme "
+    "by one coder that touch are two units, two that overlap are joined into one. No bootstrap "
     "interval is drawn for this unit.",
 }
 
