@@ -20,7 +20,7 @@ from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRo
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coding", "CodingRequest", "CodingService"]
+__all__ = ["Coding", "CodingRequest", "CodingService", "refuse_duplicate"]
 
 _UNSET = object()
 
@@ -88,6 +88,25 @@ _LOOKUP = select(
     _scalar(CoderRow.id, CoderRow.id, "coder").label("coder"),
 )
 _INSERT = insert(CodingRow).returning(CodingRow.id)
+# An identical coding: same statement, coder, theme, stance (NULL-safe: SQLite's IS) and span.
+# The (document, coder, start) index finds it at once.
+_TWIN = (
+    select(CodingRow.uuid, CoderRow.name, ThemeRow.name, StanceRow.name, DocumentRow.title)
+    .join(CoderRow, CoderRow.id == CodingRow.coder_id)
+    .join(ThemeRow, ThemeRow.id == CodingRow.theme_id)
+    .join(DocumentRow, DocumentRow.id == CodingRow.document_id)
+    .outerjoin(StanceRow, StanceRow.id == CodingRow.stance_id)
+    .where(
+        CodingRow.document_id == bindparam("document"),
+        CodingRow.coder_id == bindparam("coder"),
+        CodingRow.start == bindparam("start"),
+        CodingRow.end == bindparam("end"),
+        CodingRow.theme_id == bindparam("theme"),
+        CodingRow.stance_id.is_not_distinct_from(bindparam("stance")),
+        CodingRow.uuid != bindparam("self"),
+    )
+    .limit(1)
+)
 
 
 def _lookup(session: Session, document_id: int, theme_id: int | None, stance_id: int | None,
@@ -135,6 +154,27 @@ def _check_span(span: tuple[int, int], length: int, title: str) -> None:
         )
 
 
+def refuse_duplicate(session: Session, coding: CodingRequest | Coding, uuid: str = "") -> None:
+    """Refuse a coding identical to a stored one of the same coder (other than ``uuid``).
+
+    Identical means the same statement, coder, theme, stance and span: a second copy adds
+    nothing but would be counted twice wherever codings are counted.
+    """
+    params = {
+        "document": coding.document_id, "coder": coding.coder_id, "theme": coding.theme_id,
+        "stance": coding.stance_id, "start": coding.start, "end": coding.end, "self": uuid,
+    }  # fmt: skip
+    twin = session.execute(_TWIN, params).first()
+    if twin is None:
+        return
+    existing, coder, theme, stance, title = twin
+    with_stance = f" ({stance})" if stance else " (no stance)"
+    raise CodingRefused(
+        f"{coder} already coded {coding.start}-{coding.end} of {title!r} as {theme}"
+        f"{with_stance} (coding {existing}); an identical coding is not stored twice."
+    )
+
+
 def _row_by_uuid(session: Session, uuid: str) -> CodingRow:
     row = session.scalars(select(CodingRow).where(CodingRow.uuid == uuid)).one_or_none()
     if row is None:
@@ -154,6 +194,7 @@ class CodingService:
             _check(s, request.document_id, (request.start, request.end),
                    theme_id=request.theme_id, stance_id=request.stance_id,
                    coder_id=request.coder_id)  # fmt: skip
+            refuse_duplicate(s, request)
             now = utcnow()
             coding = Coding(
                 id=0, uuid=new_uuid(), document_id=request.document_id,
@@ -182,6 +223,7 @@ class CodingService:
                    coder_id=snapshot.coder_id)  # fmt: skip
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
+            refuse_duplicate(s, snapshot)
             row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
             s.add(row)
             s.flush()
@@ -214,7 +256,9 @@ class CodingService:
                 row.memo = memo
             if span is not None:
                 row.start, row.end = span
-            if to_coding(row) != before:
+            after = to_coding(row)
+            if after != before:
+                refuse_duplicate(s, after, after.uuid)
                 row.modified_at = utcnow()
             return before, to_coding(row)
 
@@ -223,6 +267,7 @@ class CodingService:
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
             _check(s, before.document_id, (before.start, before.end))
+            refuse_duplicate(s, before, before.uuid)
             for name, value in vars(before).items():
                 if name not in ("id", "uuid", "created_at"):
                     setattr(row, name, value)

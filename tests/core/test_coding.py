@@ -124,3 +124,48 @@ def test_retired_theme_refuses_new_codings_but_keeps_old(
     assert project.codings.get(applied.uuid).theme_id == applied.theme_id
     with pytest.raises(CodingRefused, match="no longer in the codebook"):
         project.codings.apply(_request(project, ids))
+
+
+def test_an_identical_coding_is_refused_with_the_existing_one_named(
+    project: Project, ids: TemplateIds
+) -> None:
+    first = project.codings.apply(_request(project, ids, 3, 10))
+    with pytest.raises(CodingRefused) as refused:
+        project.codings.apply(_request(project, ids, 3, 10))
+    assert str(refused.value) == (
+        f"Ana already coded 3-10 of 'Statement of Ghana' as Prevention (Supports) (coding "
+        f"{first.uuid}); an identical coding is not stored twice."
+    )
+    assert project.codings.count() == 1
+
+
+def test_codings_that_differ_in_one_respect_are_not_duplicates(
+    project: Project, ids: TemplateIds
+) -> None:
+    base = _request(project, ids, 3, 10)
+    project.codings.apply(base)
+    neutral = project.codebook.stance_by_key("neutral").id
+    project.codings.apply(replace(base, stance_id=neutral))
+    project.codings.apply(replace(base, stance_id=None))
+    project.codings.apply(replace(base, coder_id=ids.coders[1]))
+    project.codings.apply(replace(base, end=11))
+    project.codings.apply(replace(base, theme_id=_theme(project, "veto").id))
+    with pytest.raises(CodingRefused, match=r"as Prevention \(no stance\)"):
+        project.codings.apply(replace(base, stance_id=None))
+    assert project.codings.count() == 6
+
+
+def test_recoding_or_restoring_into_a_duplicate_is_refused(
+    project: Project, ids: TemplateIds
+) -> None:
+    kept = project.codings.apply(_request(project, ids, 3, 10))
+    other = project.codings.apply(_request(project, ids, 3, 12))
+    with pytest.raises(CodingRefused, match="an identical coding is not stored twice"):
+        project.codings.recode(other.uuid, span=(3, 10))
+    assert project.codings.get(other.uuid).end == 12
+    # Recoding a coding to what it already is changes nothing and is not a duplicate of itself.
+    project.codings.recode(kept.uuid, span=(3, 10))
+    snapshot = project.codings.discard(kept.uuid)
+    project.codings.apply(_request(project, ids, 3, 10))
+    with pytest.raises(CodingRefused, match="an identical coding is not stored twice"):
+        project.codings.restore(snapshot)

@@ -132,8 +132,8 @@ def test_bootstrap_interval_brackets_alpha_and_is_reproducible(project, ids):
 
 def test_majority_stance_ties_give_mixed_and_stanceless_codings_give_no_stance(project, ids):
     ana, ben = 0, 1
-    for stance in ("supports", "supports", "opposes"):
-        code(project, ids, ana, 0, "prevention", stance)
+    for stance, span in (("supports", (0, 5)), ("supports", (6, 10)), ("opposes", (0, 5))):
+        code(project, ids, ana, 0, "prevention", stance, span=span)
     for stance in ("supports", "opposes"):
         code(project, ids, ben, 0, "prevention", stance)
     code(project, ids, ana, 0, "veto", None)
