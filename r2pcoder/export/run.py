@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from r2pcoder.errors import ExportFailed
+from r2pcoder.export.counting import unknown_state_warning
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.html import render_html
 from r2pcoder.export.layers import LayerChoice
@@ -71,11 +72,17 @@ class ExportReport:
     warnings: tuple[str, ...]
 
 
-def export_warnings(data: ExportData) -> tuple[str, ...]:
-    """Plain-words warnings about an export's data."""
+def export_warnings(data: ExportData, count_members: bool = False) -> tuple[str, ...]:
+    """Plain-words warnings about an export's data.
+
+    With ``count_members``, every name counted as a State that the UN regional groups table
+    does not know is listed with its statements: it is counted under "unknown", never guessed.
+    """
     out = []
     if not data.selection.codings:
         out.append("This layer holds no codings: every count is zero.")
+    if count_members:
+        out += unknown_state_warning(data)
     snap = data.snapshot
     if snap is None:
         out.append("No reliability snapshot exists: agreement was never measured and saved.")
@@ -155,7 +162,7 @@ def write_export(
     report = ExportReport(
         files=files, layer=prepared.data.layer.label(),
         rows={name: len(frame) for name, frame in prepared.tables.items()},
-        warnings=export_warnings(prepared.data),
+        warnings=export_warnings(prepared.data, prepared.options.count_members),
     )  # fmt: skip
     log.info("Exported %s (%s) to %s", ", ".join(report.rows), report.layer, out)
     return report
