@@ -35,6 +35,7 @@ __all__ = [
     "check_target",
     "export_project",
     "export_warnings",
+    "format_for",
     "prepare",
     "write_export",
 ]
@@ -111,6 +112,35 @@ def prepare(
     return Prepared(data=data, options=options, tables=tables)
 
 
+_SUFFIXES: dict[str, ExportFormat] = {".csv": "csv", ".xlsx": "xlsx", ".html": "html",
+                                      ".htm": "html"}  # fmt: skip
+# Names that end like a file of another kind are never taken for a folder of CSV files.
+_FILE_SUFFIXES = frozenset(
+    {".xlsx", ".xls", ".xlsm", ".ods", ".html", ".htm", ".json", ".txt", ".tsv", ".pdf",
+     ".docx", ".doc", ".zip", ".r2p", ".yaml", ".yml", ".md"}
+)  # fmt: skip
+
+
+def format_for(out: Path) -> ExportFormat:
+    """The format a target's name asks for.
+
+    ``.csv`` (one table) or a folder name without a file extension: CSV; ``.xlsx``: Excel;
+    ``.html`` or ``.htm``: the HTML report.
+
+    Raises:
+        ExportFailed: a name ending in another file extension (``.json``, ``.txt``...).
+    """
+    suffix = Path(out).suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    if suffix in _FILE_SUFFIXES:
+        raise ExportFailed(
+            f"Cannot tell the export format from {Path(out).name!r}: name a .csv file or a "
+            "folder for CSV, a .xlsx file or a .html file."
+        )
+    return "csv"
+
+
 def check_target(fmt: ExportFormat, out: Path, what: tuple[str, ...] | None = None) -> None:
     """Refuse a wrong file name or a missing folder before any work is done.
 
@@ -119,6 +149,11 @@ def check_target(fmt: ExportFormat, out: Path, what: tuple[str, ...] | None = No
     if fmt not in FORMATS:
         raise ExportFailed(f"Unknown format {fmt!r}; choose csv, xlsx or html.")
     suffix = out.suffix.lower()
+    if fmt == "csv" and suffix in _FILE_SUFFIXES:
+        raise ExportFailed(
+            f"{out.name} names a {suffix} file, not a folder for CSV files; give a folder, a "
+            ".csv name, or the format the name asks for."
+        )
     if fmt == "xlsx" and suffix != ".xlsx":
         raise ExportFailed(f"An Excel export needs a file name ending in .xlsx, not {out.name}.")
     if fmt == "html" and suffix not in (".html", ".htm"):
@@ -146,14 +181,23 @@ def write_export(
     fmt: ExportFormat,
     out: Path,
     *,
+    bom: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportReport:
-    """Write a prepared export as CSV files, one XLSX workbook or one HTML report."""
+    """Write a prepared export as CSV files, one XLSX workbook or one HTML report.
+
+    ``bom`` starts each CSV file with a UTF-8 byte order mark, which Excel needs to read
+    accents and curly quotes as UTF-8 (scripts and statistics packages do not).
+    """
     out = Path(out)
     check_target(fmt, out)
+    if bom and fmt != "csv":
+        raise ExportFailed("A byte order mark (--bom) is for CSV files only.")
     if fmt == "csv":
-        files = tuple(write_csv(prepared.tables, out, progress=progress, cancelled=cancelled))
+        files = tuple(
+            write_csv(prepared.tables, out, bom=bom, progress=progress, cancelled=cancelled)
+        )
     elif fmt == "xlsx":
         files = (write_xlsx(prepared.tables, out, progress=progress, cancelled=cancelled),)
     else:
@@ -175,6 +219,7 @@ def export_project(
     out: Path,
     options: TableOptions | None = None,
     *,
+    bom: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportReport:
@@ -182,6 +227,8 @@ def export_project(
     options = options or TableOptions()
     out = Path(out)
     check_target(fmt, out, options.what)
+    if bom and fmt != "csv":
+        raise ExportFailed("A byte order mark (--bom) is for CSV files only.")
     if fmt == "html":
         # The report draws its counts, participation and evidence from the data itself and
         # shows only previews of the big tables: building them in full would be wasted.
@@ -198,5 +245,6 @@ def export_project(
             cancelled=cancelled,
         )  # fmt: skip
     return write_export(
-        prepared, fmt, out, progress=wrap_progress(progress, 0.6, 1.0), cancelled=cancelled
-    )
+        prepared, fmt, out, bom=bom, progress=wrap_progress(progress, 0.6, 1.0),
+        cancelled=cancelled,
+    )  # fmt: skip

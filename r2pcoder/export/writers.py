@@ -133,7 +133,11 @@ def _csv_column(values: list[Any]) -> list[str]:
 
 
 def _write_csv_file(
-    frame: pd.DataFrame, path: Path, progress: ProgressFn, cancelled: CancelCheck | None
+    frame: pd.DataFrame,
+    path: Path,
+    progress: ProgressFn,
+    cancelled: CancelCheck | None,
+    encoding: str = "utf-8",
 ) -> None:
     # Fields are quoted column by column and rows joined in C: about twice as fast as the
     # csv module, which inspects every character of every field. Unlike the csv module of
@@ -147,7 +151,7 @@ def _write_csv_file(
     header = ",".join(_csv_column([str(c) for c in frame.columns]))
     rows = len(frame)
     lines = map(",".join, zip(*columns, strict=True))
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding=encoding, newline="") as handle:
         handle.write(header + "\n")
         for start in range(0, rows, _CHUNK):
             check_cancelled(cancelled)
@@ -160,13 +164,15 @@ def write_csv(
     tables: dict[str, pd.DataFrame],
     out: Path,
     *,
+    bom: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> list[Path]:
     """Write each table as UTF-8 CSV; returns the files written.
 
     ``out`` is a folder (created if its parent exists) or, for a single table, a ``.csv`` file.
-    Nothing is renamed into place until every table was written.
+    Nothing is renamed into place until every table was written. With ``bom`` each file starts
+    with the UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8.
     """
     out = Path(out)
     targets = csv_targets(out, list(tables))
@@ -188,8 +194,9 @@ def write_csv(
             temps[target] = temp
             share = max(len(tables[name]), 1) / total
             _write_csv_file(
-                tables[name], temp, wrap_progress(progress, done, done + share), cancelled
-            )
+                tables[name], temp, wrap_progress(progress, done, done + share), cancelled,
+                "utf-8-sig" if bom else "utf-8",
+            )  # fmt: skip
             done += share
         for target, temp in temps.items():
             os.replace(temp, target)
