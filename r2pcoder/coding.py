@@ -7,6 +7,7 @@ its UUID and timestamps. Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,12 +16,13 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
+from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coding", "CodingRequest", "CodingService", "refuse_duplicate"]
+__all__ = ["BatchResult", "Coding", "CodingRequest", "CodingService", "refuse_duplicate"]
 
 _UNSET = object()
 
@@ -175,6 +177,38 @@ def refuse_duplicate(session: Session, coding: CodingRequest | Coding, uuid: str
     )
 
 
+def _insert_checked(session: Session, request: CodingRequest) -> Coding:
+    """Insert one new coding after every check a new coding must pass. Never commits."""
+    _check(session, request.document_id, (request.start, request.end),
+           theme_id=request.theme_id, stance_id=request.stance_id,
+           coder_id=request.coder_id)  # fmt: skip
+    refuse_duplicate(session, request)
+    now = utcnow()
+    coding = Coding(
+        id=0, uuid=new_uuid(), document_id=request.document_id, coder_id=request.coder_id,
+        theme_id=request.theme_id, stance_id=request.stance_id, start=request.start,
+        end=request.end, memo=request.memo, created_at=now, modified_at=now,
+    )  # fmt: skip
+    values = {k: v for k, v in vars(coding).items() if k != "id"}
+    # A Core insert: the ORM unit-of-work machinery would double the cost of a coding.
+    return replace(coding, id=session.execute(_INSERT, values).scalar_one())
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What :meth:`CodingService.apply_many` did, by index of the request.
+
+    Attributes:
+        applied: (index, stored coding) of every request that passed its checks.
+        refused: (index, reason) of every other request.
+        dry_run: True when nothing was kept.
+    """
+
+    applied: tuple[tuple[int, Coding], ...]
+    refused: tuple[tuple[int, str], ...]
+    dry_run: bool = False
+
+
 def _row_by_uuid(session: Session, uuid: str) -> CodingRow:
     row = session.scalars(select(CodingRow).where(CodingRow.uuid == uuid)).one_or_none()
     if row is None:
@@ -191,28 +225,56 @@ class CodingService:
     def apply(self, request: CodingRequest) -> Coding:
         """Store a new coding, after checking the span, theme, stance, coder and document."""
         with self._project.unit_of_work() as s:
-            _check(s, request.document_id, (request.start, request.end),
-                   theme_id=request.theme_id, stance_id=request.stance_id,
-                   coder_id=request.coder_id)  # fmt: skip
-            refuse_duplicate(s, request)
-            now = utcnow()
-            coding = Coding(
-                id=0, uuid=new_uuid(), document_id=request.document_id,
-                coder_id=request.coder_id, theme_id=request.theme_id,
-                stance_id=request.stance_id, start=request.start, end=request.end,
-                memo=request.memo, created_at=now, modified_at=now,
-            )  # fmt: skip
-            values = {k: v for k, v in vars(coding).items() if k != "id"}
-            # A Core insert: the ORM unit-of-work machinery would double the cost of a coding.
-            return replace(coding, id=s.execute(_INSERT, values).scalar_one())
+            return _insert_checked(s, request)
+
+    def apply_many(
+        self,
+        requests: Sequence[CodingRequest],
+        *,
+        dry_run: bool = False,
+        progress: ProgressFn | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> BatchResult:
+        """Store many codings in one transaction, each checked exactly as :meth:`apply` checks.
+
+        A refused request does not stop the others: it is listed with its reason, and a
+        request identical to an earlier one of the batch is refused as a duplicate. With
+        ``dry_run`` every request is checked and nothing is kept.
+
+        Raises:
+            Cancelled: ``cancelled`` returned True; nothing was kept.
+        """
+        applied: list[tuple[int, Coding]] = []
+        refused: list[tuple[int, str]] = []
+        report = Throttled(progress)
+        with self._project.unit_of_work() as s:
+            point = s.begin_nested()
+            for i, request in enumerate(requests):
+                check_cancelled(cancelled)
+                try:
+                    applied.append((i, _insert_checked(s, request)))
+                except (CodingRefused, UnknownEntity) as exc:
+                    refused.append((i, str(exc)))
+                report((i + 1) / len(requests))
+            if dry_run:
+                point.rollback()
+            else:
+                point.commit()
+        return BatchResult(tuple(applied), tuple(refused), dry_run)
 
     def discard(self, uuid: str) -> Coding:
         """Delete a coding; returns the snapshot that :meth:`restore` brings back."""
+        return self.discard_many([uuid])[0]
+
+    def discard_many(self, uuids: Sequence[str]) -> list[Coding]:
+        """Delete several codings in one transaction; all or none (an unknown UUID stops it)."""
         with self._project.unit_of_work() as s:
-            row = _row_by_uuid(s, uuid)
-            snapshot = to_coding(row)
-            s.delete(row)
-            return snapshot
+            snapshots = []
+            for uuid in uuids:
+                row = _row_by_uuid(s, uuid)
+                snapshots.append(to_coding(row))
+                s.delete(row)
+            return snapshots
 
     def restore(self, snapshot: Coding) -> Coding:
         """Bring back a discarded coding exactly as it was (same UUID, span, times)."""

@@ -22,6 +22,7 @@ from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelle
 from r2pcoder.readers import list_importable, read_document
 from r2pcoder.regional_groups import speaker_group
 from r2pcoder.textnorm import content_hash
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -43,8 +44,9 @@ class ImportReport:
     def summary(self) -> list[str]:
         """Plain sentences: counts first, then every duplicate, failure and warning."""
         lines = [
-            f"Imported {len(self.imported)} statement(s); {len(self.duplicates)} duplicate(s) "
-            f"skipped; {len(self.failed)} file(s) not imported."
+            f"Imported {counted(len(self.imported), 'statement')}; "
+            f"{counted(len(self.duplicates), 'duplicate')} skipped; "
+            f"{counted(len(self.failed), 'file')} not imported."
         ]
         lines += [f"{name}: already in the project as {title!r}" for name, title in self.duplicates]
         lines += [f"{name}: {reason}" for name, reason in self.failed]

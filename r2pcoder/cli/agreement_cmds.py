@@ -120,6 +120,7 @@ def register(sub: Any) -> None:
     project_arg(exp)
     exp.add_argument("uuid", help="the snapshot's UUID (see snapshot list)")
     exp.add_argument("output", type=Path, help="the JSON file to write")
+    add_json_flag(exp)
     exp.set_defaults(handler=_export)
 
 
@@ -289,5 +290,5 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         path = export_snapshot(project, args.uuid, args.output)
-    sys.stdout.write(f"Wrote {path}\n")
+    emit(args, {"file": str(path), "uuid": args.uuid}, [f"Wrote {path}."])
     return 0

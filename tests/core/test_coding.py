@@ -7,7 +7,7 @@ from tests.conftest import TemplateIds
 from r2pcoder.codebook_store import ThemeInfo
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
-from r2pcoder.errors import CodingRefused, UnknownEntity
+from r2pcoder.errors import Cancelled, CodingRefused, UnknownEntity
 
 
 def _theme(project: Project, key: str) -> ThemeInfo:
@@ -169,3 +169,38 @@ def test_recoding_or_restoring_into_a_duplicate_is_refused(
     project.codings.apply(_request(project, ids, 3, 10))
     with pytest.raises(CodingRefused, match="an identical coding is not stored twice"):
         project.codings.restore(snapshot)
+
+
+def test_apply_many_stores_the_good_requests_and_names_the_refused_by_index(
+    project: Project, ids: TemplateIds
+) -> None:
+    good, other = _request(project, ids, 0, 5), _request(project, ids, 6, 10)
+    bad_span, unknown = _request(project, ids, 5, 5), replace(good, coder_id=999)
+    result = project.codings.apply_many([good, bad_span, other, good, unknown])
+    assert [i for i, _ in result.applied] == [0, 2]
+    assert [i for i, _ in result.refused] == [1, 3, 4]
+    assert "at least one character" in result.refused[0][1]
+    assert "an identical coding is not stored twice" in result.refused[1][1]
+    assert "no coder with id 999" in result.refused[2][1]
+    assert project.codings.count() == 2
+
+
+def test_apply_many_dry_run_and_cancel_keep_nothing(project: Project, ids: TemplateIds) -> None:
+    requests = [_request(project, ids, 0, 5), _request(project, ids, 6, 10)]
+    result = project.codings.apply_many(requests, dry_run=True)
+    assert (len(result.applied), result.dry_run) == (2, True)
+    assert project.codings.count() == 0
+    calls = iter([False, True])
+    with pytest.raises(Cancelled):
+        project.codings.apply_many(requests, cancelled=lambda: next(calls))
+    assert project.codings.count() == 0
+
+
+def test_discard_many_removes_all_or_none(project: Project, ids: TemplateIds) -> None:
+    a = project.codings.apply(_request(project, ids, 0, 5))
+    b = project.codings.apply(_request(project, ids, 6, 10))
+    with pytest.raises(UnknownEntity):
+        project.codings.discard_many([a.uuid, "no-such-uuid"])
+    assert project.codings.count() == 2
+    assert [c.uuid for c in project.codings.discard_many([a.uuid, b.uuid])] == [a.uuid, b.uuid]
+    assert project.codings.count() == 0
