@@ -113,6 +113,7 @@ class ExportDialog(QDialog):
         self.by = {name: QCheckBox(name.replace("_", " ")) for name in _BY_CHOICES}
         self.count_members = QCheckBox("Count member states of group statements")
         self.format = QComboBox()
+        self.bom = QCheckBox("CSV for Excel on Windows (UTF-8 with a byte order mark)")
         self.out = QLineEdit()
         self.tabs = QTabWidget()
         self.status = QLabel("Choose what to export, then preview or export.")
@@ -137,6 +138,8 @@ class ExportDialog(QDialog):
             box.setChecked(name in DEFAULT_BY)
         for fmt in FORMATS:
             self.format.addItem(_FORMAT_NAMES[fmt], fmt)
+        self.format.currentIndexChanged.connect(self._on_format_current_index_changed)
+        self._on_format_current_index_changed()
 
     def _layout(self) -> None:
         choose = QPushButton("Choose…")
@@ -157,6 +160,7 @@ class ExportDialog(QDialog):
         form.addRow("Counts by", by_row)
         form.addRow("", self.count_members)
         form.addRow("Format", self.format)
+        form.addRow("", self.bom)
         form.addRow("Save to", out_row)
         self.tables.setMaximumWidth(200)
         top = QHBoxLayout()
@@ -190,6 +194,9 @@ class ExportDialog(QDialog):
     def chosen_format(self) -> ExportFormat:
         fmt = str(self.format.currentData())
         return "xlsx" if fmt == "xlsx" else "html" if fmt == "html" else "csv"
+
+    def _on_format_current_index_changed(self) -> None:
+        self.bom.setEnabled(self.chosen_format() == "csv")
 
     def _key(self) -> tuple[Any, ...]:
         options = self.options()
@@ -256,12 +263,17 @@ class ExportDialog(QDialog):
         prepared = self._prepared if self._prepared_key == self._key() else None
         layer = parse_layer(str(self.layer.currentData()))
 
+        bom = fmt == "csv" and self.bom.isChecked()
+
         def work(progress: ProgressFn, cancelled: CancelCheck) -> ExportReport:
             if prepared is not None:
-                return write_export(prepared, fmt, out, progress=progress, cancelled=cancelled)
+                return write_export(
+                    prepared, fmt, out, bom=bom, progress=progress, cancelled=cancelled
+                )
             return export_project(
-                project, layer, fmt, out, options, progress=progress, cancelled=cancelled
-            )
+                project, layer, fmt, out, options, bom=bom, progress=progress,
+                cancelled=cancelled,
+            )  # fmt: skip
 
         job = Job(work, name="export")
         job.signals.succeeded.connect(self._on_export_succeeded)
@@ -285,7 +297,7 @@ class ExportDialog(QDialog):
             view.setObjectName(f"preview-{name}")
             total = len(prepared.tables[name])
             self.tabs.addTab(view, f"{name.replace('_', ' ')} ({total:,})")
-        warnings = export_warnings(prepared.data)
+        warnings = export_warnings(prepared.data, prepared.options.count_members)
         self.status.setText(
             f"Layer: {prepared.data.layer.label()}." + "".join(f" WARNING: {w}" for w in warnings)
         )
