@@ -12,7 +12,9 @@ from r2pcoder.agreement.bootstrap import (
     BOOTSTRAP_METHODS,
     AlphaBootstrap,
     BootstrapMethod,
+    BootstrapRequest,
     bootstrap_alpha,
+    bootstrap_alphas,
     describe_method,
 )
 from r2pcoder.agreement.pairwise import cohen_kappa, scott_pi
@@ -23,6 +25,7 @@ from r2pcoder.agreement.raters import (
     gwet_ac1,
     percent_agreement,
 )
+from r2pcoder.agreement.resample import draw_clusters
 from r2pcoder.agreement.undefined import MEASURES, why_undefined
 from r2pcoder.agreement.unitizing import unitizing_alpha, unitizing_outcome
 
@@ -32,14 +35,17 @@ __all__ = [
     "MEASURES",
     "AlphaBootstrap",
     "BootstrapMethod",
+    "BootstrapRequest",
     "Level",
     "Outcome",
     "ReliabilityData",
     "bootstrap_alpha",
+    "bootstrap_alphas",
     "brennan_prediger",
     "cohen_kappa",
     "conger_kappa",
     "describe_method",
+    "draw_clusters",
     "fleiss_kappa",
     "gwet_ac1",
     "krippendorff_alpha",

@@ -32,18 +32,22 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from r2pcoder.agreement._data import Coded, FloatArray, Level, ReliabilityData, encode
-from r2pcoder.agreement.alpha import alpha_outcome, alpha_parts
+from r2pcoder.agreement.alpha import AlphaParts, alpha_outcome, alpha_parts
+from r2pcoder.agreement.intervals import bca, percentile
 from r2pcoder.agreement.resample import (
+    Groups,
+    alphas_of,
+    groups_of,
     jackknife,
     krippendorff_draws,
     pair_resamples,
-    profiles_of,
+    shared_alphas,
     unit_resamples,
 )
 from r2pcoder.errors import AgreementInputError
@@ -54,7 +58,9 @@ __all__ = [
     "COVERAGE_CHECKED_FROM",
     "AlphaBootstrap",
     "BootstrapMethod",
+    "BootstrapRequest",
     "bootstrap_alpha",
+    "bootstrap_alphas",
     "describe_method",
 ]
 
@@ -70,11 +76,11 @@ NO_DISAGREEMENT = (
     "what a far less reliable coding often gives; code more units to bound alpha from below."
 )
 FEW_UNITS = (
-    "Only {n} units were compared; the interval's coverage is checked from "
-    f"{COVERAGE_CHECKED_FROM} units on, so read it as a rough guide."
+    "Only {n} {unit} were drawn; the interval's coverage is checked from "
+    f"{COVERAGE_CHECKED_FROM} on, so read it as a rough guide."
 )
 UNDEFINED_RESAMPLES = "{k} of {n} resamples had no variation (alpha undefined) and were left out."
-_NORMAL = NormalDist()
+Clusters = Sequence[int] | npt.NDArray[np.integer]
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,13 @@ class AlphaBootstrap:
         raise KeyError(threshold)
 
 
-def describe_method(method: BootstrapMethod, n: int, seed: int | None, confidence: float) -> str:
-    """One sentence saying how an interval was obtained, for reports."""
+def describe_method(
+    method: BootstrapMethod, n: int, seed: int | None, confidence: float, clusters: str = ""
+) -> str:
+    """One sentence saying how an interval was obtained, for reports.
+
+    ``clusters`` names what was drawn when whole clusters of units were (e.g. "statements").
+    """
     level = f"{confidence:.0%}"
     seeded = "" if seed is None else f", seed {seed}"
     if method == "pairs":
@@ -126,10 +137,14 @@ def describe_method(method: BootstrapMethod, n: int, seed: int | None, confidenc
             f"KALPHA; Hayes & Krippendorff 2007), {n:,} resamples{seeded}. Its coverage falls "
             "short of the nominal level; see the README."
         )
+    drawn = (
+        f"the {clusters} compared, each drawn with all its units" if clusters
+        else "the compared units"
+    )  # fmt: skip
     return (
-        f"{level} bias-corrected and accelerated (BCa) bootstrap interval over the compared "
-        f"units (Efron 1987), {n:,} resamples{seeded}; p_below is the share of resamples "
-        "below the threshold."
+        f"{level} bias-corrected and accelerated (BCa) bootstrap interval (Efron 1987) from "
+        f"{n:,} resamples of {drawn}{seeded}; p_below is the share of resamples below the "
+        "threshold."
     )
 
 
@@ -146,6 +161,88 @@ def _checked(n: int, confidence: float, pairs: int | None, method: str) -> None:
         raise AgreementInputError("pairs= sets Krippendorff's M; it applies to method='pairs'.")
 
 
+@dataclass(frozen=True, eq=False)
+class _Prepared:
+    """One variable ready to resample: its alpha, and what the units method draws."""
+
+    coded: Coded
+    parts: AlphaParts
+    alpha: float
+    fixed: FloatArray | None
+    groups: Groups | None
+    shared: FloatArray | None
+    n_draws: int
+    unit: str
+
+    @property
+    def settled(self) -> bool:
+        """Whether the result needs no resample (alpha undefined, or no disagreement)."""
+        return math.isnan(self.alpha) or self.parts.observed == 0.0
+
+
+def _prepare(
+    data: ReliabilityData,
+    level: Level,
+    categories: Sequence[Hashable] | None,
+    method: BootstrapMethod,
+    *,
+    clusters: Clusters | None,
+    draws: FloatArray | None,
+    n: int,
+    pairs: int | None = None,
+) -> _Prepared:
+    coded = encode(data, categories=categories, level=level)
+    parts = alpha_parts(coded, level)
+    alpha = alpha_outcome(coded, level).value
+    fixed = None if level == "ordinal" else parts.delta2
+    if method == "pairs":
+        n_draws = pairs or krippendorff_draws(parts, coded.n_coders)
+        return _Prepared(coded, parts, alpha, fixed, None, None, n_draws, "value pairs")
+    groups, shared = _plan(coded, fixed, clusters, draws, n)
+    unit = "clusters of units" if clusters is not None else "units"
+    return _Prepared(coded, parts, alpha, fixed, groups, shared, groups.n_draws, unit)
+
+
+def _settled(prep: _Prepared, thresholds: tuple[float, ...], confidence: float,
+             method: BootstrapMethod) -> AlphaBootstrap:  # fmt: skip
+    alpha = prep.alpha
+    if math.isnan(alpha):
+        below = tuple((float(t), math.nan) for t in thresholds)
+        return AlphaBootstrap(alpha, alpha, alpha, confidence, below, 0, prep.n_draws, method)
+    # No disagreement anywhere: no resample can hold one, so drawing them is pointless.
+    below = tuple((float(t), 0.0 if alpha >= t else 1.0) for t in thresholds)
+    note = NO_DISAGREEMENT.format(n=_units(prep.coded))
+    return AlphaBootstrap(alpha, alpha, alpha, confidence, below, 0, prep.n_draws, method, 0, note)
+
+
+def _finish(prep: _Prepared, samples: FloatArray, thresholds: tuple[float, ...],
+            confidence: float, method: BootstrapMethod) -> AlphaBootstrap:  # fmt: skip
+    n = samples.size
+    defined = samples[~np.isnan(samples)]
+    if defined.size == 0:
+        nan = math.nan
+        below = tuple((float(t), nan) for t in thresholds)
+        note = UNDEFINED_RESAMPLES.format(k=n, n=n)
+        return AlphaBootstrap(prep.alpha, nan, nan, confidence, below, n, prep.n_draws, method,
+                              n, note)  # fmt: skip
+    if prep.groups is None:
+        low, high = percentile(defined, confidence)
+    else:
+        jack = jackknife(prep.groups, prep.fixed)
+        low, high = bca(defined, prep.alpha, jack, prep.groups.freq, confidence)
+    below = tuple((float(t), float(np.mean(defined < t))) for t in thresholds)
+    undefined = n - defined.size
+    notes = [UNDEFINED_RESAMPLES.format(k=undefined, n=n)] if undefined else []
+    if prep.groups is not None and prep.n_draws < COVERAGE_CHECKED_FROM:
+        notes.append(FEW_UNITS.format(n=prep.n_draws, unit=prep.unit))
+    return AlphaBootstrap(prep.alpha, low, high, confidence, below, n, prep.n_draws, method,
+                          undefined, " ".join(notes))  # fmt: skip
+
+
+def _thresholds(threshold: float | Sequence[float]) -> tuple[float, ...]:
+    return (threshold,) if isinstance(threshold, int | float) else tuple(threshold)
+
+
 def bootstrap_alpha(
     data: ReliabilityData,
     level: Level = "nominal",
@@ -157,6 +254,8 @@ def bootstrap_alpha(
     categories: Sequence[Hashable] | None = None,
     method: BootstrapMethod = "units",
     pairs: int | None = None,
+    clusters: Clusters | None = None,
+    draws: FloatArray | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> AlphaBootstrap:
@@ -173,6 +272,11 @@ def bootstrap_alpha(
         categories: the category set (see :func:`krippendorff_alpha`).
         method: ``"units"`` (BCa over units, the default) or ``"pairs"`` (Krippendorff's).
         pairs: with ``method="pairs"``, value pairs per resample instead of Krippendorff's M.
+        clusters: the cluster (``0 .. C - 1``) of each unit, e.g. its statement: whole
+            clusters are then drawn, with all their units (``method="units"`` only).
+        draws: resamples to use instead of drawing them: an ``n x C`` matrix of how often each
+            cluster is drawn (see :func:`~r2pcoder.agreement.resample.draw_clusters`); needs
+            ``clusters``. :func:`bootstrap_alphas` shares them among several variables.
         progress: receives the fraction of resamples done.
         cancelled: polled between batches of resamples.
 
@@ -185,99 +289,92 @@ def bootstrap_alpha(
         AgreementInputError: malformed data or options.
         Cancelled: ``cancelled`` returned True.
     """
-    thresholds = (threshold,) if isinstance(threshold, int | float) else tuple(threshold)
     _checked(n, confidence, pairs, method)
-    coded = encode(data, categories=categories, level=level)
-    parts = alpha_parts(coded, level)
-    alpha = alpha_outcome(coded, level).value
-    fixed = None if level == "ordinal" else parts.delta2
-    profiles = profiles_of(coded, level, fixed) if method == "units" else None
-    if method == "pairs":
-        n_draws = pairs or krippendorff_draws(parts, coded.n_coders)
-    else:
-        assert profiles is not None
-        n_draws = profiles.n_units
-    if math.isnan(alpha):
-        below = tuple((float(t), math.nan) for t in thresholds)
-        return AlphaBootstrap(alpha, alpha, alpha, confidence, below, 0, n_draws, method)
-    if parts.observed == 0.0:
-        # No disagreement anywhere: no resample can hold one, so drawing them is pointless.
-        below = tuple((float(t), 0.0 if alpha >= t else 1.0) for t in thresholds)
-        note = NO_DISAGREEMENT.format(n=_units(coded))
-        return AlphaBootstrap(alpha, alpha, alpha, confidence, below, 0, n_draws, method, 0, note)
+    thresholds = _thresholds(threshold)
+    prep = _prepare(data, level, categories, method, clusters=clusters, draws=draws, n=n,
+                    pairs=pairs)  # fmt: skip
+    if prep.settled:
+        return _settled(prep, thresholds, confidence, method)
     rng = np.random.default_rng(seed)
-    if method == "pairs":
-        samples = pair_resamples(parts, n, n_draws, rng, progress, cancelled)
-        defined = samples
-        low, high = _percentile(defined, confidence)
+    if prep.groups is None:
+        samples = pair_resamples(prep.parts, n, prep.n_draws, rng, progress, cancelled)
+    elif prep.shared is None:
+        samples = unit_resamples(prep.groups, prep.fixed, n, rng, progress, cancelled)
     else:
-        assert profiles is not None
-        samples = unit_resamples(profiles, fixed, n, rng, progress, cancelled)
-        defined = samples[~np.isnan(samples)]
-        if defined.size == 0:
-            nan = math.nan
-            below = tuple((float(t), nan) for t in thresholds)
-            note = UNDEFINED_RESAMPLES.format(k=n, n=n)
-            return AlphaBootstrap(alpha, nan, nan, confidence, below, n, n_draws, method, n, note)
-        low, high = _bca(defined, alpha, jackknife(profiles, fixed), profiles.freq, confidence)
-    below = tuple((float(t), float(np.mean(defined < t))) for t in thresholds)
-    undefined = int(samples.size - defined.size)
-    notes = []
-    if undefined:
-        notes.append(UNDEFINED_RESAMPLES.format(k=undefined, n=n))
-    if _units(coded) < COVERAGE_CHECKED_FROM:
-        notes.append(FEW_UNITS.format(n=_units(coded)))
-    return AlphaBootstrap(
-        alpha, low, high, confidence, below, n, n_draws, method, undefined, " ".join(notes)
-    )
+        samples = alphas_of(prep.groups, prep.shared, prep.fixed)
+    return _finish(prep, samples, thresholds, confidence, method)
+
+
+@dataclass(frozen=True)
+class BootstrapRequest:
+    """One variable for :func:`bootstrap_alphas`: its data, level, categories and clusters."""
+
+    data: ReliabilityData
+    level: Level
+    categories: Sequence[Hashable] | None
+    clusters: Clusters
+
+
+def bootstrap_alphas(
+    requests: Sequence[BootstrapRequest],
+    draws: FloatArray,
+    *,
+    threshold: float | Sequence[float] = 0.667,
+    confidence: float = 0.95,
+) -> list[AlphaBootstrap]:
+    """Several alphas bootstrapped with the same resamples of the same clusters, at once.
+
+    The same as calling :func:`bootstrap_alpha` with ``clusters`` and ``draws`` for each
+    request, but the sums of every request are taken in one matrix product, which is what
+    makes a report of sixty themes fast.
+
+    Raises:
+        AgreementInputError: malformed data, clusters or draws.
+    """
+    n = int(np.asarray(draws).shape[0]) if np.asarray(draws).ndim == 2 else 0  # noqa: PLR2004
+    _checked(max(n, 1), confidence, None, "units")
+    thresholds = _thresholds(threshold)
+    prepared = [_prepare(r.data, r.level, r.categories, "units", clusters=r.clusters,
+                         draws=draws, n=n) for r in requests]  # fmt: skip
+    busy = [p for p in prepared if not p.settled]
+    samples = dict(zip(map(id, busy), shared_alphas([p.groups for p in busy if p.groups],
+                                                   [p.fixed for p in busy],
+                                                   np.asarray(draws, dtype=np.float64)),
+                       strict=True))  # fmt: skip
+    return [
+        _settled(p, thresholds, confidence, "units") if p.settled
+        else _finish(p, samples[id(p)], thresholds, confidence, "units")
+        for p in prepared
+    ]  # fmt: skip
+
+
+def _plan(
+    coded: Coded,
+    fixed: FloatArray | None,
+    clusters: Clusters | None,
+    draws: FloatArray | None,
+    n: int,
+) -> tuple[Groups, FloatArray | None]:
+    """What the units method draws (units or clusters) and the shared draws, if any."""
+    if clusters is None:
+        if draws is not None:
+            raise AgreementInputError("draws= needs clusters= saying which unit is where.")
+        return groups_of(coded, fixed), None
+    index = np.asarray(clusters, dtype=np.int64)
+    if index.shape != (coded.n_units,) or (index.size and index.min() < 0):
+        raise AgreementInputError(
+            f"clusters= needs one cluster number (0 or more) per unit; the data have "
+            f"{coded.n_units} units."
+        )
+    if draws is None:
+        return groups_of(coded, fixed, index), None
+    shared = np.asarray(draws, dtype=np.float64)
+    if shared.ndim != 2 or shared.shape[0] != n or shared.shape[1] <= index.max(initial=-1):  # noqa: PLR2004
+        raise AgreementInputError(
+            f"draws= must be {n} resamples x one count per cluster; got shape {shared.shape}."
+        )
+    return groups_of(coded, fixed, index, shared.shape[1]), shared
 
 
 def _units(coded: Coded) -> int:
     return int((coded.unit_sizes() >= 2).sum())  # noqa: PLR2004 - pairable units
-
-
-def _limits(ordered: FloatArray, low: float, high: float) -> tuple[float, float]:
-    """The ``low`` and ``high`` quantiles of ``B`` sorted resamples, as order statistics.
-
-    The ``ceil(low B)``-th and the ``floor(high B) + 1``-th smallest (no interpolation), so
-    that the two tails hold equally many resamples.
-    """
-    size = ordered.size
-    # Rounded first: Phi(Phi^-1(0.025)) is 0.025 plus a rounding error, not a new resample.
-    below = min(max(math.ceil(round(low * size, 9)) - 1, 0), size - 1)
-    above = min(max(math.floor(round(high * size, 9)), 0), size - 1)
-    return float(ordered[below]), float(ordered[above])
-
-
-def _percentile(samples: FloatArray, confidence: float) -> tuple[float, float]:
-    tail = (1.0 - confidence) / 2.0
-    return _limits(np.sort(samples), tail, 1.0 - tail)
-
-
-def _bca(
-    samples: FloatArray,
-    alpha: float,
-    jack: FloatArray,
-    freq: FloatArray,
-    confidence: float,
-) -> tuple[float, float]:
-    """Efron's (1987) BCa limits: percentiles moved by the bias ``z0`` and acceleration ``a``."""
-    ordered = np.sort(samples)
-    size = ordered.size
-    # Ties count half, so a discrete alpha that many resamples share is not read as bias.
-    share = (np.sum(ordered < alpha) + 0.5 * np.sum(ordered == alpha)) / size
-    share = min(max(share, 0.5 / size), 1.0 - 0.5 / size)
-    z0 = _NORMAL.inv_cdf(share)
-    keep = ~np.isnan(jack)
-    accel = 0.0
-    if keep.all():
-        mean = float(freq @ jack / freq.sum())
-        spread = mean - jack
-        denominator = 6.0 * float(freq @ spread**2) ** 1.5
-        accel = float(freq @ spread**3) / denominator if denominator > 0 else 0.0
-    tail = (1.0 - confidence) / 2.0
-    limits = []
-    for z in (_NORMAL.inv_cdf(tail), _NORMAL.inv_cdf(1.0 - tail)):
-        moved = z0 + (z0 + z) / (1.0 - accel * (z0 + z))
-        limits.append(_NORMAL.cdf(moved))
-    return _limits(ordered, limits[0], limits[1])

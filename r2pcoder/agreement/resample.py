@@ -4,11 +4,14 @@ Two ways of drawing bootstrap replicates of Krippendorff's alpha:
 
 * **units** (the default): the nonparametric bootstrap of Efron (1979), drawing the pairable
   units with replacement (the units are the sampled entities of reliability data), as Zapf et
-  al. (2016) did for alpha. A unit enters alpha only through its *profile*, how many of its
-  values fall in each category, so the units are reduced to their distinct profiles and a
-  resample is one multinomial count vector over the profiles: ``D_o`` and the category totals
-  ``n_c`` of a resample are then sums of per-profile figures. The jackknife over units (leave
-  one unit out), which the BCa interval needs, works on the same profiles.
+  al. (2016) did for alpha. With *clusters* (e.g. the statement each unit belongs to) whole
+  clusters are drawn, each with all its units, which keeps units that are not independent
+  together (the cluster bootstrap; Davison & Hinkley 1997, section 3.8). Alpha depends on the
+  data only through sums over units (the pairable values ``n..``, the category totals ``n_c``
+  and the disagreement ``n.. D_o``, or the coincidences for the ordinal level), so each
+  cluster is reduced to its sums, identical clusters are counted once, and a resample is one
+  multinomial count vector over them. The jackknife (leave one cluster out) that the BCa
+  interval needs works on the same sums.
 * **pairs**: Krippendorff's "Algorithm for bootstrapping a distribution of alpha" (2006,
   revised 2011), used by the KALPHA macro of Hayes and Krippendorff (2007): ``M`` pairs of
   values are drawn from the coincidence matrix with the probabilities ``o_ck / n..``, where
@@ -19,8 +22,10 @@ Two ways of drawing bootstrap replicates of Krippendorff's alpha:
   ``25 Q``: the coverage simulation in ``bench/bench_coverage.py`` shows intervals too narrow
   for three coders and too wide for many units. It is kept to reproduce KALPHA's figures.
 
-Zapf, A., Castell, S., Morawietz, L., & Karch, A. (2016). Measuring inter-rater reliability
-for nominal data. BMC Medical Research Methodology, 16, 93. Must not import Qt or ``ui``.
+Davison, A. C., & Hinkley, D. V. (1997). Bootstrap Methods and their Application. Cambridge
+University Press. Zapf, A., Castell, S., Morawietz, L., & Karch, A. (2016). Measuring
+inter-rater reliability for nominal data. BMC Medical Research Methodology, 16, 93. Must not
+import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -28,68 +33,142 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from r2pcoder.agreement._data import Coded, FloatArray, Level, count_chunks
+from r2pcoder.agreement._data import Coded, FloatArray, IntArray, count_chunks
 from r2pcoder.agreement.alpha import AlphaParts
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 
-__all__ = ["Profiles", "krippendorff_draws", "pair_resamples", "profiles_of", "unit_resamples"]
+__all__ = [
+    "Groups",
+    "alphas_of",
+    "draw_clusters",
+    "groups_of",
+    "jackknife",
+    "krippendorff_draws",
+    "pair_resamples",
+    "shared_alphas",
+    "unit_resamples",
+]
 
 _BATCH = 200
 # Coincidences are sums of 1/(m_u - 1); anything below this is rounding noise, not a pair.
 _EMPTY_CELL = 1e-12
-# Above this many profile x category x category cells the ordinal coincidences of a batch are
-# built in slices of profiles, so memory stays bounded.
-_ORDINAL_CELLS = 1 << 22
 
 
 @dataclass(frozen=True, eq=False)
-class Profiles:
-    """The pairable units of reliability data, reduced to their distinct category profiles.
+class Groups:
+    """What each draw (a unit, or a cluster of units) adds to alpha's sums.
+
+    Rows are distinct draws, each standing for ``freq`` identical ones (``freq`` 1 when the rows
+    are aligned with the clusters of shared draws).
 
     Attributes:
-        counts: profiles x categories, how many values of each category a unit holds.
-        freq: units showing each profile.
-        sizes: values per unit of each profile (``m_u >= 2``).
-        disagreement: per profile ``sum_ck c_c c_k delta2_ck / (m_u - 1)``, the unit's share
-            of ``n.. D_o`` (fixed differences only: nominal, interval, ratio).
-        level: alpha's level; ordinal differences depend on the totals of each resample.
+        sizes: pairable values ``sum m_u``.
+        counts: values per category, draws x categories.
+        disagreement: ``sum_u sum_ck c_c c_k delta2_ck / (m_u - 1)`` (fixed differences: every
+            level but ordinal).
+        coincidences: draws x categories x categories (ordinal only, else ``None``).
+        freq: how many draws each row stands for (0 for a cluster without pairable units).
     """
 
-    counts: FloatArray
-    freq: FloatArray
     sizes: FloatArray
+    counts: FloatArray
     disagreement: FloatArray
-    level: Level
+    coincidences: FloatArray | None
+    freq: FloatArray
 
     @property
-    def n_units(self) -> int:
-        """Pairable units."""
+    def n_draws(self) -> int:
+        """Draws per resample: pairable units, or clusters holding one."""
         return int(self.freq.sum())
 
 
-def profiles_of(coded: Coded, level: Level, fixed: FloatArray | None) -> Profiles:
-    """The distinct profiles of the pairable units of ``coded``.
+def _unit_coincidences(counts: FloatArray, sizes: FloatArray) -> FloatArray:
+    """Per unit its coincidences ``(c c' - diag c) / (m_u - 1)`` (Krippendorff 2011)."""
+    squares = counts[:, :, None] * counts[:, None, :]
+    diagonal = np.arange(counts.shape[1])
+    squares[:, diagonal, diagonal] -= counts
+    result: FloatArray = squares / (sizes - 1.0)[:, None, None]
+    return result
 
-    ``fixed`` is the level's difference matrix when it does not depend on the totals (every
-    level but ordinal), else ``None``.
-    """
-    parts = []
-    for _, counts in count_chunks(coded):
+
+def _pairable_counts(coded: Coded) -> tuple[FloatArray, IntArray]:
+    """Category counts of the pairable units and their unit indices."""
+    parts, where = [], []
+    for span, counts in count_chunks(coded):
         keep = counts.sum(axis=1) >= 2  # noqa: PLR2004 - a unit needs two values to be pairable
         parts.append(counts[keep])
+        where.append(np.flatnonzero(keep) + span.start)
     n_cat = coded.n_categories
-    every = np.concatenate(parts) if parts else np.zeros((0, n_cat), dtype=np.int64)
-    rows, freq = np.unique(every, axis=0, return_counts=True)
-    counts_f = rows.astype(np.float64).reshape(-1, n_cat)
-    sizes = counts_f.sum(axis=1)
-    if fixed is not None and counts_f.size:
+    if not parts:
+        return np.zeros((0, n_cat)), np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts).astype(np.float64), np.concatenate(where)
+
+
+def _sum_by(index: IntArray, values: FloatArray, n: int) -> FloatArray:
+    """Rows of ``values`` summed by ``index`` into ``n`` rows (a bincount per column)."""
+    flat = values.reshape(values.shape[0], -1)
+    columns = [np.bincount(index, weights=flat[:, j], minlength=n) for j in range(flat.shape[1])]
+    result = np.stack(columns, axis=1) if columns else np.zeros((n, 0))
+    shaped: FloatArray = result.reshape((n, *values.shape[1:]))
+    return shaped
+
+
+def groups_of(
+    coded: Coded,
+    fixed: FloatArray | None,
+    clusters: npt.NDArray[np.integer] | None = None,
+    n_clusters: int | None = None,
+) -> Groups:
+    """The draws of ``coded``'s pairable units: units, or clusters of them.
+
+    Args:
+        coded: the encoded reliability data.
+        fixed: the level's difference matrix when it does not depend on the totals (every
+            level but ordinal), else ``None``.
+        clusters: the cluster of each unit; ``None`` draws units.
+        n_clusters: with ``clusters``, keep one row per cluster ``0 .. n_clusters - 1`` in that
+            order (for shared draws); without it identical draws are merged.
+    """
+    counts, units = _pairable_counts(coded)
+    sizes = counts.sum(axis=1)
+    disagreement = np.zeros(sizes.shape)
+    if fixed is not None and counts.size:
         # The diagonal of delta2 is 0 at every level, so c' delta2 c counts pairs only.
-        spread = np.einsum("pk,kl,pl->p", counts_f, fixed, counts_f)
-        disagreement = spread / (sizes - 1.0)
-    else:
-        disagreement = np.zeros(sizes.shape)
-    return Profiles(counts_f, freq.astype(np.float64), sizes, disagreement, level)
+        disagreement = np.einsum("uk,kl,ul->u", counts, fixed, counts) / (sizes - 1.0)
+    coincidences = _unit_coincidences(counts, sizes) if fixed is None else None
+    if clusters is not None:
+        index = np.asarray(clusters, dtype=np.int64)[units]
+        size = int(n_clusters if n_clusters is not None else index.max(initial=-1) + 1)
+        counts = _sum_by(index, counts, size)
+        present = np.bincount(index, minlength=size) > 0
+        sizes, disagreement = counts.sum(axis=1), _sum_by(index, disagreement, size)
+        if coincidences is not None:
+            coincidences = _sum_by(index, coincidences, size)
+        if n_clusters is not None:
+            return Groups(sizes, counts, disagreement, coincidences, present.astype(np.float64))
+        keep = present
+        counts, sizes, disagreement = counts[keep], sizes[keep], disagreement[keep]
+        coincidences = None if coincidences is None else coincidences[keep]
+    return _merged(sizes, counts, disagreement, coincidences)
+
+
+def _merged(
+    sizes: FloatArray, counts: FloatArray, disagreement: FloatArray, coincidences: FloatArray | None
+) -> Groups:
+    """Identical draws as one row each, with how many there are."""
+    parts = [sizes[:, None], counts, disagreement[:, None]]
+    if coincidences is not None:
+        parts.append(coincidences.reshape(coincidences.shape[0], -1))
+    table = np.concatenate(parts, axis=1)
+    rows, freq = np.unique(table, axis=0, return_counts=True)
+    n_cat = counts.shape[1]
+    merged_coincidences = None
+    if coincidences is not None:
+        merged_coincidences = rows[:, n_cat + 2 :].reshape(-1, n_cat, n_cat)
+    return Groups(rows[:, 0], rows[:, 1 : n_cat + 1], rows[:, n_cat + 1], merged_coincidences,
+                  freq.astype(np.float64))  # fmt: skip
 
 
 def _ordinal_delta(totals: FloatArray) -> FloatArray:
@@ -107,101 +186,136 @@ def _ordinal_delta(totals: FloatArray) -> FloatArray:
     return result
 
 
-def _unit_coincidences(counts: FloatArray, sizes: FloatArray) -> FloatArray:
-    """Per profile its coincidences ``(c c' - diag c) / (m_u - 1)`` (Krippendorff 2011)."""
-    n_cat = counts.shape[1]
-    unit = (counts[:, :, None] * counts[:, None, :]) - np.einsum(
-        "pk,kl->pkl", counts, np.eye(n_cat)
-    )
-    result: FloatArray = unit / (sizes - 1.0)[:, None, None]
-    return result
+def _alphas(
+    n: FloatArray,
+    totals: FloatArray,
+    fixed: FloatArray | None,
+    observed: FloatArray | None,
+    coincidences: FloatArray | None,
+) -> FloatArray:
+    """``1 - (n.. - 1) sum o delta2 / sum n_c n_k delta2`` per row (Krippendorff 2011).
 
-
-def _coincidences(profiles: Profiles, weights: FloatArray) -> FloatArray:
-    """Per resample (rows of ``weights``, profile counts) its coincidence matrix."""
-    counts, sizes = profiles.counts, profiles.sizes
-    n_cat = counts.shape[1]
-    result = np.zeros((weights.shape[0], n_cat, n_cat))
-    step = max(1, _ORDINAL_CELLS // max(n_cat * n_cat, 1))
-    for start in range(0, counts.shape[0], step):
-        part = slice(start, start + step)
-        unit = _unit_coincidences(counts[part], sizes[part])
-        result += np.einsum("bp,pkl->bkl", weights[:, part], unit)
-    return result
-
-
-def alphas_of(profiles: Profiles, weights: FloatArray, fixed: FloatArray | None) -> FloatArray:
-    """Alpha of each weighting of the profiles (one row of ``weights`` per resample).
-
-    NaN where a resample has no pairable value or no variation (``D_e = 0``).
+    NaN where a row has no pairable value or no variation (``D_e = 0``).
     """
-    n = weights @ profiles.sizes
-    totals = weights @ profiles.counts
     if fixed is not None:
-        observed = weights @ profiles.disagreement
+        assert observed is not None
         expected = np.einsum("bk,bk->b", totals @ fixed, totals)
     else:
+        assert coincidences is not None
         deltas = _ordinal_delta(totals)
-        observed = np.einsum("bkl,bkl->b", _coincidences(profiles, weights), deltas)
+        observed = np.einsum("bkl,bkl->b", coincidences, deltas)
         expected = np.einsum("bk,bkl,bl->b", totals, deltas, totals)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # alpha = 1 - (n.. - 1) sum o delta2 / sum n_c n_k delta2 (Krippendorff 2011).
         result: FloatArray = 1.0 - (n - 1.0) * observed / expected
     result[~(expected > 0.0) | ~(n > 1.0)] = np.nan
     return result
 
 
+def _weighted(weights: FloatArray, table: FloatArray) -> FloatArray:
+    """``weights @ table``, skipping the rows equal to the commonest one.
+
+    A theme is absent from most statements, so most clusters add the same sums (every coder
+    "not coded"); ``weights @ 1`` times that row plus the product over the other rows is the
+    same matrix at a fraction of the cost.
+    """
+    if table.shape[0] < 64:  # noqa: PLR2004 - too few rows to be worth it
+        return weights @ table
+    rows, inverse, counts = np.unique(table, axis=0, return_inverse=True, return_counts=True)
+    common = int(counts.argmax())
+    if counts[common] * 4 < table.shape[0]:
+        return weights @ table
+    rest = inverse.reshape(-1) != common
+    result: FloatArray = weights.sum(axis=1)[:, None] * rows[common][None, :]
+    result += weights[:, rest] @ table[rest]
+    return result
+
+
+def _table(groups: Groups) -> FloatArray:
+    """One row of sums per draw: sizes, category counts, disagreement (and coincidences)."""
+    parts = [groups.sizes[:, None], groups.counts, groups.disagreement[:, None]]
+    if groups.coincidences is not None:
+        parts.append(groups.coincidences.reshape(groups.coincidences.shape[0], -1))
+    return np.concatenate(parts, axis=1)
+
+
+def alphas_of(groups: Groups, weights: FloatArray, fixed: FloatArray | None) -> FloatArray:
+    """Alpha of each weighting of the draws (one row of ``weights`` per resample)."""
+    return _from_sums(groups, _weighted(weights, _table(groups)), fixed)
+
+
+def shared_alphas(
+    every: list[Groups], fixed: list[FloatArray | None], draws: FloatArray
+) -> list[FloatArray]:
+    """Alphas of several variables under the same draws of the same clusters, in one product.
+
+    One product of the draws with every variable's sums side by side reads the draws once;
+    a product per variable would read them once each.
+    """
+    if not every:
+        return []
+    tables = [_table(g) for g in every]
+    sums = draws @ np.concatenate(tables, axis=1)
+    edges = np.cumsum([0, *(t.shape[1] for t in tables)])
+    return [_from_sums(g, sums[:, edges[i] : edges[i + 1]], fixed[i]) for i, g in enumerate(every)]
+
+
+def _from_sums(groups: Groups, sums: FloatArray, fixed: FloatArray | None) -> FloatArray:
+    n_cat = groups.counts.shape[1]
+    coincidences = None
+    if groups.coincidences is not None:
+        coincidences = sums[:, n_cat + 2 :].reshape(sums.shape[0], n_cat, n_cat)
+    observed = sums[:, n_cat + 1] if fixed is not None else None
+    return _alphas(sums[:, 0], sums[:, 1 : n_cat + 1], fixed, observed, coincidences)
+
+
 def unit_resamples(
-    profiles: Profiles,
+    groups: Groups,
     fixed: FloatArray | None,
     n: int,
     rng: np.random.Generator,
     progress: ProgressFn | None,
     cancelled: CancelCheck | None,
 ) -> FloatArray:
-    """``n`` alphas of resamples of the pairable units drawn with replacement (NaN: undefined)."""
+    """``n`` alphas of resamples drawing the units (or clusters) with replacement."""
     report = Throttled(progress)
     samples = np.empty(n)
-    share = profiles.freq / profiles.freq.sum()
+    share = groups.freq / groups.freq.sum()
     for start in range(0, n, _BATCH):
         check_cancelled(cancelled)
         size = min(_BATCH, n - start)
-        weights = rng.multinomial(profiles.n_units, share, size=size).astype(np.float64)
-        samples[start : start + size] = alphas_of(profiles, weights, fixed)
+        weights = rng.multinomial(groups.n_draws, share, size=size).astype(np.float64)
+        samples[start : start + size] = alphas_of(groups, weights, fixed)
         report((start + size) / n)
     return samples
 
 
-def jackknife(profiles: Profiles, fixed: FloatArray | None) -> FloatArray:
-    """Per profile, alpha of the data without one of its units (NaN where undefined).
+def draw_clusters(n_clusters: int, n: int, rng: np.random.Generator) -> FloatArray:
+    """``n`` resamples of ``n_clusters`` clusters drawn with replacement: n x clusters counts.
 
-    Leaving a unit out subtracts its profile's figures from the data's sums, so the whole
-    jackknife costs one pass over the profiles, not one alpha per unit.
+    To share among several calls of :func:`~r2pcoder.agreement.bootstrap_alpha` over the same
+    clusters (one draw of the statements for every theme of a report).
     """
-    freq = profiles.freq
-    n = float(freq @ profiles.sizes)
-    totals = freq @ profiles.counts
-    n_left = n - profiles.sizes
-    left = totals[None, :] - profiles.counts
-    if fixed is not None:
-        observed = float(freq @ profiles.disagreement) - profiles.disagreement
-        expected = np.einsum("pk,pk->p", left @ fixed, left)
-    else:
-        whole = _coincidences(profiles, freq[None, :])[0]
-        observed = np.empty(freq.size)
-        expected = np.empty(freq.size)
-        step = max(1, _ORDINAL_CELLS // max(totals.size**2, 1))
-        for start in range(0, freq.size, step):
-            part = slice(start, start + step)
-            deltas = _ordinal_delta(left[part])
-            own = _unit_coincidences(profiles.counts[part], profiles.sizes[part])
-            without = whole[None, :, :] - own
-            observed[part] = np.einsum("pkl,pkl->p", without, deltas)
-            expected[part] = np.einsum("pk,pkl,pl->p", left[part], deltas, left[part])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result: FloatArray = 1.0 - (n_left - 1.0) * observed / expected
-    result[~(expected > 0.0) | ~(n_left > 1.0)] = np.nan
-    return result
+    drawn = rng.integers(0, n_clusters, size=(n, n_clusters))
+    drawn += (np.arange(n) * n_clusters)[:, None]
+    counts = np.bincount(drawn.ravel(), minlength=n * n_clusters).reshape(n, n_clusters)
+    return counts.astype(np.float64)
+
+
+def jackknife(groups: Groups, fixed: FloatArray | None) -> FloatArray:
+    """Per row, alpha of the data without one of its draws (NaN where undefined).
+
+    Leaving a draw out subtracts its sums from the data's, so the whole jackknife costs one
+    pass over the rows, not one alpha per unit.
+    """
+    freq = groups.freq
+    n = float(freq @ groups.sizes) - groups.sizes
+    totals = (freq @ groups.counts)[None, :] - groups.counts
+    observed = float(freq @ groups.disagreement) - groups.disagreement
+    coincidences = None
+    if groups.coincidences is not None:
+        whole = np.einsum("g,gkl->kl", freq, groups.coincidences)
+        coincidences = whole[None, :, :] - groups.coincidences
+    return _alphas(n, totals, fixed, observed if fixed is not None else None, coincidences)
 
 
 def krippendorff_draws(parts: AlphaParts, n_coders: int) -> int:

@@ -29,7 +29,8 @@ from r2pcoder.reliability.categorical import (
     stratum_layers,
 )
 from r2pcoder.reliability.corpus import META_FIELDS, Corpus, load_corpus
-from r2pcoder.reliability.measures import Bootstrap, evaluate_codes
+from r2pcoder.reliability.intervals import Bootstrap
+from r2pcoder.reliability.measures import evaluate_codes
 from r2pcoder.reliability.presence import character_patterns
 from r2pcoder.reliability.report import AgreementReport, PairwiseMatrix, ResultRow, Stratum
 from r2pcoder.reliability.segmentation import SegmentKind, ensure_segments
@@ -253,9 +254,15 @@ def _interval_method(settings: AgreementSettings) -> str:
     if not drawn or settings.bootstrap_n == 0:
         return ""
     method = describe_method(
-        settings.bootstrap_method, settings.bootstrap_n, settings.bootstrap_seed, 0.95
+        settings.bootstrap_method, settings.bootstrap_n, settings.bootstrap_seed, 0.95,
+        clusters="statements",
+    )  # fmt: skip
+    shared = (
+        " Every theme's interval and the all-themes one use the same resamples."
+        if settings.bootstrap_method == "units"
+        else ""
     )
-    return f"Alpha's interval: {method}"
+    return f"Alpha's interval: {method}{shared}"
 
 
 def compute_agreement(

@@ -7,11 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from r2pcoder.agreement import bootstrap_alpha, krippendorff_alpha
+from r2pcoder.agreement import (
+    BootstrapRequest,
+    bootstrap_alpha,
+    bootstrap_alphas,
+    krippendorff_alpha,
+)
 from r2pcoder.agreement._data import encode
 from r2pcoder.agreement.alpha import alpha_parts
-from r2pcoder.agreement.bootstrap import _bca
-from r2pcoder.agreement.resample import alphas_of, jackknife, profiles_of
+from r2pcoder.agreement.intervals import bca as _bca
+from r2pcoder.agreement.resample import alphas_of, draw_clusters, groups_of, jackknife
 from r2pcoder.errors import AgreementInputError, Cancelled
 
 # Krippendorff (2011), section C: 4 observers x 12 units, alpha nominal = .743.
@@ -122,7 +127,7 @@ def test_a_resample_of_profiles_is_the_alpha_of_the_resampled_units(level) -> No
     data[rng.random(data.shape) < 0.2] = np.nan
     coded = encode(data, level=level)
     fixed = None if level == "ordinal" else alpha_parts(coded, level).delta2
-    profiles = profiles_of(coded, level, fixed)
+    profiles = groups_of(coded, fixed)
     pairable = np.flatnonzero((~np.isnan(data)).sum(axis=0) >= 2)
     counts = np.stack([(coded.codes == c).sum(axis=0) for c in range(coded.n_categories)], 1)
     for _ in range(5):
@@ -140,7 +145,7 @@ def test_the_jackknife_leaves_out_one_unit_of_each_profile(level) -> None:
     data = rng.integers(1, 4, (2, 25)).astype(float)
     coded = encode(data, level=level)
     fixed = None if level == "ordinal" else alpha_parts(coded, level).delta2
-    profiles = profiles_of(coded, level, fixed)
+    profiles = groups_of(coded, fixed)
     jack = jackknife(profiles, fixed)
     counts = np.stack([(coded.codes == c).sum(axis=0) for c in range(coded.n_categories)], 1)
     for p, profile in enumerate(profiles.counts):
@@ -193,3 +198,75 @@ def test_resamples_without_variation_are_left_out_and_counted() -> None:
 def test_thirty_units_or_more_carry_no_small_sample_note() -> None:
     data = _noisy(30, 2, seed=3)
     assert bootstrap_alpha(data, n=500, seed=1).note == ""
+
+
+def _clustered(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    data = rng.integers(1, 4, (3, 30)).astype(float)
+    data[rng.random(data.shape) < 0.15] = np.nan
+    return data, np.repeat(np.arange(10), 3)  # ten clusters (statements) of three units
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval"])
+def test_a_cluster_resample_is_the_alpha_of_the_clusters_drawn(level) -> None:
+    data, clusters = _clustered(2)
+    coded = encode(data, level=level)
+    fixed = None if level == "ordinal" else alpha_parts(coded, level).delta2
+    groups = groups_of(coded, fixed, clusters, 10)
+    draws = draw_clusters(10, 4, np.random.default_rng(1))
+    assert (draws.sum(axis=1) == 10).all()
+    for weights, alpha in zip(draws, alphas_of(groups, draws, fixed), strict=True):
+        units = [
+            u for c in range(10) for _ in range(int(weights[c])) for u in range(3 * c, 3 * c + 3)
+        ]
+        expected = krippendorff_alpha(data[:, units], level, categories=list(coded.categories))
+        assert alpha == pytest.approx(expected)
+
+
+def test_the_cluster_jackknife_leaves_out_one_cluster() -> None:
+    data, clusters = _clustered(3)
+    coded = encode(data)
+    fixed = alpha_parts(coded, "nominal").delta2
+    jack = jackknife(groups_of(coded, fixed, clusters, 10), fixed)
+    for c in range(10):
+        left = np.delete(data, range(3 * c, 3 * c + 3), axis=1)
+        assert jack[c] == pytest.approx(krippendorff_alpha(left, categories=[1.0, 2.0, 3.0]))
+
+
+def test_one_unit_per_cluster_is_the_unit_bootstrap() -> None:
+    data = _noisy(60, 2, seed=4)
+    plain = bootstrap_alpha(data, n=500, seed=8)
+    assert bootstrap_alpha(data, n=500, seed=8, clusters=np.arange(60)) == plain
+
+
+def test_shared_draws_give_the_same_resamples_to_every_call() -> None:
+    data, clusters = _clustered(5)
+    draws = draw_clusters(10, 1000, np.random.default_rng(0))
+    first = bootstrap_alpha(data, clusters=clusters, draws=draws)
+    assert bootstrap_alpha(data, clusters=clusters, draws=draws, seed=99) == first
+    assert first.n_draws == 10
+    assert "Only 10 clusters of units were drawn" in first.note
+    with pytest.raises(AgreementInputError, match="needs clusters"):
+        bootstrap_alpha(data, draws=draws)
+    with pytest.raises(AgreementInputError, match="draws= must be 500 resamples"):
+        bootstrap_alpha(data, n=500, clusters=clusters, draws=draws)
+    with pytest.raises(AgreementInputError, match="one cluster number"):
+        bootstrap_alpha(data, clusters=clusters[:5])
+
+
+def test_several_variables_share_the_draws_and_match_one_by_one() -> None:
+    draws = draw_clusters(10, 1000, np.random.default_rng(7))
+    requests = []
+    for seed in (1, 2, 3):
+        data, clusters = _clustered(seed)
+        requests.append(BootstrapRequest(data, "nominal", [1.0, 2.0, 3.0], clusters))
+    together = bootstrap_alphas(requests, draws)
+    alone = [
+        bootstrap_alpha(r.data, categories=r.categories, clusters=r.clusters, draws=draws)
+        for r in requests
+    ]
+    assert together == alone
+    perfect = BootstrapRequest([[1, 2, 1], [1, 2, 1]], "nominal", None, [0, 1, 2])
+    (settled,) = bootstrap_alphas([perfect], draw_clusters(3, 1000, np.random.default_rng(0)))
+    assert (settled.ci_low, settled.ci_high) == (1.0, 1.0)
+    assert "not informative" in settled.note
