@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.errors import R2pError
 from r2pcoder.schema import SnapshotRow
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -131,7 +132,12 @@ def _lines(rows: Any) -> tuple[list[ReliabilityLine], list[str]]:
                                                _text(row.get("note"))) if t),
                 )
             )  # fmt: skip
-    notes = [f"{skipped} unreadable result row(s) in the snapshot were skipped."] if skipped else []
+    notes = (
+        [f"{counted(skipped, 'unreadable result row')} in the snapshot "
+         f"{'was' if skipped == 1 else 'were'} skipped."]
+        if skipped
+        else []
+    )  # fmt: skip
     return lines, notes
 
 
