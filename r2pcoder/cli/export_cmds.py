@@ -79,7 +79,8 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     cmd.add_argument(
         "--count-members", action="store_true",
-        help="also count the member states of group statements (their 'members' attribute)",
+        help="also count the States behind the statements, the members of group statements "
+        "(their 'members' attribute) included, each under its own UN regional group",
     )  # fmt: skip
     add_json_flag(cmd)
     cmd.set_defaults(handler=_export)
