@@ -202,7 +202,7 @@ def participation(
     """
     rows: dict[tuple[str, str], CountRow] = defaultdict(CountRow)
     breakdowns = _breakdowns(by)
-    states_of = {d: statement_states(st) for d, st in data.statements.items()}
+    states_of = {d: statement_states(st) if members else () for d, st in data.statements.items()}
     for doc_id, statement in data.statements.items():
         for breakdown in breakdowns:
             group = "all" if breakdown == OVERALL else statement.value(breakdown)
@@ -231,14 +231,14 @@ def _row(
     data: ExportData,
     doc_ids: list[int],
     names: dict[int, tuple[str, str]],
-    states_of: dict[int, tuple[StateRef, ...]],
+    states_of: dict[int, tuple[StateRef, ...]] | None,
 ) -> CountRow:
-    statements = [data.statements[d] for d in doc_ids]
-    refs = [ref for d in doc_ids for ref in states_of[d]]
+    """One cell; its States only when they are counted (``states_of`` given)."""
+    grouped = [st for st in map(data.statements.__getitem__, doc_ids) if st.on_behalf_of]
+    refs = [ref for d in doc_ids for ref in states_of[d]] if states_of is not None else []
     return CountRow(
         statements=len(doc_ids), speakers={names[d][0] for d in doc_ids},
-        states={ref.name for ref in refs},
-        on_behalf_of={st.on_behalf_of for st in statements if st.on_behalf_of},
+        states={ref.name for ref in refs}, on_behalf_of={st.on_behalf_of for st in grouped},
         labels={names[d][1] for d in doc_ids}, members={ref.name for ref in refs if ref.member},
     )  # fmt: skip
 
@@ -266,8 +266,9 @@ def count_statements(
 ) -> dict[CountKey, CountRow]:
     """Counts for every (breakdown, group, theme, stance) with at least one statement.
 
-    With ``members`` and a ``regional_group`` breakdown, a group also gets a row where only
-    its States (members of other groups' statements) took the stance: ``statements`` 0.
+    States are counted only with ``members`` (``states`` stays empty otherwise). With
+    ``members`` and a ``regional_group`` breakdown, a group also gets a row where only its
+    States (members of other groups' statements) took the stance: ``statements`` 0.
 
     Keys come out ordered: the overall breakdown first, then ``by`` in the given order; within
     one, groups alphabetically with ``unknown`` last, then codebook order of themes, then scale
@@ -288,11 +289,11 @@ def count_statements(
             docs[(breakdown, group, theme_id, value)].append(doc_id)
     names = {d: (_speaker_key(st), speaker_label(st)) for d, st in data.statements.items()}
     coded = {doc_id for doc_id, _ in data.selection.values}
-    states_of = {d: statement_states(data.statements[d]) for d in coded}
+    states_of = {d: statement_states(data.statements[d]) for d in coded} if members else None
     counts = {
         CountKey(*key): _row(data, doc_ids, names, states_of) for key, doc_ids in docs.items()
     }
-    if members and REGIONAL_GROUP in breakdowns:
+    if states_of is not None and REGIONAL_GROUP in breakdowns:
         _regroup(data, counts, docs, states_of)
     theme_rank = {t.id: i for i, t in enumerate(data.themes)}
     stance_rank = {s: i for i, s in enumerate([ANY_STANCE, *data.stance_order()])}
