@@ -13,7 +13,17 @@ from pathlib import Path
 
 from bench.common import Result, machine
 
-SUITES = ("core", "workbench", "stalls", "merge", "agreement", "reliability", "export", "refi")
+SUITES = (
+    "core",
+    "workbench",
+    "stalls",
+    "merge",
+    "agreement",
+    "coverage",
+    "reliability",
+    "export",
+    "refi",
+)
 
 
 def main() -> int:

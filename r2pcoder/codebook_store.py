@@ -20,6 +20,7 @@ from r2pcoder.codebook import Codebook, Stance, StanceScale, Theme
 from r2pcoder.codebook_diff import CodebookDiff, diff_codebooks
 from r2pcoder.errors import R2pError, UnknownEntity
 from r2pcoder.schema import CodingRow, ProjectRow, StanceRow, ThemeRow
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -91,11 +92,16 @@ class CodebookLoadReport:
         if self.diff is not None:
             lines.extend(self.diff.summary() or ["The codebook did not change."])
         lines.extend(
-            f"Theme {key!r} left the codebook; its {n} coding(s) are kept under a retired theme."
+            f"Theme {key!r} left the codebook; its {counted(n, 'coding')} "
+            f"{'is' if n == 1 else 'are'} kept under a retired theme."
             for key, n in self.retired
             if n
         )
-        lines.append(f"{self.codings_kept} existing coding(s) remain attached to their themes.")
+        kept = self.codings_kept
+        attached = (
+            "remains attached to its theme" if kept == 1 else "remain attached to their themes"
+        )
+        lines.append(f"{counted(kept, 'existing coding')} {attached}.")
         return lines
 
 

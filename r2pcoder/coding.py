@@ -7,6 +7,7 @@ its UUID and timestamps. Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,12 +16,13 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
+from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coding", "CodingRequest", "CodingService"]
+__all__ = ["BatchResult", "Coding", "CodingRequest", "CodingService", "refuse_duplicate"]
 
 _UNSET = object()
 
@@ -88,6 +90,25 @@ _LOOKUP = select(
     _scalar(CoderRow.id, CoderRow.id, "coder").label("coder"),
 )
 _INSERT = insert(CodingRow).returning(CodingRow.id)
+# An identical coding: same statement, coder, theme, stance (NULL-safe: SQLite's IS) and span.
+# The (document, coder, start) index finds it at once.
+_TWIN = (
+    select(CodingRow.uuid, CoderRow.name, ThemeRow.name, StanceRow.name, DocumentRow.title)
+    .join(CoderRow, CoderRow.id == CodingRow.coder_id)
+    .join(ThemeRow, ThemeRow.id == CodingRow.theme_id)
+    .join(DocumentRow, DocumentRow.id == CodingRow.document_id)
+    .outerjoin(StanceRow, StanceRow.id == CodingRow.stance_id)
+    .where(
+        CodingRow.document_id == bindparam("document"),
+        CodingRow.coder_id == bindparam("coder"),
+        CodingRow.start == bindparam("start"),
+        CodingRow.end == bindparam("end"),
+        CodingRow.theme_id == bindparam("theme"),
+        CodingRow.stance_id.is_not_distinct_from(bindparam("stance")),
+        CodingRow.uuid != bindparam("self"),
+    )
+    .limit(1)
+)
 
 
 def _lookup(session: Session, document_id: int, theme_id: int | None, stance_id: int | None,
@@ -135,6 +156,59 @@ def _check_span(span: tuple[int, int], length: int, title: str) -> None:
         )
 
 
+def refuse_duplicate(session: Session, coding: CodingRequest | Coding, uuid: str = "") -> None:
+    """Refuse a coding identical to a stored one of the same coder (other than ``uuid``).
+
+    Identical means the same statement, coder, theme, stance and span: a second copy adds
+    nothing but would be counted twice wherever codings are counted.
+    """
+    params = {
+        "document": coding.document_id, "coder": coding.coder_id, "theme": coding.theme_id,
+        "stance": coding.stance_id, "start": coding.start, "end": coding.end, "self": uuid,
+    }  # fmt: skip
+    twin = session.execute(_TWIN, params).first()
+    if twin is None:
+        return
+    existing, coder, theme, stance, title = twin
+    with_stance = f" ({stance})" if stance else " (no stance)"
+    raise CodingRefused(
+        f"{coder} already coded {coding.start}-{coding.end} of {title!r} as {theme}"
+        f"{with_stance} (coding {existing}); an identical coding is not stored twice."
+    )
+
+
+def _insert_checked(session: Session, request: CodingRequest) -> Coding:
+    """Insert one new coding after every check a new coding must pass. Never commits."""
+    _check(session, request.document_id, (request.start, request.end),
+           theme_id=request.theme_id, stance_id=request.stance_id,
+           coder_id=request.coder_id)  # fmt: skip
+    refuse_duplicate(session, request)
+    now = utcnow()
+    coding = Coding(
+        id=0, uuid=new_uuid(), document_id=request.document_id, coder_id=request.coder_id,
+        theme_id=request.theme_id, stance_id=request.stance_id, start=request.start,
+        end=request.end, memo=request.memo, created_at=now, modified_at=now,
+    )  # fmt: skip
+    values = {k: v for k, v in vars(coding).items() if k != "id"}
+    # A Core insert: the ORM unit-of-work machinery would double the cost of a coding.
+    return replace(coding, id=session.execute(_INSERT, values).scalar_one())
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What :meth:`CodingService.apply_many` did, by index of the request.
+
+    Attributes:
+        applied: (index, stored coding) of every request that passed its checks.
+        refused: (index, reason) of every other request.
+        dry_run: True when nothing was kept.
+    """
+
+    applied: tuple[tuple[int, Coding], ...]
+    refused: tuple[tuple[int, str], ...]
+    dry_run: bool = False
+
+
 def _row_by_uuid(session: Session, uuid: str) -> CodingRow:
     row = session.scalars(select(CodingRow).where(CodingRow.uuid == uuid)).one_or_none()
     if row is None:
@@ -151,27 +225,56 @@ class CodingService:
     def apply(self, request: CodingRequest) -> Coding:
         """Store a new coding, after checking the span, theme, stance, coder and document."""
         with self._project.unit_of_work() as s:
-            _check(s, request.document_id, (request.start, request.end),
-                   theme_id=request.theme_id, stance_id=request.stance_id,
-                   coder_id=request.coder_id)  # fmt: skip
-            now = utcnow()
-            coding = Coding(
-                id=0, uuid=new_uuid(), document_id=request.document_id,
-                coder_id=request.coder_id, theme_id=request.theme_id,
-                stance_id=request.stance_id, start=request.start, end=request.end,
-                memo=request.memo, created_at=now, modified_at=now,
-            )  # fmt: skip
-            values = {k: v for k, v in vars(coding).items() if k != "id"}
-            # A Core insert: the ORM unit-of-work machinery would double the cost of a coding.
-            return replace(coding, id=s.execute(_INSERT, values).scalar_one())
+            return _insert_checked(s, request)
+
+    def apply_many(
+        self,
+        requests: Sequence[CodingRequest],
+        *,
+        dry_run: bool = False,
+        progress: ProgressFn | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> BatchResult:
+        """Store many codings in one transaction, each checked exactly as :meth:`apply` checks.
+
+        A refused request does not stop the others: it is listed with its reason, and a
+        request identical to an earlier one of the batch is refused as a duplicate. With
+        ``dry_run`` every request is checked and nothing is kept.
+
+        Raises:
+            Cancelled: ``cancelled`` returned True; nothing was kept.
+        """
+        applied: list[tuple[int, Coding]] = []
+        refused: list[tuple[int, str]] = []
+        report = Throttled(progress)
+        with self._project.unit_of_work() as s:
+            point = s.begin_nested()
+            for i, request in enumerate(requests):
+                check_cancelled(cancelled)
+                try:
+                    applied.append((i, _insert_checked(s, request)))
+                except (CodingRefused, UnknownEntity) as exc:
+                    refused.append((i, str(exc)))
+                report((i + 1) / len(requests))
+            if dry_run:
+                point.rollback()
+            else:
+                point.commit()
+        return BatchResult(tuple(applied), tuple(refused), dry_run)
 
     def discard(self, uuid: str) -> Coding:
         """Delete a coding; returns the snapshot that :meth:`restore` brings back."""
+        return self.discard_many([uuid])[0]
+
+    def discard_many(self, uuids: Sequence[str]) -> list[Coding]:
+        """Delete several codings in one transaction; all or none (an unknown UUID stops it)."""
         with self._project.unit_of_work() as s:
-            row = _row_by_uuid(s, uuid)
-            snapshot = to_coding(row)
-            s.delete(row)
-            return snapshot
+            snapshots = []
+            for uuid in uuids:
+                row = _row_by_uuid(s, uuid)
+                snapshots.append(to_coding(row))
+                s.delete(row)
+            return snapshots
 
     def restore(self, snapshot: Coding) -> Coding:
         """Bring back a discarded coding exactly as it was (same UUID, span, times)."""
@@ -182,6 +285,7 @@ class CodingService:
                    coder_id=snapshot.coder_id)  # fmt: skip
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
+            refuse_duplicate(s, snapshot)
             row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
             s.add(row)
             s.flush()
@@ -214,7 +318,9 @@ class CodingService:
                 row.memo = memo
             if span is not None:
                 row.start, row.end = span
-            if to_coding(row) != before:
+            after = to_coding(row)
+            if after != before:
+                refuse_duplicate(s, after, after.uuid)
                 row.modified_at = utcnow()
             return before, to_coding(row)
 
@@ -223,6 +329,7 @@ class CodingService:
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
             _check(s, before.document_id, (before.start, before.end))
+            refuse_duplicate(s, before, before.uuid)
             for name, value in vars(before).items():
                 if name not in ("id", "uuid", "created_at"):
                     setattr(row, name, value)

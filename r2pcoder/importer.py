@@ -26,7 +26,9 @@ from r2pcoder.metadata import (
 )
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled, wrap_progress
 from r2pcoder.readers import list_importable, read_document
+from r2pcoder.regional_groups import speaker_group
 from r2pcoder.textnorm import content_hash
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -48,8 +50,9 @@ class ImportReport:
     def summary(self) -> list[str]:
         """Plain sentences: counts first, then every duplicate, failure and warning."""
         lines = [
-            f"Imported {len(self.imported)} statement(s); {len(self.duplicates)} duplicate(s) "
-            f"skipped; {len(self.failed)} file(s) not imported."
+            f"Imported {counted(len(self.imported), 'statement')}; "
+            f"{counted(len(self.duplicates), 'duplicate')} skipped; "
+            f"{counted(len(self.failed), 'file')} not imported."
         ]
         lines += [f"{name}: already in the project as {title!r}" for name, title in self.duplicates]
         lines += [f"{name}: {reason}" for name, reason in self.failed]
@@ -127,7 +130,10 @@ def import_files(
 
     With ``metadata_csv`` and no ``paths``, imports the files the CSV lists, found beside it.
     Metadata comes from the CSV row of each file name, then ``defaults``, then the file name
-    (title). Raises :class:`~r2pcoder.errors.Cancelled` (nothing written) if cancelled.
+    (title); an empty regional group is filled from a speaker that the UN regional groups
+    table knows, and a given one that differs from the table is kept, both reported
+    (:func:`~r2pcoder.regional_groups.speaker_group`). Raises
+    :class:`~r2pcoder.errors.Cancelled` (nothing written) if cancelled.
     """
     table = read_metadata_csv(metadata_csv) if metadata_csv is not None else None
     batch = _Batch()
@@ -187,6 +193,9 @@ def _read_one(
     if problems:
         batch.failed.append((path.name, "; ".join(problems)))
         return None
+    meta, group_note = speaker_group(meta)
+    if group_note:
+        batch.warnings.append(f"{path.name}: {group_note}")
     batch.warnings.extend(f"{path.name}: {w}" for w in result.warnings)
     return path, result.text, meta
 

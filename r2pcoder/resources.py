@@ -1,4 +1,4 @@
-"""Locates the bundled ``codebook/`` and ``sample_data/`` folders, in a checkout or a wheel.
+"""Locates the bundled ``codebook/`` and ``sample_data/`` folders and the package's data files.
 
 Must not import Qt or ``ui``.
 """
@@ -10,7 +10,7 @@ from typing import Literal
 
 from r2pcoder.errors import R2pError
 
-__all__ = ["bundled"]
+__all__ = ["bundled", "data_file"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -24,3 +24,15 @@ def bundled(name: Literal["codebook", "sample_data"]) -> Path:
         if candidate.is_dir():
             return candidate
     raise R2pError(f"The bundled {name} folder is missing from this installation.")
+
+
+def data_file(name: str) -> Path:
+    """A data file shipped inside the package, ``r2pcoder/data/NAME``.
+
+    For example the UN regional groups table. The folder is part of the package, so the path is
+    the same in a checkout and in a wheel.
+    """
+    path = _PACKAGE / "data" / name
+    if not path.is_file():
+        raise R2pError(f"The data file {name} is missing from this installation.")
+    return path

@@ -182,18 +182,26 @@ class TeamJobs:
         fmt: ExportFormat,
         out: Path,
         prepared: Prepared | None = None,
+        *,
+        bom: bool = False,
     ) -> Job[ExportReport]:
-        """Write the export (from ``prepared`` tables when the preview already built them)."""
+        """Write the export (from ``prepared`` tables when the preview already built them).
+
+        ``bom`` starts CSV files with the byte order mark Excel needs to read UTF-8.
+        """
         project = self._project()
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> ExportReport:
             from r2pcoder.export import export_project, write_export  # noqa: PLC0415
 
             if prepared is not None:
-                return write_export(prepared, fmt, out, progress=progress, cancelled=cancelled)
+                return write_export(
+                    prepared, fmt, out, bom=bom, progress=progress, cancelled=cancelled
+                )
             return export_project(
-                project, layer, fmt, out, options, progress=progress, cancelled=cancelled
-            )
+                project, layer, fmt, out, options, bom=bom, progress=progress,
+                cancelled=cancelled,
+            )  # fmt: skip
 
         return self._c.runner.start(work, name="export", writes=False)
 

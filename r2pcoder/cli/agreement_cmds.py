@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from r2pcoder.agreement import BOOTSTRAP_METHODS
 from r2pcoder.cli.common import add_json_flag, emit, open_project, project_arg
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.reliability import (
@@ -29,6 +30,7 @@ from r2pcoder.reliability import (
     compute_agreement,
     disagreements,
     export_snapshot,
+    format_measure,
     list_snapshots,
     save_snapshot,
 )
@@ -91,7 +93,15 @@ def register(sub: Any) -> None:
         help="bootstrap samples for alpha's interval (0: none)",
     )
     cmd.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    cmd.add_argument(
+        "--bootstrap-method",
+        choices=BOOTSTRAP_METHODS,
+        default="units",
+        help="units: BCa interval over units (default, coverage checked); pairs: "
+        "Krippendorff's bootstrap of value pairs, as in KALPHA",
+    )
     cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    cmd.add_argument("--json", action="store_true", help="print JSON for scripts (--format json)")
     cmd.add_argument("--save", metavar="LABEL", help="keep the result as a snapshot in the master")
     cmd.add_argument(
         "--disagreements",
@@ -110,6 +120,7 @@ def register(sub: Any) -> None:
     project_arg(exp)
     exp.add_argument("uuid", help="the snapshot's UUID (see snapshot list)")
     exp.add_argument("output", type=Path, help="the JSON file to write")
+    add_json_flag(exp)
     exp.set_defaults(handler=_export)
 
 
@@ -131,7 +142,8 @@ def settings_from(args: argparse.Namespace, coders: tuple[str, ...] | None) -> A
     return AgreementSettings(
         unit=args.unit, measures=_measures(args.measure), coders=coders,
         themes=_split(args.themes), by=args.by, overlap_threshold=args.overlap / 100.0,
-        bootstrap_n=args.bootstrap, bootstrap_seed=args.seed, level=args.level,
+        bootstrap_n=args.bootstrap, bootstrap_seed=args.seed,
+        bootstrap_method=args.bootstrap_method, level=args.level,
     )  # fmt: skip
 
 
@@ -149,13 +161,21 @@ def _agreement(args: argparse.Namespace) -> int:
         if args.save is not None:
             info = save_snapshot(project, report, args.save)
             sys.stderr.write(f"Saved snapshot {info.uuid} ({info.label or 'no label'}).\n")
-    out = {"table": table, "json": as_json, "csv": as_csv}[args.format](report)
+    out = {"table": table, "json": as_json, "csv": as_csv}[_format(args)](report)
     sys.stdout.write(out)
     return 0
 
 
+def _format(args: argparse.Namespace) -> str:
+    if args.json and args.format not in ("table", "json"):
+        raise AgreementInputError(
+            f"--json and --format {args.format} ask for two formats; give one."
+        )
+    return "json" if args.json else str(args.format)
+
+
 def _print_disagreements(args: argparse.Namespace, found: list[Any]) -> int:
-    if args.format == "json":
+    if _format(args) == "json":
         from dataclasses import asdict  # noqa: PLC0415 - only this branch needs it
 
         sys.stdout.write(
@@ -173,10 +193,10 @@ def _print_disagreements(args: argparse.Namespace, found: list[Any]) -> int:
     return 0
 
 
-def _cell(value: MeasureValue) -> str:
+def _cell(measure: str, value: MeasureValue) -> str:
     if value.value is None:
         return "n/a*"
-    text = f"{value.value:.3f}{'*' if value.note else ''}"
+    text = f"{format_measure(measure, value.value)}{'*' if value.note else ''}"
     if value.ci_low is not None and value.ci_high is not None:
         text += f" [{value.ci_low:.3f}, {value.ci_high:.3f}]"
     if value.band:
@@ -188,7 +208,7 @@ def _table_lines(rows: list[ResultRow], measures: tuple[str, ...]) -> Iterator[s
     header = ["", "variant", "units", *(SHORT.get(m, m) for m in measures)]
     body = [
         [f"{r.scope}: {r.label}" if r.scope != "theme" else r.label, r.variant, str(r.n_units),
-         *(_cell(r.values[m]) for m in measures)]
+         *(_cell(m, r.values[m]) for m in measures)]
         for r in rows
     ]  # fmt: skip
     if not any(r[1] for r in body):
@@ -207,6 +227,8 @@ def table(report: AgreementReport) -> str:
              f"{len(report.documents)}; level: {report.settings.level}.", ""]  # fmt: skip
     lines += _table_lines(list(report.rows), measures)
     lines += ["", "R reliable (>= .800), T tentative (>= .667), U unreliable; [95% interval]."]
+    if report.interval_method:
+        lines.append(report.interval_method)
     notes = {
         f"{r.label}, {m}: {v.note}" for r in report.rows for m, v in r.values.items() if v.note
     }
@@ -218,7 +240,7 @@ def table(report: AgreementReport) -> str:
         ]
         width = max(len(c) for c in matrix.coders)
         for name, values in zip(matrix.coders, matrix.values, strict=True):
-            cells = ["  -  " if v is None else f"{v:.3f}" for v in values]
+            cells = ["  -  " if v is None else format_measure(matrix.measure, v) for v in values]
             lines.append(f"  {name.ljust(width)}  {'  '.join(cells)}")
     for stratum in report.strata:
         lines += ["", f"{stratum.field} = {stratum.value} ({stratum.n_documents} statements):"]
@@ -268,5 +290,5 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         path = export_snapshot(project, args.uuid, args.output)
-    sys.stdout.write(f"Wrote {path}\n")
+    emit(args, {"file": str(path), "uuid": args.uuid}, [f"Wrote {path}."])
     return 0

@@ -1,51 +1,89 @@
-"""``r2pcoder code add | remove | list``: coding without the window, for scripts and tests.
+"""``r2pcoder code add | import | remove | list``: coding without the window, for scripts.
 
 A passage is given either by offsets (code points, end exclusive) or by its exact quote.
+``code import`` codes a whole CSV file in one transaction (see :mod:`r2pcoder.coding_import`).
 Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from r2pcoder.cli.common import add_json_flag, emit, find_document, open_project, project_arg
+from r2pcoder.cli.common import (
+    EXIT_PARTIAL,
+    add_json_flag,
+    emit,
+    find_document,
+    open_project,
+    project_arg,
+)
 from r2pcoder.coding import Coding, CodingRequest
+from r2pcoder.coding_import import COLUMNS, import_codings, span_of_quote
 from r2pcoder.db import Project
 from r2pcoder.errors import CodingRefused, R2pError
+from r2pcoder.wording import counted
 
 __all__ = ["register"]
 
 
+def _passage_args(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--start", type=int, help="first code point of the passage")
+    cmd.add_argument("--end", type=int, help="code point after the passage (end exclusive)")
+    cmd.add_argument("--quote", help="the exact passage")
+    cmd.add_argument("--occurrence", type=int, default=1, help="which occurrence of --quote")
+
+
 def register(sub: Any) -> None:
     """Add the coding commands."""
-    code = sub.add_parser("code", help="add, remove or list codings")
+    code = sub.add_parser("code", help="add, import, remove or list codings")
     actions = code.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser(
         "add", help="code a passage", description="Code a passage given by --start/--end "
         "(code points, end exclusive) or by --quote (its exact text, first occurrence unless "
-        "--occurrence says otherwise).",
+        "--occurrence says otherwise). An identical coding of the same coder is refused.",
     )  # fmt: skip
     project_arg(add)
     add.add_argument("--document", required=True, help="id, UUID, file name or title")
     add.add_argument("--coder", required=True, help="coder name or UUID")
     add.add_argument("--theme", required=True, help="theme id from the codebook")
     add.add_argument("--stance", help="stance id from the codebook")
-    add.add_argument("--start", type=int)
-    add.add_argument("--end", type=int)
-    add.add_argument("--quote", help="the exact passage to code")
-    add.add_argument("--occurrence", type=int, default=1, help="which occurrence of --quote")
+    _passage_args(add)
     add.add_argument("--memo", default="")
     add_json_flag(add)
     add.set_defaults(handler=_add)
 
-    rm = actions.add_parser("remove", help="delete a coding by its UUID")
+    imp = actions.add_parser(
+        "import", help="code every row of a CSV file, in one transaction",
+        description=f"Code every row of a CSV file with the columns {', '.join(COLUMNS)} "
+        "(document, coder and theme required; start and end, or quote). Every row is checked; "
+        "refused rows are named with their reason and the others stored in one transaction. "
+        f"Exit code {EXIT_PARTIAL} when some rows were refused.",
+    )  # fmt: skip
+    project_arg(imp)
+    imp.add_argument("file", type=Path, metavar="FILE.csv", help="the codings, one per row")
+    imp.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
+    add_json_flag(imp)
+    imp.set_defaults(handler=_import)
+
+    rm = actions.add_parser(
+        "remove", help="delete codings by UUID, or those matching the options",
+        description="Delete a coding by its UUID, or the codings of a statement matching "
+        "--coder, --theme, --stance and the passage. Several matches are refused unless --all.",
+    )  # fmt: skip
     project_arg(rm)
-    rm.add_argument("uuid")
+    rm.add_argument("uuid", nargs="?", help="the coding's UUID (see code list)")
+    rm.add_argument("--document", help="id, UUID, file name or title")
+    rm.add_argument("--coder", help="coder name or UUID")
+    rm.add_argument("--theme", help="theme id from the codebook")
+    rm.add_argument("--stance", help="stance id from the codebook")
+    _passage_args(rm)
+    rm.add_argument("--all", action="store_true", help="remove every coding that matches")
     add_json_flag(rm)
     rm.set_defaults(handler=_remove)
 
-    lst = actions.add_parser("list", help="list codings with their quotes")
+    lst = actions.add_parser("list", help="list codings with coder, statement and quote")
     project_arg(lst)
     lst.add_argument("--document", help="only this document")
     lst.add_argument("--coder", help="only this coder")
@@ -53,32 +91,37 @@ def register(sub: Any) -> None:
     lst.set_defaults(handler=_list)
 
 
-def _span(args: argparse.Namespace, text: str) -> tuple[int, int]:
+def _span(args: argparse.Namespace, text: str) -> tuple[int, int] | None:
     if args.quote is not None:
         if args.start is not None or args.end is not None:
             raise R2pError("Give either --quote or --start/--end, not both.")
-        at = -1
-        for _ in range(max(1, args.occurrence)):
-            at = text.find(args.quote, at + 1)
-            if at < 0:
-                raise CodingRefused(f"The quote {args.quote!r} is not in the statement"
-                                    f"{' that often' if args.occurrence > 1 else ''}.")  # fmt: skip
-        return at, at + len(args.quote)
+        return span_of_quote(text, args.quote, args.occurrence)
+    if args.start is None and args.end is None:
+        return None
     if args.start is None or args.end is None:
         raise R2pError("Give the passage with --quote, or with both --start and --end.")
     return int(args.start), int(args.end)
 
 
-def _as_dict(project: Project, coding: Coding, text: str) -> dict[str, Any]:
-    themes = {t.id: t for t in project.codebook.themes(include_retired=True)}
-    stances = {s.id: s for s in project.codebook.stances(include_retired=True)}
-    stance = stances.get(coding.stance_id) if coding.stance_id is not None else None
-    return {
-        "uuid": coding.uuid, "document_id": coding.document_id, "coder_id": coding.coder_id,
-        "theme": themes[coding.theme_id].key, "stance": stance.key if stance else None,
-        "start": coding.start, "end": coding.end, "quote": text[coding.start : coding.end],
-        "memo": coding.memo,
-    }  # fmt: skip
+class _Names:
+    """Names of coders, themes, stances and statements, read once per command."""
+
+    def __init__(self, project: Project) -> None:
+        self.coders = {c.id: c for c in project.coders.list()}
+        self.themes = {t.id: t for t in project.codebook.themes(include_retired=True)}
+        self.stances = {s.id: s for s in project.codebook.stances(include_retired=True)}
+        self.documents = {d.id: d for d in project.documents.list()}
+
+    def row(self, coding: Coding, text: str) -> dict[str, Any]:
+        stance = self.stances.get(coding.stance_id) if coding.stance_id is not None else None
+        coder, doc = self.coders[coding.coder_id], self.documents[coding.document_id]
+        return {
+            "uuid": coding.uuid, "document_id": coding.document_id, "document_uuid": doc.uuid,
+            "document_title": doc.title, "coder_id": coding.coder_id, "coder": coder.name,
+            "coder_uuid": coder.uuid, "theme": self.themes[coding.theme_id].key,
+            "stance": stance.key if stance else None, "start": coding.start, "end": coding.end,
+            "quote": text[coding.start : coding.end], "memo": coding.memo,
+        }  # fmt: skip
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -87,20 +130,65 @@ def _add(args: argparse.Namespace) -> int:
         coder = project.coders.find(args.coder)
         theme = project.codebook.theme_by_key(args.theme)
         stance = project.codebook.stance_by_key(args.stance) if args.stance else None
-        start, end = _span(args, doc.text)
+        span = _span(args, doc.text)
+        if span is None:
+            raise R2pError("Give the passage with --quote, or with both --start and --end.")
         coding = project.codings.apply(
-            CodingRequest(doc.id, coder.id, theme.id, start, end,
-                          stance.id if stance else None, args.memo)
+            CodingRequest(doc.id, coder.id, theme.id, *span, stance.id if stance else None,
+                          args.memo)
         )  # fmt: skip
-        data = _as_dict(project, coding, doc.text)
+        data = _Names(project).row(coding, doc.text)
+    start, end = span
     emit(args, data, [f"Coded {start}-{end} {data['quote']!r} as {theme.name} ({coding.uuid})."])
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        report = import_codings(project, args.file, dry_run=args.dry_run)
+    emit(args, report.to_dict(), report.summary())
+    if report.refused:
+        return EXIT_PARTIAL if report.added else 1
+    return 0
+
+
+def _matching(project: Project, args: argparse.Namespace) -> list[Coding]:
+    if args.document is None:
+        raise R2pError("Give the coding's UUID, or --document with what to match.")
+    doc = project.documents.get(find_document(project, args.document).id)
+    coder = project.coders.find(args.coder).id if args.coder else None
+    theme = project.codebook.theme_by_key(args.theme).id if args.theme else None
+    stance = project.codebook.stance_by_key(args.stance).id if args.stance else None
+    span = _span(args, doc.text)
+    return [
+        c
+        for c in project.codings.for_document(doc.id, coder)
+        if (theme is None or c.theme_id == theme)
+        and (stance is None or c.stance_id == stance)
+        and (span is None or (c.start, c.end) == span)
+    ]
+
+
 def _remove(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        gone = project.codings.discard(args.uuid)
-    emit(args, {"removed": gone.uuid}, [f"Removed coding {gone.uuid}."])
+        if args.uuid is not None:
+            if args.document or args.coder or args.theme or args.stance or args.quote:
+                raise R2pError("Give either the coding's UUID or what to match, not both.")
+            uuids = [args.uuid]
+        else:
+            found = _matching(project, args)
+            if not found:
+                raise CodingRefused("No coding matches; nothing was removed.")
+            if len(found) > 1 and not args.all:
+                raise CodingRefused(
+                    f"{counted(len(found), 'coding')} match; nothing was removed. Give --all "
+                    "to remove them all, or narrow the match (see code list)."
+                )
+            uuids = [c.uuid for c in found]
+        gone = project.codings.discard_many(uuids)
+    listed = ", ".join(c.uuid for c in gone)
+    emit(args, {"removed": [c.uuid for c in gone]},
+         [f"Removed {counted(len(gone), 'coding')}: {listed}."])  # fmt: skip
     return 0
 
 
@@ -110,14 +198,13 @@ def _list(args: argparse.Namespace) -> int:
             [find_document(project, args.document)] if args.document else project.documents.list()
         )
         coder_id = project.coders.find(args.coder).id if args.coder else None
+        names = _Names(project)
         rows = []
         for summary in docs:
             text = project.documents.get(summary.id).text
-            rows += [
-                _as_dict(project, c, text)
-                for c in project.codings.for_document(summary.id, coder_id)
-            ]
-    lines = [f"{r['uuid']}  doc {r['document_id']}  {r['start']}-{r['end']}  {r['theme']}"
-             f"/{r['stance'] or '-'}  {r['quote'][:60]!r}" for r in rows]  # fmt: skip
+            rows += [names.row(c, text) for c in project.codings.for_document(summary.id, coder_id)]
+    lines = [f"{r['uuid']}  {r['coder']}  doc {r['document_id']} {r['document_title'][:40]!r}  "
+             f"{r['start']}-{r['end']}  {r['theme']}/{r['stance'] or '-'}  {r['quote'][:60]!r}"
+             for r in rows]  # fmt: skip
     emit(args, rows, lines or ["No codings."])
     return 0

@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from r2pcoder.coding_import import DocumentFinder
 from r2pcoder.db import Project
 from r2pcoder.documents import DocumentSummary
-from r2pcoder.errors import R2pError, UnknownEntity
+from r2pcoder.errors import R2pError
 from r2pcoder.failures import explain
 
 __all__ = [
@@ -27,7 +27,8 @@ __all__ = [
 ]
 
 EXIT_PARTIAL = 4
-"""Exit code when some items of a batch (e.g. files of an import) were refused."""
+"""Exit code when some items of a batch were refused and the others done (files of an import,
+rows of a coding import, packets of a merge)."""
 
 
 def project_arg(parser: argparse.ArgumentParser) -> None:
@@ -71,17 +72,4 @@ def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
 
 def find_document(project: Project, ref: str) -> DocumentSummary:
     """A document by id, UUID, source file name or exact title."""
-    docs = project.documents.list()
-    keys: tuple[Callable[[DocumentSummary], str], ...] = (
-        lambda d: str(d.id),
-        lambda d: d.uuid,
-        lambda d: d.source_file,
-        lambda d: d.title,
-    )
-    for key in keys:
-        found = [d for d in docs if key(d) == ref]
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise UnknownEntity(f"Several documents match {ref!r}; use the id or UUID.")
-    raise UnknownEntity(f"No document matches {ref!r} (give its id, UUID, file name or title).")
+    return DocumentFinder(project.documents.list()).find(ref)

@@ -20,6 +20,7 @@ from r2pcoder.export import (
     ExportFormat,
     TableOptions,
     export_project,
+    format_for,
     parse_layer,
 )
 from r2pcoder.progress import Throttled
@@ -53,11 +54,18 @@ def register(sub: Any) -> None:
         help=f"tables, comma-separated, or 'all' (default): {', '.join(TABLES)}",
     )  # fmt: skip
     cmd.add_argument(
-        "--format", choices=FORMATS, default="csv", dest="fmt", help="csv, xlsx or html"
-    )
+        "--format", choices=FORMATS, dest="fmt",
+        help="csv, xlsx or html; by default taken from --out (a .csv file or a folder: csv, "
+        ".xlsx: xlsx, .html: html)",
+    )  # fmt: skip
     cmd.add_argument(
         "--out", type=Path, required=True,
         help="a folder for CSV (or one .csv file for one table), a .xlsx or a .html file",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--bom", action="store_true",
+        help="start each CSV file with a UTF-8 byte order mark, for Excel on Windows (default: "
+        "plain UTF-8, for scripts and statistics packages)",
     )  # fmt: skip
     cmd.add_argument(
         "--layer", default="all",
@@ -71,7 +79,8 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     cmd.add_argument(
         "--count-members", action="store_true",
-        help="also count the member states of group statements (their 'members' attribute)",
+        help="also count the States behind the statements, the members of group statements "
+        "(their 'members' attribute) included, each under its own UN regional group",
     )  # fmt: skip
     cmd.add_argument(
         "--raw-csv", action="store_true",
@@ -89,15 +98,23 @@ def _export(args: argparse.Namespace) -> int:
     by = tuple(dict.fromkeys(b.strip() for b in by_text.split(",") if b.strip()))
     options = TableOptions(what=what, by=by, count_members=args.count_members)
     layer = parse_layer(args.layer)
-    fmt: ExportFormat = args.fmt
+    fmt: ExportFormat = args.fmt or format_for(args.out)
     progress = Throttled(lambda f: log.info("export: %d %%", round(f * 100)), step=0.1)
     with open_project(args.master) as project:
         report = export_project(
-            project, layer, fmt, args.out, options, raw_csv=args.raw_csv, progress=progress
+            project,
+            layer,
+            fmt,
+            args.out,
+            options,
+            raw_csv=args.raw_csv,
+            bom=args.bom,
+            progress=progress,
         )
     for warning in report.warnings:
         sys.stderr.write(f"r2pcoder: WARNING: {warning}\n")
     data = {
+        "format": fmt,
         "layer": report.layer,
         "files": [str(f) for f in report.files],
         "rows": report.rows,

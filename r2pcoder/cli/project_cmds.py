@@ -6,7 +6,6 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from r2pcoder.db import Project
 from r2pcoder.errors import R2pError
 from r2pcoder.importer import import_files
 from r2pcoder.metadata import REGIONAL_GROUPS, DocumentMeta
+from r2pcoder.wording import counted
 
 __all__ = ["register"]
 
@@ -26,6 +26,7 @@ def register(sub: Any) -> None:
     project_arg(init)
     init.add_argument("--name", default="", help="project name (default: the file name)")
     init.add_argument("--codebook", type=Path, help="codebook file to load at once")
+    add_json_flag(init)
     init.set_defaults(handler=_init)
 
     info = sub.add_parser("info", help="what a project holds")
@@ -47,7 +48,10 @@ def _init(args: argparse.Namespace) -> int:
     with Project.create(args.project, name=args.name) as project:
         if codebook is not None:
             project.codebook.load(codebook)
-        sys.stdout.write(f"Created {args.project} ({project.info.uuid}).\n")
+        info = project.info
+    data = {"file": str(args.project), "uuid": info.uuid, "name": info.name,
+            "codebook": info.codebook_id or None}  # fmt: skip
+    emit(args, data, [f"Created {args.project} ({info.uuid})."])
     return 0
 
 
@@ -56,7 +60,7 @@ def _info(args: argparse.Namespace) -> int:
         info = project.info
         coders = project.coders.list()
         docs = project.documents.list()
-        coder_rows = [
+        coder_rows: list[dict[str, Any]] = [
             {"uuid": c.uuid, "name": c.name, "codings": project.codings.count(c.id)} for c in coders
         ]
         data: dict[str, Any] = {
@@ -71,9 +75,9 @@ def _info(args: argparse.Namespace) -> int:
     lines = [
         f"{info.name} ({info.role}, {info.uuid})",
         f"Codebook: {info.codebook_name or 'none loaded'} {info.codebook_version}".rstrip(),
-        f"{data['themes']} themes, {data['stances']} stances, {len(docs)} statements, "
-        f"{data['codings']} codings",
-        *(f"  coder {c['name']}: {c['codings']} codings" for c in coder_rows),
+        f"{counted(data['themes'], 'theme')}, {counted(data['stances'], 'stance')}, "
+        f"{counted(len(docs), 'statement')}, {counted(data['codings'], 'coding')}",
+        *(f"  coder {c['name']}: {counted(c['codings'], 'coding')}" for c in coder_rows),
     ]
     emit(args, data, lines)
     return 0
@@ -93,7 +97,11 @@ def _register_import(sub: Any) -> None:
     imp.add_argument("--metadata", type=Path, help="metadata CSV (alone: import what it lists)")
     for name in ("title", "speaker", "on-behalf-of", "date", "event", "doc-type"):
         imp.add_argument(f"--{name}", default="", help=f"{name.replace('-', ' ')} for every file")
-    imp.add_argument("--regional-group", default="", choices=("", *REGIONAL_GROUPS))
+    imp.add_argument(
+        "--regional-group", default="", choices=REGIONAL_GROUPS, metavar="GROUP",
+        help=f"regional group for every file: {', '.join(REGIONAL_GROUPS)} (left empty, it is "
+        "taken from a speaker that is a UN Member or observer State)",
+    )  # fmt: skip
     add_json_flag(imp)
     imp.set_defaults(handler=_import)
 
@@ -156,6 +164,7 @@ def _register_codebook(sub: Any) -> None:
     export = actions.add_parser("export", help="write the project's codebook to a YAML file")
     project_arg(export)
     export.add_argument("file", type=Path)
+    add_json_flag(export)
     export.set_defaults(handler=_codebook_export)
 
 
@@ -167,12 +176,13 @@ def _codebook_validate(args: argparse.Namespace) -> int:
     except CodebookInvalid as exc:
         problems = [str(p) for p in exc.problems]
         emit(args, {"valid": False, "problems": problems},
-             [f"{args.file} has {len(problems)} problem(s):", *problems])  # fmt: skip
+             [f"{args.file} has {counted(len(problems), 'problem')}:", *problems])  # fmt: skip
         return 1
     themes = sum(1 for _ in codebook.walk())
     stances = len(codebook.stances.stances)
     emit(args, {"valid": True, "themes": themes, "stances": stances},
-         [f"{args.file} is valid: {themes} themes, {stances} stances."])  # fmt: skip
+         [f"{args.file} is valid: {counted(themes, 'theme')}, "
+          f"{counted(stances, 'stance')}."])  # fmt: skip
     return 0
 
 
@@ -191,5 +201,6 @@ def _codebook_export(args: argparse.Namespace) -> int:
     if codebook is None:
         raise R2pError(f"{args.project.name} has no codebook yet; load one first.")
     save_codebook(codebook, args.file)
-    sys.stdout.write(f"Wrote {args.file}.\n")
+    emit(args, {"file": str(args.file), "id": codebook.id, "version": codebook.version},
+         [f"Wrote {args.file}."])  # fmt: skip
     return 0

@@ -14,6 +14,7 @@ from r2pcoder.export.run import (
     Prepared,
     check_target,
     export_project,
+    format_for,
     prepare,
     write_export,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "TableOptions",
     "check_target",
     "export_project",
+    "format_for",
     "parse_layer",
     "prepare",
     "preview_rows",

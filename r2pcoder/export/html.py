@@ -14,20 +14,30 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from r2pcoder.bands import format_measure
 from r2pcoder.export.charts import PALETTE, Bar, Part, stacked_bars
 from r2pcoder.export.counting import (
     ANY_STANCE,
     OVERALL,
+    REGIONAL_GROUP,
     CountKey,
     CountRow,
     count_statements,
     participation,
+    unknown_state_warning,
 )
 from r2pcoder.export.data import UNKNOWN, ExportData
 from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.layers import MIXED, NO_STANCE
-from r2pcoder.export.reliability_table import NO_SNAPSHOT, OUTDATED, line_warning
+from r2pcoder.export.reliability_table import (
+    NO_SNAPSHOT,
+    OUTDATED,
+    below_threshold,
+    line_warning,
+    reliability_summary,
+)
 from r2pcoder.export.tables import TableOptions, about_rows
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,16 +173,50 @@ def _breakdown_table(data: ExportData, counts: dict[CountKey, CountRow], field: 
     return _table(["theme", *groups, "total"], rows)
 
 
-def _participation(data: ExportData) -> str:
+def _participation(data: ExportData, members: bool) -> str:
     rows = [
-        [group, row.statements, len(row.speakers), "; ".join(sorted(row.labels, key=str.casefold))]
-        for (breakdown, group), row in participation(data, ["regional_group"]).items()
+        [group, row.statements, len(row.speakers), *([len(row.states)] if members else []),
+         "; ".join(sorted(row.labels, key=str.casefold))]
+        for (breakdown, group), row in participation(data, [REGIONAL_GROUP], members).items()
         if breakdown != OVERALL
-    ]
+    ]  # fmt: skip
     total = len(data.statements)
-    return f"<p>{total} statement(s) in the project, coded or not.</p>" + _table(
-        ["regional group", "statements", "speakers", "who"], rows
+    header = ["regional group", "statements", "speakers", *(["states"] if members else []), "who"]
+    note = (
+        " The states column counts every State under its own regional group, members of group "
+        "statements included."
+        if members
+        else ""
     )
+    intro = f"<p>{counted(total, 'statement')} in the project, coded or not.{note}</p>"
+    return intro + _table(header, rows)
+
+
+def _states_table(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
+    """Per theme and stance, how many States of each regional group (each under its own)."""
+    groups = list(dict.fromkeys(k.group for k in counts if k.breakdown == REGIONAL_GROUP))
+    rows = []
+    for theme in data.themes:
+        for stance in [ANY_STANCE, *_used_stances(data, counts)]:
+            overall = counts.get(CountKey(OVERALL, "all", theme.id, stance))
+            if overall is None or not overall.states:
+                continue
+            cells = [
+                len(row.states) if (row := counts.get(CountKey(REGIONAL_GROUP, g, theme.id,
+                                                               stance))) else 0
+                for g in groups
+            ]  # fmt: skip
+            name = "any stance" if stance == ANY_STANCE else data.stance_name(stance)
+            rows.append([" > ".join(theme.path), name, *cells, len(overall.states),
+                         "; ".join(sorted(overall.states, key=str.casefold))])  # fmt: skip
+    if not rows:
+        return "<p>No statement has a coding in this layer.</p>"
+    intro = (
+        "<p>Each State counts under its own regional group, whoever delivered the statement "
+        "that named it (a member of a group statement counts under its own group, not its "
+        "speaker's).</p>"
+    )
+    return intro + _table(["theme", "stance", *groups, "States", "which"], rows)
 
 
 def _columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
@@ -218,34 +262,30 @@ def _reliability(data: ExportData) -> str:
             if line.ci_low is not None and line.ci_high is not None
             else "no interval"
         )
-        rows.append([line.scope, line.label, line.variant, line.measure, line.value, interval,
+        shown = None if line.value is None else format_measure(line.measure, line.value)
+        rows.append([line.scope, line.label, line.variant, line.measure, shown, interval,
                      line.n_units, warning])  # fmt: skip
         bad.append(bool(warning))
     intro = (
         f"<p>Snapshot {escape(snap.label or snap.uuid)} saved {snap.created_at:%Y-%m-%d %H:%M} "
-        f"UTC; unit: <b>{escape(snap.unit)}</b>. {escape(snap.unit_description)} Threshold: "
+        f"UTC; unit: <b>{escape(snap.unit)}</b>. {escape(snap.unit_description)} "
+        f"{escape(snap.interval_method or 'The interval method was not recorded.')} Threshold: "
         f"{snap.threshold:.3f}.</p>"
     )
-    flagged = sum(bad)
-    loud = (
-        f'<p class="warning">{flagged} coefficient(s) fall below the threshold of '
-        f"{snap.threshold:.3f} or are undefined.</p>"
-        if flagged
-        else ""
-    )
+    loud = "".join(f'<p class="warning">{escape(w)}</p>' for w in reliability_summary(snap))
     notes = "".join(f'<p class="warning">{escape(w)}</p>' for w in snap.warnings)
     if snap.current is False:
         notes = f'<p class="warning">{escape(OUTDATED)}</p>' + notes
     return intro + loud + notes + _table(header, rows, bad)
 
 
-def _warnings(data: ExportData) -> str:
-    out = []
+def _warnings(data: ExportData, members: bool) -> str:
+    out = list(unknown_state_warning(data) if members else [])
     if data.snapshot is None:
         out.append(NO_SNAPSHOT)
     elif data.snapshot.current is False:
         out.append(OUTDATED)
-    elif any(line_warning(x, data.snapshot.threshold) for x in data.snapshot.lines):
+    elif below_threshold(data.snapshot):
         out.append("RELIABILITY: some coefficients fall below the threshold; see Reliability.")
     if not data.selection.codings:
         out.append("NO CODINGS: this layer holds no codings, so every count below is zero.")
@@ -263,22 +303,28 @@ def _preview(name: str, frame: pd.DataFrame) -> str:
 
 def render_html(data: ExportData, tables: dict[str, pd.DataFrame], options: TableOptions) -> str:
     """The whole report as one HTML string."""
-    counts = count_statements(data, ["regional_group", *options.by])
+    members = options.count_members
+    counts = count_statements(data, [REGIONAL_GROUP, *options.by], members=members)
     title = f"{data.project_name}: coded statements"
     parts = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="layer">Which codings: <b>{escape(data.layer.label())}</b></p>',
-        _warnings(data),
+        _warnings(data, members),
         "<h2>About this export</h2>",
         _table(["item", "value"], about_rows(data, options)),
         "<h2>Participation by regional group</h2>",
-        _participation(data),
+        _participation(data, members),
         "<h2>Charts</h2>",
         _stance_chart(data, counts),
         _group_chart(data, counts),
         "<h2>Statements by theme and stance</h2>",
-        _overall_table(data, counts, options.count_members),
+        _overall_table(data, counts, members),
     ]
+    if members:
+        parts += [
+            "<h2>States by theme, stance and regional group</h2>",
+            _states_table(data, counts),
+        ]
     for field in dict.fromkeys(options.by):
         parts += [f"<h2>Statements by theme and {escape(field.replace('_', ' '))}</h2>",
                   _breakdown_table(data, counts, field)]  # fmt: skip

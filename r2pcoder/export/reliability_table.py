@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from r2pcoder.bands import CHANCE_CORRECTED, format_value
 from r2pcoder.export.data import ExportData
 from r2pcoder.export.snapshot import ReliabilityLine, SnapshotInfo
+from r2pcoder.wording import counted
 
-__all__ = ["CHANCE_CORRECTED", "NO_SNAPSHOT", "OUTDATED", "line_warning", "reliability_columns"]
-
-CHANCE_CORRECTED = frozenset(
-    {"krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa", "conger_kappa",
-     "gwet_ac1", "brennan_prediger"}
-)  # fmt: skip
-"""Coefficients held against the threshold; percent agreement does not correct for chance."""
+__all__ = [
+    "CHANCE_CORRECTED",
+    "NO_SNAPSHOT",
+    "OUTDATED",
+    "below_threshold",
+    "line_warning",
+    "reliability_columns",
+    "reliability_summary",
+    "undefined_lines",
+]
 
 OUTDATED = (
     "OUTDATED SNAPSHOT: the codings changed after this snapshot was saved; measure agreement "
@@ -33,12 +38,69 @@ NO_SNAPSHOT = (
 
 
 def line_warning(line: ReliabilityLine, threshold: float) -> str:
-    """The loud warning for one coefficient, or ``""``."""
+    """The loud warning for one coefficient, or ``""``.
+
+    The comparison is on the unrounded value; the printed value is never rounded up to the
+    threshold (0.6666 < 0.667 prints as "0.666 < 0.667", not "0.667 < 0.667").
+    """
     if line.value is None:
         return f"UNDEFINED: {line.note or 'the coefficient could not be computed'}"
     if line.measure in CHANCE_CORRECTED and line.value < threshold:
-        return f"BELOW THRESHOLD: {line.value:.3f} < {threshold:.3f}"
+        return f"BELOW THRESHOLD: {format_value(line.value, (threshold,))} < {threshold:.3f}"
     return ""
+
+
+def below_threshold(snap: SnapshotInfo) -> list[ReliabilityLine]:
+    """The defined chance-corrected coefficients below the snapshot's threshold."""
+    return [
+        line
+        for line in snap.lines
+        if line.value is not None
+        and line.measure in CHANCE_CORRECTED
+        and line.value < snap.threshold
+    ]
+
+
+def undefined_lines(snap: SnapshotInfo) -> list[ReliabilityLine]:
+    """The coefficients that have no value (their notes say why)."""
+    return [line for line in snap.lines if line.value is None]
+
+
+def _where(line: ReliabilityLine) -> str:
+    place = line.label or line.key or line.scope or "?"
+    variant = f", {line.variant}" if line.variant else ""
+    return f"{line.measure} of {place}{variant}"
+
+
+def _listed(items: list[str], limit: int = 5) -> str:
+    shown = "; ".join(items[:limit])
+    return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def reliability_summary(snap: SnapshotInfo) -> list[str]:
+    """Plain sentences: the coefficients below the threshold, then the undefined ones, apart.
+
+    Only defined coefficients are counted as falling below the threshold; an undefined one
+    (everyone gave one value, nobody used a stance) is not a low score and is listed on its
+    own with its reason.
+    """
+    out = []
+    low = below_threshold(snap)
+    if low:
+        values = [f"{_where(x)} {format_value(x.value or 0.0, (snap.threshold,))}" for x in low]
+        out.append(
+            f"{counted(len(low), 'reliability coefficient')} "
+            f"{'falls' if len(low) == 1 else 'fall'} below the threshold of "
+            f"{snap.threshold:.3f}: {_listed(values)}."
+        )
+    missing = undefined_lines(snap)
+    if missing:
+        reasons = [f"{_where(x)} ({x.note.rstrip('.') or 'no reason given'})" for x in missing]
+        out.append(
+            f"{counted(len(missing), 'reliability coefficient')} "
+            f"{'is' if len(missing) == 1 else 'are'} undefined, not low: {_listed(reasons)}."
+        )
+    return out
 
 
 def _interval(line: ReliabilityLine) -> str:

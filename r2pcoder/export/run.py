@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from r2pcoder.errors import ExportFailed
+from r2pcoder.export.counting import unknown_state_warning
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.html import render_html
 from r2pcoder.export.layers import LayerChoice
-from r2pcoder.export.reliability_table import line_warning
+from r2pcoder.export.reliability_table import reliability_summary
 from r2pcoder.export.tables import TableOptions, build_tables, check_by
 from r2pcoder.export.writers import atomic_file, write_csv, write_xlsx
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
@@ -34,6 +35,7 @@ __all__ = [
     "check_target",
     "export_project",
     "export_warnings",
+    "format_for",
     "prepare",
     "write_export",
 ]
@@ -71,23 +73,24 @@ class ExportReport:
     warnings: tuple[str, ...]
 
 
-def export_warnings(data: ExportData) -> tuple[str, ...]:
-    """Plain-words warnings about an export's data."""
+def export_warnings(data: ExportData, count_members: bool = False) -> tuple[str, ...]:
+    """Plain-words warnings about an export's data.
+
+    With ``count_members``, every name counted as a State that the UN regional groups table
+    does not know is listed with its statements: it is counted under "unknown", never guessed.
+    """
     out = []
     if not data.selection.codings:
         out.append("This layer holds no codings: every count is zero.")
+    if count_members:
+        out += unknown_state_warning(data)
     snap = data.snapshot
     if snap is None:
         out.append("No reliability snapshot exists: agreement was never measured and saved.")
     else:
         if snap.current is False:
             out.append("The codings changed after the latest reliability snapshot was saved.")
-        low = [x for x in snap.lines if line_warning(x, snap.threshold)]
-        if low:
-            out.append(
-                f"{len(low)} reliability coefficient(s) fall below {snap.threshold:.3f} or are "
-                "undefined; see the reliability table."
-            )
+        out += reliability_summary(snap)
     return tuple(out)
 
 
@@ -109,6 +112,35 @@ def prepare(
     return Prepared(data=data, options=options, tables=tables)
 
 
+_SUFFIXES: dict[str, ExportFormat] = {".csv": "csv", ".xlsx": "xlsx", ".html": "html",
+                                      ".htm": "html"}  # fmt: skip
+# Names that end like a file of another kind are never taken for a folder of CSV files.
+_FILE_SUFFIXES = frozenset(
+    {".xlsx", ".xls", ".xlsm", ".ods", ".html", ".htm", ".json", ".txt", ".tsv", ".pdf",
+     ".docx", ".doc", ".zip", ".r2p", ".yaml", ".yml", ".md"}
+)  # fmt: skip
+
+
+def format_for(out: Path) -> ExportFormat:
+    """The format a target's name asks for.
+
+    ``.csv`` (one table) or a folder name without a file extension: CSV; ``.xlsx``: Excel;
+    ``.html`` or ``.htm``: the HTML report.
+
+    Raises:
+        ExportFailed: a name ending in another file extension (``.json``, ``.txt``...).
+    """
+    suffix = Path(out).suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    if suffix in _FILE_SUFFIXES:
+        raise ExportFailed(
+            f"Cannot tell the export format from {Path(out).name!r}: name a .csv file or a "
+            "folder for CSV, a .xlsx file or a .html file."
+        )
+    return "csv"
+
+
 def check_target(fmt: ExportFormat, out: Path, what: tuple[str, ...] | None = None) -> None:
     """Refuse a wrong file name or a missing folder before any work is done.
 
@@ -117,6 +149,11 @@ def check_target(fmt: ExportFormat, out: Path, what: tuple[str, ...] | None = No
     if fmt not in FORMATS:
         raise ExportFailed(f"Unknown format {fmt!r}; choose csv, xlsx or html.")
     suffix = out.suffix.lower()
+    if fmt == "csv" and suffix in _FILE_SUFFIXES:
+        raise ExportFailed(
+            f"{out.name} names a {suffix} file, not a folder for CSV files; give a folder, a "
+            ".csv name, or the format the name asks for."
+        )
     if fmt == "xlsx" and suffix != ".xlsx":
         raise ExportFailed(f"An Excel export needs a file name ending in .xlsx, not {out.name}.")
     if fmt == "html" and suffix not in (".html", ".htm"):
@@ -145,19 +182,31 @@ def write_export(
     out: Path,
     *,
     raw_csv: bool = False,
+    bom: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportReport:
     """Write a prepared export as CSV files, one XLSX workbook or one HTML report.
 
     CSV text cells that a spreadsheet would run as formulas are defused unless ``raw_csv``
-    (:mod:`r2pcoder.export.writers`).
+    (:mod:`r2pcoder.export.writers`). ``bom`` starts each CSV file with a UTF-8 byte order mark,
+    which Excel needs to read accents and curly quotes as UTF-8 (scripts and statistics packages
+    do not).
     """
     out = Path(out)
     check_target(fmt, out)
+    if bom and fmt != "csv":
+        raise ExportFailed("A byte order mark (--bom) is for CSV files only.")
     if fmt == "csv":
         files = tuple(
-            write_csv(prepared.tables, out, raw=raw_csv, progress=progress, cancelled=cancelled)
+            write_csv(
+                prepared.tables,
+                out,
+                raw=raw_csv,
+                bom=bom,
+                progress=progress,
+                cancelled=cancelled,
+            )
         )
     elif fmt == "xlsx":
         files = (write_xlsx(prepared.tables, out, progress=progress, cancelled=cancelled),)
@@ -167,7 +216,7 @@ def write_export(
     report = ExportReport(
         files=files, layer=prepared.data.layer.label(),
         rows={name: len(frame) for name, frame in prepared.tables.items()},
-        warnings=export_warnings(prepared.data),
+        warnings=export_warnings(prepared.data, prepared.options.count_members),
     )  # fmt: skip
     log.info("Exported %s (%s) to %s", ", ".join(report.rows), report.layer, out)
     return report
@@ -181,6 +230,7 @@ def export_project(
     options: TableOptions | None = None,
     *,
     raw_csv: bool = False,
+    bom: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportReport:
@@ -188,6 +238,8 @@ def export_project(
     options = options or TableOptions()
     out = Path(out)
     check_target(fmt, out, options.what)
+    if bom and fmt != "csv":
+        raise ExportFailed("A byte order mark (--bom) is for CSV files only.")
     if fmt == "html":
         # The report draws its counts, participation and evidence from the data itself and
         # shows only previews of the big tables: building them in full would be wasted.
@@ -204,6 +256,6 @@ def export_project(
             cancelled=cancelled,
         )  # fmt: skip
     return write_export(
-        prepared, fmt, out, raw_csv=raw_csv, progress=wrap_progress(progress, 0.6, 1.0),
+        prepared, fmt, out, raw_csv=raw_csv, bom=bom, progress=wrap_progress(progress, 0.6, 1.0),
         cancelled=cancelled,
     )  # fmt: skip

@@ -6,7 +6,8 @@ settings. The keys read here, all optional:
 
 * ``settings`` (row column, or ``results["settings"]``): ``unit`` (str), ``threshold``
   (float, the lead's cut-off, default 0.667), ``level`` (str);
-* ``results["unit_description"]`` (str), ``results["computed_at"]`` (str);
+* ``results["unit_description"]`` (str), ``results["computed_at"]`` (str),
+  ``results["interval_method"]`` (str);
 * ``results["rows"]``: a list of ``{"scope", "key", "label", "variant", "n_units",
   "values": {measure: {"value", "ci_low", "ci_high", "band", "note"}}, "note"}``;
 * ``results["warnings"]``: a list of str.
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.errors import R2pError
 from r2pcoder.schema import SnapshotRow
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -79,6 +81,8 @@ class SnapshotInfo:
     warnings: tuple[str, ...]
     current: bool | None = None
     """True when the codings measured are still those in the master; None when not checked."""
+    interval_method: str = ""
+    """How alpha's intervals were obtained (empty in snapshots that did not record it)."""
 
 
 def check_current(project: Project, info: SnapshotInfo) -> SnapshotInfo:
@@ -128,7 +132,12 @@ def _lines(rows: Any) -> tuple[list[ReliabilityLine], list[str]]:
                                                _text(row.get("note"))) if t),
                 )
             )  # fmt: skip
-    notes = [f"{skipped} unreadable result row(s) in the snapshot were skipped."] if skipped else []
+    notes = (
+        [f"{counted(skipped, 'unreadable result row')} in the snapshot "
+         f"{'was' if skipped == 1 else 'were'} skipped."]
+        if skipped
+        else []
+    )  # fmt: skip
     return lines, notes
 
 
@@ -148,6 +157,7 @@ def parse(uuid: str, label: str, created_at: datetime, settings: Any, results: A
         unit_description=_text(results.get("unit_description")),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         lines=tuple(lines), warnings=tuple(warnings + notes),
+        interval_method=_text(results.get("interval_method")),
     )  # fmt: skip
 
 

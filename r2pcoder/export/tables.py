@@ -33,6 +33,7 @@ from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.layers import CodingTuple
 from r2pcoder.export.reliability_table import reliability_columns
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
+from r2pcoder.regional_groups import regional_groups
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,7 +175,7 @@ def presence_matrix(data: ExportData) -> pd.DataFrame:
 
 def counts_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd.DataFrame:
     """Theme x stance counts of statements and distinct speakers, overall and per ``by`` field."""
-    counts = count_statements(data, by)
+    counts = count_statements(data, by, members=count_members)
     keys = list(counts)
     columns: Columns = {
         "breakdown": [k.breakdown for k in keys],
@@ -195,7 +196,7 @@ def counts_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd
 
 def participation_table(data: ExportData, by: Sequence[str], count_members: bool) -> pd.DataFrame:
     """Who spoke: every statement of the project per group, with the speakers listed."""
-    rows = participation(data, by)
+    rows = participation(data, by, members=count_members)
     keys = list(rows)
     columns: Columns = {
         "breakdown": [k[0] for k in keys],
@@ -282,6 +283,7 @@ def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]
         ("group statements", "A statement on behalf of a group counts once, as its speaker's; the "
          "group is listed under on_behalf_of" + (", and its listed members are counted under "
          "states." if options.count_members else ".")),
+        *_states_rows(options),
         ("missing metadata", f"Shown as '{UNKNOWN}', counted in its own group, never dropped."),
         ("reliability", "none saved: agreement has not been measured" if snap is None
          else f"snapshot '{snap.label}' of {snap.created_at:%Y-%m-%d %H:%M} (unit {snap.unit})"),
@@ -289,6 +291,20 @@ def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]
     if not data.selection.codings:
         rows.append(("warning", "This layer holds no codings: every count is zero."))
     return rows
+
+
+def _states_rows(options: TableOptions) -> list[tuple[str, str]]:
+    if not options.count_members:
+        return []
+    table = regional_groups()
+    return [
+        ("states", "The distinct States behind the statements: speakers that are States and "
+         "the members listed in the 'members' attribute. By regional group, every State counts "
+         "under its own group, not under its speaker's; a member the table does not know counts "
+         f"under '{UNKNOWN}'. The statements and speakers columns stay those of the group's "
+         "speakers."),
+        ("regional groups table", f"{table.citation()}. {table.counting}"),
+    ]  # fmt: skip
 
 
 def _about(data: ExportData, options: TableOptions) -> pd.DataFrame:

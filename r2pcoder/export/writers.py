@@ -71,6 +71,7 @@ _FIRST_CHAR = itemgetter(slice(0, 1))
 _LONG = 20
 # The replaced characters are replaced in whole chunks of encoded output, each first looked for
 # by its last byte, a memchr-speed search (0xC2 0x9B can only be U+009B in valid UTF-8).
+_BOM = "\ufeff".encode()
 _REPLACED_BYTES = tuple(
     (c.encode("utf-8")[-1:], c.encode("utf-8"), _REPLACEMENT.encode("utf-8")) for c in _REPLACED
 )
@@ -204,6 +205,7 @@ def _write_csv_file(
     progress: ProgressFn,
     cancelled: CancelCheck | None,
     raw: bool,
+    bom: bool = False,
 ) -> None:
     # Fields are quoted column by column and rows joined in C: about twice as fast as the
     # csv module, which inspects every character of every field. Unlike the csv module of
@@ -218,6 +220,7 @@ def _write_csv_file(
     rows = len(frame)
     lines = map(",".join, zip(*columns, strict=True))
     with path.open("wb") as handle:
+        handle.write(_BOM if bom else b"")
         handle.write(_encoded(header + "\n", raw))
         for start in range(0, rows, _CHUNK):
             check_cancelled(cancelled)
@@ -255,6 +258,7 @@ def write_csv(
     out: Path,
     *,
     raw: bool = False,
+    bom: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> list[Path]:
@@ -262,7 +266,8 @@ def write_csv(
 
     ``out`` is a folder (created if its parent exists) or, for a single table, a ``.csv`` file.
     Nothing is renamed into place until every table was written. Text cells that a spreadsheet
-    would run as formulas are defused unless ``raw`` (see the module's notes).
+    would run as formulas are defused unless ``raw`` (see the module's notes). With ``bom`` each
+    file starts with the UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8.
     """
     out = Path(out)
     targets = csv_targets(out, list(tables))
@@ -276,7 +281,7 @@ def write_csv(
             temps[target] = temp
             share = max(len(tables[name]), 1) / total
             step = wrap_progress(progress, done, done + share)
-            _write_csv_file(tables[name], temp.path, step, cancelled, raw)
+            _write_csv_file(tables[name], temp.path, step, cancelled, raw, bom)
             done += share
         for target, temp in temps.items():
             os.replace(temp.path, target)

@@ -224,6 +224,8 @@ class PacketsRefused(MergeRefused):
         self.refusals = refusals
         first = refusals[0]
         more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
+        # A reason is a sentence of its own; its full stop must not meet the one added here.
+        reason = first.reason.rstrip(". ")
         super().__init__(
-            f"{first.file_name}: {first.reason}{more}. Nothing was merged; the master is unchanged."
+            f"{first.file_name}: {reason}{more}. Nothing was merged; the master is unchanged."
         )

@@ -18,6 +18,8 @@ from r2pcoder.reliability.report import (
     ResultRow,
     Stratum,
     band,
+    format_measure,
+    format_value,
 )
 from r2pcoder.reliability.segmentation import SegmentSpan, ensure_segments, segment
 from r2pcoder.reliability.settings import ALL_MEASURES, UNITS, AgreementSettings
@@ -50,6 +52,8 @@ __all__ = [
     "disagreements",
     "ensure_segments",
     "export_snapshot",
+    "format_measure",
+    "format_value",
     "is_current",
     "list_snapshots",
     "load_snapshot",

@@ -18,7 +18,8 @@ import numpy.typing as npt
 
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
-from r2pcoder.reliability.measures import Bootstrap, SliceSpec, evaluate_codes, evaluate_patterns
+from r2pcoder.reliability.intervals import Bootstrap, Intervals
+from r2pcoder.reliability.measures import SliceSpec, evaluate_codes, evaluate_patterns
 from r2pcoder.reliability.patterns import Patterns, patterns_of
 from r2pcoder.reliability.report import (
     ALL_THEMES,
@@ -111,6 +112,7 @@ def _theme_rows(
     corpus: Corpus,
     slices: Slices,
     options: Options,
+    intervals: Intervals | None,
     progress: Callable[[int], None],
     cancelled: CancelCheck | None,
 ) -> list[ResultRow]:
@@ -126,7 +128,7 @@ def _theme_rows(
         else:
             layer = slices.layers[t]
             values = evaluate_codes(patterns, options.measures, spec, partial(_same, layer),
-                                    options.bootstrap)  # fmt: skip
+                                    intervals, slices.unit_docs[t])  # fmt: skip
             note = ""
         pairable = int(patterns.pairable())
         rows.append(ResultRow("theme", theme.key, theme.name, slices.variant, pairable,
@@ -154,7 +156,8 @@ def slice_rows(
         if progress is not None:
             progress(done / total)
 
-    rows = _theme_rows(corpus, slices, options, step, cancelled)
+    intervals = None if options.bootstrap is None else Intervals(options.bootstrap)
+    rows = _theme_rows(corpus, slices, options, intervals, step, cancelled)
     pooled = slices.pooled_patterns()
     for i, code in enumerate(slices.scale):
         check_cancelled(cancelled)
@@ -168,10 +171,15 @@ def slice_rows(
                               int(binary.pairable()), values))  # fmt: skip
         step(len(slices.layers) + i + 1)
     spec = slices.spec(options.level)
-    values = evaluate_codes(pooled, options.measures, spec, slices.pooled, options.bootstrap)
+    docs = np.concatenate(slices.unit_docs) if slices.unit_docs else None
+    values = evaluate_codes(pooled, options.measures, spec, slices.pooled, intervals, docs)
     rows.append(
         ResultRow("overall", "", ALL_THEMES, slices.variant, int(pooled.pairable()), values)
     )
+    check_cancelled(cancelled)
+    if intervals is not None:
+        # Every theme's interval and the pooled one come from the same draws of statements.
+        intervals.run()
     step(total)
     return rows
 

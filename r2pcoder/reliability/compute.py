@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from r2pcoder.agreement import describe_method
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.reliability.categorical import (
@@ -28,7 +29,8 @@ from r2pcoder.reliability.categorical import (
     stratum_layers,
 )
 from r2pcoder.reliability.corpus import META_FIELDS, Corpus, load_corpus
-from r2pcoder.reliability.measures import Bootstrap, evaluate_codes
+from r2pcoder.reliability.intervals import Bootstrap
+from r2pcoder.reliability.measures import evaluate_codes
 from r2pcoder.reliability.presence import character_patterns
 from r2pcoder.reliability.report import AgreementReport, PairwiseMatrix, ResultRow, Stratum
 from r2pcoder.reliability.segmentation import SegmentKind, ensure_segments
@@ -70,7 +72,9 @@ UNIT_DESCRIPTIONS = {
     "of the theme overlaps it by at least {threshold:.0%} of the two spans' union (MAXQDA "
     "style; matched pairs count from each side).",
     "unitized": "Krippendorff's alpha for unitizing (|u alpha) per theme, over the statements "
-    "every compared coder worked on; uncoded stretches count as 'not this theme'. No bootstrap "
+    "every compared coder worked on, laid end to end (no unit or gap crosses a statement's end); "
+    "uncoded stretches count as 'not this theme'. Each coding is a unit: two codings of a theme "
+    "by one coder that touch are two units, two that overlap are joined into one. No bootstrap "
     "interval is drawn for this unit.",
 }
 
@@ -141,7 +145,8 @@ def _categorical(
     assert settings.measures is not None
     assert settings.level is not None
     variants = build_units(project, corpus, settings)
-    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold)
+    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold,
+                     settings.bootstrap_method)  # fmt: skip
     options = Options(settings.measures, settings.level, boot)
     rows: list[ResultRow] = []
     for i, slices in enumerate(variants):
@@ -243,6 +248,23 @@ def fingerprint(corpus: Corpus) -> str:
     return digest.hexdigest()
 
 
+def _interval_method(settings: AgreementSettings) -> str:
+    measures = settings.measures or ()
+    drawn = settings.unit not in ("character", "unitized") and "krippendorff_alpha" in measures
+    if not drawn or settings.bootstrap_n == 0:
+        return ""
+    method = describe_method(
+        settings.bootstrap_method, settings.bootstrap_n, settings.bootstrap_seed, 0.95,
+        clusters="statements",
+    )  # fmt: skip
+    shared = (
+        " Every theme's interval and the all-themes one use the same resamples."
+        if settings.bootstrap_method == "units"
+        else ""
+    )
+    return f"Alpha's interval: {method}{shared}"
+
+
 def compute_agreement(
     project: Project,
     settings: AgreementSettings,
@@ -287,6 +309,7 @@ def compute_agreement(
         f"Nobody used theme {key!r} in these statements." for key in corpus.unused_themes
     )
     return AgreementReport(
+        interval_method=_interval_method(resolved),
         settings=resolved,
         computed_at=utcnow().isoformat(timespec="seconds"),
         unit_description=UNIT_DESCRIPTIONS[resolved.unit].format(

@@ -59,12 +59,15 @@ class PatternCounts:
         return np.where(keep, self.total(), 0)
 
 
-def merged_runs(corpus: Corpus, pick: npt.NDArray[np.bool_]) -> IntArray:
+def merged_runs(
+    corpus: Corpus, pick: npt.NDArray[np.bool_], *, join_touching: bool = True
+) -> IntArray:
     """The picked codings merged into runs per (coder, theme, statement).
 
-    Returns rows (coder, theme, doc, start, end): overlapping or touching codings of one coder
-    and theme in a statement become one stretch, since unitizing reads a coder's marks of a
-    category as a partition of the text into "this theme" and "not".
+    Returns rows (coder, theme, doc, start, end): overlapping codings of one coder and theme in
+    a statement become one stretch. Touching codings (one ends where the next starts) are
+    joined too when ``join_touching`` (for character presence the two readings are the same),
+    and kept apart otherwise: for unitizing they are two units (see ``spanunits.py``).
     """
     idx = np.flatnonzero(pick)
     keys = (corpus.coder[idx], corpus.theme[idx], corpus.doc[idx])
@@ -78,7 +81,8 @@ def merged_runs(corpus: Corpus, pick: npt.NDArray[np.bool_]) -> IntArray:
     # Offsetting each group past the previous one lets one running maximum serve all groups.
     shift = group * (int(end.max()) + 1)
     reach = np.maximum.accumulate(end + shift)
-    new = np.r_[True, start[1:] + shift[1:] > reach[:-1]]
+    later = start[1:] + shift[1:]
+    new = np.r_[True, later > reach[:-1] if join_touching else later >= reach[:-1]]
     run = np.cumsum(new) - 1
     run_end = np.zeros(int(run[-1]) + 1, dtype=np.int64)
     np.maximum.at(run_end, run, end)

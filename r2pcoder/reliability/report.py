@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from r2pcoder.bands import BANDS, CHANCE_CORRECTED, band, format_measure, format_value
 from r2pcoder.reliability.settings import AgreementSettings
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "ResultRow",
     "Stratum",
     "band",
+    "format_measure",
+    "format_value",
 ]
 
 ALL_THEMES = "All themes"
@@ -35,30 +38,6 @@ UNUSED_NOTE = (
     "Nobody coded this theme in these statements; its agreement is undefined, not perfect."
 )
 """Why a theme that nobody used has no values (rather than a perfect score)."""
-
-BANDS: tuple[tuple[float, str], ...] = ((0.800, "reliable"), (0.667, "tentative"))
-"""Krippendorff's conventional cut-offs (Content Analysis, 2004, p. 241): rely on variables
-with alpha >= .800, draw tentative conclusions from those with .667 <= alpha < .800."""
-
-CHANCE_CORRECTED = frozenset(
-    {"krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa", "conger_kappa",
-     "gwet_ac1", "brennan_prediger"}
-)  # fmt: skip
-"""Measures that get a band; percent agreement does not correct for chance, so it gets none."""
-
-
-def band(measure: str, value: float | None) -> str:
-    """``"reliable"``, ``"tentative"`` or ``"unreliable"``; ``""`` for no value or no band.
-
-    The cut-offs are Krippendorff's for alpha; for the kappa family they are shown as the same
-    guide, which the README says.
-    """
-    if value is None or measure not in CHANCE_CORRECTED:
-        return ""
-    for cut, name in BANDS:
-        if value >= cut:
-            return name
-    return "unreliable"
 
 
 @dataclass(frozen=True)
@@ -166,6 +145,8 @@ class AgreementReport:
         pairwise: one matrix per variant for the headline measure.
         strata: results per value of ``settings.by``.
         warnings: problems worth a reader's attention that did not stop the computation.
+        interval_method: how alpha's intervals were obtained, in one sentence; empty when no
+            interval was drawn.
     """
 
     settings: AgreementSettings
@@ -179,6 +160,7 @@ class AgreementReport:
     pairwise: tuple[PairwiseMatrix, ...] = ()
     strata: tuple[Stratum, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    interval_method: str = ""
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -244,4 +226,5 @@ class AgreementReport:
                 for s in data["strata"]
             ),
             warnings=tuple(data["warnings"]),
+            interval_method=str(data.get("interval_method", "")),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
+from r2pcoder.agreement import BOOTSTRAP_METHODS, BootstrapMethod
 from r2pcoder.errors import AgreementInputError
 
 __all__ = [
@@ -69,6 +70,9 @@ class AgreementSettings:
             their intersection must cover for two codings to match (0.9 = 90 %).
         bootstrap_n: bootstrap resamples for alpha's interval; 0 skips the interval.
         bootstrap_seed: seed of the bootstrap, so the interval is reproducible.
+        bootstrap_method: ``"units"`` (BCa interval over units, the default) or ``"pairs"``
+            (Krippendorff's bootstrap of value pairs, as in KALPHA); see
+            :func:`r2pcoder.agreement.bootstrap_alpha`.
         level: alpha's level of measurement; ``None`` means ordinal when the codebook declares
             its stance scale ordinal and the unit carries stances, else nominal.
         threshold: the alpha below which ``p_below`` (probability from the bootstrap) is given.
@@ -83,6 +87,7 @@ class AgreementSettings:
     overlap_threshold: float = 0.9
     bootstrap_n: int = 1000
     bootstrap_seed: int = 0
+    bootstrap_method: BootstrapMethod = "units"
     level: LevelName | None = None
     threshold: float = 0.667
 
@@ -103,6 +108,11 @@ class AgreementSettings:
             )
         if self.bootstrap_n < 0:
             raise AgreementInputError("The number of bootstrap samples cannot be negative.")
+        if self.bootstrap_method not in BOOTSTRAP_METHODS:
+            raise AgreementInputError(
+                f"Unknown bootstrap method {self.bootstrap_method!r}; use one of "
+                f"{', '.join(BOOTSTRAP_METHODS)}."
+            )
 
     def chosen_measures(self, n_coders: int) -> tuple[str, ...]:
         """The measures to compute: the chosen ones, else the unit's defaults for ``n_coders``."""
@@ -124,11 +134,16 @@ class AgreementSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AgreementSettings:
-        """Settings back from :meth:`to_dict` (unknown keys are ignored)."""
+        """Settings back from :meth:`to_dict` (unknown keys are ignored).
+
+        Settings saved before the bootstrap method was a setting name none: their intervals
+        came from Krippendorff's bootstrap of value pairs, so they read back as ``"pairs"``.
+        """
         known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {
             k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
         }
+        values.setdefault("bootstrap_method", "pairs")
         return cls(**values)
 
     def with_coders(self, coders: tuple[str, ...]) -> AgreementSettings:

@@ -2,10 +2,16 @@
 
 The character unit reduces each theme to pattern counts per stratum (see ``presence.py``) and
 reads every row, the pairwise matrix and the strata off those counts. The unitized unit hands
-each coder's coded stretches of a theme to Krippendorff's ``|u alpha``
+each coder's codings of a theme to Krippendorff's ``|u alpha``
 (:func:`r2pcoder.agreement.unitizing_outcome`), one continuum per statement; only statements
 that every compared coder worked on take part, because ``|u alpha`` reads an unmarked stretch as
-"not this theme". Must not import Qt or ``ui``.
+"not this theme".
+
+Krippendorff's units are contiguous and, within one coder and category, do not overlap
+(Krippendorff 1995, 2004 section 12.4): a coder's two codings of a theme that touch (one ends
+where the next begins) are two units, as two adjacent sentences marked one by one are, and stay
+two here. Codings of one coder and theme that overlap cannot be two units; they are joined into
+the stretch they cover together. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -128,13 +134,13 @@ def character_pairwise(
 def _segments(
     corpus: Corpus, coders: Sequence[int], docs: Sequence[int], themes: Sequence[int]
 ) -> list[list[tuple[Any, ...]]]:
-    """Per coder, their merged coded stretches ``(doc, start, end, theme key)``."""
+    """Per coder, their units ``(doc, start, end, theme key)``: overlaps joined, touches not."""
     doc_set = np.zeros(len(corpus.documents), dtype=bool)
     doc_set[list(docs)] = True
     theme_set = np.zeros(len(corpus.themes), dtype=bool)
     theme_set[list(themes)] = True
     pick = doc_set[corpus.doc] & theme_set[corpus.theme] & np.isin(corpus.coder, list(coders))
-    runs = merged_runs(corpus, pick)
+    runs = merged_runs(corpus, pick, join_touching=False)
     keys = [t.key for t in corpus.themes]
     result: list[list[tuple[Any, ...]]] = [[] for _ in coders]
     slot = {c: i for i, c in enumerate(coders)}

@@ -67,6 +67,21 @@ def test_bad_codings_exit_1_with_a_reason(
     assert err.count("\n") == 1
 
 
+def test_an_identical_coding_is_refused_with_exit_1_and_the_reason(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("code", "add", sample, "--document", "1", "--coder", "Ana", "--theme", "prevention",
+            "--stance", "supports", "--quote", "prevention")  # fmt: skip
+    assert run(capsys, *args)[0] == 0
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (1, "")
+    assert "Ana already coded" in err
+    assert "an identical coding is not stored twice." in err
+    assert err.count("\n") == 1
+    _, out, _ = run(capsys, "code", "list", sample, "--json")
+    assert len(json.loads(out)) == 1
+
+
 def test_unknown_theme_and_coder_are_named(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -97,13 +97,13 @@ def test_the_command_line_answers_each_in_one_line(
     out, err = capsys.readouterr()
     assert (out, err) == ("", (
         "r2pcoder: Codebook self.yaml is not valid: line 6: this anchor (&name) is used inside "
-        "itself through an alias (*name)\n"
+        "itself through an alias (*name).\n"
     ))  # fmt: skip
     assert not (tmp_path / "p.r2p").exists()
     assert main(["codebook", "validate", str(path)]) == 1
     out, _ = capsys.readouterr()
     assert out.splitlines() == [
-        f"{path} has 1 problem(s):",
+        f"{path} has 1 problem:",
         "line 6: this anchor (&name) is used inside itself through an alias (*name)",
     ]
 

@@ -48,6 +48,10 @@ def test_removed_theme_is_retired_not_deleted(project: Project, ids: TemplateIds
     assert current is not None
     report = project.codebook.load(replace(current, themes=current.themes[:1]))
     assert report.retired == (("veto", 1),)
+    assert report.summary()[-2:] == [
+        "Theme 'veto' left the codebook; its 1 coding is kept under a retired theme.",
+        "1 existing coding remains attached to its theme.",
+    ]
     assert "veto" not in {t.key for t in project.codebook.themes()}
     assert project.codebook.theme_by_key("veto").retired
     assert project.codings.count() == 1

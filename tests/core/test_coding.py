@@ -7,7 +7,7 @@ from tests.conftest import TemplateIds
 from r2pcoder.codebook_store import ThemeInfo
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
-from r2pcoder.errors import CodingRefused, UnknownEntity
+from r2pcoder.errors import Cancelled, CodingRefused, UnknownEntity
 
 
 def _theme(project: Project, key: str) -> ThemeInfo:
@@ -124,3 +124,83 @@ def test_retired_theme_refuses_new_codings_but_keeps_old(
     assert project.codings.get(applied.uuid).theme_id == applied.theme_id
     with pytest.raises(CodingRefused, match="no longer in the codebook"):
         project.codings.apply(_request(project, ids))
+
+
+def test_an_identical_coding_is_refused_with_the_existing_one_named(
+    project: Project, ids: TemplateIds
+) -> None:
+    first = project.codings.apply(_request(project, ids, 3, 10))
+    with pytest.raises(CodingRefused) as refused:
+        project.codings.apply(_request(project, ids, 3, 10))
+    assert str(refused.value) == (
+        f"Ana already coded 3-10 of 'Statement of Ghana' as Prevention (Supports) (coding "
+        f"{first.uuid}); an identical coding is not stored twice."
+    )
+    assert project.codings.count() == 1
+
+
+def test_codings_that_differ_in_one_respect_are_not_duplicates(
+    project: Project, ids: TemplateIds
+) -> None:
+    base = _request(project, ids, 3, 10)
+    project.codings.apply(base)
+    neutral = project.codebook.stance_by_key("neutral").id
+    project.codings.apply(replace(base, stance_id=neutral))
+    project.codings.apply(replace(base, stance_id=None))
+    project.codings.apply(replace(base, coder_id=ids.coders[1]))
+    project.codings.apply(replace(base, end=11))
+    project.codings.apply(replace(base, theme_id=_theme(project, "veto").id))
+    with pytest.raises(CodingRefused, match=r"as Prevention \(no stance\)"):
+        project.codings.apply(replace(base, stance_id=None))
+    assert project.codings.count() == 6
+
+
+def test_recoding_or_restoring_into_a_duplicate_is_refused(
+    project: Project, ids: TemplateIds
+) -> None:
+    kept = project.codings.apply(_request(project, ids, 3, 10))
+    other = project.codings.apply(_request(project, ids, 3, 12))
+    with pytest.raises(CodingRefused, match="an identical coding is not stored twice"):
+        project.codings.recode(other.uuid, span=(3, 10))
+    assert project.codings.get(other.uuid).end == 12
+    # Recoding a coding to what it already is changes nothing and is not a duplicate of itself.
+    project.codings.recode(kept.uuid, span=(3, 10))
+    snapshot = project.codings.discard(kept.uuid)
+    project.codings.apply(_request(project, ids, 3, 10))
+    with pytest.raises(CodingRefused, match="an identical coding is not stored twice"):
+        project.codings.restore(snapshot)
+
+
+def test_apply_many_stores_the_good_requests_and_names_the_refused_by_index(
+    project: Project, ids: TemplateIds
+) -> None:
+    good, other = _request(project, ids, 0, 5), _request(project, ids, 6, 10)
+    bad_span, unknown = _request(project, ids, 5, 5), replace(good, coder_id=999)
+    result = project.codings.apply_many([good, bad_span, other, good, unknown])
+    assert [i for i, _ in result.applied] == [0, 2]
+    assert [i for i, _ in result.refused] == [1, 3, 4]
+    assert "at least one character" in result.refused[0][1]
+    assert "an identical coding is not stored twice" in result.refused[1][1]
+    assert "no coder with id 999" in result.refused[2][1]
+    assert project.codings.count() == 2
+
+
+def test_apply_many_dry_run_and_cancel_keep_nothing(project: Project, ids: TemplateIds) -> None:
+    requests = [_request(project, ids, 0, 5), _request(project, ids, 6, 10)]
+    result = project.codings.apply_many(requests, dry_run=True)
+    assert (len(result.applied), result.dry_run) == (2, True)
+    assert project.codings.count() == 0
+    calls = iter([False, True])
+    with pytest.raises(Cancelled):
+        project.codings.apply_many(requests, cancelled=lambda: next(calls))
+    assert project.codings.count() == 0
+
+
+def test_discard_many_removes_all_or_none(project: Project, ids: TemplateIds) -> None:
+    a = project.codings.apply(_request(project, ids, 0, 5))
+    b = project.codings.apply(_request(project, ids, 6, 10))
+    with pytest.raises(UnknownEntity):
+        project.codings.discard_many([a.uuid, "no-such-uuid"])
+    assert project.codings.count() == 2
+    assert [c.uuid for c in project.codings.discard_many([a.uuid, b.uuid])] == [a.uuid, b.uuid]
+    assert project.codings.count() == 0

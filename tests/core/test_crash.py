@@ -24,8 +24,11 @@ doc = project.documents.list()[0]
 coder = project.coders.list()[0].id
 n = 0
 while True:
-    start = n % (doc.length - 1)
-    coding = project.codings.apply(CodingRequest(doc.id, coder, theme, start, start + 1))
+    # Every span differs (an identical coding would be refused): widths 1, 2, ... in turn.
+    start, width = n % (doc.length - 1), 1 + n // (doc.length - 1)
+    if start + width > doc.length:
+        break
+    coding = project.codings.apply(CodingRequest(doc.id, coder, theme, start, start + width))
     print(coding.uuid, flush=True)  # acknowledged only after the commit returned
     n += 1
 """

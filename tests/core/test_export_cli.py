@@ -94,3 +94,57 @@ def test_export_html_report(master, tmp_path):
     args = ["export", str(master), "--format", "html", "--out", str(out), "--layer", "majority"]
     assert main(args) == 0
     assert "majority of 2 coders" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "made"),
+    [("report.html", "html"), ("report.HTM", "html"), ("tables.xlsx", "xlsx"),
+     ("counts.csv", "csv"), ("tables", "csv")],
+)  # fmt: skip
+def test_the_format_follows_the_name_of_the_target(master, tmp_path, capsys, name, made):
+    out = tmp_path / name
+    what = ["--what", "counts"] if name.endswith(".csv") else []
+    assert main(["export", str(master), "--out", str(out), "--layer", "Ana", *what, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == made
+    if made == "csv" and not name.endswith(".csv"):
+        assert out.is_dir()
+        assert (out / "counts.csv").is_file()
+    else:
+        assert out.is_file()
+    if made == "html":
+        assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    if made == "xlsx":
+        assert out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--out", "x.json"], "Cannot tell the export format from 'x.json'"),
+        (["--out", "x.html", "--format", "csv"], "x.html names a .html file, not a folder"),
+        (["--out", "x.csv", "--format", "html"], "needs a file name ending in .html"),
+        (["--out", "x.html", "--bom"], "for CSV files only"),
+    ],
+)
+def test_a_name_that_does_not_fit_the_format_is_refused(master, tmp_path, capsys, extra, message):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    args = ["export", str(master), *extra]
+    args[args.index("--out") + 1] = str(folder / args[args.index("--out") + 1])
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert list(folder.iterdir()) == []
+
+
+def test_csv_for_excel_starts_with_a_byte_order_mark_only_when_asked(master, tmp_path):
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    base = ["export", str(master), "--what", "segments", "--layer", "Ana"]
+    assert main([*base, "--out", str(plain)]) == 0
+    assert main([*base, "--out", str(excel), "--bom"]) == 0
+    assert plain.read_bytes()[:5] == b"layer"
+    assert excel.read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert excel.read_bytes()[3:] == plain.read_bytes()
+    assert excel.read_text(encoding="utf-8-sig") == plain.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from r2pcoder.db import Project
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.layers import parse_layer
+from r2pcoder.export.run import export_warnings
 from r2pcoder.export.tables import TABLES, TableOptions, build_tables, preview_rows
 from r2pcoder.reliability import AgreementSettings, compute_agreement, save_snapshot
 from r2pcoder.schema import SnapshotRow
@@ -294,3 +295,29 @@ def test_a_misspelt_breakdown_field_is_refused_but_a_custom_attribute_is_accepte
     _, t = tables_for(project, by=("members",))
     groups = set(t["counts"][t["counts"].breakdown == "members"].group)
     assert groups == {"unknown", "; ".join(NORDIC)}
+
+
+def test_the_warning_counts_low_coefficients_apart_from_undefined_ones(project, coded):
+    # prevention 0.6666 and veto 0.5 are below 0.667; early_warning is undefined (no value);
+    # percent agreement 0.6 is never held against the threshold.
+    _snapshot(project, {"rows": [_row("prevention", 0.6666), _row("veto", 0.5),
+                                 _row("early_warning", None, note="nobody used this theme.")],
+                        "interval_method": "Alpha's interval: BCa over units."},
+              settings={"unit": "statement", "threshold": 0.667})  # fmt: skip
+    data = load_export_data(project, parse_layer("Ana"))
+    warnings = export_warnings(data)
+    assert (
+        "2 reliability coefficients fall below the threshold of 0.667: krippendorff_alpha of "
+        "prevention, stance 0.666; krippendorff_alpha of veto, stance 0.500."
+    ) in warnings
+    assert (
+        "1 reliability coefficient is undefined, not low: krippendorff_alpha of early_warning, "
+        "stance (nobody used this theme)."
+    ) in warnings
+    rel = build_tables(data, TableOptions(what=("reliability",)))["reliability"]
+    rel = rel.set_index(["theme_key", "coefficient"])
+    assert rel.loc[("prevention", "krippendorff_alpha"), "warning"] == (
+        "BELOW THRESHOLD: 0.666 < 0.667"
+    )
+    assert data.snapshot is not None
+    assert data.snapshot.interval_method == "Alpha's interval: BCa over units."

@@ -81,7 +81,7 @@ def test_the_command_line_names_each_refused_row_and_exits_partial(
     assert code == 4
     assert err == ""
     assert out.splitlines()[0] == (
-        "Imported 2 statement(s); 0 duplicate(s) skipped; 4 file(s) not imported."
+        "Imported 2 statements; 0 duplicates skipped; 4 files not imported."
     )
     assert f"../secret/secret.txt: not imported: {OUTSIDE}" in out
 

@@ -43,7 +43,8 @@ def _wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 60.
 
 def test_killed_merge_leaves_the_master_as_it_was(project_path: Path, tmp_path: Path) -> None:
     packets = make_packets(project_path, tmp_path / "out", "Ana", "Ben")
-    code(packets["Ana"], *[(i % 3, 0, 5 + i % 20) for i in range(300)])
+    # 300 different codings (an identical one would be refused): 100 spans in each statement.
+    code(packets["Ana"], *[(i % 3, i // 3 // 20, 5 + i // 3 % 20) for i in range(300)])
     code(packets["Ben"], (0, 0, 5))
     before = snapshot(project_path)
     flag = tmp_path / "flag"

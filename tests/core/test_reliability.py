@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import TemplateIds
 
+from r2pcoder import agreement
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.errors import AgreementInputError, Cancelled, UnknownEntity
@@ -132,8 +133,8 @@ def test_bootstrap_interval_brackets_alpha_and_is_reproducible(project, ids):
 
 def test_majority_stance_ties_give_mixed_and_stanceless_codings_give_no_stance(project, ids):
     ana, ben = 0, 1
-    for stance in ("supports", "supports", "opposes"):
-        code(project, ids, ana, 0, "prevention", stance)
+    for stance, span in (("supports", (0, 5)), ("supports", (6, 10)), ("opposes", (0, 5))):
+        code(project, ids, ana, 0, "prevention", stance, span=span)
     for stance in ("supports", "opposes"):
         code(project, ids, ben, 0, "prevention", stance)
     code(project, ids, ana, 0, "veto", None)
@@ -332,3 +333,47 @@ def test_a_shared_coder_name_must_be_given_as_uuid(project, ids):
     project.coders.add("Ana")
     with pytest.raises(UnknownEntity, match="several coders have that name"):
         compute_agreement(project, AgreementSettings(coders=("Ana", "Ben")))
+
+
+def test_every_interval_comes_from_the_same_draws_of_statements(project, ids):
+    two_themes(project, ids)
+    settings = AgreementSettings(level="nominal", bootstrap_n=1000, bootstrap_seed=3)
+    report = compute_agreement(project, settings)
+    corpus = load_corpus(project, settings)
+    units = statement_units(corpus)
+    n_docs = len(corpus.documents)
+    draws = agreement.draw_clusters(n_docs, 1000, np.random.default_rng(3))
+    labels = list(units.labels)
+    declared = sorted({0, *units.stance_codes})
+
+    def expected(codes: np.ndarray, docs: np.ndarray) -> agreement.AlphaBootstrap:
+        keep = sorted(set(declared) | set(np.unique(codes[codes >= 0]).tolist()))
+        table = np.full(len(labels) + 1, -1)
+        table[np.array(keep) + 1] = np.arange(len(keep))
+        mapped = table[codes.astype(int) + 1]
+        data = np.where(mapped < 0, np.nan, mapped + 1.0)
+        return agreement.bootstrap_alpha(
+            data, categories=[float(c) for c in range(1, len(keep) + 1)],
+            clusters=docs, draws=draws,
+        )  # fmt: skip
+
+    themes = [t.key for t in corpus.themes]
+    prevention = values(report, "theme", "prevention", "krippendorff_alpha")
+    mine = expected(units.codes[themes.index("prevention")], units.unit_doc)
+    assert (prevention.ci_low, prevention.ci_high) == (mine.ci_low, mine.ci_high)
+    pooled = np.concatenate(list(units.codes), axis=1)
+    docs = np.concatenate([units.unit_doc] * len(units.codes))
+    overall = values(report, "overall", "", "krippendorff_alpha")
+    mine = expected(pooled, docs)
+    assert (overall.ci_low, overall.ci_high) == (mine.ci_low, mine.ci_high)
+    assert "from 1,000 resamples of the statements compared" in report.interval_method
+
+
+def test_three_statements_in_perfect_agreement_get_one_one_and_the_reason(project, ids):
+    for doc, stance in ((0, "supports"), (1, "opposes"), (2, "supports")):
+        for who in (0, 1):
+            code(project, ids, who, doc, "prevention", stance)
+    report = compute_agreement(project, AgreementSettings(level="nominal"))
+    alpha = values(report, "theme", "prevention", "krippendorff_alpha")
+    assert (alpha.value, alpha.ci_low, alpha.ci_high) == (1.0, 1.0, 1.0)
+    assert "The interval [1, 1] is not informative: none of the 3 compared units" in alpha.note

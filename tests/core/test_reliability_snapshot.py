@@ -166,3 +166,30 @@ def test_cli_exports_a_snapshot(
     exit_code, _, _ = run(capsys, "snapshot", "export", project_path, info.uuid, out_file)
     assert exit_code == 0
     assert json.loads(out_file.read_text(encoding="utf-8"))["snapshot"]["uuid"] == info.uuid
+
+
+def test_cli_agreement_takes_json_and_names_the_interval_method(
+    project_path: Path, ids: TemplateIds, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Project(project_path) as project:
+        two_themes(project, ids)
+    base = ("agreement", project_path, "--level", "nominal", "--bootstrap", "200")
+    exit_code, out, _ = run(capsys, *base, "--json")
+    report = json.loads(out)
+    assert exit_code == 0
+    assert report["settings"]["bootstrap_method"] == "units"
+    assert report["interval_method"].startswith("Alpha's interval: 95% bias-corrected")
+    _, out, _ = run(capsys, *base)
+    assert "bias-corrected and accelerated (BCa) bootstrap interval" in out
+    _, out, _ = run(capsys, *base, "--bootstrap-method", "pairs", "--json")
+    assert "Krippendorff's bootstrap of value pairs" in json.loads(out)["interval_method"]
+    exit_code, _, err = run(capsys, *base, "--json", "--format", "csv")
+    assert exit_code == 1
+    assert "two formats" in err
+
+
+def test_snapshots_saved_before_the_method_was_a_setting_read_as_pairs() -> None:
+    old = AgreementSettings().to_dict()
+    del old["bootstrap_method"]
+    assert AgreementSettings.from_dict(old).bootstrap_method == "pairs"
+    assert AgreementSettings().bootstrap_method == "units"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import TemplateIds
+from tests.conftest import TEXTS, TemplateIds
 from tests.core.test_reliability import code, two_themes
 
 from r2pcoder import agreement
@@ -223,6 +223,39 @@ def test_unitized_merges_a_coders_overlapping_codings_of_one_theme(project, ids)
     assert row(report, "theme", "prevention").values["krippendorff_alpha"].value == pytest.approx(
         1.0
     )
+
+
+# The hand-computed case of two touching codings: statement of L = 50 characters, m = 2.
+# Ana marks the theme at 0-5 and 5-10 (two units), Ben at 0-10 (one unit); gaps 10-50.
+# Observed: Ana 0-5 vs Ben 0-10: 0^2 + 5^2 = 25; Ana 5-10 vs Ben 0-10: 5^2 + 0^2 = 25;
+#   D_o = 2 * 50 / (2 * 1 * 50^2) = 0.02.
+# Expected: units 5, 5, 10 (N = 3), gaps 40, 40.
+#   l = 5:  (N - 1)(2*125 - 3*25 + 5)/3 = 120, plus 25 * 2 * (40 - 5 + 1) = 1,800 -> 1,920 (x2)
+#   l = 10: (N - 1)(2*1000 - 3*100 + 10)/3 = 1,140, plus 100 * 2 * (40 - 10 + 1) = 6,200
+#   sum 11,180; denominator m L (m L - 1) - sum l(l - 1) = 9,900 - 130 = 9,770;
+#   D_e = (2 / 50) * 11,180 / 9,770 = 447.2 / 9,770.
+# alpha = 1 - 0.02 * 9,770 / 447.2 = 1 - 195.4 / 447.2 = 0.563. Joined into 0-10, Ana's two
+# units would equal Ben's one and give 1.0.
+TOUCHING_ALPHA = 1 - 195.4 / 447.2
+
+
+def test_two_touching_units_of_one_coder_stay_two_units_in_unitizing_alpha():
+    coders = [[(0, 5, "x"), (5, 10, "x")], [(0, 10, "x")]]
+    assert agreement.unitizing_alpha(coders, 50) == pytest.approx(TOUCHING_ALPHA)
+    assert round(TOUCHING_ALPHA, 3) == 0.563
+
+
+def test_unitized_keeps_a_coders_touching_codings_of_one_theme_apart(project, ids):
+    doc = project.documents.add_text("x" * 49 + "\n", replace(TEXTS[0][1], title="Fifty"))
+    theme = project.codebook.theme_by_key("prevention").id
+    ana, ben = ids.coders
+    for coder, start, end in ((ana, 0, 5), (ana, 5, 10), (ben, 0, 10)):
+        project.codings.apply(CodingRequest(doc.id, coder, theme, start, end))
+    settings = AgreementSettings(unit="unitized", documents=(doc.uuid,))
+    report = compute_agreement(project, settings)
+    value = row(report, "theme", "prevention").values["krippendorff_alpha"].value
+    assert doc.length == 50
+    assert value == pytest.approx(TOUCHING_ALPHA)
 
 
 # Pattern coefficients against the agreement package

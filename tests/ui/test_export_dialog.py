@@ -84,6 +84,22 @@ def test_export_after_preview_writes_csv_files(
     assert "Wrote" in dialog.status.text()
 
 
+def test_csv_for_excel_gets_a_byte_order_mark(
+    qtbot, controller: AppController, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, controller)
+    assert dialog.bom.isEnabled()
+    dialog.format.setCurrentIndex(dialog.format.findData("html"))
+    assert not dialog.bom.isEnabled()
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.bom.setChecked(True)
+    out = tmp_path / "excel"
+    dialog.out.setText(str(out))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        dialog.export_button.click()
+    assert (out / "segments.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
 def test_export_html_without_preview(qtbot, controller: AppController, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, controller)
     dialog.format.setCurrentIndex(dialog.format.findData("html"))

@@ -48,6 +48,8 @@ from r2pcoder.reliability import (
     MeasureValue,
     ResultRow,
     SnapshotInfo,
+    format_measure,
+    format_value,
 )
 from r2pcoder.reliability.settings import LevelName
 
@@ -67,10 +69,10 @@ _LABELS = {
 
 
 def cell_text(value: MeasureValue) -> str:
-    """A value as shown: 3 decimals, the interval if any; "n/a" when undefined."""
+    """A value as shown: 3 decimals (never rounded into another band), the interval if any."""
     if value.value is None:
         return "n/a"
-    text = f"{value.value:.3f}"
+    text = format_value(value.value) if value.band else f"{value.value:.3f}"
     if value.ci_low is not None and value.ci_high is not None:
         text += f"  [{value.ci_low:.3f}, {value.ci_high:.3f}]"
     return text
@@ -355,13 +357,14 @@ class AgreementDialog(QWidget):
         for a in range(n):
             for b in range(n):
                 value = matrix.values[a][b]
-                item = QTableWidgetItem("—" if value is None else f"{value:.3f}")
+                text = "—" if value is None else format_measure(matrix.measure, value)
+                item = QTableWidgetItem(text)
                 item.setToolTip(matrix.notes[a][b])
                 self.matrix.setItem(a, b, item)
 
     @staticmethod
     def _notes(report: AgreementReport) -> str:
-        lines = [report.unit_description, ""]
+        lines = [report.unit_description, report.interval_method, ""]
         lines += [f"Warning: {w}" for w in report.warnings]
         seen: set[str] = set()
         for row in report.rows:

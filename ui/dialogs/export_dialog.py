@@ -110,6 +110,7 @@ class ExportDialog(QDialog):
         self.by = {name: QCheckBox(name.replace("_", " ")) for name in _BY_CHOICES}
         self.count_members = QCheckBox("Count member states of group statements")
         self.format = QComboBox()
+        self.bom = QCheckBox("CSV for Excel on Windows (UTF-8 with a byte order mark)")
         self.out = QLineEdit()
         self.tabs = QTabWidget()
         self.status = QLabel("Choose what to export, then preview or export.")
@@ -134,6 +135,8 @@ class ExportDialog(QDialog):
             box.setChecked(name in DEFAULT_BY)
         for fmt in FORMATS:
             self.format.addItem(_FORMAT_NAMES[fmt], fmt)
+        self.format.currentIndexChanged.connect(self._on_format_current_index_changed)
+        self._on_format_current_index_changed()
 
     def _layout(self) -> None:
         choose = QPushButton("Choose…")
@@ -154,6 +157,7 @@ class ExportDialog(QDialog):
         form.addRow("Counts by", by_row)
         form.addRow("", self.count_members)
         form.addRow("Format", self.format)
+        form.addRow("", self.bom)
         form.addRow("Save to", out_row)
         self.tables.setMaximumWidth(200)
         top = QHBoxLayout()
@@ -187,6 +191,9 @@ class ExportDialog(QDialog):
     def chosen_format(self) -> ExportFormat:
         fmt = str(self.format.currentData())
         return "xlsx" if fmt == "xlsx" else "html" if fmt == "html" else "csv"
+
+    def _on_format_current_index_changed(self) -> None:
+        self.bom.setEnabled(self.chosen_format() == "csv")
 
     def _key(self) -> tuple[Any, ...]:
         options = self.options()
@@ -242,7 +249,8 @@ class ExportDialog(QDialog):
             self.status.setText(str(exc))
             return None
         prepared = self._prepared if self._prepared_key == self._key() else None
-        job = self._controller.team.export(layer, options, fmt, out, prepared)
+        bom = fmt == "csv" and self.bom.isChecked()
+        job = self._controller.team.export(layer, options, fmt, out, prepared, bom=bom)
         job.observe(self, success=self._on_export_succeeded, failure=self._on_job_failed)
         self.status.setText("Exporting…")
         return show_progress(self, job, "Exporting")
@@ -262,7 +270,7 @@ class ExportDialog(QDialog):
             view.setObjectName(f"preview-{name}")
             total = len(prepared.tables[name])
             self.tabs.addTab(view, f"{name.replace('_', ' ')} ({total:,})")
-        warnings = export_warnings(prepared.data)
+        warnings = export_warnings(prepared.data, prepared.options.count_members)
         self.status.setText(
             f"Layer: {prepared.data.layer.label()}." + "".join(f" WARNING: {w}" for w in warnings)
         )
