@@ -85,7 +85,7 @@ _LOOKUP = select(
     _scalar(ThemeRow.retired, ThemeRow.id, "theme").label("theme_retired"),
     _scalar(StanceRow.name, StanceRow.id, "stance").label("stance"),
     _scalar(StanceRow.retired, StanceRow.id, "stance").label("stance_retired"),
-    _scalar(CoderRow.id, CoderRow.id, "coder").label("coder"),
+    _scalar(CoderRow.uuid, CoderRow.id, "coder").label("coder"),
 )
 _INSERT = insert(CodingRow).returning(CodingRow.id)
 
@@ -104,6 +104,7 @@ def _check(
     theme_id: int | None = None,
     stance_id: int | None = None,
     coder_id: int | None = None,
+    packet_coder: str | None = None,
 ) -> None:
     """Refuse a coding whose span or references are wrong, with the reason in plain words."""
     found = _lookup(session, document_id, theme_id, stance_id, coder_id)
@@ -111,6 +112,8 @@ def _check(
         raise UnknownEntity(f"There is no document with id {document_id} in this project.")
     if coder_id is not None and found.coder is None:
         raise UnknownEntity(f"There is no coder with id {coder_id} in this project.")
+    if packet_coder is not None and coder_id is not None and found.coder != packet_coder:
+        _refuse_other_coder(session, packet_coder)
     if theme_id is not None and found.theme is None:
         raise UnknownEntity(f"There is no theme with id {theme_id} in this project's codebook.")
     if found.theme_retired:
@@ -135,6 +138,14 @@ def _check_span(span: tuple[int, int], length: int, title: str) -> None:
         )
 
 
+def _refuse_other_coder(session: Session, packet_coder: str) -> None:
+    name = session.scalar(select(CoderRow.name).where(CoderRow.uuid == packet_coder))
+    raise CodingRefused(
+        f"This is {name}'s packet: only {name} codes in it (work under another coder's name "
+        "would not be merged)."
+    )
+
+
 def _row_by_uuid(session: Session, uuid: str) -> CodingRow:
     row = session.scalars(select(CodingRow).where(CodingRow.uuid == uuid)).one_or_none()
     if row is None:
@@ -148,12 +159,29 @@ class CodingService:
     def __init__(self, project: Project) -> None:
         self._project = project
 
+    @property
+    def _packet_coder(self) -> str | None:
+        """In a packet, the UUID of its coder: nobody else may code in it."""
+        info = self._project.info
+        return info.packet_coder_uuid if info.role == "packet" else None
+
+    def _own(self, session: Session, coder_id: int) -> None:
+        """Refuse to touch another coder's coding in a packet."""
+        packet_coder = self._packet_coder
+        if packet_coder is not None:
+            uuid = session.scalar(select(CoderRow.uuid).where(CoderRow.id == coder_id))
+            if uuid != packet_coder:
+                _refuse_other_coder(session, packet_coder)
+
     def apply(self, request: CodingRequest) -> Coding:
-        """Store a new coding, after checking the span, theme, stance, coder and document."""
+        """Store a new coding, after checking the span, theme, stance, coder and document.
+
+        In a packet, only the packet's coder may code (:class:`CodingRefused` otherwise).
+        """
         with self._project.unit_of_work() as s:
             _check(s, request.document_id, (request.start, request.end),
                    theme_id=request.theme_id, stance_id=request.stance_id,
-                   coder_id=request.coder_id)  # fmt: skip
+                   coder_id=request.coder_id, packet_coder=self._packet_coder)  # fmt: skip
             now = utcnow()
             coding = Coding(
                 id=0, uuid=new_uuid(), document_id=request.document_id,
@@ -169,6 +197,7 @@ class CodingService:
         """Delete a coding; returns the snapshot that :meth:`restore` brings back."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
+            self._own(s, row.coder_id)
             snapshot = to_coding(row)
             s.delete(row)
             return snapshot
@@ -179,7 +208,7 @@ class CodingService:
             if s.scalars(select(CodingRow.id).where(CodingRow.uuid == snapshot.uuid)).first():
                 raise CodingRefused("That coding still exists; there is nothing to restore.")
             _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
-                   coder_id=snapshot.coder_id)  # fmt: skip
+                   coder_id=snapshot.coder_id, packet_coder=self._packet_coder)  # fmt: skip
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
             row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
@@ -202,6 +231,7 @@ class CodingService:
         """
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
+            self._own(s, row.coder_id)
             before = to_coding(row)
             new_theme = theme_id if theme_id not in (None, row.theme_id) else None
             new_stance = stance_id if isinstance(stance_id, int) else None
@@ -222,6 +252,7 @@ class CodingService:
         """Put a recoded coding back to ``before`` (the inverse of :meth:`recode`)."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
+            self._own(s, row.coder_id)
             _check(s, before.document_id, (before.start, before.end))
             for name, value in vars(before).items():
                 if name not in ("id", "uuid", "created_at"):
