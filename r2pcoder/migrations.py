@@ -18,7 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from r2pcoder import schema_merge  # noqa: F401  (registers the round-trip tables in Base)
 from r2pcoder.errors import NotAProject, ProjectCorrupt, SchemaTooNew, SchemaTooOld
+from r2pcoder.migration_v2 import upgrade_to_packet_histories
 from r2pcoder.schema import Base
 
 __all__ = [
@@ -28,13 +30,14 @@ __all__ = [
     "FileCheck",
     "MigrationResult",
     "check_file",
+    "check_header",
     "create_schema",
     "migrate",
 ]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema this version of r2pcoder writes. Bump it with every schema change, add a step."""
 
 APPLICATION_ID = 0x52325043
@@ -42,7 +45,7 @@ APPLICATION_ID = 0x52325043
 
 Step = Callable[[Connection], None]
 
-STEPS: Mapping[int, Step] = {}
+STEPS: Mapping[int, Step] = {2: upgrade_to_packet_histories}
 """``STEPS[k]`` upgrades a file from version k-1 to k. Version 1 is the first released schema."""
 
 OLDEST_UPGRADABLE = 1
@@ -76,6 +79,17 @@ def check_file(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
         SchemaTooNew: written by a newer r2pcoder.
         SchemaTooOld: older than any version this r2pcoder can upgrade.
     """
+    found = check_header(path, current=current)
+    _check_readable(path)
+    return found
+
+
+def check_header(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
+    """The checks of :func:`check_file` that read the file's first bytes only, never open it.
+
+    Used for files from elsewhere (returned packets), which are then opened by their reader's own
+    hardened connection rather than by :func:`check_file`'s.
+    """
     name = path.name
     if not path.is_file():
         raise NotAProject(f"{name} does not exist or is not a file.")
@@ -92,7 +106,6 @@ def check_file(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
     if app_id != APPLICATION_ID:
         raise NotAProject(f"{name} is a SQLite database but not an r2pcoder project.")
     _check_size(path, header)
-    _check_readable(path)
     if version > current:
         raise SchemaTooNew(
             f"{name} was written by a newer r2pcoder (schema {version}; this one reads up to "

@@ -40,25 +40,27 @@ def _broken(conn: Connection) -> None:
 
 def test_upgrade_backs_up_then_applies_steps_in_one_transaction(project_path: Path) -> None:
     engine = make_engine(project_path)
-    result = migrate(engine, project_path, steps={2: _add_column}, target=2)
-    assert (result.from_version, result.to_version) == (1, 2)
+    now, after = SCHEMA_VERSION, SCHEMA_VERSION + 1
+    result = migrate(engine, project_path, steps={after: _add_column}, target=after)
+    assert (result.from_version, result.to_version) == (now, after)
     assert result.backup is not None
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 2
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == after
         conn.exec_driver_sql("SELECT email FROM coders").fetchall()
     engine.dispose()
     backup = sqlite3.connect(result.backup)
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == now
     assert backup.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
     backup.close()
 
 
 def test_failed_upgrade_leaves_the_file_at_its_old_version(project_path: Path) -> None:
     engine = make_engine(project_path)
+    after = SCHEMA_VERSION + 1
     with pytest.raises(RuntimeError):
-        migrate(engine, project_path, steps={2: _broken}, target=2)
+        migrate(engine, project_path, steps={after: _broken}, target=after)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 1
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == SCHEMA_VERSION
         tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
     engine.dispose()
     assert "half_done" not in tables
@@ -67,7 +69,7 @@ def test_failed_upgrade_leaves_the_file_at_its_old_version(project_path: Path) -
 def test_missing_step_is_refused(project_path: Path) -> None:
     engine = make_engine(project_path)
     with pytest.raises(SchemaTooOld):
-        migrate(engine, project_path, steps={}, target=3)
+        migrate(engine, project_path, steps={}, target=SCHEMA_VERSION + 2)
     engine.dispose()
 
 
