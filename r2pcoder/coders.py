@@ -17,7 +17,7 @@ from r2pcoder.schema import CoderRow, new_uuid, utcnow
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coder", "CoderService"]
+__all__ = ["Coder", "CoderService", "clean_coder_name"]
 
 _MAX_NAME = 200
 
@@ -33,6 +33,16 @@ class Coder:
 
 def _coder(row: CoderRow) -> Coder:
     return Coder(id=row.id, uuid=row.uuid, name=row.name)
+
+
+def clean_coder_name(name: str) -> str:
+    """A coder's name with its white space tidied, or :class:`R2pError` if it is unusable."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise R2pError("A coder needs a name.")
+    if len(clean) > _MAX_NAME:
+        raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
+    return clean
 
 
 def coder_row(session: Session, coder_id: int) -> CoderRow:
@@ -51,11 +61,7 @@ class CoderService:
 
     def add(self, name: str, *, uuid: str | None = None) -> Coder:
         """Add a coder called ``name`` (names need not be unique; identity is the UUID)."""
-        clean = " ".join(name.split())
-        if not clean:
-            raise R2pError("A coder needs a name.")
-        if len(clean) > _MAX_NAME:
-            raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
+        clean = clean_coder_name(name)
         with self._project.unit_of_work() as s:
             row = CoderRow(uuid=uuid or new_uuid(), name=clean, created_at=utcnow())
             s.add(row)

@@ -539,7 +539,7 @@ def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
     project_path: Path, tmp_path: Path
 ) -> None:
     first = make_packets(project_path, tmp_path / "issue1", "Ana")["Ana"]
-    second = make_packets(project_path, tmp_path / "issue2", "Ana")["Ana"]
+    second = make_packets(project_path, tmp_path / "issue2", "Ana", discard_unmerged=True)["Ana"]
     _drop_document(second, "Statement of Ghana")
     (ghana,) = code(first, (0, 0, 5))
     code(first, (1, 0, 5))

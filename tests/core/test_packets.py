@@ -97,7 +97,7 @@ def test_blind_packet_hides_other_coders_work(project: Project, tmp_path: Path) 
     project.codings.apply(CodingRequest(doc.id, ana.id, theme.id, 0, 4))
     project.codings.apply(CodingRequest(doc.id, ben.id, theme.id, 2, 6))
     blind = create_packets(project, PacketOptions(("Ana",), tmp_path / "b", blind=True))
-    open_ = create_packets(project, PacketOptions(("Ana",), tmp_path / "o"))
+    open_ = create_packets(project, PacketOptions(("Ana",), tmp_path / "o", discard_unmerged=True))
     with Project(blind.packets[0].path) as packet:
         assert packet.info.blind
         assert [c.name for c in packet.coders.list()] == ["Ana"]
