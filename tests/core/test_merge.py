@@ -1,3 +1,4 @@
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -151,7 +152,7 @@ def test_older_packet_never_rolls_a_layer_back(project_path: Path, tmp_path: Pat
     merge(project_path, packet)
     report = merge(project_path, Path(old))
     assert [r.status for r in report.layers] == ["older"]
-    assert "newer packets of Ana already merged" in report.layers[0].action
+    assert "newer work of Ana, merged before" in report.layers[0].action
     assert layer(project_path, "Ana") == packet_layer(packet)
 
 
@@ -168,7 +169,7 @@ def test_newest_copy_wins_within_one_run(project_path: Path, tmp_path: Path) -> 
     assert layer(project_path, "Ana") == packet_layer(packet)
 
 
-def test_two_copies_with_the_same_revision_are_a_conflict(
+def test_copies_coded_separately_on_different_statements_are_both_merged(
     project_path: Path, tmp_path: Path
 ) -> None:
     packet = make_packets(project_path, tmp_path / "out", "Ana")["Ana"]
@@ -176,8 +177,9 @@ def test_two_copies_with_the_same_revision_are_a_conflict(
     code(packet, (0, 0, 5))
     code(twin, (1, 0, 5))
     report = merge(project_path, packet, twin)
-    assert [r.status for r in report.layers] == ["conflict", "conflict"]
-    assert layer(project_path, "Ana") == set()
+    assert [r.status for r in report.layers] == ["merge", "merge"]
+    assert all("were coded separately" in " ".join(r.notes) for r in report.layers)
+    assert layer(project_path, "Ana") == packet_layer(packet) | packet_layer(twin)
 
 
 def test_one_coder_never_overwrites_another(project_path: Path, tmp_path: Path) -> None:
@@ -216,10 +218,11 @@ def test_merge_log_records_file_hash_coder_and_counts(project_path: Path, tmp_pa
 
 
 def _rewrite_document(packet: Path, title: str) -> None:
+    other = "Other words entirely."
     conn = sqlite3.connect(packet)
     conn.execute(
-        "UPDATE documents SET text = 'Other words entirely.', sha256 = 'x' WHERE title = ?",
-        (title,),
+        "UPDATE documents SET text = ?, sha256 = ? WHERE title = ?",
+        (other, hashlib.sha256(other.encode()).hexdigest(), title),
     )
     conn.commit()
     conn.close()
