@@ -232,7 +232,7 @@ def _reissue_check(
         more = f" (and {len(blocked) - 1} more)" if len(blocked) > 1 else ""
         raise ProjectError(
             f"{blocked[0]}{more}: a new packet would supersede its unmerged work. Merge it "
-            "first, or make the new packet with --discard-unmerged to give that work up."
+            "first, or make the new packet giving that work up (--discard-unmerged)."
         )
     notes += [f"{b}: its unmerged work is given up on the statements the new packet holds"
               for b in blocked]  # fmt: skip
