@@ -126,6 +126,8 @@ def _decide_unit(
     pending = [s for s in current if s.state == "pending"]
     aside = [s for s in current if s.state == "set_aside"]
     fresh = _in_play(ctx, offers, (top, merged, aside, pending), out)
+    # A waiting version given again is in play as the copy given (its file can now be chosen).
+    pending = [p for p in pending if p.version not in fresh]
     nodes = [_Node("merged", [s.version for s in merged], merged)] if merged else []
     nodes += [_Node("pending", [p.version], [p]) for p in pending]
     nodes += [_Node("offered", [v], offers=given) for v, given in fresh.items()]
@@ -215,7 +217,7 @@ def _placed(
         return "older"
     if any(precedes(v, s.version, lines) for s in aside):
         return "set_aside"
-    if any(precedes(v, s.version, lines) for s in pending):
+    if any(precedes(v, s.version, lines) and v != s.version for s in pending):
         return "conflict"
     return None
 

@@ -117,13 +117,17 @@ def plan_layer(raw: sqlite3.Connection, given: PlanInput, index: MasterIndex) ->
     checked = {index.docs[u].id for u in given.verify if u in index.docs}
     shown = [i for d, i in desired.issues if d is None or d in docs or d in checked]
     shown += _others(given, index)
-    not_merged = len(shown) + len(clashes) + sum(desired.held_back[d] for d in docs)
+    not_merged = (
+        sum(i.count for i in shown) + len(clashes) + sum(desired.held_back[d] for d in docs)
+    )
     not_merged += sum(desired.per_document[u] for u, _, _ in given.matching.unmatched_documents)
     counts = Counts(len(plan.add), len(plan.change), len(plan.remove),
                     len(plan.memo_put) + len(plan.memo_remove),
                     len(plan.marks_put) + len(plan.marks_remove), not_merged)  # fmt: skip
     changed = counts.any or not plan.coder_known or not all(p.stored for p in plan.proposals)
     notes = _notes(len(clashes), _mismatched(current, desired, given, checked))
+    if not plan.coder_known:
+        notes += (f"coder {layer.coder_name} is new to this master and is added with this work",)
     plan.report = replace(
         report, status="merge" if changed else "unchanged", counts=counts, rows=tuple(shown),
         documents=_document_issues(given.matching, desired),

@@ -120,6 +120,8 @@ class RowIssue:
     identity: str
     reason: str
     action: str = "not merged"
+    count: int = 1
+    """How many rows of the packet this entry stands for (rows sharing one identity)."""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,6 @@ def _layer_lines(layer: LayerReport, *, dry_run: bool) -> list[str]:
     for conflict in layer.conflicts:
         lines.append(f"  diverged on {conflict.title!r}: {conflict.resolution}")
         lines.extend(f"    {holder}" for holder in conflict.holders)
-    lines.extend(f"  {r.kind} {r.identity}: {r.action}: {r.reason}" for r in layer.rows)
+    lines.extend(f"  {r.kind} {r.identity}: {r.reason}; {r.action}" for r in layer.rows)
     lines.extend(f"  note: {note}" for note in layer.notes)
     return lines

@@ -64,7 +64,6 @@ class Desired:
     issues: list[tuple[int | None, RowIssue]] = field(default_factory=list)
     """Rows not merged, with the statement id they belong to (None: none known)."""
     protected: set[str] = field(default_factory=set)
-    not_merged: int = 0
     per_document: Counter[str] = field(default_factory=Counter)
     per_stance: Counter[str] = field(default_factory=Counter)
     per_theme: Counter[str] = field(default_factory=Counter)
@@ -114,15 +113,13 @@ def _codings(
             _refuse(out, doc_id, RowIssue("coding", _label(uuid), problem))
             continue
         if doc is not None and target is None:
-            out.not_merged += 1  # its statement is unknown or differs: a document issue says so
-            continue
+            continue  # its statement is unknown or differs: a document issue says so
         assert target is not None
         assert isinstance(uuid, str)
         theme_to = destinations.get(str(theme))
         stance_id = None if stance is None else matching.stances.get(stance)
         if theme_to is None or (stance is not None and stance_id is None):
-            out.not_merged += 1  # a rejected proposal or an unknown stance: reported as such
-            out.held_back[target.id] += 1
+            out.held_back[target.id] += 1  # a rejected proposal or an unknown stance: reported
             continue
         row = (target.id, theme_to, stance_id, start, end, memo, created, modified)
         out.rows.add_coding(uuid, row)  # type: ignore[arg-type]
@@ -137,11 +134,10 @@ def _shared_identities(
         if count > 1 and isinstance(uuid, str):
             for rows in out.rows.codings.values():
                 rows.pop(uuid, None)
-            out.not_merged += valid[uuid]
             out.protected.add(uuid)
             out.issues.append((doc_id, RowIssue(
                 "coding", uuid, f"{count} codings of the packet share this identity",
-                "none of them is merged; the master's coding with it is kept",
+                "none of them is merged; the master's coding with it is kept", valid[uuid],
             )))  # fmt: skip
 
 
@@ -174,20 +170,20 @@ def _marks(layer: LayerData, matching: Matching, out: Desired) -> None:
             label = target.title if target is not None else str(doc or "?")
             out.issues.append((None if target is None else target.id,
                                RowIssue("done mark", repr(label), problem)))  # fmt: skip
-            out.not_merged += 1
         elif target is not None:
             out.rows.marks[target.id] = str(done)
 
 
 def _refuse(out: Desired, doc_id: int | None, issue: RowIssue) -> None:
     out.issues.append((doc_id, issue))
-    out.not_merged += 1
     if issue.identity and len(issue.identity) == 36:  # noqa: PLR2004 - a UUID's length
         out.protected.add(issue.identity)
 
 
 def _label(uuid: object) -> str:
-    return uuid if isinstance(uuid, str) and len(uuid) <= 80 else repr(uuid)[:80]  # noqa: PLR2004
+    """A row's identity as shown: itself if it reads as one, else its repr (cut short)."""
+    readable = isinstance(uuid, str) and uuid.isprintable() and uuid.strip() == uuid != ""
+    return str(uuid) if readable and len(str(uuid)) <= 80 else repr(uuid)[:80]  # noqa: PLR2004
 
 
 def current_rows(raw: sqlite3.Connection, coder_id: int | None) -> UnitRows:

@@ -298,10 +298,12 @@ class _Run:
 
     def _diverged(self, decision: CoderDecision, offers: Sequence[Offer]) -> None:
         for offer in offers:
-            others = [(o.line, o.file_name) for o in offers if o is not offer]
-            others += [(line, self._line_names.get((line.key, line.tip), "a copy merged before"))
-                       for line in self.ledger.lines.get(offer.line.key, [])]  # fmt: skip
-            notes = divergence_notes(offer.line, others)
+            others = {(o.line.key, o.line.tip): (o.line, o.file_name) for o in offers}
+            for line in self.ledger.lines.get(offer.line.key, []):
+                name = self._line_names.get((line.key, line.tip), "a copy merged before")
+                others.setdefault((line.key, line.tip), (line, name))
+            others.pop((offer.line.key, offer.line.tip), None)
+            notes = divergence_notes(offer.line, list(others.values()))
             if notes:
                 decision.notes.setdefault(offer.index, []).extend(notes)
 

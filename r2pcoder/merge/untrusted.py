@@ -170,7 +170,7 @@ def reading(guard: Guard) -> Iterator[None]:
 def _sentence(message: str, name: str) -> str:
     """A project error's message as the reason after the file name ("it is ...")."""
     text = message.rstrip(".")
-    return text[len(name) + 1 :] if text.startswith(f"{name} ") else text
+    return f"it {text[len(name) + 1 :]}" if text.startswith(f"{name} ") else text
 
 
 def _settled_copy(path: Path, wal: Path, folder: Path) -> Path:
@@ -218,9 +218,9 @@ def _check_tables(conn: sqlite3.Connection, version: int) -> None:
         kinds = [k for k, _ in entries]
         if kinds != ["table"]:
             what = "is missing" if not kinds else f"is a {' and a '.join(kinds)}, not a table"
-            problems.append(f"its {table} {what}")
+            problems.append(f"its table {table!r} {what}")
         elif entries[0][1].lstrip().upper().startswith("CREATE VIRTUAL"):
-            problems.append(f"its {table} is a virtual table, not a table")
+            problems.append(f"its table {table!r} is a virtual table, not a table")
         else:
             problems.extend(_check_columns(conn, table, columns))
     if problems:
@@ -232,6 +232,6 @@ def _check_columns(conn: sqlite3.Connection, table: str, columns: tuple[str, ...
     names = {str(row[1]).lower() for row in info}
     generated = [str(row[1]) for row in info if row[6] != 0]
     missing = [c for c in columns if c not in names]
-    problems = [f"its {table} table lacks the column {c}" for c in missing]
-    problems += [f"its {table} table computes the column {c} (generated)" for c in generated]
+    problems = [f"its table {table!r} lacks the column {c!r}" for c in missing]
+    problems += [f"its table {table!r} computes the column {c!r} (generated)" for c in generated]
     return problems

@@ -32,7 +32,7 @@ def layer_status(
         return "conflict"
     if values & {"older", "superseded"} and values <= {"older", "superseded", "same"}:
         return "superseded" if "superseded" in values else "older"
-    if "set_aside" in values and not values & {"write", "same"}:
+    if "set_aside" in values and "write" not in values:
         return "set_aside"
     return "unchanged"
 
@@ -48,8 +48,8 @@ def verdict_notes(verdicts: Mapping[str, Verdict], duplicate_of: str | None) -> 
     notes = []
     left = sum(v in ("older", "superseded") for v in statements.values())
     if left:
-        notes.append(f"{left} statement(s) are left as they are: a newer packet of this coder "
-                     "holds them")  # fmt: skip
+        notes.append(f"{left} statement(s) are left as they are: newer work of this coder "
+                     "(given now or merged before) holds them")  # fmt: skip
     aside = sum(v == "set_aside" for v in statements.values())
     if aside:
         notes.append(f"{aside} statement(s) are set aside: where copies diverged, the lead "

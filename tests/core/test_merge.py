@@ -556,7 +556,7 @@ def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
     expected = packet_layer(second) | {row for row in packet_layer(first) if row[0] == ghana}
     assert [layer(m, "Ana") for m in masters] == [expected] * 3
     assert late.layers[0].status == "merge"
-    assert "2 statement(s) are left" in late.layers[0].notes[0]
+    assert "2 statement(s) are left as they are: newer work" in late.layers[0].notes[0]
 
 
 def test_foreign_master_brings_every_coder_and_merging_again_changes_nothing(
