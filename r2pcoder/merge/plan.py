@@ -219,7 +219,7 @@ def _diff_memos(
     coder_id: int | None,
 ) -> list[str]:
     docs, codebook = scope
-    units: list[int | str] = [*docs, *([CODEBOOK_UNIT] if codebook else [])]
+    units: set[int | str] = {*docs, *([CODEBOOK_UNIT] if codebook else [])}
     have = current.memos_in(units)
     want = desired.rows.memos_in(units)
     taken = _taken(raw, "memos", [u for u in want if u not in have])

@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from r2pcoder.merge.foreign import MasterIndex, Matching
 from r2pcoder.merge.lines import CODEBOOK_UNIT
@@ -32,28 +33,35 @@ MemoRow = tuple[int | None, str | None, str, str]
 
 @dataclass
 class UnitRows:
-    """One coder's rows, grouped by unit (statement id, or ``*`` for memos on themes)."""
+    """One coder's rows by UUID; a unit is a statement id, or ``*`` for memos on themes.
 
-    codings: dict[int, dict[str, Row]] = field(default_factory=dict)
-    memos: dict[int | str, dict[str, MemoRow]] = field(default_factory=dict)
+    Codings are kept in one flat dict (a merge moves hundreds of thousands of them; grouping
+    each by statement as it arrives costs more than the rest of its way into the master).
+    """
+
+    codings: dict[str, Row] = field(default_factory=dict)
+    memos: dict[str, MemoRow] = field(default_factory=dict)
     marks: dict[int, str] = field(default_factory=dict)
 
-    def add_coding(self, uuid: str, row: Row) -> None:
-        """Add a coding under its statement."""
-        self.codings.setdefault(row[0], {})[uuid] = row
+    def codings_in(self, docs: Set[int]) -> dict[str, Row]:
+        """The codings on the given statements, by UUID (the same dict if that is all of them)."""
+        if set(map(itemgetter(0), self.codings.values())) <= docs:
+            return self.codings
+        return {u: r for u, r in self.codings.items() if r[0] in docs}
 
-    def add_memo(self, uuid: str, row: MemoRow) -> None:
-        """Add a memo under its statement, or under ``*`` if it is on a theme."""
-        unit: int | str = row[0] if row[0] is not None else CODEBOOK_UNIT
-        self.memos.setdefault(unit, {})[uuid] = row
-
-    def codings_in(self, docs: Iterable[int]) -> dict[str, Row]:
-        """The codings on the given statements, by UUID."""
-        return {u: r for d in docs for u, r in self.codings.get(d, {}).items()}
-
-    def memos_in(self, units: Iterable[int | str]) -> dict[str, MemoRow]:
+    def memos_in(self, units: Set[int | str]) -> dict[str, MemoRow]:
         """The memos on the given units, by UUID."""
-        return {u: r for unit in units for u, r in self.memos.get(unit, {}).items()}
+        return {u: r for u, r in self.memos.items() if _memo_unit(r) in units}
+
+    def unit(self, unit: int | str) -> tuple[list[tuple[str, Row]], list[tuple[str, MemoRow]]]:
+        """The codings and memos of one unit, sorted."""
+        codings = sorted((u, r) for u, r in self.codings.items() if r[0] == unit)
+        memos = sorted((u, r) for u, r in self.memos.items() if _memo_unit(r) == unit)
+        return codings, memos
+
+
+def _memo_unit(row: MemoRow) -> int | str:
+    return row[0] if row[0] is not None else CODEBOOK_UNIT
 
 
 @dataclass
@@ -92,50 +100,46 @@ def _codings(
     index: MasterIndex,
     out: Desired,
 ) -> None:
-    seen: dict[object, tuple[int | None, int]] = {}
+    rows = layer.codings
+    # Counted (in C) only where a report needs the count: this runs once per coding of a packet.
+    if matching.unmatched_documents:
+        out.per_document = Counter(map(str, map(itemgetter(1), rows)))
+    if matching.unmatched_themes:
+        out.per_theme = Counter(map(str, map(itemgetter(2), rows)))
+    if matching.unknown_stances:
+        out.per_stance = Counter(s for s in map(itemgetter(3), rows) if s is not None)
+    documents, stances, wanted = matching.documents, matching.stances, out.rows.codings
     valid: Counter[str] = Counter()
-    for uuid, doc, theme, stance, start, end, memo, created, modified, found in layer.codings:
-        out.per_document[str(doc)] += 1
-        out.per_theme[str(theme)] += 1
-        if stance is not None:
-            out.per_stance[stance] += 1
-        target = matching.documents.get(doc) if doc is not None else None
-        doc_id = None if target is None else target.id
+    for uuid, doc, theme, stance, start, end, memo, created, modified, found in rows:
+        target = documents.get(doc)  # type: ignore[arg-type]
         problem = found
         if problem is None and target is not None and end > target.length:  # type: ignore[operator]
-            problem = (
-                f"its span {start}-{end} lies outside the statement {target.title!r} "
-                f"(0-{target.length})"
-            )
-        previous = seen.get(uuid)
-        seen[uuid] = (doc_id, 1 + (previous[1] if previous else 0))
+            problem = f"its span {start}-{end} lies outside the statement {target.title!r} " \
+                      f"(0-{target.length})"  # fmt: skip
         if problem is not None:
-            _refuse(out, doc_id, RowIssue("coding", _label(uuid), problem))
-            continue
-        if doc is not None and target is None:
-            continue  # its statement is unknown or differs: a document issue says so
-        assert target is not None
-        assert isinstance(uuid, str)
-        theme_to = destinations.get(str(theme))
-        stance_id = None if stance is None else matching.stances.get(stance)
-        if theme_to is None or (stance is not None and stance_id is None):
-            out.held_back[target.id] += 1  # a rejected proposal or an unknown stance: reported
-            continue
-        row = (target.id, theme_to, stance_id, start, end, memo, created, modified)
-        out.rows.add_coding(uuid, row)  # type: ignore[arg-type]
-        valid[uuid] += 1
-    _shared_identities(seen, valid, out)
+            _refuse(out, None if target is None else target.id,
+                    RowIssue("coding", _label(uuid), problem))  # fmt: skip
+        elif target is not None:  # else its statement is unknown or differs: reported as such
+            theme_to = destinations.get(theme)  # type: ignore[arg-type]
+            stance_id = None if stance is None else stances.get(stance)
+            if theme_to is None or (stance is not None and stance_id is None):
+                out.held_back[target.id] += 1  # a rejected proposal or an unknown stance
+            else:
+                wanted[uuid] = (target.id, theme_to, stance_id, start, end, memo,  # type: ignore[index]
+                                created, modified)  # type: ignore[assignment]  # fmt: skip
+                valid[uuid] += 1  # type: ignore[index]
+    if len(valid) != sum(valid.values()) or len(set(map(itemgetter(0), rows))) != len(rows):
+        _shared_identities(rows, valid, out)
 
 
-def _shared_identities(
-    seen: Mapping[object, tuple[int | None, int]], valid: Counter[str], out: Desired
-) -> None:
-    for uuid, (doc_id, count) in seen.items():
+def _shared_identities(rows: Sequence[Sequence[object]], valid: Counter[str], out: Desired) -> None:
+    """Rows sharing one identity (a packet table without its unique index): none is merged."""
+    counts = Counter(row[0] for row in rows)
+    for uuid, count in counts.items():
         if count > 1 and isinstance(uuid, str):
-            for rows in out.rows.codings.values():
-                rows.pop(uuid, None)
+            row = out.rows.codings.pop(uuid, None)
             out.protected.add(uuid)
-            out.issues.append((doc_id, RowIssue(
+            out.issues.append((None if row is None else row[0], RowIssue(
                 "coding", uuid, f"{count} codings of the packet share this identity",
                 "none of them is merged; the master's coding with it is kept", valid[uuid],
             )))  # fmt: skip
@@ -156,7 +160,7 @@ def _memos(
             continue
         theme_to = destinations.get(theme) if theme is not None else None
         if doc_id is not None or theme_to is not None:
-            out.rows.add_memo(str(uuid), (doc_id, theme_to, str(text), str(modified)))
+            out.rows.memos[str(uuid)] = (doc_id, theme_to, str(text), str(modified))
 
 
 def _marks(layer: LayerData, matching: Matching, out: Desired) -> None:
@@ -197,13 +201,13 @@ def current_rows(raw: sqlite3.Connection, coder_id: int | None) -> UnitRows:
         "WHERE c.coder_id = ?",
         (coder_id,),
     ):
-        rows.add_coding(uuid, tuple(rest))
+        rows.codings[uuid] = tuple(rest)
     for uuid, doc_id, theme, text, modified in raw.execute(
         "SELECT m.uuid, m.document_id, t.uuid, m.text, m.modified_at FROM memos m "
         "LEFT JOIN themes t ON t.id = m.theme_id WHERE m.coder_id = ?",
         (coder_id,),
     ):
-        rows.add_memo(uuid, (doc_id, theme, text, modified))
+        rows.memos[uuid] = (doc_id, theme, text, modified)
     rows.marks = dict(
         raw.execute(
             "SELECT document_id, done_at FROM document_status WHERE coder_id = ?", (coder_id,)
@@ -214,8 +218,7 @@ def current_rows(raw: sqlite3.Connection, coder_id: int | None) -> UnitRows:
 
 def unit_contents(rows: UnitRows, unit: int | str) -> tuple[str, tuple[int, int, int]]:
     """Digest and counts (codings, memos, done marks) of one unit's rows."""
-    codings = sorted(rows.codings.get(unit, {}).items()) if isinstance(unit, int) else []
-    memos = sorted(rows.memos.get(unit, {}).items())
+    codings, memos = rows.unit(unit)
     mark = rows.marks.get(unit) if isinstance(unit, int) else None
     text = repr((codings, memos, mark)).encode("utf-8", "surrogatepass")
     return hashlib.sha256(text).hexdigest(), (len(codings), len(memos), int(mark is not None))

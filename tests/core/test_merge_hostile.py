@@ -1,3 +1,4 @@
+import json
 import shutil
 import sqlite3
 import uuid as uuid_mod
@@ -374,3 +375,41 @@ def test_a_packet_with_its_write_ahead_log_beside_it_is_read_with_its_last_write
     assert files(held) == names
     assert {name: (held / name).read_bytes() for name in kept} == kept
     conn.close()
+
+
+def test_the_merge_log_keeps_every_row_not_merged(
+    project_path: Path, packets: dict[str, Path]
+) -> None:
+    spoil(packets["Ana"], "UPDATE codings SET modified_at = 'zzz' WHERE document_id = "
+          "(SELECT min(document_id) FROM codings)")  # fmt: skip
+    with Project(project_path) as project:
+        report = merge_packets(project, [packets["Ana"]])
+        with project.engine.connect() as conn:
+            logged = conn.exec_driver_sql(
+                "SELECT json_extract(counts, '$.rows'), json_extract(counts, '$.not_merged') "
+                "FROM merge_log WHERE file_name = 'project-ana.r2p'"
+            ).one()
+    (row,) = report.layers[0].rows
+    assert json.loads(logged[0]) == [{"kind": "coding", "identity": row.identity,
+                                      "reason": "its time stamps are not valid dates and times",
+                                      "action": "not merged"}]  # fmt: skip
+    assert logged[1] == 1
+
+
+def test_a_packet_the_master_has_no_record_of_can_come_in_as_foreign_with_a_report(
+    project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A master restored from a backup older than the packets it issued has no record of them.
+    conn = sqlite3.connect(project_path)
+    conn.execute("DELETE FROM packet_issues WHERE coder_uuid = (SELECT uuid FROM coders "
+                 "WHERE name = 'Ana')")  # fmt: skip
+    conn.commit()
+    conn.close()
+    code_, _, err = run(capsys, "merge", project_path, packets["Ana"])
+    assert code_ == 1
+    assert "it matches no packet this master issued" in err
+    code_, out, _ = run(capsys, "merge", project_path, packets["Ana"], "--foreign")
+    assert code_ == 0
+    assert ("note: it matches no packet this master issued (it claims to be Ana's packet, issue "
+            "1): imported as foreign") in out  # fmt: skip
+    assert layer(project_path, "Ana") == packet_layer(packets["Ana"])
