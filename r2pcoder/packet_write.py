@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, or_, select, update
@@ -29,31 +30,40 @@ from r2pcoder.schema import (
     utcnow,
 )
 
-__all__ = ["PacketContent", "install_history_triggers", "write_packet"]
+__all__ = ["PacketContent", "PacketSpec", "install_history_triggers", "write_packet"]
+
+
+@dataclass(frozen=True)
+class PacketSpec:
+    """One packet: its coder, file, issue, statements (UUIDs) and its own UUID."""
+
+    coder_uuid: str
+    coder_name: str
+    path: Path
+    issue: int
+    documents: tuple[str, ...]
+    overlap: tuple[str, ...]
+    packet_uuid: str = ""
 
 
 @dataclass(frozen=True)
 class PacketContent:
-    """What goes into one packet file."""
+    """What goes into one packet file: the packet, and how it is cut from the master."""
 
-    packet_uuid: str
-    coder_uuid: str
-    coder_name: str
-    issue: int
-    documents: tuple[str, ...]
-    overlap: tuple[str, ...]
+    spec: PacketSpec
     seed: int
     blind: bool
     new_coders: tuple[tuple[str, str], ...] = ()
     """(uuid, name) of coders not yet in the master, added with these packets."""
 
 
-def write_packet(master: Project, path: Any, content: PacketContent) -> None:
-    """Create the packet file at ``path`` (which must not exist) from ``master``."""
+def write_packet(master: Project, content: PacketContent) -> None:
+    """Create the packet's file (which must not exist) from ``master``."""
     header = master.info
-    packet = Project.create(path, name=f"{header.name}: packet for {content.coder_name}",
+    spec = content.spec
+    packet = Project.create(spec.path, name=f"{header.name}: packet for {spec.coder_name}",
                             role="packet", project_uuid=header.uuid,
-                            packet_coder_uuid=content.coder_uuid)  # fmt: skip
+                            packet_coder_uuid=spec.coder_uuid)  # fmt: skip
     try:
         with master.engine.connect() as src, packet.engine.begin() as dst:
             # Rows keep their ids; themes may name a parent inserted after them.
@@ -62,14 +72,14 @@ def write_packet(master: Project, path: Any, content: PacketContent) -> None:
             head = src.execute(select(ProjectRow)).mappings().one()
             copied = {k: head[k] for k in ("codebook_id", "codebook_name", "codebook_version",
                                             "codebook_description", "stances_ordinal")}  # fmt: skip
-            settings = {"packet": {"master_name": header.name, "coder_name": content.coder_name,
-                                   "issue": content.issue, "seed": content.seed,
-                                   "overlap": list(content.overlap)}}  # fmt: skip
+            settings = {"packet": {"master_name": header.name, "coder_name": spec.coder_name,
+                                   "issue": spec.issue, "seed": content.seed,
+                                   "overlap": list(spec.overlap)}}  # fmt: skip
             dst.execute(update(ProjectRow).values(blind=content.blind, settings=settings,
                                                   **copied))  # fmt: skip
             dst.execute(insert(PacketStateRow).values(
-                id=1, issue=content.issue, revision=0, issued_at=utcnow(),
-                packet_uuid=content.packet_uuid, root=packet_root(content.packet_uuid),
+                id=1, issue=spec.issue, revision=0, issued_at=utcnow(),
+                packet_uuid=spec.packet_uuid, root=packet_root(spec.packet_uuid),
                 base_revision=0,
             ))  # fmt: skip
             install_history_triggers(dst)
@@ -85,9 +95,11 @@ def _copy(src: Connection, dst: Connection, table: Table, *where: Any) -> None:
 
 def _copy_content(src: Connection, dst: Connection, content: PacketContent) -> None:
     tables = Base.metadata.tables
-    held = content.documents + content.overlap
+    held = content.spec.documents + content.spec.overlap
     docs = src.execute(select(DocumentRow.id).where(DocumentRow.uuid.in_(held))).scalars().all()
-    coder_id = src.execute(select(CoderRow.id).where(CoderRow.uuid == content.coder_uuid)).scalar()
+    coder_id = src.execute(
+        select(CoderRow.id).where(CoderRow.uuid == content.spec.coder_uuid)
+    ).scalar()
 
     def only_mine(column: Any) -> tuple[Any, ...]:
         return (column == coder_id,) if content.blind else ()
@@ -111,7 +123,7 @@ def _copy_content(src: Connection, dst: Connection, content: PacketContent) -> N
 def _add_coders(dst: Connection, content: PacketContent) -> None:
     rows: Sequence[tuple[str, str]] = content.new_coders
     if content.blind:
-        rows = [(u, n) for u, n in rows if u == content.coder_uuid]
+        rows = [(u, n) for u, n in rows if u == content.spec.coder_uuid]
     if rows:
         now = utcnow()
         dst.execute(insert(CoderRow), [{"uuid": u, "name": n, "created_at": now} for u, n in rows])

@@ -28,7 +28,7 @@ from r2pcoder.coders import clean_coder_name
 from r2pcoder.db import Project
 from r2pcoder.errors import ProjectError, UnknownEntity
 from r2pcoder.packet_names import packet_file_names
-from r2pcoder.packet_write import PacketContent, write_packet
+from r2pcoder.packet_write import PacketContent, PacketSpec, write_packet
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.schema import CoderRow, DocumentRow, PacketAssignmentRow, new_uuid, utcnow
 from r2pcoder.schema_merge import MergeVersionRow, PacketIssueRow, PacketLineRow
@@ -117,19 +117,6 @@ class PacketOptions:
     split: bool = True
     blind: bool = False
     discard_unmerged: bool = False
-
-
-@dataclass(frozen=True)
-class PacketSpec:
-    """One packet that was written."""
-
-    coder_uuid: str
-    coder_name: str
-    path: Path
-    issue: int
-    documents: tuple[str, ...]
-    overlap: tuple[str, ...]
-    packet_uuid: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,10 +273,8 @@ def create_packets(
         for i, spec in enumerate(specs):
             check_cancelled(cancelled)
             written.append(spec.path)
-            content = PacketContent(spec.packet_uuid, spec.coder_uuid, spec.coder_name,
-                                    spec.issue, spec.documents, spec.overlap, options.seed,
-                                    options.blind, tuple(added))  # fmt: skip
-            _write(master, spec.path, content)
+            content = PacketContent(spec, options.seed, options.blind, tuple(added))
+            _write(master, content)
             wrap_progress(progress, 0.0, 0.95)((i + 1) / len(specs))
         _record(master, specs, options, added)
     except BaseException:
@@ -311,9 +296,10 @@ def _make_folder(folder: Path) -> None:
         ) from None
 
 
-def _write(master: Project, path: Path, content: PacketContent) -> None:
+def _write(master: Project, content: PacketContent) -> None:
+    path = content.spec.path
     try:
-        write_packet(master, path, content)
+        write_packet(master, content)
     except (OSError, DatabaseError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else exc.orig
         raise ProjectError(
