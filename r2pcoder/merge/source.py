@@ -172,6 +172,9 @@ def read_header(
         return Refusal(path.name, exc.reason, exc.problems)
     except OSError as exc:
         return Refusal(path.name, f"it cannot be read ({exc.strerror or exc})")
+    except (ValueError, TypeError, KeyError) as exc:  # a value of a kind no r2pcoder writes
+        return Refusal(path.name, f"it holds a value of the wrong kind ({exc}); it was changed "
+                                  "outside r2pcoder")  # fmt: skip
 
 
 def _header(
@@ -243,6 +246,8 @@ def _packet_line(
         or (packet_uuid is not None and not is_uuid(packet_uuid))
     ):
         raise FileRefused(f"its packet record is not plausible (issue {issue!r})")
+    if type(revision) is not int or not isinstance(root, str):
+        raise FileRefused(f"its revision counter ({revision!r}) is not plausible")
     if not root:
         root = (
             packet_root(str(packet_uuid))

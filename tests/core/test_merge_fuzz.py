@@ -23,10 +23,11 @@ COLUMNS = {
                 "memo", "created_at", "modified_at"),
     "memos": ("uuid", "document_id", "theme_id", "coder_id", "text", "modified_at"),
     "document_status": ("coder_id", "document_id", "done_at"),
-    "themes": ("uuid", "key", "parent_id", "name", "description", "color", "position", "retired"),
-    "stances": ("uuid", "key", "name", "retired"),
-    "documents": ("uuid", "sha256", "title"),
-    "coders": ("uuid", "name"),
+    "themes": ("id", "uuid", "key", "parent_id", "name", "description", "color", "position",
+               "retired"),
+    "stances": ("id", "uuid", "key", "name", "retired"),
+    "documents": ("id", "uuid", "sha256", "title"),
+    "coders": ("id", "uuid", "name"),
     "packet_state": ("issue", "revision", "packet_uuid", "root", "base_revision"),
     "packet_history": ("seq", "tbl", "unit", "coder", '"row"'),
     "project": ("uuid", "role", "packet_coder_uuid"),
@@ -45,7 +46,12 @@ MUTATION = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(PLACES), VALUES, st.integers(0, 4)),
     st.tuples(st.just("delete"), st.sampled_from(sorted(COLUMNS)), st.integers(0, 4)),
     st.tuples(st.just("copy"), st.sampled_from(["codings", "memos", "themes"]), st.integers(0, 4)),
-    st.tuples(st.just("loosen"), st.sampled_from(["codings", "themes", "documents"])),
+    st.tuples(
+        st.just("loosen"),
+        st.sampled_from(
+            ["codings", "themes", "documents", "coders", "stances", "memos", "document_status"]
+        ),
+    ),
 )
 FUZZ = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
