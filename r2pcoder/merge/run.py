@@ -113,12 +113,15 @@ def merge_packets(
         try:
             raw = conn.connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)
+            gone = []
             if not dry_run:
                 # Any write takes the write lock now, for the whole merge: nobody else commits
                 # until it ends, so the backup taken at the end shows the master as it was.
                 raw.execute("UPDATE project SET id = id WHERE id = 1")
-                clean_leftovers(master.path)
+                gone = clean_leftovers(master.path)
             run = _Run(conn, raw, options, foreign, wrap_progress(progress, 0.1, 1.0))
+            run.notes += [f"Removed {p.name}, a partial backup left by a merge that did not "
+                          "finish." for p in gone]  # fmt: skip
             report = run.execute(headers, refused)
             if dry_run or not (report.changed or run.recorded):
                 transaction.rollback()

@@ -67,6 +67,8 @@ def divergence_notes(line: Line, others: Sequence[tuple[Line, str]]) -> list[str
             continue
         shared = next((i for i, (a, b) in enumerate(zip(line.digests, other.digests, strict=False))
                        if a != b), 0)  # fmt: skip
+        if shared == 0:
+            continue  # different roots: not copies of one state (reported by their content)
         notes.append(
             f"this copy and {name} were coded separately (their histories part after revision "
             f"{line.base + shared - 1}): statements changed in one of them only are merged from "

@@ -73,6 +73,8 @@ def test_next_merge_removes_a_partial_backup_left_by_a_killed_one(
     leftover = tmp_path / ".project.r2p.pre-merge-20260101-000000-000000.bak.part"
     leftover.write_bytes(b"half a copy")
     with Project(project_path) as master:
-        merge_packets(master, [packets["Ana"]])
+        report = merge_packets(master, [packets["Ana"]])
     assert not leftover.exists()
+    assert report.notes == (f"Removed {leftover.name}, a partial backup left by a merge that did "
+                            "not finish.",)  # fmt: skip
     assert len(backups(project_path)) == 1
