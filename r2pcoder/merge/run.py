@@ -25,18 +25,20 @@ from r2pcoder.db import Project
 from r2pcoder.errors import MergeRefused
 from r2pcoder.merge.apply import Writer, now_text
 from r2pcoder.merge.backup import clean_leftovers, prune, take_backup
+from r2pcoder.merge.copies import offer_of, unique_copies
 from r2pcoder.merge.decide import CoderDecision, Offer, Preference, decide_coder
 from r2pcoder.merge.foreign import MasterIndex, Matching, load_index, match_source
 from r2pcoder.merge.identity import Candidate, identify
-from r2pcoder.merge.ledger import Ledger, load_ledger, store_lines, store_versions
+from r2pcoder.merge.ledger import Ledger, load_ledger
 from r2pcoder.merge.lines import CODEBOOK_UNIT
 from r2pcoder.merge.plan import PlanInput, Prepared, plan_layer, prepare_layer
 from r2pcoder.merge.proposals import ProposalDecision
-from r2pcoder.merge.report import LayerReport, MergeReport, PacketsRefused, Refusal, Stamp
+from r2pcoder.merge.record import RunDone, record
+from r2pcoder.merge.report import LayerReport, MergeReport, PacketsRefused, Refusal
 from r2pcoder.merge.rows import UnitRows, current_rows, unit_contents
 from r2pcoder.merge.source import LayerData, SourceHeader, read_header, read_layer
 from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT, FileRefused, Guard
-from r2pcoder.merge.verdicts import divergence_notes, layer_status, verdict_notes
+from r2pcoder.merge.verdicts import divergence_notes, layer_report
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 
 __all__ = ["merge_packets"]
@@ -251,8 +253,8 @@ class _Run:
         for coder, indices in by_coder.items():
             check_cancelled(self.options.cancelled)
             for i in indices:
-                offers[i] = _offer(i, candidates[i], matchings[id(candidates[i].header)])
-            unique = _unique(candidates, indices, duplicates)
+                offers[i] = offer_of(i, candidates[i], matchings[id(candidates[i].header)])
+            unique = unique_copies(candidates, indices, duplicates)
             decision = self._decide(coder, [offers[i] for i in unique], candidates, matchings,
                                     preference)  # fmt: skip
             decisions[coder] = decision
@@ -266,8 +268,10 @@ class _Run:
         planned = self._plan_all(candidates, matchings, work)
         for i, c in enumerate(candidates):
             decision = decisions[c.coder.coder_uuid]
-            reports.append(self._report(i, c, planned.get(i), decision, duplicates.get(i)))
-        self._record(candidates, decisions, offers, duplicates, reports, planned)
+            reports.append(layer_report(i, c, planned.get(i), decision, duplicates.get(i)))
+        if self.writer is not None:
+            done = RunDone(candidates, decisions, offers, duplicates, reports)
+            self.recorded |= record(self.raw, self.writer, self.ledger, done, self.now)
         check_cancelled(self.options.cancelled)
         return sorted(reports, key=lambda r: (r.coder_name, r.coder_uuid, r.file_name))
 
@@ -378,86 +382,6 @@ class _Run:
                                           self.keys)  # fmt: skip
                 yield i, found, write, verify
                 self._prepared.pop(i, None)  # the layer is written: free its rows
-
-    def _report(
-        self,
-        i: int,
-        c: Candidate,
-        planned: LayerReport | None,
-        decision: CoderDecision,
-        duplicate_of: str | None,
-    ) -> LayerReport:
-        h = c.header
-        stamp = Stamp(c.coder.issue, h.revision)
-        base = planned or LayerReport(h.path.name, h.file_sha256, c.coder.coder_uuid,
-                                      c.coder.coder_name, "unchanged", stamp)  # fmt: skip
-        verdicts = decision.verdicts.get(i, {})
-        status = layer_status(base.status, verdicts, duplicate_of is not None)
-        notes = (*c.notes, *base.notes, *verdict_notes(verdicts, duplicate_of),
-                 *decision.notes.get(i, ()))  # fmt: skip
-        return replace(base, status=status, notes=notes,
-                       conflicts=tuple(decision.conflicts.get(i, ())))  # fmt: skip
-
-    def _record(
-        self,
-        candidates: Sequence[Candidate],
-        decisions: Mapping[str, CoderDecision],
-        offers: Mapping[int, Offer],
-        duplicates: Mapping[int, str],
-        reports: Sequence[LayerReport],
-        planned: Mapping[int, LayerReport],
-    ) -> None:
-        """Write the round-trip records and the merge log (not in a dry run)."""
-        if self.writer is None:
-            return
-        touched: set[int] = set()
-        del planned
-        for coder, decision in decisions.items():
-            for unit, versions in decision.store.items():
-                store_versions(self.raw, coder, unit, versions, self.now)
-                self.recorded = True
-                touched |= {i for i, c in enumerate(candidates) if c.coder.coder_uuid == coder
-                            and unit in decision.verdicts.get(i, {})}  # fmt: skip
-        lines = [(offers[i].line, c.header.path.name) for i, c in enumerate(candidates)
-                 if i not in duplicates]  # fmt: skip
-        if store_lines(self.raw, self.ledger, lines):
-            self.recorded = True
-        by_index = {(r.file_name, r.coder_uuid): r for r in reports}
-        for i, c in enumerate(candidates):
-            report = by_index[(c.header.path.name, c.coder.coder_uuid)]
-            if report.status == "merge" or (i in touched and i not in duplicates):
-                verdicts = decisions[c.coder.coder_uuid].verdicts.get(i, {})
-                docs = [u for u, v in verdicts.items() if v == "write" and u != CODEBOOK_UNIT]
-                self.writer.log(report, c.header, c.coder, docs)
-                self.recorded = True
-
-
-def _offer(index: int, c: Candidate, matching: Matching) -> Offer:
-    line = c.coder.line
-    touches = c.coder.history.touches
-    units = {
-        doc.uuid: line.version(c.coder.issue, touches.get(uuid, line.base))
-        for uuid, doc in matching.documents.items()
-    }
-    units[CODEBOOK_UNIT] = line.version(c.coder.issue, touches.get(CODEBOOK_UNIT, line.base))
-    return Offer(index, c.header.path, c.header.file_sha256, line, units)
-
-
-def _unique(
-    candidates: Sequence[Candidate], indices: Sequence[int], out: dict[int, str]
-) -> list[int]:
-    """One copy per history (or per file): later ones are duplicates of the first."""
-    first: dict[tuple[object, ...], int] = {}
-    unique = []
-    for i in sorted(indices, key=lambda j: (candidates[j].header.file_sha256, j)):
-        line = candidates[i].coder.line
-        key = (line.key, candidates[i].coder.issue, line.base, line.tip)
-        if key in first:
-            out[i] = candidates[first[key]].header.path.name
-        else:
-            first[key] = i
-            unique.append(i)
-    return unique
 
 
 def _read(c: Candidate, guard: Guard, known: str) -> LayerData:

@@ -6,12 +6,14 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from r2pcoder.merge.decide import Verdict
+from r2pcoder.merge.decide import CoderDecision, Verdict
+from r2pcoder.merge.identity import Candidate
 from r2pcoder.merge.lines import CODEBOOK_UNIT, Line
-from r2pcoder.merge.report import LayerStatus
+from r2pcoder.merge.report import LayerReport, LayerStatus, Stamp
 
-__all__ = ["divergence_notes", "layer_status", "verdict_notes"]
+__all__ = ["divergence_notes", "layer_report", "layer_status", "verdict_notes"]
 
 
 def _statements(verdicts: Mapping[str, Verdict]) -> dict[str, Verdict]:
@@ -75,3 +77,23 @@ def divergence_notes(line: Line, others: Sequence[tuple[Line, str]]) -> list[str
             "it; where both changed a statement, see the conflicts"
         )
     return notes
+
+
+def layer_report(
+    index: int,
+    c: Candidate,
+    planned: LayerReport | None,
+    decision: CoderDecision,
+    duplicate_of: str | None,
+) -> LayerReport:
+    """The final report of one copy: its plan's (if it had one), with status, notes, conflicts."""
+    h = c.header
+    base = planned or LayerReport(h.path.name, h.file_sha256, c.coder.coder_uuid,
+                                  c.coder.coder_name, "unchanged",
+                                  Stamp(c.coder.issue, h.revision))  # fmt: skip
+    verdicts = decision.verdicts.get(index, {})
+    status = layer_status(base.status, verdicts, duplicate_of is not None)
+    notes = (*c.notes, *base.notes, *verdict_notes(verdicts, duplicate_of),
+             *decision.notes.get(index, ()))  # fmt: skip
+    return replace(base, status=status, notes=notes,
+                   conflicts=tuple(decision.conflicts.get(index, ())))  # fmt: skip
