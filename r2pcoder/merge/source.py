@@ -150,14 +150,19 @@ class LayerData:
     """(uuid, coder uuid) of codings under other names in a packet."""
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's bytes, and of its write-ahead log when one lies beside it."""
+def file_sha256(path: Path, guard: Guard | None = None) -> str:
+    """SHA-256 of the file's bytes, and of its write-ahead log when one lies beside it.
+
+    With a ``guard``, a cancel or the file's time limit stops the hashing of a huge file.
+    """
     digest = hashlib.sha256()
     for part in (path, Path(f"{path}-wal")):
         if part is path or part.is_file():
             with part.open("rb") as f:
                 for block in iter(lambda: f.read(1 << 20), b""):
                     digest.update(block)
+                    if guard is not None:
+                        guard.check()
     return digest.hexdigest()
 
 
@@ -167,7 +172,7 @@ def read_header(
     """Check ``path`` and read its identity, or say in plain words why it cannot be merged."""
     try:
         with open_untrusted(path, guard) as opened, reading(guard):
-            return _header(opened.conn, path, master, foreign=foreign)
+            return _header(opened.conn, path, master, foreign=foreign, guard=guard)
     except FileRefused as exc:
         return Refusal(path.name, exc.reason, exc.problems)
     except OSError as exc:
@@ -178,7 +183,7 @@ def read_header(
 
 
 def _header(
-    conn: sqlite3.Connection, path: Path, master: ProjectInfo, *, foreign: bool
+    conn: sqlite3.Connection, path: Path, master: ProjectInfo, *, foreign: bool, guard: Guard
 ) -> SourceHeader | Refusal:
     project = conn.execute("SELECT uuid, role, packet_coder_uuid FROM project").fetchall()
     if len(project) != 1 or not all(isinstance(v, str | None) for v in project[0]):
@@ -213,7 +218,8 @@ def _header(
         lines = tuple(_foreign_line(conn, str(uuid), u, ids[u], names[u]) for u in names)
         packet_uuid, issue, revision = None, 0, 0
     return SourceHeader(
-        path, file_sha256(path), str(uuid), str(role), is_foreign, packet_uuid, issue, revision,
+        path, file_sha256(path, guard), str(uuid), str(role), is_foreign, packet_uuid, issue,
+        revision,
         lines, tuple((str(u), str(sha), str(title)) for _, u, sha, title in documents),
         _themes(themes), tuple((str(s[1]), str(s[2]), str(s[3]), bool(s[4])) for s in stances),
     )  # fmt: skip

@@ -100,6 +100,11 @@ class Guard:
         self.deadline = time.monotonic() + self.time_limit
         self.stopped = ""
 
+    def check(self) -> None:
+        """Raise :class:`Cancelled` or :class:`FileRefused` if the work on this file must stop."""
+        if self():
+            _stop(self)
+
     def __call__(self) -> int:
         """SQLite's progress handler: non-zero interrupts the running statement."""
         if self.cancelled is not None and self.cancelled():
@@ -158,13 +163,17 @@ def reading(guard: Guard) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        if guard.stopped == "cancelled":
-            raise Cancelled from None
-        if guard.stopped == "time":
-            raise FileRefused(
-                f"reading it took longer than {guard.time_limit:g} s, the limit for one file"
-            ) from None
+        _stop(guard)
         raise FileRefused(f"the file is damaged ({exc})") from None
+
+
+def _stop(guard: Guard) -> None:
+    if guard.stopped == "cancelled":
+        raise Cancelled from None
+    if guard.stopped == "time":
+        raise FileRefused(
+            f"reading it took longer than {guard.time_limit:g} s, the limit for one file"
+        ) from None
 
 
 def _sentence(message: str, name: str) -> str:
