@@ -12,6 +12,7 @@ merge. Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
+import glob
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ KEPT = 5
 
 def backups(master: Path) -> list[Path]:
     """The master's merge backups, oldest first (their names sort by time)."""
-    return sorted(master.parent.glob(f"{master.name}.pre-merge-*.bak"))
+    return sorted(master.parent.glob(f"{glob.escape(master.name)}.pre-merge-*.bak"))
 
 
 def clean_leftovers(master: Path) -> list[Path]:
@@ -37,7 +38,7 @@ def clean_leftovers(master: Path) -> list[Path]:
     Call only while holding the master's write lock: no other merge is then copying.
     """
     gone = []
-    for part in master.parent.glob(f".{master.name}.pre-merge-*.bak.part"):
+    for part in master.parent.glob(f".{glob.escape(master.name)}.pre-merge-*.bak.part"):
         part.unlink(missing_ok=True)
         gone.append(part)
         log.info("Removed %s, left by a merge that did not finish", part.name)

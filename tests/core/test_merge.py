@@ -86,7 +86,9 @@ def merge(master: Path, *packets: Path, **options: Any) -> Any:
 
 
 def backups(master: Path) -> list[Path]:
-    return sorted(master.parent.glob(f"{master.name}.pre-merge-*.bak"))
+    prefix = f"{master.name}.pre-merge-"
+    return sorted(p for p in master.parent.iterdir() if p.name.startswith(prefix)
+                  and p.suffix == ".bak")  # fmt: skip
 
 
 def test_merge_makes_each_coders_codings_their_layer(project_path: Path, tmp_path: Path) -> None:

@@ -124,3 +124,14 @@ def test_dry_run_of_a_refused_file_exits_4_and_lists_every_problem(
     code_, out, err = run(capsys, "merge", project_path, packet, junk, "--dry-run")
     assert (code_, err) == (4, "")
     assert "junk.r2p: refused: it is not an r2pcoder project (it is not a SQLite database)" in out
+
+
+def test_backups_of_a_master_with_brackets_in_its_name_are_kept_bounded(
+    project_path: Path, tmp_path: Path
+) -> None:
+    master = project_path.rename(tmp_path / "round [1].r2p")
+    packet = make_packets(master, tmp_path / "out", "Ana")["Ana"]
+    for i in range(BACKUPS_KEPT + 1):
+        code(packet, (0, i, i + 3))
+        merge(master, packet)
+    assert len(backups(master)) == BACKUPS_KEPT
