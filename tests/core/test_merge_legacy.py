@@ -75,3 +75,40 @@ def test_a_later_schema_1_copy_cannot_be_ordered_and_waits_for_the_lead(legacy: 
     chosen = merge(master, legacy / "ana-later.r2p", prefer=["ana-later.r2p"])
     assert [r.status for r in chosen.layers] == ["merge"]
     assert layer(master, "Ana") == packet_layer(legacy / "ana-later.r2p")
+
+
+def _columns(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]  # fmt: skip
+        return {t: [r[1:3] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    finally:
+        conn.close()
+
+
+def test_an_upgraded_file_has_the_tables_and_columns_of_a_new_one(
+    legacy: Path, tmp_path: Path
+) -> None:
+    with Project(legacy / "master.r2p"), Project(legacy / "ben.r2p"):
+        pass
+    with Project.create(tmp_path / "fresh.r2p"):
+        pass
+    fresh = _columns(tmp_path / "fresh.r2p")
+    assert _columns(legacy / "master.r2p") == fresh
+    assert _columns(legacy / "ben.r2p") == fresh
+
+
+def test_an_upgraded_packet_records_every_later_write(legacy: Path) -> None:
+    packet = legacy / "ben.r2p"
+    with Project(packet) as opened:
+        ben = opened.coders.find("Ben")
+        opened.documents.set_done(opened.documents.list()[0].id, ben.id)
+    assert _rows(packet, "SELECT revision, base_revision FROM packet_state") == [(2, 1)]
+    assert _rows(packet, "SELECT seq, tbl, op FROM packet_history") == [
+        (2, "document_status", "insert")
+    ]
+    triggers = _rows(packet, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    assert not any(str(name).startswith("packet_revision_") for (name,) in triggers)
+    report = merge(legacy / "master.r2p", packet)
+    assert [(r.status, r.counts.marks) for r in report.layers] == [("merge", 1)]
