@@ -243,9 +243,13 @@ def _others(given: PlanInput, index: MasterIndex) -> list[RowIssue]:
     coder = given.coder.coder_name
     found: dict[tuple[str, str], RowIssue] = {}
     for write in given.coder.history.others:
-        name = index.coder_names.get(write.coder_uuid or "", "nobody")
+        if write.coder_uuid is None:
+            whose = "as a note of the project, under no coder's name"
+        else:
+            name = index.coder_names.get(write.coder_uuid, "a coder this master does not know")
+            whose = f"under the name of {name}"
         found[(write.kind, write.identity)] = RowIssue(
-            write.kind, write.identity, f"written in {coder}'s packet under the name of {name}",
+            write.kind, write.identity, f"written in {coder}'s packet {whose}",
             f"not merged: only {coder}'s own work comes from {coder}'s packet",
         )  # fmt: skip
     for uuid, other in given.prepared.layer.others:
