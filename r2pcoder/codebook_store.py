@@ -110,9 +110,13 @@ def _theme_infos(session: Session, include_retired: bool) -> list[ThemeInfo]:
     by_id = {r.id: r for r in rows}
 
     def path(row: ThemeRow) -> tuple[str, ...]:
+        # Cycle-safe: a parent seen before (a cycle of parents) or missing ends the path, so a
+        # damaged tree can never make this walk endless.
         names = [row.name]
+        seen = {row.id}
         parent = row.parent_id
-        while parent is not None:
+        while parent is not None and parent in by_id and parent not in seen:
+            seen.add(parent)
             names.append(by_id[parent].name)
             parent = by_id[parent].parent_id
         return tuple(reversed(names))
@@ -135,16 +139,32 @@ def _stance_info(r: StanceRow) -> StanceInfo:
     )
 
 
-def _build(themes: Sequence[ThemeInfo], parent: int | None) -> tuple[Theme, ...]:
-    return tuple(
-        Theme(
-            id=t.key, name=t.name, description=t.description, include=t.include,
-            exclude=t.exclude, example=t.example, color=t.color, shortcut=t.shortcut,
-            children=_build(themes, t.id),
-        )
-        for t in themes
-        if t.parent_id == parent
+def _build(themes: Sequence[ThemeInfo], parent: int | None, seen: set[int]) -> tuple[Theme, ...]:
+    """The subtree under ``parent``; ``seen`` keeps every theme to one place (cycle-safe)."""
+    found = []
+    for t in themes:
+        if t.parent_id == parent and t.id not in seen:
+            seen.add(t.id)
+            found.append(_theme(t, _build(themes, t.id, seen)))
+    return tuple(found)
+
+
+def _theme(t: ThemeInfo, children: tuple[Theme, ...]) -> Theme:
+    return Theme(
+        id=t.key, name=t.name, description=t.description, include=t.include, exclude=t.exclude,
+        example=t.example, color=t.color, shortcut=t.shortcut, children=children,
     )  # fmt: skip
+
+
+def _tree(themes: Sequence[ThemeInfo]) -> tuple[Theme, ...]:
+    """The theme tree; a theme no root leads to (its parent retired, or a cycle) goes on top."""
+    seen: set[int] = set()
+    top = list(_build(themes, None, seen))
+    for t in themes:
+        if t.id not in seen:
+            seen.add(t.id)
+            top.append(_theme(t, _build(themes, t.id, seen)))
+    return tuple(top)
 
 
 def codebook_in(s: Session) -> Codebook | None:
@@ -162,7 +182,7 @@ def codebook_in(s: Session) -> Codebook | None:
     return Codebook(
         id=header.codebook_id, name=header.codebook_name,
         version=header.codebook_version, description=header.codebook_description,
-        themes=_build(themes, None), stances=scale,
+        themes=_tree(themes), stances=scale,
     )  # fmt: skip
 
 

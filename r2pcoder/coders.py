@@ -17,7 +17,7 @@ from r2pcoder.schema import CoderRow, new_uuid, utcnow
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coder", "CoderService", "coder_row", "insert_coder"]
+__all__ = ["Coder", "CoderService", "clean_coder_name", "coder_row", "insert_coder"]
 
 _MAX_NAME = 200
 
@@ -35,6 +35,16 @@ def _coder(row: CoderRow) -> Coder:
     return Coder(id=row.id, uuid=row.uuid, name=row.name)
 
 
+def clean_coder_name(name: str) -> str:
+    """A coder's name with its white space tidied, or :class:`R2pError` if it is unusable."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise R2pError("A coder needs a name.")
+    if len(clean) > _MAX_NAME:
+        raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
+    return clean
+
+
 def coder_row(session: Session, coder_id: int) -> CoderRow:
     """The coder row with ``coder_id``, or :class:`UnknownEntity`."""
     row = session.get(CoderRow, coder_id)
@@ -45,12 +55,7 @@ def coder_row(session: Session, coder_id: int) -> CoderRow:
 
 def insert_coder(session: Session, name: str, *, uuid: str | None = None) -> CoderRow:
     """Add a coder row inside ``session`` (never commits); the name is checked and tidied."""
-    clean = " ".join(name.split())
-    if not clean:
-        raise R2pError("A coder needs a name.")
-    if len(clean) > _MAX_NAME:
-        raise R2pError(f"A coder's name can have at most {_MAX_NAME} characters.")
-    row = CoderRow(uuid=uuid or new_uuid(), name=clean, created_at=utcnow())
+    row = CoderRow(uuid=uuid or new_uuid(), name=clean_coder_name(name), created_at=utcnow())
     session.add(row)
     session.flush()
     return row
@@ -69,9 +74,7 @@ class CoderService:
 
     def rename(self, coder_id: int, name: str) -> Coder:
         """Give a coder a new display name."""
-        clean = " ".join(name.split())
-        if not clean:
-            raise R2pError("A coder needs a name.")
+        clean = clean_coder_name(name)
         with self._project.unit_of_work() as s:
             row = coder_row(s, coder_id)
             row.name = clean

@@ -87,7 +87,7 @@ _LOOKUP = select(
     _scalar(ThemeRow.retired, ThemeRow.id, "theme").label("theme_retired"),
     _scalar(StanceRow.name, StanceRow.id, "stance").label("stance"),
     _scalar(StanceRow.retired, StanceRow.id, "stance").label("stance_retired"),
-    _scalar(CoderRow.id, CoderRow.id, "coder").label("coder"),
+    _scalar(CoderRow.uuid, CoderRow.id, "coder").label("coder"),
 )
 _INSERT = insert(CodingRow).returning(CodingRow.id)
 # An identical coding: same statement, coder, theme, stance (NULL-safe: SQLite's IS) and span.
@@ -125,6 +125,7 @@ def _check(
     theme_id: int | None = None,
     stance_id: int | None = None,
     coder_id: int | None = None,
+    packet_coder: str | None = None,
 ) -> None:
     """Refuse a coding whose span or references are wrong, with the reason in plain words."""
     found = _lookup(session, document_id, theme_id, stance_id, coder_id)
@@ -132,6 +133,8 @@ def _check(
         raise UnknownEntity(f"There is no document with id {document_id} in this project.")
     if coder_id is not None and found.coder is None:
         raise UnknownEntity(f"There is no coder with id {coder_id} in this project.")
+    if packet_coder is not None and coder_id is not None and found.coder != packet_coder:
+        _refuse_other_coder(session, packet_coder)
     if theme_id is not None and found.theme is None:
         raise UnknownEntity(f"There is no theme with id {theme_id} in this project's codebook.")
     if found.theme_retired:
@@ -177,11 +180,16 @@ def refuse_duplicate(session: Session, coding: CodingRequest | Coding, uuid: str
     )
 
 
-def _insert_checked(session: Session, request: CodingRequest) -> Coding:
-    """Insert one new coding after every check a new coding must pass. Never commits."""
+def _insert_checked(
+    session: Session, request: CodingRequest, packet_coder: str | None = None
+) -> Coding:
+    """Insert one new coding after every check a new coding must pass. Never commits.
+
+    ``packet_coder``: in a packet, the UUID of its coder, the only one who may code there.
+    """
     _check(session, request.document_id, (request.start, request.end),
            theme_id=request.theme_id, stance_id=request.stance_id,
-           coder_id=request.coder_id)  # fmt: skip
+           coder_id=request.coder_id, packet_coder=packet_coder)  # fmt: skip
     refuse_duplicate(session, request)
     now = utcnow()
     coding = Coding(
@@ -209,6 +217,14 @@ class BatchResult:
     dry_run: bool = False
 
 
+def _refuse_other_coder(session: Session, packet_coder: str) -> None:
+    name = session.scalar(select(CoderRow.name).where(CoderRow.uuid == packet_coder))
+    raise CodingRefused(
+        f"This is {name}'s packet: only {name} codes in it (work under another coder's name "
+        "would not be merged)."
+    )
+
+
 def _row_by_uuid(session: Session, uuid: str) -> CodingRow:
     row = session.scalars(select(CodingRow).where(CodingRow.uuid == uuid)).one_or_none()
     if row is None:
@@ -222,10 +238,27 @@ class CodingService:
     def __init__(self, project: Project) -> None:
         self._project = project
 
+    @property
+    def _packet_coder(self) -> str | None:
+        """In a packet, the UUID of its coder: nobody else may code in it."""
+        info = self._project.info
+        return info.packet_coder_uuid if info.role == "packet" else None
+
+    def _own(self, session: Session, coder_id: int) -> None:
+        """Refuse to touch another coder's coding in a packet."""
+        packet_coder = self._packet_coder
+        if packet_coder is not None:
+            uuid = session.scalar(select(CoderRow.uuid).where(CoderRow.id == coder_id))
+            if uuid != packet_coder:
+                _refuse_other_coder(session, packet_coder)
+
     def apply(self, request: CodingRequest) -> Coding:
-        """Store a new coding, after checking the span, theme, stance, coder and document."""
+        """Store a new coding, after checking the span, theme, stance, coder and document.
+
+        In a packet, only the packet's coder may code (:class:`CodingRefused` otherwise).
+        """
         with self._project.unit_of_work() as s:
-            return _insert_checked(s, request)
+            return _insert_checked(s, request, self._packet_coder)
 
     def apply_many(
         self,
@@ -252,7 +285,7 @@ class CodingService:
             for i, request in enumerate(requests):
                 check_cancelled(cancelled)
                 try:
-                    applied.append((i, _insert_checked(s, request)))
+                    applied.append((i, _insert_checked(s, request, self._packet_coder)))
                 except (CodingRefused, UnknownEntity) as exc:
                     refused.append((i, str(exc)))
                 report((i + 1) / len(requests))
@@ -272,6 +305,7 @@ class CodingService:
             snapshots = []
             for uuid in uuids:
                 row = _row_by_uuid(s, uuid)
+                self._own(s, row.coder_id)
                 snapshots.append(to_coding(row))
                 s.delete(row)
             return snapshots
@@ -282,7 +316,7 @@ class CodingService:
             if s.scalars(select(CodingRow.id).where(CodingRow.uuid == snapshot.uuid)).first():
                 raise CodingRefused("That coding still exists; there is nothing to restore.")
             _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
-                   coder_id=snapshot.coder_id)  # fmt: skip
+                   coder_id=snapshot.coder_id, packet_coder=self._packet_coder)  # fmt: skip
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
             refuse_duplicate(s, snapshot)
@@ -306,6 +340,7 @@ class CodingService:
         """
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
+            self._own(s, row.coder_id)
             before = to_coding(row)
             new_theme = theme_id if theme_id not in (None, row.theme_id) else None
             new_stance = stance_id if isinstance(stance_id, int) else None
@@ -328,6 +363,7 @@ class CodingService:
         """Put a recoded coding back to ``before`` (the inverse of :meth:`recode`)."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
+            self._own(s, row.coder_id)
             _check(s, before.document_id, (before.start, before.end))
             refuse_duplicate(s, before, before.uuid)
             for name, value in vars(before).items():

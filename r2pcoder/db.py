@@ -274,11 +274,12 @@ class Project:
         self.info = self._read_info()
         return self.info
 
-    def backup(self, destination: Path) -> None:
+    def backup(self, destination: Path, *, label: str | None = None) -> None:
         """Copy the whole project, consistently, to ``destination`` with the SQLite backup API.
 
         On failure (a full disk, a read-only folder) nothing is left at ``destination`` and the
-        error says why in plain words.
+        error says why in plain words, calling the backup ``label`` (by default its file name;
+        a caller that writes under a temporary name gives the final one).
         """
         destination = Path(destination)
         raw = self._engine.raw_connection()
@@ -294,7 +295,7 @@ class Project:
             except (sqlite3.Error, OSError) as exc:
                 for suffix in ("", "-journal", "-wal", "-shm"):
                     Path(f"{destination}{suffix}").unlink(missing_ok=True)
-                subject = f"Cannot write the backup {destination.name}"
+                subject = f"Cannot write the backup {label or destination.name}"
                 error = explain(exc, destination, subject=subject)
                 if error is None:
                     raise

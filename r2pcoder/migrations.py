@@ -21,8 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from r2pcoder import schema_merge  # noqa: F401  (registers the round-trip tables in Base)
 from r2pcoder.errors import NotAProject, ProjectCorrupt, SchemaTooNew, SchemaTooOld
 from r2pcoder.failures import explain
+from r2pcoder.migration_v2 import upgrade_to_packet_histories
 from r2pcoder.schema import Base
 from r2pcoder.tempfiles import PartFile, remove_orphans
 
@@ -34,6 +36,7 @@ __all__ = [
     "FileCheck",
     "MigrationResult",
     "check_file",
+    "check_header",
     "create_schema",
     "migrate",
     "readonly_uri",
@@ -41,7 +44,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema this version of r2pcoder writes. Bump it with every schema change, add a step."""
 
 APPLICATION_ID = 0x52325043
@@ -49,7 +52,7 @@ APPLICATION_ID = 0x52325043
 
 Step = Callable[[Connection], None]
 
-STEPS: Mapping[int, Step] = {}
+STEPS: Mapping[int, Step] = {2: upgrade_to_packet_histories}
 """``STEPS[k]`` upgrades a file from version k-1 to k. Version 1 is the first released schema."""
 
 OLDEST_UPGRADABLE = 1
@@ -88,6 +91,17 @@ def check_file(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
         SchemaTooNew: written by a newer r2pcoder.
         SchemaTooOld: older than any version this r2pcoder can upgrade.
     """
+    found = check_header(path, current=current)
+    _check_readable(path, quick_check=_wal_pending(path))
+    return found
+
+
+def check_header(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
+    """The checks of :func:`check_file` that read the file's first bytes only, never open it.
+
+    Used for files from elsewhere (returned packets), which are then opened by their reader's own
+    hardened connection rather than by :func:`check_file`'s.
+    """
     name = path.name
     if not path.is_file():
         raise NotAProject(f"{name} does not exist or is not a file.")
@@ -103,10 +117,10 @@ def check_file(path: Path, *, current: int = SCHEMA_VERSION) -> FileCheck:
     version = int.from_bytes(header[60:64], "big")
     if app_id != APPLICATION_ID:
         raise NotAProject(f"{name} is a SQLite database but not an r2pcoder project.")
-    pending = _wal_pending(path)
-    if not pending:
+    # A pending write-ahead log may hold pages the file has not grown to yet (a checkpoint
+    # interrupted by a crash or a full disk): then SQLite itself checks the pages instead.
+    if not _wal_pending(path):
         _check_size(path, header)
-    _check_readable(path, quick_check=pending)
     if version > current:
         raise SchemaTooNew(
             f"{name} was written by a newer r2pcoder (schema {version}; this one reads up to "

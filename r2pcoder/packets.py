@@ -1,43 +1,38 @@
 """Coder packets: one project file per coder, cut from a master, to code offline and send back.
 
-A packet keeps the master's project UUID and copies documents, codebook items and coders with
-their UUIDs and row ids, so a returned packet matches the master by identity. The lead may give
-every coder every statement, or split the statements between coders plus an overlap sample that
-every coder codes (for reliability); the split is reproducible from a seed and recorded in the
-master (``packet_assignments``). A blind packet holds no other coder's codings, memos or marks.
+The lead may give every coder every statement, or split the statements between coders plus an
+overlap sample that every coder codes (for reliability); the split is reproducible from a seed
+and recorded in the master (``packet_assignments``). A blind packet holds no other coder's
+codings, memos or marks. Each packet has its own UUID and issue number, recorded in the master
+(``packet_issues``): a returned packet must match that record to be merged. The files themselves
+are written by :mod:`r2pcoder.packet_write` (with the triggers that keep each packet's change
+history) and named by :mod:`r2pcoder.packet_names`.
 
-Every packet gets an issue number and SQLite triggers that count each write of the coder's work
-(``packet_state.revision``), so :mod:`r2pcoder.merge` can tell a newer copy from an older one
-without trusting clocks. Must not import Qt or ``ui``.
+A coder whose earlier packet has not come back (or whose diverged copies wait for the lead's
+choice) gets no new packet unless the lead says so (``discard_unmerged``): a new packet
+supersedes the old one on the statements it holds. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import DatabaseError
 
+from r2pcoder.coders import clean_coder_name
 from r2pcoder.db import Project
 from r2pcoder.errors import ProjectError, UnknownEntity
+from r2pcoder.failures import explain
+from r2pcoder.packet_names import packet_file_names
+from r2pcoder.packet_write import PacketContent, PacketSpec, write_packet
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
-from r2pcoder.schema import (
-    Base,
-    CoderRow,
-    CodingRow,
-    DocumentRow,
-    DocumentStatusRow,
-    MemoRow,
-    PacketAssignmentRow,
-    PacketStateRow,
-    ProjectRow,
-    SegmentRow,
-    utcnow,
-)
+from r2pcoder.schema import CoderRow, DocumentRow, PacketAssignmentRow, new_uuid, utcnow
+from r2pcoder.schema_merge import MergeVersionRow, PacketIssueRow, PacketLineRow
 
 __all__ = [
     "Assignment",
@@ -46,11 +41,8 @@ __all__ = [
     "PacketsReport",
     "assign_documents",
     "create_packets",
-    "install_revision_triggers",
     "recorded_assignment",
 ]
-
-_COUNTED_TABLES = ("codings", "memos", "document_status", "themes")
 
 
 @dataclass(frozen=True)
@@ -115,6 +107,8 @@ class PacketOptions:
         seed: seed of the assignment.
         split: share the other documents between coders (False: everyone gets everything).
         blind: leave out every other coder's codings, memos and done marks.
+        discard_unmerged: make a coder's new packet even if the earlier one has not come back
+            (its unmerged work is then superseded on the statements the new packet holds).
     """
 
     coders: tuple[str, ...]
@@ -123,18 +117,7 @@ class PacketOptions:
     seed: int = 0
     split: bool = True
     blind: bool = False
-
-
-@dataclass(frozen=True)
-class PacketSpec:
-    """One packet that was written."""
-
-    coder_uuid: str
-    coder_name: str
-    path: Path
-    issue: int
-    documents: tuple[str, ...]
-    overlap: tuple[str, ...]
+    discard_unmerged: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +128,7 @@ class PacketsReport:
     seed: int
     blind: bool
     added_coders: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -152,8 +136,10 @@ class PacketsReport:
             "seed": self.seed,
             "blind": self.blind,
             "added_coders": list(self.added_coders),
+            "notes": list(self.notes),
             "packets": [
                 {
+                    "packet_uuid": p.packet_uuid,
                     "coder_uuid": p.coder_uuid,
                     "coder": p.coder_name,
                     "file": str(p.path),
@@ -168,6 +154,7 @@ class PacketsReport:
     def summary(self) -> list[str]:
         """One line per packet, for people."""
         lines = [f"Added coder {name}." for name in self.added_coders]
+        lines += [f"Note: {note}." for note in self.notes]
         for p in self.packets:
             lines.append(
                 f"{p.path.name}: {p.coder_name}, {len(p.documents) + len(p.overlap)} statement(s) "
@@ -176,29 +163,68 @@ class PacketsReport:
         return lines
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "coder"
-
-
 def _resolve_coders(
     master: Project, names: Sequence[str]
-) -> tuple[list[tuple[str, str]], list[str]]:
-    known = master.coders.list()
-    resolved, added = [], []
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Coders as ``(uuid, name)``; names the master lacks get a new UUID, written only later."""
+    known = [(c.uuid, c.name) for c in master.coders.list()]
+    resolved: list[tuple[str, str]] = []
+    added: list[tuple[str, str]] = []
     for name in names:
-        match = [c for c in known if c.uuid == name] or [
-            c for c in known if c.name.casefold() == name.strip().casefold()
+        match = [c for c in known if c[0] == name] or [
+            c for c in known if c[1].casefold() == " ".join(name.split()).casefold()
         ]
         if len(match) > 1:
             raise UnknownEntity(f"Several coders are called {name!r}; use their UUID instead.")
-        coder = match[0] if match else master.coders.add(name)
+        coder = match[0] if match else (new_uuid(), clean_coder_name(name))
         if not match:
-            added.append(coder.name)
+            added.append(coder)
             known.append(coder)
-        resolved.append((coder.uuid, coder.name))
+        resolved.append(coder)
     if len({uuid for uuid, _ in resolved}) != len(resolved):
         raise ProjectError("A coder is named twice; each coder gets one packet.")
     return resolved, added
+
+
+def _reissue_check(
+    master: Project, coders: Sequence[tuple[str, str]], discard: bool
+) -> tuple[str, ...]:
+    """Refuse to supersede a packet whose work was not merged (unless ``discard``); notes."""
+    blocked, notes = [], []
+    with master.engine.connect() as conn:
+        for uuid, name in coders:
+            last = conn.execute(
+                select(PacketIssueRow.packet_uuid, PacketIssueRow.issue, PacketIssueRow.created_at)
+                .where(PacketIssueRow.coder_uuid == uuid)
+                .order_by(PacketIssueRow.issue.desc()).limit(1)
+            ).first()  # fmt: skip
+            if last is None:
+                continue
+            key = last.packet_uuid or f"legacy:{uuid}:{last.issue}"
+            back = conn.execute(select(func.count()).select_from(PacketLineRow)
+                                .where(PacketLineRow.packet_key == key)).scalar()  # fmt: skip
+            waiting = conn.execute(
+                select(func.count()).select_from(MergeVersionRow)
+                .where(MergeVersionRow.packet_key == key, MergeVersionRow.state == "pending")
+            ).scalar()  # fmt: skip
+            made = f"{name}'s packet of issue {last.issue} (made {last.created_at:%Y-%m-%d})"
+            if not back:
+                blocked.append(f"{made} has not come back to be merged")
+            elif waiting:
+                blocked.append(f"{made} has {waiting} statement(s) where diverged copies wait "
+                               "for your choice (merge --prefer)")  # fmt: skip
+            else:
+                notes.append(f"{made} was merged; anything done in it after its last merge is "
+                             "superseded on the statements the new packet holds")  # fmt: skip
+    if blocked and not discard:
+        more = f" (and {len(blocked) - 1} more)" if len(blocked) > 1 else ""
+        raise ProjectError(
+            f"{blocked[0]}{more}: a new packet would supersede its unmerged work. Merge it "
+            "first, or make the new packet giving that work up (--discard-unmerged)."
+        )
+    notes += [f"{b}: its unmerged work is given up on the statements the new packet holds"
+              for b in blocked]  # fmt: skip
+    return tuple(notes)
 
 
 def create_packets(
@@ -208,10 +234,15 @@ def create_packets(
     progress: ProgressFn | None = None,
     cancelled: CancelCheck | None = None,
 ) -> PacketsReport:
-    """Write one packet per coder and record the assignment in the master.
+    """Write one packet per coder, then record coders, packets and assignment in the master.
+
+    The master is changed only once every packet is written, in one transaction: a failure or a
+    cancel deletes the packets written so far and leaves the master as it was.
 
     Raises:
-        ProjectError: the master is itself a packet, no coders were named, or a file exists.
+        ProjectError: the master is itself a packet, no coders were named, a file exists, the
+            folder cannot be written, or a coder's earlier packet holds work not yet merged
+            (unless ``options.discard_unmerged``).
         Cancelled: asked to stop; packets written so far are deleted.
     """
     if master.info.role != "master":
@@ -219,47 +250,78 @@ def create_packets(
     if not options.coders:
         raise ProjectError("Name at least one coder to make packets for.")
     coders, added = _resolve_coders(master, options.coders)
-    paths = [options.out_dir / f"{master.path.stem}-{_slug(name)}.r2p" for _, name in coders]
+    notes = _reissue_check(master, coders, options.discard_unmerged)
+    paths = [options.out_dir / name for name in packet_file_names(master.path.stem, coders)]
     for path in paths:
         if path.exists():
             raise ProjectError(
                 f"{path.name} already exists; move it away or choose another folder."
             )
-    options.out_dir.mkdir(parents=True, exist_ok=True)
+    order, issues = _order_and_issues(master)
+    shares = assign_documents(
+        list(order), [uuid for uuid, _ in coders], overlap=_overlap(options.overlap),
+        seed=options.seed, split=options.split,
+    )  # fmt: skip
+    specs = [
+        PacketSpec(uuid, name, path, issues.get(uuid, 0) + 1,
+                   tuple(sorted(shares[uuid].own, key=order.__getitem__)),
+                   tuple(sorted(shares[uuid].overlap, key=order.__getitem__)), new_uuid())
+        for (uuid, name), path in zip(coders, paths, strict=True)
+    ]  # fmt: skip
+    written: list[Path] = []
+    try:
+        _make_folder(options.out_dir)
+        for i, spec in enumerate(specs):
+            check_cancelled(cancelled)
+            written.append(spec.path)
+            content = PacketContent(spec, options.seed, options.blind, tuple(added))
+            _write(master, content)
+            wrap_progress(progress, 0.0, 0.95)((i + 1) / len(specs))
+        _record(master, specs, options, added)
+    except BaseException:
+        for path in written:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    wrap_progress(progress, 0.0, 1.0)(1.0)
+    return PacketsReport(tuple(specs), options.seed, options.blind,
+                         tuple(name for _, name in added), notes)  # fmt: skip
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        known = explain(exc, subject=f"Cannot make the folder {folder.name}")
+        raise known or ProjectError(
+            f"The folder {folder} cannot be made ({exc.strerror or exc}); choose another."
+        ) from None
+
+
+def _write(master: Project, content: PacketContent) -> None:
+    path = content.spec.path
+    try:
+        write_packet(master, content)
+    except (OSError, DatabaseError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else exc.orig
+        raise ProjectError(
+            f"{path.name} cannot be written in {path.parent} ({reason}); no packet was made."
+        ) from None
+
+
+def _order_and_issues(master: Project) -> tuple[dict[str, int], dict[str, int]]:
     with master.engine.connect() as conn:
         uuids = conn.execute(
             select(DocumentRow.uuid).order_by(DocumentRow.position, DocumentRow.id)
         ).scalars()
         order = {uuid: i for i, uuid in enumerate(uuids)}
-        issued = conn.execute(
-            select(PacketAssignmentRow.coder_uuid, func.max(PacketAssignmentRow.issue)).group_by(
-                PacketAssignmentRow.coder_uuid
-            )
-        )
-        issues: dict[str, int] = {coder: int(n) for coder, n in issued}
-    shares = assign_documents(
-        list(order), [uuid for uuid, _ in coders], overlap=_overlap(options.overlap),
-        seed=options.seed, split=options.split,
-    )  # fmt: skip
-    specs: list[PacketSpec] = []
-    try:
-        for i, ((uuid, name), path) in enumerate(zip(coders, paths, strict=True)):
-            check_cancelled(cancelled)
-            share = shares[uuid]
-            spec = PacketSpec(uuid, name, path, issues.get(uuid, 0) + 1,
-                              tuple(sorted(share.own, key=order.__getitem__)),
-                              tuple(sorted(share.overlap, key=order.__getitem__)))  # fmt: skip
-            specs.append(spec)
-            _write_packet(master, spec, options)
-            wrap_progress(progress, 0.0, 0.95)((i + 1) / len(coders))
-        _record_assignment(master, specs, options.seed)
-    except BaseException:
-        for spec in specs:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{spec.path}{suffix}").unlink(missing_ok=True)
-        raise
-    wrap_progress(progress, 0.0, 1.0)(1.0)
-    return PacketsReport(tuple(specs), options.seed, options.blind, tuple(added))
+        issues: dict[str, int] = {}
+        for table in (PacketAssignmentRow, PacketIssueRow):
+            for coder, n in conn.execute(
+                select(table.coder_uuid, func.max(table.issue)).group_by(table.coder_uuid)
+            ):
+                issues[coder] = max(issues.get(coder, 0), int(n))
+    return order, issues
 
 
 def recorded_assignment(master: Project) -> dict[str, Assignment]:
@@ -283,91 +345,32 @@ def _overlap(overlap: float | tuple[str, ...]) -> float | Sequence[str]:
     return overlap if isinstance(overlap, float | int) else list(overlap)
 
 
-def _record_assignment(master: Project, specs: Sequence[PacketSpec], seed: int) -> None:
+def _record(
+    master: Project,
+    specs: Sequence[PacketSpec],
+    options: PacketOptions,
+    added: Sequence[tuple[str, str]],
+) -> None:
+    """One transaction: new coders, the packets issued, and each coder's assignment."""
     now = utcnow()
     with master.engine.begin() as conn:
+        if added:
+            conn.execute(insert(CoderRow),
+                         [{"uuid": u, "name": n, "created_at": now} for u, n in added])  # fmt: skip
         for spec in specs:
+            conn.execute(insert(PacketIssueRow).values(
+                packet_uuid=spec.packet_uuid, coder_uuid=spec.coder_uuid, issue=spec.issue,
+                file_name=spec.path.name, seed=options.seed, created_at=now,
+                discarded_unmerged=options.discard_unmerged,
+            ))  # fmt: skip
             conn.execute(
                 delete(PacketAssignmentRow).where(PacketAssignmentRow.coder_uuid == spec.coder_uuid)
             )
             rows = [
                 {"coder_uuid": spec.coder_uuid, "document_uuid": doc,
-                 "overlap": doc in spec.overlap, "seed": seed, "issue": spec.issue,
+                 "overlap": doc in spec.overlap, "seed": options.seed, "issue": spec.issue,
                  "created_at": now}
                 for doc in spec.documents + spec.overlap
             ]  # fmt: skip
             if rows:
                 conn.execute(insert(PacketAssignmentRow), rows)
-
-
-def _copy(src: Connection, dst: Connection, table: Table, *where: Any) -> None:
-    rows = [dict(r) for r in src.execute(select(table).where(*where)).mappings()]
-    if rows:  # an empty parameter list would insert one row of defaults
-        dst.execute(insert(table), rows)
-
-
-def _write_packet(master: Project, spec: PacketSpec, options: PacketOptions) -> None:
-    header = master.info
-    packet = Project.create(spec.path, name=f"{header.name}: packet for {spec.coder_name}",
-                            role="packet", project_uuid=header.uuid,
-                            packet_coder_uuid=spec.coder_uuid)  # fmt: skip
-    try:
-        with master.engine.connect() as src, packet.engine.begin() as dst:
-            # Rows keep their ids; themes may name a parent inserted after them.
-            dst.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            _copy_content(src, dst, spec, options.blind)
-            head = src.execute(select(ProjectRow)).mappings().one()
-            copied = {k: head[k] for k in ("codebook_id", "codebook_name", "codebook_version",
-                                            "codebook_description", "stances_ordinal")}  # fmt: skip
-            settings = {"packet": {"master_name": header.name, "coder_name": spec.coder_name,
-                                   "issue": spec.issue, "seed": options.seed,
-                                   "overlap": list(spec.overlap)}}  # fmt: skip
-            dst.execute(update(ProjectRow).values(blind=options.blind, settings=settings, **copied))
-            dst.execute(insert(PacketStateRow).values(id=1, issue=spec.issue, revision=0,
-                                                      issued_at=utcnow()))  # fmt: skip
-            install_revision_triggers(dst)
-    finally:
-        packet.close()
-
-
-def _copy_content(src: Connection, dst: Connection, spec: PacketSpec, blind: bool) -> None:
-    tables = Base.metadata.tables
-    docs = (
-        src.execute(
-            select(DocumentRow.id).where(DocumentRow.uuid.in_(spec.documents + spec.overlap))
-        )
-        .scalars()
-        .all()
-    )
-    coder_id = src.execute(select(CoderRow.id).where(CoderRow.uuid == spec.coder_uuid)).scalar()
-
-    def only_mine(column: Any) -> tuple[Any, ...]:
-        return (column == coder_id,) if blind else ()
-
-    _copy(src, dst, tables["coders"], *only_mine(CoderRow.id))
-    _copy(src, dst, tables["themes"])
-    _copy(src, dst, tables["stances"])
-    _copy(src, dst, tables["documents"], DocumentRow.id.in_(docs))
-    _copy(src, dst, tables["segments"], SegmentRow.document_id.in_(docs))
-    _copy(src, dst, tables["codings"], CodingRow.document_id.in_(docs),
-          *only_mine(CodingRow.coder_id))  # fmt: skip
-    _copy(src, dst, tables["document_status"], DocumentStatusRow.document_id.in_(docs),
-          *only_mine(DocumentStatusRow.coder_id))  # fmt: skip
-    memo_mine = (or_(MemoRow.coder_id == coder_id, MemoRow.coder_id.is_(None)),) if blind else ()
-    memo_target = or_(MemoRow.document_id.in_(docs), MemoRow.theme_id.is_not(None))
-    _copy(src, dst, tables["memos"], memo_target, *memo_mine)
-
-
-def install_revision_triggers(conn: Connection) -> None:
-    """Make every write of a coder's work in this packet count up ``packet_state.revision``.
-
-    Triggers live in the file, so they count writes made by any code, including older or newer
-    versions of r2pcoder, and a deletion counts as much as an insertion.
-    """
-    for table in _COUNTED_TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER IF NOT EXISTS packet_revision_{table}_{event.lower()} "
-                f"AFTER {event} ON {table} FOR EACH ROW BEGIN "
-                "UPDATE packet_state SET revision = revision + 1 WHERE id = 1; END"
-            )

@@ -297,11 +297,14 @@ class PacketAssignmentRow(Base):
 
 
 class PacketStateRow(Base):
-    """In a packet: its issue number and a revision counter that every coder's write increments.
+    """In a packet: which issued packet this is, and a revision counter of every write in it.
 
-    The counter is kept by SQLite triggers installed when the packet is made, so it grows with
-    every insert, update and delete of the coder's work whatever code wrote it. ``(issue,
-    revision)`` orders the returned copies of one coder's packet: newer wins, older is refused.
+    ``packet_uuid`` and ``issue`` are recorded in the master when the packet is made (schema 1
+    packets have no UUID). The counter and the change history (``packet_history``) are kept by
+    SQLite triggers installed when the packet is made, so every insert, update and delete of
+    coding work counts, whatever code wrote it; ``root`` names where the history starts and
+    ``base_revision`` the revision it starts at (0, or the revision a schema 1 packet had when it
+    was upgraded).
     """
 
     __tablename__ = "packet_state"
@@ -311,6 +314,9 @@ class PacketStateRow(Base):
     issue: Mapped[int] = mapped_column(Integer, default=1)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    packet_uuid: Mapped[str | None] = mapped_column(String(36))
+    root: Mapped[str] = mapped_column(Text, default="", server_default="")
+    base_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ThemeProposalRow(Base):

@@ -1,6 +1,9 @@
 """``r2pcoder packets create`` and ``r2pcoder merge``: the team round-trip from the command line.
 
-Must not import Qt or ``ui``.
+``merge`` exits 0 when everything offered is merged (or was already), 4 when something was held
+back (rows not merged, diverged copies waiting for ``--prefer``, or, in a dry run, files that
+would be refused), and 1 when nothing was merged (a file refused: the master is unchanged). Must
+not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 from r2pcoder.cli.common import EXIT_PARTIAL, add_json_flag, emit, open_project
 from r2pcoder.errors import R2pError
-from r2pcoder.merge import ProposalDecision, merge_packets
+from r2pcoder.merge import DEFAULT_TIME_LIMIT, ProposalDecision, merge_packets
 from r2pcoder.packets import PacketOptions, create_packets
 
 __all__ = ["register"]
@@ -49,11 +52,23 @@ def register(sub: Any) -> None:
         help="give every coder every statement instead of splitting them",
     )
     create.add_argument("--blind", action="store_true", help="leave out other coders' work")
+    create.add_argument(
+        "--discard-unmerged",
+        action="store_true",
+        help="make a coder's new packet even if the earlier one has not been merged (its "
+        "unmerged work is then superseded on the statements the new packet holds)",
+    )
     create.add_argument("--out", type=Path, help="folder for the packets (default: beside MASTER)")
     add_json_flag(create)
     create.set_defaults(handler=_create)
 
-    merge = sub.add_parser("merge", help="merge returned packets into the master")
+    merge = sub.add_parser(
+        "merge",
+        help="merge returned packets into the master",
+        description="Merge returned packets. Exit code 0: all merged (or already there); "
+        f"{EXIT_PARTIAL}: some work held back (rows not merged, diverged copies waiting for "
+        "--prefer, files refused in a dry run); 1: nothing merged.",
+    )
     merge.add_argument("master", type=Path, metavar="MASTER", help="the master project (.r2p)")
     merge.add_argument("packets", type=Path, nargs="+", metavar="PACKET", help="returned packets")
     merge.add_argument("--dry-run", action="store_true", help="only show what would happen")
@@ -83,6 +98,21 @@ def register(sub: Any) -> None:
         metavar="THEME=TARGET",
         help="merge a proposed theme's codings into a master theme; repeatable",
     )
+    merge.add_argument(
+        "--prefer",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="where copies of a packet diverged, take this file's work (a file given now, or "
+        "the name of one merged before); repeatable",
+    )
+    merge.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"refuse a file that takes longer to read (default {DEFAULT_TIME_LIMIT:g})",
+    )
     add_json_flag(merge)
     merge.set_defaults(handler=_merge)  # fmt: skip
 
@@ -102,6 +132,7 @@ def _create(args: argparse.Namespace) -> int:
     options = PacketOptions(
         coders=tuple(args.coders), out_dir=args.out or args.master.resolve().parent,
         overlap=_overlap(args), seed=args.seed, split=not args.all, blind=args.blind,
+        discard_unmerged=args.discard_unmerged,
     )  # fmt: skip
     with open_project(args.master) as master:
         report = create_packets(master, options)
@@ -124,7 +155,7 @@ def _merge(args: argparse.Namespace) -> int:
     with open_project(args.master) as master:
         report = merge_packets(
             master, args.packets, dry_run=args.dry_run, foreign=args.foreign,
-            proposals=_decisions(args),
+            proposals=_decisions(args), prefer=args.prefer, time_limit=args.time_limit,
         )  # fmt: skip
     emit(args, report.to_dict(), report.summary())
-    return EXIT_PARTIAL if report.refused else 0
+    return EXIT_PARTIAL if report.held_back else 0

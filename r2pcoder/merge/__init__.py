@@ -1,29 +1,41 @@
 """Merging returned coder packets into the master project (see :func:`merge_packets`).
 
-The package owns the merge: reading packets read-only (``source``), matching identities
-(``foreign``), theme proposals (``proposals``), planning per coder (``plan``), the all-or-nothing
-write (``apply``) and the report (``report``). Must not import Qt or ``ui``.
+The package owns the merge: opening files from elsewhere safely (``untrusted``), reading and
+checking them (``source``, ``validate``), telling which packet a file is (``identity``), matching
+identities (``foreign``, ``codebook_check``), theme proposals (``proposals``), ordering copies by
+their change histories (``lines``, ``decide``, ``ledger``), planning per copy (``rows``,
+``plan``), writing (``apply``, ``run``), backups (``backup``) and the report (``report``). Must
+not import Qt or ``ui``.
 """
 
-from r2pcoder.merge.apply import merge_packets
+from r2pcoder.merge.backup import KEPT as BACKUPS_KEPT
 from r2pcoder.merge.proposals import ProposalDecision
 from r2pcoder.merge.report import (
     CodebookIssue,
+    Conflict,
     Counts,
     DocumentIssue,
+    Holder,
     LayerReport,
     Match,
     MergeReport,
     PacketsRefused,
     ProposalInfo,
     Refusal,
+    RowIssue,
     Stamp,
 )
+from r2pcoder.merge.run import merge_packets
+from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT
 
 __all__ = [
+    "BACKUPS_KEPT",
+    "DEFAULT_TIME_LIMIT",
     "CodebookIssue",
+    "Conflict",
     "Counts",
     "DocumentIssue",
+    "Holder",
     "LayerReport",
     "Match",
     "MergeReport",
@@ -31,6 +43,7 @@ __all__ = [
     "ProposalDecision",
     "ProposalInfo",
     "Refusal",
+    "RowIssue",
     "Stamp",
     "merge_packets",
 ]

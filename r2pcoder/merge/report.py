@@ -1,7 +1,9 @@
 """What a merge (or its dry run) found and did, per coder layer: plain frozen dataclasses.
 
 Every value here is plain data (no ORM rows), so a report can cross threads, be shown as a table,
-or printed as JSON with :meth:`MergeReport.to_dict`. Must not import Qt or ``ui``.
+or printed as JSON with :meth:`MergeReport.to_dict`. Nothing a merge leaves out goes unsaid: every
+file refused, every row not merged, every statement on which two copies diverged, and every
+codebook difference has its own entry with the reason. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from r2pcoder.errors import MergeRefused
+from r2pcoder.merge.report_text import summary_lines
+from r2pcoder.wording import counted
 
 __all__ = [
     "CodebookIssue",
+    "Conflict",
     "Counts",
     "DocumentIssue",
+    "Holder",
     "LayerReport",
     "LayerStatus",
     "Match",
@@ -22,34 +28,38 @@ __all__ = [
     "PacketsRefused",
     "ProposalInfo",
     "Refusal",
+    "RowIssue",
     "Stamp",
 ]
 
-LayerStatus = Literal["merge", "unchanged", "older", "superseded", "duplicate", "conflict"]
+LayerStatus = Literal[
+    "merge", "unchanged", "older", "superseded", "duplicate", "conflict", "set_aside"
+]
 """What happens to a packet's layer: ``merge`` makes the coder's layer equal the packet's state on
-the statements it holds (except those a newer packet of the coder holds); ``unchanged``: nothing
-differs; ``older``: newer packets of the coder, merged before, hold all its statements (nothing is
-rolled back); ``superseded``: newer packets of the coder in the same run hold all its statements;
-``duplicate``: the same copy twice; ``conflict``: two different copies claim the same revision
-(neither is guessed)."""
+the statements it decides; ``unchanged``: nothing differs; ``older``: newer work of the coder,
+merged before, holds all its statements (nothing is rolled back); ``superseded``: newer copies in
+the same run hold all its statements; ``duplicate``: the same copy (same history) twice;
+``conflict``: it diverged from another copy of the packet on statements that both changed, and
+the lead has not chosen (nothing of it is merged there); ``set_aside``: the lead preferred another
+copy where they diverged."""
 
 _ACTIONS = {
-    "merge": "makes {coder}'s layer equal this packet's state",
+    "merge": "makes {coder}'s layer equal this packet's state where it decides",
     "unchanged": "nothing to do: {coder}'s layer already equals this packet",
-    "older": "skipped: newer packets of {coder} already merged hold all its statements",
-    "superseded": "skipped: newer packets of {coder} in this run hold all its statements",
-    "duplicate": "skipped: the same packet of {coder} is given twice",
-    "conflict": "skipped: another copy of {coder}'s packet has the same revision but other codings",
+    "older": "skipped: newer work of {coder}, merged before, holds all its statements",
+    "superseded": "skipped: newer copies of {coder}'s packet in this run hold all its statements",
+    "duplicate": "skipped: the same copy of {coder}'s packet is given twice",
+    "conflict": "not merged: it diverged from another copy of {coder}'s packet (see below)",
+    "set_aside": "skipped: where it diverged, the lead preferred another copy of {coder}'s packet",
 }
 
 
 @dataclass(frozen=True, order=True)
 class Stamp:
-    """How new a packet is: issue of the packet, then writes counted in it, then latest change."""
+    """Which packet a copy is and how far its history goes: issue, then revision."""
 
     issue: int
     revision: int
-    latest: str
 
     def __str__(self) -> str:
         return f"issue {self.issue}, revision {self.revision}"
@@ -94,13 +104,52 @@ class DocumentIssue:
 
 @dataclass(frozen=True)
 class CodebookIssue:
-    """A codebook item of the packet that differs from the master."""
+    """A codebook item of the packet that differs from the master's, and what the merge does."""
 
     kind: Literal["theme", "stance"]
     uuid: str
     name: str
     problem: str
     action: str
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """A row of the packet that is not merged (``action`` says what happens instead)."""
+
+    kind: str
+    identity: str
+    reason: str
+    action: str = "not merged"
+    count: int = 1
+    """How many rows of the packet this entry stands for (rows sharing one identity)."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What one copy holds on a statement where copies diverged."""
+
+    file_name: str
+    state: Literal["given", "merged", "waiting", "set aside"]
+    codings: int
+    memos: int
+    marks: int
+
+    def __str__(self) -> str:
+        where = {"given": "", "merged": " (merged before)", "waiting": " (waiting for a choice)",
+                 "set aside": " (set aside)"}[self.state]  # fmt: skip
+        return (f"{self.file_name}{where} holds {self.codings} coding(s), {self.memos} memo(s), "
+                f"{self.marks} done mark(s)")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A statement (or ``*``: memos on themes) on which copies of one packet diverged."""
+
+    unit: str
+    title: str
+    holders: tuple[Holder, ...]
+    resolution: str
 
 
 @dataclass(frozen=True)
@@ -143,19 +192,28 @@ class LayerReport:
     proposals: tuple[ProposalInfo, ...] = ()
     matches: tuple[Match, ...] = ()
     notes: tuple[str, ...] = ()
+    rows: tuple[RowIssue, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
 
     @property
     def action(self) -> str:
         """What the merge does with this layer, in one sentence."""
         return _ACTIONS[self.status].format(coder=self.coder_name)
 
+    @property
+    def held_back(self) -> bool:
+        """True if some of this layer's work is not merged (rows refused, conflicts waiting)."""
+        waiting = any(c.resolution.startswith("not merged") for c in self.conflicts)
+        return bool(self.counts.not_merged or waiting)
+
 
 @dataclass(frozen=True)
 class Refusal:
-    """A file that cannot be merged at all, with the reason in plain words."""
+    """A file that cannot be merged at all, with the reason in plain words (and every problem)."""
 
     file_name: str
     reason: str
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,18 +224,24 @@ class MergeReport:
     layers: tuple[LayerReport, ...]
     refused: tuple[Refusal, ...] = ()
     backup: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        """True if the master was (or, in a dry run, would be) changed."""
+        """True if the master's layers were (or, in a dry run, would be) changed."""
         return any(layer.status == "merge" for layer in self.layers)
+
+    @property
+    def held_back(self) -> bool:
+        """True if some work offered is not merged: refused files, rows or waiting conflicts."""
+        return bool(self.refused) or any(layer.held_back for layer in self.layers)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json`` (every field, plus each layer's action sentence)."""
         data = asdict(self)
+        data["changed"] = self.changed
         for layer, out in zip(self.layers, data["layers"], strict=True):
             out["action"] = layer.action
-            out["stamp"] = {**out["stamp"]}
             out["documents"] = [
                 {**d, "action": issue.action}
                 for d, issue in zip(out["documents"], layer.documents, strict=True)
@@ -185,36 +249,8 @@ class MergeReport:
         return data
 
     def summary(self) -> list[str]:
-        """Human-readable lines: one block per layer, then the refused files."""
-        lines = [f"{'Dry run: nothing was written.' if self.dry_run else 'Merged.'}"]
-        for layer in self.layers:
-            c = layer.counts
-            lines.append(f"{layer.file_name} ({layer.coder_name}, {layer.stamp}): {layer.action}")
-            if layer.status == "merge":
-                lines.append(
-                    f"  {'would add' if self.dry_run else 'added'} {c.added}, changed {c.changed}, "
-                    f"removed {c.removed} coding(s); {c.memos} memo and {c.marks} done-mark "
-                    "change(s)"
-                )
-            if c.not_merged:
-                lines.append(f"  {c.not_merged} coding(s) not merged (see below)")
-            lines.extend(f"  document {d.title!r}: {d.action}" for d in layer.documents)
-            lines.extend(f"  {i.kind} {i.name!r}: {i.problem}; {i.action}" for i in layer.codebook)
-            for p in layer.proposals:
-                target = f" onto {p.target}" if p.target else ""
-                lines.append(
-                    f"  proposed theme {p.name!r} ({p.codings} coding(s)): {p.decision}{target}"
-                )
-            lines.extend(
-                f"  {m.kind} {m.name!r}: matched by {m.how}" if m.how != "none"
-                else f"  {m.kind} {m.name!r}: no match in the master"
-                for m in layer.matches
-            )  # fmt: skip
-            lines.extend(f"  note: {note}" for note in layer.notes)
-        lines.extend(f"{r.file_name}: refused: {r.reason}" for r in self.refused)
-        if self.backup:
-            lines.append(f"Backup of the master before the merge: {self.backup}")
-        return lines
+        """Human-readable lines: what happened overall, one block per layer, refused files."""
+        return summary_lines(self)
 
 
 class PacketsRefused(MergeRefused):
@@ -226,6 +262,8 @@ class PacketsRefused(MergeRefused):
         more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
         # A reason is a sentence of its own; its full stop must not meet the one added here.
         reason = first.reason.rstrip(". ")
+        extra = len(first.problems) - 1
+        also = f"; {counted(extra, 'more problem')} in it" if extra > 0 else ""
         super().__init__(
-            f"{first.file_name}: {reason}{more}. Nothing was merged; the master is unchanged."
+            f"{first.file_name}: {reason}{also}{more}. Nothing was merged; the master is unchanged."
         )

@@ -1,75 +1,77 @@
-"""Reading a returned packet (or a foreign project) for a merge: header checks, then a layer.
+"""Reading a returned packet (or a foreign project) for a merge: its header, then one coder's work.
 
-Packets are only ever opened through their own read-only engine (never ``ATTACH``), so a merge
-or a preview cannot change them. Rows are read with plain SQL as tuples, keeping timestamps in
-their stored text form, because a merge moves hundreds of thousands of them. Must not import Qt
-or ``ui``.
+Files are read only through :func:`r2pcoder.merge.untrusted.open_untrusted` (hardened, read-only,
+no side files), never ``ATTACH``-ed to the master, so a merge or a preview cannot change them and
+nothing in them runs. The header holds everything small: identity, the packet's change history
+per coder, statements and codebook, all checked (a broken codebook or identity refuses the file).
+A coder's rows are read later, on the reading thread, each with the reason SQLite finds it unfit
+to merge (see :mod:`r2pcoder.merge.validate`); timestamps stay in their stored text form, because
+a merge moves hundreds of thousands of them. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError
+from r2pcoder.db import ProjectInfo
+from r2pcoder.merge.lines import History, Line, fixed_history, read_history
+from r2pcoder.merge.report import Refusal
+from r2pcoder.merge.untrusted import FileRefused, Guard, open_untrusted, reading
+from r2pcoder.merge.validate import (
+    CODING_PROBLEM,
+    MARK_PROBLEM,
+    MEMO_PROBLEM,
+    codebook_problems,
+    coder_problems,
+    document_problems,
+    is_uuid,
+)
+from r2pcoder.packet_history import foreign_root, legacy_fingerprint, legacy_root, packet_root
 
-from r2pcoder.db import ProjectInfo, make_readonly_engine
-from r2pcoder.errors import ProjectError
-from r2pcoder.merge.report import Refusal, Stamp
-from r2pcoder.migrations import check_file
+__all__ = [
+    "CoderLine",
+    "LayerData",
+    "SourceHeader",
+    "ThemeTuple",
+    "file_sha256",
+    "read_header",
+    "read_layer",
+]
 
-__all__ = ["LayerData", "SourceHeader", "read_header", "read_layer"]
+CodingTuple = tuple[object, str | None, str | None, str | None, object, object, object, object,
+                    object, str | None]  # fmt: skip
+"""uuid, document uuid, theme uuid, stance uuid, start, end, memo, created_at, modified_at,
+problem (NULL when the row is fit to merge). Values keep the types SQLite returned."""
+MemoTuple = tuple[object, str | None, str | None, object, object, str | None]
+"""uuid, document uuid, theme uuid, text, modified_at, problem."""
+MarkTuple = tuple[str | None, object, object, str | None]
+"""document uuid, done_at, document row id, problem."""
 
-CodingTuple = tuple[str, str, str, str | None, int, int, str, str, str]
-"""uuid, document uuid, theme uuid, stance uuid, start, end, memo, created_at, modified_at."""
-MemoTuple = tuple[str, str | None, str | None, str, str]
-"""uuid, document uuid, theme uuid, text, modified_at."""
-
-_LAYER_CODINGS = """
-SELECT c.uuid, d.uuid, t.uuid, s.uuid, c.start, c."end", c.memo, c.created_at, c.modified_at
-FROM codings c JOIN documents d ON d.id = c.document_id JOIN themes t ON t.id = c.theme_id
+_LAYER_CODINGS = f"""
+SELECT c.uuid, d.uuid, t.uuid, s.uuid, c.start, c."end", c.memo, c.created_at, c.modified_at,
+{CODING_PROBLEM}
+FROM codings c LEFT JOIN documents d ON d.id = c.document_id LEFT JOIN themes t ON t.id = c.theme_id
 LEFT JOIN stances s ON s.id = c.stance_id WHERE c.coder_id = ?"""
-_LAYER_MEMOS = """
-SELECT m.uuid, d.uuid, t.uuid, m.text, m.modified_at FROM memos m
+_LAYER_MEMOS = f"""
+SELECT m.uuid, d.uuid, t.uuid, m.text, m.modified_at, {MEMO_PROBLEM} FROM memos m
 LEFT JOIN documents d ON d.id = m.document_id LEFT JOIN themes t ON t.id = m.theme_id
 WHERE m.coder_id = ?"""
-_LAYER_MARKS = """
-SELECT d.uuid, st.done_at FROM document_status st JOIN documents d ON d.id = st.document_id
-WHERE st.coder_id = ?"""
-# Each row of the layer as one text, built by SQLite: hashing these sorted is the fingerprint,
-# and costs a fraction of formatting the tuples in Python.
-_FINGERPRINT = (
-    """SELECT 'c|' || c.uuid || '|' || d.uuid || '|' || t.uuid || '|' || ifnull(s.uuid, '') || '|'
-    || c.start || '|' || c."end" || '|' || c.memo || '|' || c.created_at || '|' || c.modified_at
-    FROM codings c JOIN documents d ON d.id = c.document_id JOIN themes t ON t.id = c.theme_id
-    LEFT JOIN stances s ON s.id = c.stance_id WHERE c.coder_id = :coder""",
-    """SELECT 'm|' || m.uuid || '|' || ifnull(d.uuid, '') || '|' || ifnull(t.uuid, '') || '|'
-    || m.text || '|' || m.modified_at FROM memos m LEFT JOIN documents d ON d.id = m.document_id
-    LEFT JOIN themes t ON t.id = m.theme_id WHERE m.coder_id = :coder""",
-    """SELECT 's|' || d.uuid || '|' || st.done_at FROM document_status st
-    JOIN documents d ON d.id = st.document_id WHERE st.coder_id = :coder""",
-)
+_LAYER_MARKS = f"""
+SELECT d.uuid, st.done_at, st.document_id, {MARK_PROBLEM} FROM document_status st
+LEFT JOIN documents d ON d.id = st.document_id WHERE st.coder_id = ?"""
+# Codings under any other name than the packet's coder's, of coders the master does not know
+# (the master's own coders' work is copied into a packet when it is made).
+_OTHER_CODINGS = """
+SELECT c.uuid, k.uuid FROM codings c LEFT JOIN coders k ON k.id = c.coder_id
+WHERE c.coder_id IS NOT ? AND (k.uuid IS NULL OR k.uuid NOT IN (SELECT value FROM json_each(?)))"""
 _THEMES = """
-SELECT t.uuid, t.key, t.name, p.uuid, t.description, t.include, t.exclude, t.example, t.color,
-t.position FROM themes t LEFT JOIN themes p ON p.id = t.parent_id ORDER BY t.id"""
-
-
-@dataclass(frozen=True)
-class SourceHeader:
-    """Identity of a file offered for merging, read before any of its rows."""
-
-    path: Path
-    file_sha256: str
-    project_uuid: str
-    role: str
-    coder_uuids: tuple[str, ...]
-    stamp: Stamp
-    foreign: bool
-    documents: tuple[tuple[str, str], ...] = ()
-    """(uuid, sha256) of every statement the file holds."""
+SELECT id, uuid, key, parent_id, name, description, include, exclude, example, color, position,
+retired FROM themes ORDER BY id"""
 
 
 @dataclass(frozen=True)
@@ -86,65 +88,107 @@ class ThemeTuple:
     example: str
     color: str
     position: int
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class CoderLine:
+    """One coder's work in a file, placed on a packet history.
+
+    ``key`` names the packet (its UUID; ``legacy:<coder>:<issue>`` for a schema 1 packet,
+    ``foreign:<project>:<coder>`` for another master's project); ``touches`` maps each unit
+    (statement UUID of the file, or ``*``) to the revision of the coder's last write there.
+    """
+
+    coder_uuid: str
+    coder_name: str
+    key: str
+    issue: int
+    history: History
+
+    @property
+    def line(self) -> Line:
+        """The copy's line."""
+        return self.history.line
+
+
+@dataclass(frozen=True)
+class SourceHeader:
+    """A file offered for merging, read and checked before any of its coding rows."""
+
+    path: Path
+    file_sha256: str
+    project_uuid: str
+    role: str
+    foreign: bool
+    packet_uuid: str | None
+    issue: int
+    revision: int
+    coders: tuple[CoderLine, ...]
+    documents: tuple[tuple[str, str, str], ...]
+    """(uuid, sha256, title) of every statement the file holds."""
+    themes: tuple[ThemeTuple, ...]
+    stances: tuple[tuple[str, str, str, bool], ...]
+    """(uuid, key, name, retired) of every stance."""
+
+    @property
+    def coder_uuids(self) -> tuple[str, ...]:
+        """The coders whose work the file brings."""
+        return tuple(c.coder_uuid for c in self.coders)
 
 
 @dataclass(frozen=True)
 class LayerData:
-    """Everything one coder did in one file, with references as UUIDs."""
+    """Everything one coder did in one file, with references as UUIDs and each row's problem."""
 
     coder_uuid: str
     coder_name: str
-    documents: tuple[tuple[str, str, str], ...]
-    themes: tuple[ThemeTuple, ...]
-    stances: tuple[tuple[str, str, str], ...]
     codings: tuple[CodingTuple, ...]
     memos: tuple[MemoTuple, ...]
-    marks: tuple[tuple[str, str], ...]
+    marks: tuple[MarkTuple, ...]
+    others: tuple[tuple[object, object], ...] = ()
+    """(uuid, coder uuid) of codings under other names in a packet."""
 
-    fingerprint: str = ""
-    """SHA-256 of the layer's content in a canonical order: the same work, the same hash."""
 
+def file_sha256(path: Path, guard: Guard | None = None) -> str:
+    """SHA-256 of the file's bytes, and of its write-ahead log when one lies beside it.
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's bytes (recorded in the merge log)."""
+    With a ``guard``, a cancel or the file's time limit stops the hashing of a huge file.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for part in (path, Path(f"{path}-wal")):
+        if part is path or part.is_file():
+            with part.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+                    if guard is not None:
+                        guard.check()
     return digest.hexdigest()
 
 
-def read_header(path: Path, master: ProjectInfo, *, foreign: bool) -> SourceHeader | Refusal:
+def read_header(
+    path: Path, master: ProjectInfo, *, foreign: bool, guard: Guard
+) -> SourceHeader | Refusal:
     """Check ``path`` and read its identity, or say in plain words why it cannot be merged."""
     try:
-        check_file(path)
-        engine = make_readonly_engine(path)
-        try:
-            return _header(engine, path, master, foreign=foreign)
-        finally:
-            engine.dispose()
-    except ProjectError as exc:
-        return Refusal(path.name, str(exc))
-    except DatabaseError as exc:
-        return Refusal(path.name, f"the file is damaged ({exc.orig})")
+        with open_untrusted(path, guard) as opened, reading(guard):
+            return _header(opened.conn, path, master, foreign=foreign, guard=guard)
+    except FileRefused as exc:
+        return Refusal(path.name, exc.reason, exc.problems)
+    except OSError as exc:
+        return Refusal(path.name, f"it cannot be read ({exc.strerror or exc})")
+    except (ValueError, TypeError, KeyError) as exc:  # a value of a kind no r2pcoder writes
+        return Refusal(path.name, f"it holds a value of the wrong kind ({exc}); it was changed "
+                                  "outside r2pcoder")  # fmt: skip
 
 
 def _header(
-    engine: Engine, path: Path, master: ProjectInfo, *, foreign: bool
+    conn: sqlite3.Connection, path: Path, master: ProjectInfo, *, foreign: bool, guard: Guard
 ) -> SourceHeader | Refusal:
-    with engine.connect() as conn:
-        uuid, role, coder = conn.exec_driver_sql(
-            "SELECT uuid, role, packet_coder_uuid FROM project"
-        ).one()
-        state = conn.exec_driver_sql("SELECT issue, revision FROM packet_state").first()
-        latest = conn.exec_driver_sql(
-            "SELECT max(x) FROM (SELECT max(modified_at) AS x FROM codings UNION ALL "
-            "SELECT max(modified_at) FROM memos UNION ALL SELECT max(done_at) FROM document_status)"
-        ).scalar()
-        coders = [r[0] for r in conn.exec_driver_sql("SELECT uuid FROM coders ORDER BY uuid")]
-        documents = tuple(
-            (d, sha) for d, sha in conn.exec_driver_sql("SELECT uuid, sha256 FROM documents")
-        )
+    project = conn.execute("SELECT uuid, role, packet_coder_uuid FROM project").fetchall()
+    if len(project) != 1 or not all(isinstance(v, str | None) for v in project[0]):
+        raise FileRefused("its project record is missing or damaged")
+    uuid, role, packet_coder = project[0]
     if uuid == master.uuid and role == "master":
         return Refusal(path.name, "it is this master project (or a copy of it), not a packet")
     is_foreign = uuid != master.uuid
@@ -154,47 +198,117 @@ def _header(
             "it belongs to another master project; import it as foreign to match its statements "
             "by text and its codebook by identity and name",
         )
+    if role not in ("packet", "master"):
+        raise FileRefused(f"its role ({role!r}) is neither packet nor master")
+    coders = conn.execute("SELECT id, uuid, name FROM coders ORDER BY id").fetchall()
+    documents = conn.execute("SELECT id, uuid, sha256, title FROM documents").fetchall()
+    themes = conn.execute(_THEMES).fetchall()
+    stances = conn.execute("SELECT id, uuid, key, name, retired FROM stances").fetchall()
+    problems = coder_problems(coders) + document_problems(documents)
+    problems += codebook_problems(themes, stances)
+    if problems:
+        raise FileRefused(f"{problems[0]} (the file was changed outside r2pcoder)", tuple(problems))
+    names = {str(u): str(n) for _, u, n in coders}
+    ids = {str(u): int(i) for i, u, _ in coders}
     if role == "packet":
-        if coder not in coders:
-            return Refusal(path.name, "the file is damaged: its coder is missing")
-        layer_coders: tuple[str, ...] = (coder,)
+        if packet_coder not in names:
+            raise FileRefused("its coder is missing (the file is damaged)")
+        lines, packet_uuid, issue, revision = _packet_line(conn, str(packet_coder), ids, names)
     else:
-        layer_coders = tuple(coders)
-    # In a packet the trigger-kept revision orders copies; clocks are only consulted for files
-    # without one (a foreign master), where the latest change is all there is.
-    issue, revision = state if state is not None else (0, 0)
-    stamp = Stamp(int(issue), int(revision), "" if state is not None else str(latest or ""))
+        lines = tuple(_foreign_line(conn, str(uuid), u, ids[u], names[u]) for u in names)
+        packet_uuid, issue, revision = None, 0, 0
     return SourceHeader(
-        path, file_sha256(path), uuid, role, layer_coders, stamp, is_foreign, documents
-    )
+        path, file_sha256(path, guard), str(uuid), str(role), is_foreign, packet_uuid, issue,
+        revision,
+        lines, tuple((str(u), str(sha), str(title)) for _, u, sha, title in documents),
+        _themes(themes), tuple((str(s[1]), str(s[2]), str(s[3]), bool(s[4])) for s in stances),
+    )  # fmt: skip
 
 
-def read_layer(path: Path, coder_uuid: str) -> LayerData:
-    """Read one coder's codings, memos and done marks, and the file's documents and codebook."""
-    engine = make_readonly_engine(path)
-    try:
-        with engine.connect() as conn:
-            coder_id, name = conn.exec_driver_sql(
-                "SELECT id, name FROM coders WHERE uuid = ?", (coder_uuid,)
-            ).one()
-            raw = conn.connection.driver_connection
-            assert raw is not None
-            return LayerData(
-                coder_uuid=coder_uuid,
-                coder_name=name,
-                documents=tuple(raw.execute("SELECT uuid, sha256, title FROM documents")),
-                themes=tuple(ThemeTuple(*row) for row in raw.execute(_THEMES)),
-                stances=tuple(raw.execute("SELECT uuid, key, name FROM stances")),
-                codings=tuple(raw.execute(_LAYER_CODINGS, (coder_id,))),
-                memos=tuple(raw.execute(_LAYER_MEMOS, (coder_id,))),
-                marks=tuple(raw.execute(_LAYER_MARKS, (coder_id,))),
-                fingerprint=_fingerprint(raw, coder_id),
-            )
-    finally:
-        engine.dispose()
+def _themes(rows: list[Any]) -> tuple[ThemeTuple, ...]:
+    """The file's themes (checked before), with their parents as UUIDs."""
+    uuids = {t[0]: str(t[1]) for t in rows}
+    return tuple(
+        ThemeTuple(uuid=str(t[1]), key=str(t[2]), name=str(t[4]), parent_uuid=uuids.get(t[3]),
+                   description=str(t[5]), include=str(t[6]), exclude=str(t[7]),
+                   example=str(t[8]), color=str(t[9]), position=int(t[10]), retired=bool(t[11]))
+        for t in rows
+    )  # fmt: skip
 
 
-def _fingerprint(raw: Any, coder_id: int) -> str:
-    lines = [row[0] for sql in _FINGERPRINT for row in raw.execute(sql, {"coder": coder_id})]
-    lines.sort()
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+def _packet_line(
+    conn: sqlite3.Connection, coder: str, ids: Mapping[str, int], names: Mapping[str, str]
+) -> tuple[tuple[CoderLine, ...], str | None, int, int]:
+    v2 = "packet_history" in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    columns = "issue, revision, packet_uuid, root, base_revision" if v2 else "issue, revision"
+    states = conn.execute(f"SELECT {columns} FROM packet_state").fetchall()
+    if len(states) != 1:
+        raise FileRefused("its packet record is missing or doubled (the file is damaged)")
+    issue, revision, *rest = states[0]
+    packet_uuid, root, base = rest if v2 else (None, "", revision)
+    if (
+        type(issue) is not int
+        or issue < 1
+        or (packet_uuid is not None and not is_uuid(packet_uuid))
+    ):
+        raise FileRefused(f"its packet record is not plausible (issue {issue!r})")
+    if type(revision) is not int or not isinstance(root, str):
+        raise FileRefused(f"its revision counter ({revision!r}) is not plausible")
+    if not root:
+        root = (
+            packet_root(str(packet_uuid))
+            if packet_uuid
+            else legacy_root(issue, int(revision), _fingerprint(conn, ids[coder]))
+        )
+    key = str(packet_uuid) if packet_uuid else f"legacy:{coder}:{issue}"
+    if v2:
+        history = read_history(conn, key, coder, (revision, root, base))
+    else:
+        history = fixed_history(key, root, revision)
+    line = CoderLine(coder, names[coder], key, issue, history)
+    return (line,), None if packet_uuid is None else str(packet_uuid), issue, int(revision)
+
+
+def _foreign_line(
+    conn: sqlite3.Connection, project: str, coder: str, coder_id: int, name: str
+) -> CoderLine:
+    # Another master's project keeps no history: each state of a coder's work is its own root,
+    # and two different states are compared by their content only.
+    key = f"foreign:{project}:{coder}"
+    history = fixed_history(key, foreign_root(_fingerprint(conn, coder_id)), 0)
+    return CoderLine(coder, name, key, 0, history)
+
+
+def _fingerprint(conn: sqlite3.Connection, coder_id: int) -> str:
+    return legacy_fingerprint(conn.execute, coder_id)
+
+
+def read_layer(
+    header: SourceHeader, coder_uuid: str, guard: Guard, known_coders: str = "[]"
+) -> LayerData:
+    """Read one coder's codings, memos and done marks (and, in a packet, others' codings).
+
+    ``known_coders`` is a JSON array of the master's coder UUIDs: codings in a packet under any
+    other name are read too, to be named as not merged.
+
+    Raises:
+        FileRefused: the file cannot be read (damaged, or its time ran out).
+        Cancelled: the guard's cancel check said stop.
+    """
+    name = next(c.coder_name for c in header.coders if c.coder_uuid == coder_uuid)
+    with open_untrusted(header.path, guard) as opened, reading(guard):
+        conn = opened.conn
+        found = conn.execute("SELECT id FROM coders WHERE uuid = ?", (coder_uuid,)).fetchone()
+        if found is None:
+            raise FileRefused("its coder is missing (the file changed while it was merged)")
+        coder_id = found[0]
+        packet = header.role == "packet"
+        others = conn.execute(_OTHER_CODINGS, (coder_id, known_coders)) if packet else ()
+        return LayerData(
+            coder_uuid=coder_uuid,
+            coder_name=name,
+            codings=tuple(conn.execute(_LAYER_CODINGS, (coder_id,))),
+            memos=tuple(conn.execute(_LAYER_MEMOS, (coder_id,))),
+            marks=tuple(conn.execute(_LAYER_MARKS, (coder_id,))),
+            others=tuple(others),
+        )

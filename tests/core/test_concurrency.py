@@ -23,14 +23,16 @@ from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 n = int(sys.argv[2])
 with Project(Path(sys.argv[1])) as project:
-    theme = project.codebook.themes()[0].id
+    themes = [t.id for t in project.codebook.themes()]
     doc = project.documents.list()[0]
     coder = project.coders.list()[int(sys.argv[3])].id
     print("ready", flush=True)
     sys.stdin.readline()
-    for i in range(n):
-        start = i % (doc.length - 1)
-        project.codings.apply(CodingRequest(doc.id, coder, theme, start, start + 1))
+    starts = doc.length - 10
+    for i in range(n):  # every coding distinct: identical ones are refused
+        start, width = i % starts, 1 + i // starts % 10
+        theme = themes[i // (starts * 10) % len(themes)]
+        project.codings.apply(CodingRequest(doc.id, coder, theme, start, start + width))
 print("done", n, flush=True)
 """
 
@@ -42,7 +44,7 @@ print("ready", flush=True)
 failed = 0
 for i in range(n):
     code = main(["code", "add", path, "--document", "2", "--coder", "Ana", "--theme", "veto",
-                 "--start", str(i % 20), "--end", str(i % 20 + 3)])
+                 "--start", str(i % 20), "--end", str(i % 20 + 3 + i // 20)])
     failed += code != 0
 print("done", failed, flush=True)
 """

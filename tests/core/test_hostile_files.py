@@ -21,6 +21,7 @@ from tests.core.test_export_data import build_coded
 
 import r2pcoder.db
 from r2pcoder.cli import main
+from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.packets import PacketOptions, create_packets
 
@@ -61,7 +62,8 @@ def _commands(master: Path, packet: Path, tmp_path: Path) -> dict[str, list[str 
                      "veto", "--start", "0", "--end", "5"],
         "export": ["export", master, "--out", out / "csv"],
         "agreement": ["agreement", master],
-        "packets create": ["packets", "create", master, "--coders", "Ana", "--out", out],
+        "packets create": ["packets", "create", master, "--coders", "Ana", "--out", out,
+                           "--discard-unmerged"],
         "merge": ["merge", master, packet],
         "import": ["import", master, _statement(tmp_path)],
     }  # fmt: skip
@@ -154,8 +156,10 @@ def test_packets_into_a_read_only_folder_are_refused_in_one_line(
     locked.chmod(0o555)
     before = snapshot(master.parent)
     try:
-        into = cli("packets", "create", master, "--coders", "Ana", "--out", locked)
-        below = cli("packets", "create", master, "--coders", "Ana", "--out", locked / "new")
+        into = cli("packets", "create", master, "--coders", "Ana", "--out", locked,
+                   "--discard-unmerged")  # fmt: skip
+        below = cli("packets", "create", master, "--coders", "Ana", "--out", locked / "new",
+                    "--discard-unmerged")  # fmt: skip
     finally:
         locked.chmod(0o755)
     assert into.code == below.code == 1
@@ -164,7 +168,8 @@ def test_packets_into_a_read_only_folder_are_refused_in_one_line(
         "can write to."
     )
     assert one_line(below.err) == (
-        "r2pcoder: master.r2p: the folder is read-only; choose a folder you can write to."
+        "r2pcoder: Cannot make the folder new: the folder is read-only; choose a folder you can "
+        "write to."
     )
     assert list(locked.iterdir()) == []
     assert snapshot(master.parent) == before
@@ -265,6 +270,11 @@ def test_a_full_disk_during_a_merge_keeps_the_master_as_it_was(
     if not disk.tmpfs:
         pytest.skip("the merge's backup needs a real full disk (a tmpfs, mounted as root)")
     master, packet = team
+    with Project(packet) as coded:  # new work, so that the merge has something to write
+        ana = coded.coders.list()[0]
+        doc = coded.documents.list()[0]
+        theme = coded.codebook.themes()[0]
+        coded.codings.apply(CodingRequest(doc.id, ana.id, theme.id, 1, 9))
     path, before = _full_copy(master, disk, leave=128 * 1024)  # room to open, not to back up
     code, _, err = run(capsys, "merge", path, packet)
     assert code == 1

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -85,7 +86,9 @@ def merge(master: Path, *packets: Path, **options: Any) -> Any:
 
 
 def backups(master: Path) -> list[Path]:
-    return sorted(master.parent.glob(f"{master.name}.pre-merge-*.bak"))
+    prefix = f"{master.name}.pre-merge-"
+    return sorted(p for p in master.parent.iterdir() if p.name.startswith(prefix)
+                  and p.suffix == ".bak")  # fmt: skip
 
 
 def test_merge_makes_each_coders_codings_their_layer(project_path: Path, tmp_path: Path) -> None:
@@ -151,7 +154,7 @@ def test_older_packet_never_rolls_a_layer_back(project_path: Path, tmp_path: Pat
     merge(project_path, packet)
     report = merge(project_path, Path(old))
     assert [r.status for r in report.layers] == ["older"]
-    assert "newer packets of Ana already merged" in report.layers[0].action
+    assert "newer work of Ana, merged before" in report.layers[0].action
     assert layer(project_path, "Ana") == packet_layer(packet)
 
 
@@ -168,7 +171,7 @@ def test_newest_copy_wins_within_one_run(project_path: Path, tmp_path: Path) -> 
     assert layer(project_path, "Ana") == packet_layer(packet)
 
 
-def test_two_copies_with_the_same_revision_are_a_conflict(
+def test_copies_coded_separately_on_different_statements_are_both_merged(
     project_path: Path, tmp_path: Path
 ) -> None:
     packet = make_packets(project_path, tmp_path / "out", "Ana")["Ana"]
@@ -176,8 +179,9 @@ def test_two_copies_with_the_same_revision_are_a_conflict(
     code(packet, (0, 0, 5))
     code(twin, (1, 0, 5))
     report = merge(project_path, packet, twin)
-    assert [r.status for r in report.layers] == ["conflict", "conflict"]
-    assert layer(project_path, "Ana") == set()
+    assert [r.status for r in report.layers] == ["merge", "merge"]
+    assert all("were coded separately" in " ".join(r.notes) for r in report.layers)
+    assert layer(project_path, "Ana") == packet_layer(packet) | packet_layer(twin)
 
 
 def test_one_coder_never_overwrites_another(project_path: Path, tmp_path: Path) -> None:
@@ -216,10 +220,11 @@ def test_merge_log_records_file_hash_coder_and_counts(project_path: Path, tmp_pa
 
 
 def _rewrite_document(packet: Path, title: str) -> None:
+    other = "Other words entirely."
     conn = sqlite3.connect(packet)
     conn.execute(
-        "UPDATE documents SET text = 'Other words entirely.', sha256 = 'x' WHERE title = ?",
-        (title,),
+        "UPDATE documents SET text = ?, sha256 = ? WHERE title = ?",
+        (other, hashlib.sha256(other.encode()).hexdigest(), title),
     )
     conn.commit()
     conn.close()
@@ -539,7 +544,7 @@ def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
     project_path: Path, tmp_path: Path
 ) -> None:
     first = make_packets(project_path, tmp_path / "issue1", "Ana")["Ana"]
-    second = make_packets(project_path, tmp_path / "issue2", "Ana")["Ana"]
+    second = make_packets(project_path, tmp_path / "issue2", "Ana", discard_unmerged=True)["Ana"]
     _drop_document(second, "Statement of Ghana")
     (ghana,) = code(first, (0, 0, 5))
     code(first, (1, 0, 5))
@@ -553,7 +558,7 @@ def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
     expected = packet_layer(second) | {row for row in packet_layer(first) if row[0] == ghana}
     assert [layer(m, "Ana") for m in masters] == [expected] * 3
     assert late.layers[0].status == "merge"
-    assert "2 statement(s) are left" in late.layers[0].notes[0]
+    assert "2 statement(s) are left as they are: newer work" in late.layers[0].notes[0]
 
 
 def test_foreign_master_brings_every_coder_and_merging_again_changes_nothing(

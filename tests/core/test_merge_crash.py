@@ -10,6 +10,7 @@ import pytest
 from tests.core.test_merge import backups, code, make_packets, snapshot
 
 from r2pcoder.db import Project
+from r2pcoder.merge import merge_packets
 
 # The child merges two layers; once the first is written (inside the still open transaction)
 # its progress callback tells the parent and waits to be killed.
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.slow
 CHILD = """
 import pathlib, sys, time
 from r2pcoder.db import Project
+from r2pcoder.merge import merge_packets
 from r2pcoder.merge import merge_packets
 
 flag, master, *packets = (pathlib.Path(a) for a in sys.argv[1:])
@@ -64,5 +66,21 @@ def test_killed_merge_leaves_the_master_as_it_was(project_path: Path, tmp_path: 
         assert master.integrity_ok()
         assert master.codings.count() == 0
     assert snapshot(project_path) == before
-    (backup,) = backups(project_path)
-    assert snapshot(backup) == before
+    # The backup is taken only once a merge has written everything: a killed merge leaves none.
+    assert backups(project_path) == []
+    assert list(tmp_path.glob(".project.r2p.pre-merge-*")) == []
+
+
+def test_next_merge_removes_a_partial_backup_left_by_a_killed_one(
+    project_path: Path, tmp_path: Path
+) -> None:
+    packets = make_packets(project_path, tmp_path / "out", "Ana")
+    code(packets["Ana"], (0, 0, 5))
+    leftover = tmp_path / ".project.r2p.pre-merge-20260101-000000-000000.bak.part"
+    leftover.write_bytes(b"half a copy")
+    with Project(project_path) as master:
+        report = merge_packets(master, [packets["Ana"]])
+    assert not leftover.exists()
+    assert report.notes == (f"Removed {leftover.name}, a partial backup left by a merge that did "
+                            "not finish.",)  # fmt: skip
+    assert len(backups(project_path)) == 1

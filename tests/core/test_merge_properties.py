@@ -62,7 +62,8 @@ def originals(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for text, meta in TEXTS:
             master.documents.add_text(text, meta)
         for issue in (1, 2):
-            create_packets(master, PacketOptions(CODERS, folder / str(issue), split=False))
+            options = PacketOptions(CODERS, folder / str(issue), split=False, discard_unmerged=True)
+            create_packets(master, options)
     return folder
 
 

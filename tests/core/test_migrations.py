@@ -44,25 +44,27 @@ def _broken(conn: Connection) -> None:
 
 def test_upgrade_backs_up_then_applies_steps_in_one_transaction(project_path: Path) -> None:
     engine = make_engine(project_path)
-    result = migrate(engine, project_path, steps={2: _add_column}, target=2)
-    assert (result.from_version, result.to_version) == (1, 2)
+    now, after = SCHEMA_VERSION, SCHEMA_VERSION + 1
+    result = migrate(engine, project_path, steps={after: _add_column}, target=after)
+    assert (result.from_version, result.to_version) == (now, after)
     assert result.backup is not None
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 2
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == after
         conn.exec_driver_sql("SELECT email FROM coders").fetchall()
     engine.dispose()
     backup = sqlite3.connect(result.backup)
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == now
     assert backup.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
     backup.close()
 
 
 def test_failed_upgrade_leaves_the_file_at_its_old_version(project_path: Path) -> None:
     engine = make_engine(project_path)
+    after = SCHEMA_VERSION + 1
     with pytest.raises(RuntimeError):
-        migrate(engine, project_path, steps={2: _broken}, target=2)
+        migrate(engine, project_path, steps={after: _broken}, target=after)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 1
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == SCHEMA_VERSION
         tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
     engine.dispose()
     assert "half_done" not in tables
@@ -71,7 +73,7 @@ def test_failed_upgrade_leaves_the_file_at_its_old_version(project_path: Path) -
 def test_missing_step_is_refused(project_path: Path) -> None:
     engine = make_engine(project_path)
     with pytest.raises(SchemaTooOld):
-        migrate(engine, project_path, steps={}, target=3)
+        migrate(engine, project_path, steps={}, target=SCHEMA_VERSION + 2)
     engine.dispose()
 
 
@@ -91,16 +93,17 @@ def test_current_fixture_matches_the_current_schema(tmp_path: Path) -> None:
 
 def test_upgrade_backups_are_bounded_and_killed_ones_removed(project_path: Path) -> None:
     folder = project_path.parent
-    old = [folder / f"project.r2p.schema1-2020010{i}-120000.bak" for i in range(1, 5)]
+    now, after = SCHEMA_VERSION, SCHEMA_VERSION + 1
+    old = [folder / f"project.r2p.schema{now}-2020010{i}-120000.bak" for i in range(1, 5)]
     for age, path in enumerate(old):
         shutil.copyfile(project_path, path)
         os.utime(path, (1_600_000_000 + age, 1_600_000_000 + age))
-    orphan = folder / ".project.r2p.schema1-20200105-120000.bak.0123abcd.part"
+    orphan = folder / f".project.r2p.schema{now}-20200105-120000.bak.0123abcd.part"
     orphan.write_bytes(b"half a backup")
-    unrelated = folder / "other.r2p.schema1-20200101-120000.bak"
+    unrelated = folder / f"other.r2p.schema{now}-20200101-120000.bak"
     unrelated.write_bytes(b"another project's backup")
     engine = make_engine(project_path)
-    result = migrate(engine, project_path, steps={2: _add_column}, target=2)
+    result = migrate(engine, project_path, steps={after: _add_column}, target=after)
     engine.dispose()
     assert result.backup is not None
     kept = sorted(p.name for p in folder.glob("project.r2p.schema*.bak"))
@@ -128,8 +131,9 @@ def test_a_backup_that_cannot_be_written_stops_the_upgrade_cleanly(
             conn.exec_driver_sql("SELECT count(*) FROM documents").fetchall()
         disk.fill(leave=64 * 1024)
         before = path.read_bytes()
+        after = SCHEMA_VERSION + 1
         with pytest.raises(DiskFull, match=r"^Cannot back up p\.r2p before upgrading it: the disk"):
-            migrate(engine, path, steps={2: _add_column}, target=2)
+            migrate(engine, path, steps={after: _add_column}, target=after)
         engine.dispose()
         assert path.read_bytes() == before
         assert sorted(p.name for p in disk.path.iterdir()) == ["filler.bin", "p.r2p"]

@@ -3,9 +3,11 @@ from pathlib import Path
 
 import pytest
 
+from r2pcoder.cli import main
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
-from r2pcoder.errors import ProjectError, UnknownEntity
+from r2pcoder.errors import Cancelled, ProjectError, UnknownEntity
+from r2pcoder.merge import merge_packets
 from r2pcoder.packets import (
     PacketOptions,
     assign_documents,
@@ -97,7 +99,7 @@ def test_blind_packet_hides_other_coders_work(project: Project, tmp_path: Path) 
     project.codings.apply(CodingRequest(doc.id, ana.id, theme.id, 0, 4))
     project.codings.apply(CodingRequest(doc.id, ben.id, theme.id, 2, 6))
     blind = create_packets(project, PacketOptions(("Ana",), tmp_path / "b", blind=True))
-    open_ = create_packets(project, PacketOptions(("Ana",), tmp_path / "o"))
+    open_ = create_packets(project, PacketOptions(("Ana",), tmp_path / "o", discard_unmerged=True))
     with Project(blind.packets[0].path) as packet:
         assert packet.info.blind
         assert [c.name for c in packet.coders.list()] == ["Ana"]
@@ -147,3 +149,114 @@ def test_recorded_assignment_reads_back_what_was_made(project: Project, tmp_path
     for spec in report.packets:
         assert set(recorded[spec.coder_uuid].own) == set(spec.documents)
         assert recorded[spec.coder_uuid].overlap == spec.overlap
+
+
+def _master_rows(project: Project) -> dict[str, list[tuple[object, ...]]]:
+    with project.engine.connect() as conn:
+        return {
+            table: sorted(conn.exec_driver_sql(f"SELECT * FROM {table}").all(), key=repr)
+            for table in ("coders", "packet_issues", "packet_assignments")
+        }
+
+
+def test_non_latin_names_give_distinct_files_that_keep_their_letters(
+    project: Project, tmp_path: Path
+) -> None:
+    report = create_packets(project, PacketOptions(("Зоя", "李", "Zoë Ångström"), tmp_path))
+    assert [p.path.name for p in report.packets] == [
+        "project-зоя.r2p",
+        "project-李.r2p",
+        "project-zoë-ångström.r2p",
+    ]
+    assert report.added_coders == ("Зоя", "李", "Zoë Ångström")
+    for spec in report.packets:
+        with Project(spec.path) as packet:
+            assert packet.coders.find(spec.coder_name).uuid == spec.coder_uuid
+
+
+def test_names_giving_one_file_name_get_a_short_id_each(project: Project, tmp_path: Path) -> None:
+    report = create_packets(project, PacketOptions(("Ana Lima", "ana-lima", "???"), tmp_path))
+    names = [p.path.name for p in report.packets]
+    assert names == [
+        f"project-ana-lima-{report.packets[0].coder_uuid[:8]}.r2p",
+        f"project-ana-lima-{report.packets[1].coder_uuid[:8]}.r2p",
+        f"project-coder-{report.packets[2].coder_uuid[:8]}.r2p",
+    ]
+
+
+def test_a_failed_run_leaves_the_master_as_it_was(project: Project, tmp_path: Path) -> None:
+    before = _master_rows(project)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(ProjectError, match="cannot be made"):
+        create_packets(project, PacketOptions(("Зоя", "李"), blocker / "packets"))
+    calls: list[int] = []
+
+    def after_one_packet() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(Cancelled):
+        create_packets(project, PacketOptions(("Зоя", "李"), tmp_path / "out"),
+                       cancelled=after_one_packet)  # fmt: skip
+    assert _master_rows(project) == before
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_each_packet_is_recorded_as_issued_with_its_own_uuid(
+    project: Project, tmp_path: Path
+) -> None:
+    report = create_packets(project, PacketOptions(("Ana", "Ben"), tmp_path))
+    with project.engine.connect() as conn:
+        issued = conn.exec_driver_sql(
+            "SELECT packet_uuid, coder_uuid, issue, file_name FROM packet_issues ORDER BY id"
+        ).all()
+    assert issued == [(p.packet_uuid, p.coder_uuid, 1, p.path.name) for p in report.packets]
+    for spec in report.packets:
+        packet = sqlite3.connect(spec.path)
+        assert packet.execute("SELECT packet_uuid, root FROM packet_state").fetchone() == (
+            spec.packet_uuid,
+            f"packet:{spec.packet_uuid}",
+        )
+        packet.close()
+
+
+def test_a_new_packet_over_one_not_yet_back_needs_the_leads_word(
+    project: Project, tmp_path: Path
+) -> None:
+    create_packets(project, PacketOptions(("Ana", "Ben"), tmp_path / "one"))
+    before = _master_rows(project)
+    with pytest.raises(ProjectError, match=r"Ana's packet of issue 1 \(made \d{4}-\d\d-\d\d\) "
+                       r"has not come back to be merged \(and 1 more\)"):  # fmt: skip
+        create_packets(project, PacketOptions(("Ana", "Ben"), tmp_path / "two"))
+    assert _master_rows(project) == before
+    report = create_packets(
+        project, PacketOptions(("Ana",), tmp_path / "two", discard_unmerged=True)
+    )
+    assert report.packets[0].issue == 2
+    assert (
+        "its unmerged work is given up on the statements the new packet holds" in (report.notes[0])
+    )
+
+
+def test_a_new_packet_after_the_earlier_one_was_merged_needs_no_word(
+    project: Project, tmp_path: Path
+) -> None:
+    first = create_packets(project, PacketOptions(("Ana",), tmp_path / "one")).packets[0]
+    merge_packets(project, [first.path])
+    report = create_packets(project, PacketOptions(("Ana",), tmp_path / "two"))
+    assert report.packets[0].issue == 2
+    assert "was merged; anything done in it after its last merge is superseded" in report.notes[0]
+
+
+def test_command_line_refuses_a_new_packet_over_unmerged_work_unless_told(
+    project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["packets", "create", str(project_path), "--coders", "Ana", "--out"]
+    assert main([*args, str(tmp_path / "one")]) == 0
+    capsys.readouterr()
+    assert main([*args, str(tmp_path / "two")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "(--discard-unmerged)" in err
+    assert main([*args, str(tmp_path / "two"), "--discard-unmerged"]) == 0

@@ -112,6 +112,7 @@ def test_packets_dialog_writes_one_packet_per_chosen_coder(
     dialog.new_coders.setText("Cy")
     dialog.overlap.setValue(34.0)
     dialog.seed.setValue(4)
+    dialog.discard_unmerged.setChecked(True)  # Ana's and Ben's first packets are still out
     with qtbot.waitSignal(dialog.created, timeout=10_000) as blocker:
         dialog.create_button.click()
     report = blocker.args[0]
@@ -145,6 +146,7 @@ def test_lead_can_tick_the_overlap_statements(
     assert first is not None
     first.setCheckState(Qt.CheckState.Checked)
     dialog.out_dir.setText(str(tmp_path / "made"))
+    dialog.discard_unmerged.setChecked(True)
     with qtbot.waitSignal(dialog.created, timeout=10_000) as blocker:
         dialog.create_button.click()
     overlaps = {p.overlap for p in blocker.args[0].packets}

@@ -69,6 +69,10 @@ class PacketsDialog(QDialog):
             self.chosen.addItem(item)
         self.seed = QSpinBox(maximum=2_147_483_647)
         self.blind = QCheckBox("Blind: a coder never sees another coder's codings")
+        self.discard_unmerged = QCheckBox(
+            "Even if a coder's earlier packet has not been merged (its unmerged work is given up "
+            "on the statements the new packet holds)"
+        )
         self.summary_view = QPlainTextEdit(readOnly=True)
         self.status = QLabel("")
         self.create_button = QPushButton("Create packets")
@@ -91,6 +95,7 @@ class PacketsDialog(QDialog):
         form.addRow("Or tick the overlap statements", self.chosen)
         form.addRow("Seed", self.seed)
         form.addRow("", self.blind)
+        form.addRow("", self.discard_unmerged)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.create_button)
@@ -123,6 +128,7 @@ class PacketsDialog(QDialog):
             coders=tuple(chosen), out_dir=Path(self.out_dir.text()),
             overlap=ticked or self.overlap.value() / 100.0, seed=self.seed.value(),
             split=self.split.isChecked(), blind=self.blind.isChecked(),
+            discard_unmerged=self.discard_unmerged.isChecked(),
         )  # fmt: skip
 
     def make_packets(self) -> Job[PacketsReport] | None:

@@ -1,0 +1,62 @@
+"""The merge report as lines a researcher reads (the command line and the merge dialog show them).
+
+Must not import Qt or ``ui``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from r2pcoder.merge.report import LayerReport, MergeReport
+
+__all__ = ["summary_lines"]
+
+
+def summary_lines(report: MergeReport) -> list[str]:
+    """What happened overall, then one block per layer, then the refused files."""
+    if report.dry_run:
+        lines = ["Dry run: nothing was written."]
+        if not report.changed:
+            lines.append("Merging these files would change nothing in the coders' layers.")
+    elif report.changed:
+        lines = ["Merged."]
+    else:
+        lines = ["Nothing changed: the master already holds all the work these files can bring."]
+    lines.extend(report.notes)
+    for layer in report.layers:
+        lines.extend(_layer_lines(layer, dry_run=report.dry_run))
+    for refusal in report.refused:
+        lines.append(f"{refusal.file_name}: refused: {refusal.reason}")
+        lines.extend(f"  {problem}" for problem in refusal.problems[1:])
+    if report.backup:
+        lines.append(f"Backup of the master before the merge: {report.backup}")
+    return lines
+
+
+def _layer_lines(layer: LayerReport, *, dry_run: bool) -> list[str]:
+    c = layer.counts
+    lines = [f"{layer.file_name} ({layer.coder_name}, {layer.stamp}): {layer.action}"]
+    if layer.status == "merge":
+        lines.append(
+            f"  {'would add' if dry_run else 'added'} {c.added}, changed {c.changed}, "
+            f"removed {c.removed} coding(s); {c.memos} memo and {c.marks} done-mark change(s)"
+        )
+    if c.not_merged:
+        lines.append(f"  {c.not_merged} coding(s), memo(s) or mark(s) not merged (see below)")
+    lines.extend(f"  document {d.title!r}: {d.action}" for d in layer.documents)
+    lines.extend(f"  {i.kind} {i.name!r}: {i.problem}; {i.action}" for i in layer.codebook)
+    for p in layer.proposals:
+        target = f" onto {p.target}" if p.target else ""
+        lines.append(f"  proposed theme {p.name!r} ({p.codings} coding(s)): {p.decision}{target}")
+    lines.extend(
+        f"  {m.kind} {m.name!r}: matched by {m.how}" if m.how != "none"
+        else f"  {m.kind} {m.name!r}: no match in the master"
+        for m in layer.matches
+    )  # fmt: skip
+    for conflict in layer.conflicts:
+        lines.append(f"  diverged on {conflict.title!r}: {conflict.resolution}")
+        lines.extend(f"    {holder}" for holder in conflict.holders)
+    lines.extend(f"  {r.kind} {r.identity}: {r.reason}; {r.action}" for r in layer.rows)
+    lines.extend(f"  note: {note}" for note in layer.notes)
+    return lines
