@@ -27,6 +27,7 @@ __all__ = [
     "STEPS",
     "FileCheck",
     "MigrationResult",
+    "add_gold_layer",
     "check_file",
     "create_schema",
     "migrate",
@@ -34,7 +35,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema this version of r2pcoder writes. Bump it with every schema change, add a step."""
 
 APPLICATION_ID = 0x52325043
@@ -42,7 +43,73 @@ APPLICATION_ID = 0x52325043
 
 Step = Callable[[Connection], None]
 
-STEPS: Mapping[int, Step] = {}
+# The tables exactly as schema 2 creates them, frozen here: a later change to the ORM models
+# must come with a step of its own, never alter what this step did.
+_GOLD_DECISIONS = """
+CREATE TABLE gold_decisions (
+    id INTEGER NOT NULL,
+    uuid VARCHAR(36) NOT NULL,
+    document_id INTEGER NOT NULL,
+    theme_id INTEGER NOT NULL,
+    kind VARCHAR(10) NOT NULL,
+    source_coders JSON NOT NULL,
+    auto_rule VARCHAR(20),
+    decided_by VARCHAR(200) NOT NULL,
+    decided_by_uuid VARCHAR(36),
+    decided_at DATETIME NOT NULL,
+    note TEXT NOT NULL,
+    reopened_at DATETIME,
+    reopened_reason TEXT NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (document_id, theme_id),
+    CONSTRAINT known_decision CHECK (kind IN ('coded', 'absent', 'resolved')),
+    UNIQUE (uuid),
+    FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE,
+    FOREIGN KEY(theme_id) REFERENCES themes (id)
+)
+"""
+_GOLD_CODINGS = """
+CREATE TABLE gold_codings (
+    id INTEGER NOT NULL,
+    uuid VARCHAR(36) NOT NULL,
+    document_id INTEGER NOT NULL,
+    theme_id INTEGER NOT NULL,
+    stance_id INTEGER,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    origin VARCHAR(10) NOT NULL,
+    sources JSON NOT NULL,
+    source_coders JSON NOT NULL,
+    auto_rule VARCHAR(20),
+    decided_by VARCHAR(200) NOT NULL,
+    decided_by_uuid VARCHAR(36),
+    decided_at DATETIME NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT gold_non_empty_span CHECK (start >= 0 AND start < "end"),
+    CONSTRAINT known_origin CHECK (origin IN ('accepted', 'edited', 'added')),
+    UNIQUE (uuid),
+    FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE,
+    FOREIGN KEY(theme_id) REFERENCES themes (id),
+    FOREIGN KEY(stance_id) REFERENCES stances (id)
+)
+"""
+
+
+def add_gold_layer(conn: Connection) -> None:
+    """Schema 1 -> 2: the gold layer of review and adjudication (decisions and gold codings).
+
+    Self-contained: it only creates the two new tables and their index, so it can take another
+    number when branches that also add steps are combined.
+    """
+    conn.exec_driver_sql(_GOLD_DECISIONS)
+    conn.exec_driver_sql(_GOLD_CODINGS)
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_gold_codings_cell ON gold_codings (document_id, theme_id)"
+    )
+
+
+STEPS: Mapping[int, Step] = {2: add_gold_layer}
 """``STEPS[k]`` upgrades a file from version k-1 to k. Version 1 is the first released schema."""
 
 OLDEST_UPGRADABLE = 1
