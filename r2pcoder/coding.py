@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
+from r2pcoder.layer_guard import check_layer_editable
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class CodingService:
             _check(s, request.document_id, (request.start, request.end),
                    theme_id=request.theme_id, stance_id=request.stance_id,
                    coder_id=request.coder_id)  # fmt: skip
+            check_layer_editable(s, request.coder_id)
             now = utcnow()
             coding = Coding(
                 id=0, uuid=new_uuid(), document_id=request.document_id,
@@ -169,6 +171,7 @@ class CodingService:
         """Delete a coding; returns the snapshot that :meth:`restore` brings back."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
+            check_layer_editable(s, row.coder_id)
             snapshot = to_coding(row)
             s.delete(row)
             return snapshot
@@ -180,6 +183,7 @@ class CodingService:
                 raise CodingRefused("That coding still exists; there is nothing to restore.")
             _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
                    coder_id=snapshot.coder_id)  # fmt: skip
+            check_layer_editable(s, snapshot.coder_id)
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
             row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
@@ -202,6 +206,7 @@ class CodingService:
         """
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
+            check_layer_editable(s, row.coder_id)
             before = to_coding(row)
             new_theme = theme_id if theme_id not in (None, row.theme_id) else None
             new_stance = stance_id if isinstance(stance_id, int) else None
@@ -222,6 +227,7 @@ class CodingService:
         """Put a recoded coding back to ``before`` (the inverse of :meth:`recode`)."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
+            check_layer_editable(s, row.coder_id)
             _check(s, before.document_id, (before.start, before.end))
             for name, value in vars(before).items():
                 if name not in ("id", "uuid", "created_at"):

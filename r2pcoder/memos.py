@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import UnknownEntity
+from r2pcoder.layer_guard import check_layer_editable
 from r2pcoder.schema import DocumentRow, MemoRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class MemoService:
         theme_id: int | None,
         coder_id: int | None,
     ) -> None:
+        check_layer_editable(s, coder_id)
         row = _find(s, document_id, theme_id, coder_id)
         if not text.strip():
             if row is not None:
