@@ -27,6 +27,7 @@ from r2pcoder.merge.proposals import ProposalDecision, write_proposals
 from r2pcoder.merge.report import LayerReport, MergeReport, PacketsRefused, Refusal
 from r2pcoder.merge.source import LayerData, SourceHeader, read_header, read_layer
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
+from r2pcoder.review.reopen import capture, flag_reopened
 from r2pcoder.schema import MergeLogRow, utcnow
 
 __all__ = ["merge_packets"]
@@ -113,12 +114,14 @@ def merge_packets(
     master.backup(backup)
     try:
         with master.engine.begin() as conn:
+            decided = capture(conn)  # review hook: the layers on decided cells, before
             layers = _run(conn, candidates, decisions, _Writer(conn, step, cancelled), step,
                           cancelled)  # fmt: skip
+            reopened = flag_reopened(conn, decided)  # ...and after: flags what changed
     except BaseException:
         backup.unlink(missing_ok=True)
         raise
-    report = MergeReport(False, layers, (), str(backup))
+    report = MergeReport(False, layers, (), str(backup), reopened)
     if not report.changed:
         backup.unlink(missing_ok=True)
         report = MergeReport(False, layers, ())

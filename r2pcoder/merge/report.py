@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from r2pcoder.errors import MergeRefused
+from r2pcoder.review.reopen import ReopenedCell
 
 __all__ = [
     "CodebookIssue",
@@ -166,6 +167,8 @@ class MergeReport:
     layers: tuple[LayerReport, ...]
     refused: tuple[Refusal, ...] = ()
     backup: str | None = None
+    reopened: tuple[ReopenedCell, ...] = ()
+    """Decided review cells this merge changed: flagged re-opened, their decisions kept."""
 
     @property
     def changed(self) -> bool:
@@ -212,6 +215,9 @@ class MergeReport:
             )  # fmt: skip
             lines.extend(f"  note: {note}" for note in layer.notes)
         lines.extend(f"{r.file_name}: refused: {r.reason}" for r in self.refused)
+        if self.reopened:
+            lines.append(f"Re-opened {len(self.reopened)} decided cell(s) for review (gold kept):")
+            lines.extend(f"  {c.title!r} / {c.theme_key}: {c.reason}" for c in self.reopened)
         if self.backup:
             lines.append(f"Backup of the master before the merge: {self.backup}")
         return lines
