@@ -166,6 +166,9 @@ class AgreementReport:
         pairwise: one matrix per variant for the headline measure.
         strata: results per value of ``settings.by``.
         warnings: problems worth a reader's attention that did not stop the computation.
+        layers: the layers compared: ``coder:<uuid>`` for each coder's layer, ``gold`` for the
+            adjudicated layer (coders against gold); empty in reports saved before layers were
+            recorded, which compared coder layers only.
     """
 
     settings: AgreementSettings
@@ -179,6 +182,7 @@ class AgreementReport:
     pairwise: tuple[PairwiseMatrix, ...] = ()
     strata: tuple[Stratum, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    layers: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -244,4 +248,5 @@ class AgreementReport:
                 for s in data["strata"]
             ),
             warnings=tuple(data["warnings"]),
+            layers=tuple(data.get("layers", ())),
         )

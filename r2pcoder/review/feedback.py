@@ -1,0 +1,341 @@
+"""Coder feedback: each coder against the gold layer, and one coder's differences from gold.
+
+The training loop of content analysis (Krippendorff 2004, ch. 7; O'Connor & Joffe 2020):
+after adjudication each coder learns where they departed from the settled coding.
+
+:func:`agreement_vs_gold` runs the agreement engine of :mod:`r2pcoder.reliability` on two
+"coders", gold and the coder, per theme, per stance and overall, with the statement unit: one
+unit per *decided* statement x theme cell; gold's value is its decision (the stance of its gold
+codings, or "not coded" for a theme decided absent), the coder's value is their statement-level
+value there ("not coded" if they worked on the statement without coding the theme; missing if
+they never saw it). Cells the lead has not decided are missing for gold: run ``review auto
+--rule unanimous`` first to put the cells the coders agree on into gold, or the comparison
+covers mostly the disagreements.
+
+:func:`coder_differences` lists, cell by cell, where one coder departs from gold, with the
+quotes of both (exactly ``text[start:end]``), for the coder to read. Must not import Qt or
+``ui``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import select
+
+from r2pcoder.errors import AgreementInputError, ExportFailed, UnknownEntity
+from r2pcoder.export.layers import NOT_CODED, coder_values
+from r2pcoder.export.writers import atomic_file
+from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
+from r2pcoder.reliability.categorical import Options, Slices, headline, pairwise_matrix, slice_rows
+from r2pcoder.reliability.compute import fingerprint
+from r2pcoder.reliability.corpus import CoderRef, Corpus, DocRef, StanceRef, ThemeRef
+from r2pcoder.reliability.measures import Bootstrap
+from r2pcoder.reliability.report import AgreementReport
+from r2pcoder.reliability.settings import AgreementSettings
+from r2pcoder.reliability.units import MISSING, statement_units
+from r2pcoder.review.board import SPAN_THRESHOLD, Board, load_board, spans_match
+from r2pcoder.review.layers import gold_tuples
+from r2pcoder.review.model import GoldCoding
+from r2pcoder.review.store import read_gold_codings
+from r2pcoder.schema import DocumentRow, utcnow
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
+
+__all__ = [
+    "GOLD_LAYER",
+    "Difference",
+    "agreement_vs_gold",
+    "coder_differences",
+    "write_differences",
+]
+
+GOLD_LAYER = "gold"
+"""How a snapshot names the gold layer among the layers it compared."""
+
+UNIT_DESCRIPTION = (
+    "Coder against gold: one unit per statement and theme the lead decided. Gold's value is its "
+    "decision (the stance of its gold codings, or 'not coded' for a theme decided absent); the "
+    "coder's value is their statement-level value there ('not coded' when they worked on the "
+    "statement without coding the theme; missing when they never saw it)."
+)
+
+_GOLD = CoderRef(0, GOLD_LAYER, GOLD_LAYER)
+
+
+def _stances(project: Project) -> tuple[tuple[StanceRef, ...], bool]:
+    stances = project.codebook.stances(include_retired=True)
+    refs = tuple(StanceRef(s.id, s.key, s.name, s.position) for s in stances)
+    return refs, project.info.stances_ordinal
+
+
+def _chosen(board: Board, settings: AgreementSettings) -> list[CoderRef]:
+    coders = [CoderRef(c.id, c.uuid, c.name) for c in board.coders.values()]
+    if settings.coders is None:
+        return coders
+    by_key = {c.uuid: c for c in coders} | {c.name: c for c in coders}
+    missing = [w for w in settings.coders if w not in by_key]
+    if missing:
+        raise UnknownEntity(f"There is no coder {missing[0]!r} in this project.")
+    return list(dict.fromkeys(by_key[w] for w in settings.coders))
+
+
+def _themes(
+    board: Board, decided: set[tuple[int, int]], wanted: Sequence[str] | None
+) -> list[ThemeRef]:
+    themes = sorted(board.themes.values(), key=lambda t: t.rank)
+    if wanted is None:
+        used = {t for _, t in decided}
+        return [ThemeRef(t.id, t.key, t.name) for t in themes if t.id in used]
+    by_key = {t.key: t for t in themes}
+    missing = [w for w in wanted if w not in by_key]
+    if missing:
+        raise UnknownEntity(f"There is no theme {missing[0]!r} in this project's codebook.")
+    return [ThemeRef(by_key[w].id, w, by_key[w].name) for w in dict.fromkeys(wanted)]
+
+
+def gold_corpus(project: Project, settings: AgreementSettings) -> tuple[Corpus, np.ndarray]:
+    """Gold (row 0) and the chosen coders as a :class:`Corpus` over the decided statements.
+
+    Returns the corpus and a themes x statements mask of the decided cells.
+
+    Raises:
+        AgreementInputError: nothing decided yet.
+    """
+    with project.unit_of_work() as s:
+        board = load_board(s)
+        gold = read_gold_codings(s)
+        hashes: dict[int, str] = dict(s.execute(select(DocumentRow.id, DocumentRow.sha256)).all())
+    decided = set(board.decisions)
+    if not decided:
+        raise AgreementInputError(
+            "The gold layer holds no decision yet, so there is nothing to compare coders with."
+        )
+    coders = [_GOLD, *_chosen(board, settings)]
+    docs = sorted({d for d, _ in decided}, key=lambda d: board.documents[d].rank)
+    themes = _themes(board, decided, settings.themes)
+    stances, ordinal = _stances(project)
+    doc_of = {d: j for j, d in enumerate(docs)}
+    theme_of = {t.id: k for k, t in enumerate(themes)}
+    stance_of = {st.id: k for k, st in enumerate(stances)}
+    coder_of = {c.id: i for i, c in enumerate(coders)}
+    rows = [c for c in board.codings if c.coder_id in coder_of] + gold_tuples(gold)
+    rows = [c for c in rows if c.document_id in doc_of and c.theme_id in theme_of]
+    worked = np.zeros((len(coders), len(docs)), dtype=bool)
+    worked[0, :] = True
+    for coder in coders[1:]:
+        for d in docs:
+            worked[coder_of[coder.id], doc_of[d]] = coder.id in board.workers.get(d, ())
+    mask = np.zeros((len(themes), len(docs)), dtype=bool)
+    for d, t in decided:
+        if t in theme_of:
+            mask[theme_of[t], doc_of[d]] = True
+
+    def column(values: list[int]) -> np.ndarray:
+        return np.asarray(values, dtype=np.int64)
+
+    corpus = Corpus(
+        coders=tuple(coders),
+        documents=tuple(
+            DocRef(
+                d,
+                board.documents[d].uuid,
+                board.documents[d].title,
+                board.documents[d].length,
+                hashes[d],
+                {},
+            )
+            for d in docs
+        ),
+        themes=tuple(themes),
+        stances=stances,
+        ordinal=ordinal,
+        worked=worked,
+        doc=column([doc_of[c.document_id] for c in rows]),
+        coder=column([coder_of[c.coder_id] for c in rows]),
+        theme=column([theme_of[c.theme_id] for c in rows]),
+        stance=column([-1 if c.stance_id is None else stance_of[c.stance_id] for c in rows]),
+        start=column([c.start for c in rows]),
+        end=column([c.end for c in rows]),
+        unused_themes=(),
+    )
+    return corpus, mask
+
+
+def agreement_vs_gold(
+    project: Project,
+    settings: AgreementSettings,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelCheck | None = None,
+) -> list[AgreementReport]:
+    """One report per chosen coder: that coder against gold, per theme, per stance, overall.
+
+    Only the statement unit applies (gold decides statements x themes); ``by`` is refused.
+    Each report records its layers as ``("gold", "coder:<uuid>")``.
+
+    Raises:
+        AgreementInputError: another unit, ``by``, or nothing decided yet.
+    """
+    if settings.unit != "statement":
+        raise AgreementInputError(
+            "Coders are compared with gold on the statement unit only: gold decides statements "
+            "and themes, not sentences or spans."
+        )
+    if settings.by is not None:
+        raise AgreementInputError("Comparing with gold does not stratify; leave out --by.")
+    corpus, mask = gold_corpus(project, settings)
+    units = statement_units(corpus)
+    units.codes[:, 0, :][~mask] = MISSING
+    level = settings.level or ("ordinal" if corpus.ordinal else "nominal")
+    measures = settings.chosen_measures(2)
+    resolved = replace(settings, measures=measures, level=level)
+    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold)
+    options = Options(measures, level, boot if settings.bootstrap_n else None)
+    reports = []
+    for i, coder in enumerate(corpus.coders[1:], start=1):
+        check_cancelled(cancelled)
+        wrap_progress(progress, 0.0, 1.0)((i - 1) / max(1, len(corpus.coders) - 1))
+        pair = replace(corpus, coders=(corpus.coders[0], coder), worked=corpus.worked[[0, i]])
+        pick = (corpus.coder == 0) | (corpus.coder == i)
+        pair = replace(pair.only(pick), coder=np.where(corpus.coder[pick] == 0, 0, 1))
+        slices = Slices("", [layer[[0, i]] for layer in units.codes], units.labels,
+                        units.stance_codes, [units.unit_doc] * len(corpus.themes))  # fmt: skip
+        rows = slice_rows(pair, slices, options)
+        matrix = pairwise_matrix(pair, headline(measures), slices, level)
+        reports.append(
+            AgreementReport(
+                settings=resolved,
+                computed_at=utcnow().isoformat(timespec="seconds"),
+                unit_description=UNIT_DESCRIPTION,
+                coders=((GOLD_LAYER, GOLD_LAYER), (coder.uuid, coder.name)),
+                documents=tuple((d.uuid, d.sha256, d.title) for d in corpus.documents),
+                themes=tuple((t.key, t.name) for t in corpus.themes),
+                inputs_fingerprint=fingerprint(pair),
+                rows=tuple(rows),
+                pairwise=(matrix,),
+                layers=(GOLD_LAYER, f"coder:{coder.uuid}"),
+            )
+        )
+    return reports
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One decided cell where a coder departs from gold.
+
+    Attributes:
+        kind: ``missed`` (gold has the theme, the coder did not code it), ``not in gold``
+            (the coder coded a theme gold decided absent), ``stance`` (both have it with other
+            statement-level values) or ``span`` (same value, passages that do not match by the
+            overlap threshold).
+    """
+
+    document_id: int
+    document_uuid: str
+    title: str
+    speaker: str
+    theme_key: str
+    theme: str
+    kind: str
+    coder_value: str
+    gold_value: str
+    coder_quotes: tuple[str, ...]
+    gold_quotes: tuple[str, ...]
+    decided_by: str
+    note: str
+
+
+def _kind(coder_value: int, gold_value: int, spans_agree: bool) -> str:
+    if coder_value == NOT_CODED:
+        return "missed"
+    if gold_value == NOT_CODED:
+        return "not in gold"
+    if coder_value != gold_value:
+        return "stance"
+    return "" if spans_agree else "span"
+
+
+def coder_differences(
+    project: Project, coder: str, threshold: float = SPAN_THRESHOLD
+) -> list[Difference]:
+    """Where ``coder`` (name or UUID) departs from gold, decided cell by decided cell.
+
+    Only statements the coder worked on are compared; cells in statement order, then codebook
+    order of themes.
+    """
+    found = project.coders.find(coder)
+    with project.unit_of_work() as s:
+        board = load_board(s)
+        gold = read_gold_codings(s)
+        docs = {d for d, _ in board.decisions}
+        stmt = select(DocumentRow.id, DocumentRow.text, DocumentRow.speaker)
+        meta = {i: (t, sp) for i, t, sp in s.execute(stmt.where(DocumentRow.id.in_(docs)))}
+    gold_by_cell: dict[tuple[int, int], list[GoldCoding]] = {}
+    for g in gold:
+        gold_by_cell.setdefault((g.document_id, g.theme_id), []).append(g)
+    gold_values = {(d, t): v for (_, d, t), v in coder_values(gold_tuples(gold)).items()}
+    out = []
+    for cell, decision in sorted(board.decisions.items(), key=lambda i: _order(board, i[0])):
+        if found.id not in board.workers.get(cell[0], frozenset()):
+            continue
+        coder_value = board.worker_values(cell)[found.id]
+        gold_value = gold_values.get(cell, NOT_CODED) if decision.kind == "coded" else NOT_CODED
+        mine = board.codings_of(cell, found.id)
+        theirs = gold_by_cell.get(cell, [])
+        agree = spans_match([(c.start, c.end) for c in mine], [(g.start, g.end) for g in theirs],
+                            threshold)  # fmt: skip
+        kind = _kind(coder_value, gold_value, agree)
+        if not kind or (coder_value == gold_value == NOT_CODED):
+            continue
+        text, speaker = meta[cell[0]]
+        theme = board.themes[cell[1]]
+        out.append(
+            Difference(
+                document_id=cell[0],
+                document_uuid=board.documents[cell[0]].uuid,
+                title=board.documents[cell[0]].title,
+                speaker=speaker,
+                theme_key=theme.key,
+                theme=theme.name,
+                kind=kind,
+                coder_value=board.label(coder_value),
+                gold_value=board.label(gold_value),
+                coder_quotes=tuple(text[c.start : c.end] for c in mine),
+                gold_quotes=tuple(text[g.start : g.end] for g in theirs),
+                decided_by=decision.decided_by,
+                note=decision.note,
+            )
+        )
+    return out
+
+
+def _order(board: Board, cell: tuple[int, int]) -> tuple[int, int]:
+    return (board.documents[cell[0]].rank, board.themes[cell[1]].rank)
+
+
+def write_differences(differences: Sequence[Difference], path: Path) -> Path:
+    """Write ``differences`` as one UTF-8 CSV file (atomically: no partial file on failure)."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise ExportFailed(
+            f"Feedback is written as CSV: give a file name ending in .csv, not {path.name}."
+        )
+    header = ["statement", "statement_uuid", "title", "speaker", "theme_key", "theme",
+              "difference", "coder_value", "gold_value", "coder_quotes", "gold_quotes",
+              "decided_by", "note"]  # fmt: skip
+    with atomic_file(path) as temp, temp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for d in differences:
+            writer.writerow([d.document_id, d.document_uuid, d.title, d.speaker, d.theme_key,
+                             d.theme, d.kind, d.coder_value, d.gold_value,
+                             " | ".join(d.coder_quotes), " | ".join(d.gold_quotes),
+                             d.decided_by, d.note])  # fmt: skip
+    return path
