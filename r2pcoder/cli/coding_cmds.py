@@ -14,7 +14,7 @@ from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.errors import CodingRefused, R2pError
 
-__all__ = ["register"]
+__all__ = ["passage_span", "register"]
 
 
 def register(sub: Any) -> None:
@@ -53,7 +53,8 @@ def register(sub: Any) -> None:
     lst.set_defaults(handler=_list)
 
 
-def _span(args: argparse.Namespace, text: str) -> tuple[int, int]:
+def passage_span(args: argparse.Namespace, text: str) -> tuple[int, int]:
+    """The passage ``--quote`` (with ``--occurrence``) or ``--start``/``--end`` give in ``text``."""
     if args.quote is not None:
         if args.start is not None or args.end is not None:
             raise R2pError("Give either --quote or --start/--end, not both.")
@@ -87,7 +88,7 @@ def _add(args: argparse.Namespace) -> int:
         coder = project.coders.find(args.coder)
         theme = project.codebook.theme_by_key(args.theme)
         stance = project.codebook.stance_by_key(args.stance) if args.stance else None
-        start, end = _span(args, doc.text)
+        start, end = passage_span(args, doc.text)
         coding = project.codings.apply(
             CodingRequest(doc.id, coder.id, theme.id, start, end,
                           stance.id if stance else None, args.memo)
