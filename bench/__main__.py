@@ -1,6 +1,7 @@
 """Run the benchmarks and print each figure against its target, with the machine they ran on.
 
-Usage: uv run python -m bench [--quick] [--only core,workbench,merge,agreement,reliability,export]
+Usage: uv run python -m bench [--quick]
+       [--only core,workbench,merge,agreement,reliability,export,review]
 Each figure is a median over repeated runs. Results are also written to bench/out/results.md.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from bench.common import Result, machine
 
-SUITES = ("core", "workbench", "merge", "agreement", "reliability", "export")
+SUITES = ("core", "workbench", "merge", "agreement", "reliability", "export", "review")
 
 
 def main() -> int:

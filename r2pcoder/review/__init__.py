@@ -29,7 +29,7 @@ from r2pcoder.review.model import (
 )
 from r2pcoder.review.reopen import ReopenedCell
 from r2pcoder.review.service import NO_SNAPSHOT_WARNING, ReviewService
-from r2pcoder.review.statement import CellView, Lane, LaneCoding, StatementReview
+from r2pcoder.review.statement import Lane, LaneCoding, StatementReview
 
 __all__ = [
     "AUTO_RULES",
@@ -43,7 +43,6 @@ __all__ = [
     "CellChange",
     "CellState",
     "CellStatus",
-    "CellView",
     "CoderValue",
     "Decider",
     "Decision",

@@ -16,14 +16,15 @@ in their provenance (``auto_rule``). Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from r2pcoder.errors import R2pError
-from r2pcoder.export.layers import NOT_CODED
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
-from r2pcoder.review.board import Board
+from r2pcoder.review.board import STATUS_CODES, Board, fetch_codings
 from r2pcoder.review.decide import Context, copies
 from r2pcoder.review.model import CellState
 from r2pcoder.review.store import coding_uuids
@@ -36,11 +37,19 @@ MAJORITY_MIN_CODERS = 3
 """A majority needs three or more coders: with two, one against one is a tie."""
 
 Cell = tuple[int, int]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True)
 class AutoProposal:
-    """One cell an auto rule decides: the value gold takes and whose codings carry it."""
+    """One cell an auto rule decides: the value gold takes and whose codings carry it.
+
+    Attributes:
+        value: the value as text (stance key, ``not coded``, ``mixed``, ``no stance``).
+        coders: the names of the coders who gave it; ``coder_ids`` their ids.
+        carrier: the coder whose codings gold copies (``None`` for "not coded": absent).
+    """
 
     document_id: int
     document_uuid: str
@@ -49,6 +58,7 @@ class AutoProposal:
     theme_key: str
     value: str
     coders: tuple[str, ...]
+    coder_ids: tuple[int, ...]
     carrier: int | None
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,17 +118,24 @@ class AutoReport:
         return lines
 
 
-def _pick(board: Board, cell: Cell, rule: AutoRule) -> tuple[int, list[int]] | str:
-    """The value the rule gives ``cell`` and the coders who gave it, or why there is none."""
-    values = board.worker_values(cell)
-    needed = 2 if rule == "unanimous" else MAJORITY_MIN_CODERS
-    if len(values) < needed:
-        return "too_few"
-    value, count = Counter(values.values()).most_common(1)[0]
-    enough = count == len(values) if rule == "unanimous" else count > len(values) / 2
-    if not enough:
-        return "no_majority"
-    return value, [c for c, v in values.items() if v == value]
+def _decidable(board: Board, rule: AutoRule) -> tuple[BoolArray, BoolArray, IntArray]:
+    """Themes x statements: cells the rule decides, cells with too few coders, values.
+
+    The values are the category codes (see :class:`~r2pcoder.review.board.Board`) each
+    decided cell takes.
+    """
+    codes, worked = board.codes, board.corpus.worked
+    workers = worked.sum(axis=0)[None, :]
+    if rule == "unanimous":
+        # Agreed cells: every coder who worked there coded the theme with the same value.
+        return board.status_codes == STATUS_CODES.index("agreed"), workers < 2, codes.max(axis=1)  # noqa: PLR2004
+    # For each coder who worked there, how many of them gave the same value ("not coded" too).
+    same = (codes[:, :, None, :] == codes[:, None, :, :]) & worked[None, None, :, :]
+    count = np.where(worked[None, :, :], same.sum(axis=2), 0)
+    best = count.argmax(axis=1)
+    value = np.take_along_axis(codes, best[:, None, :], axis=1)[:, 0, :]
+    enough = workers >= MAJORITY_MIN_CODERS
+    return enough & (count.max(axis=1) * 2 > workers), ~enough, value
 
 
 def plan_auto(
@@ -131,26 +148,30 @@ def plan_auto(
     """What ``rule`` would decide on ``board`` (nothing is written)."""
     if rule not in AUTO_RULES:
         raise R2pError(f"Unknown rule {rule!r}; use unanimous or majority.")
-    decided, skipped = [], Counter[str]()
-    for i, cell in enumerate(board.cells()):
+    status = board.status_codes
+    undecided = np.isin(status, [STATUS_CODES.index(s) for s in ("awaiting", "agreed", "single")])
+    ok, few, value = _decidable(board, rule)
+    too_few = undecided & few
+    ok = ok & undecided & ~too_few
+    decided = []
+    coders, docs, themes = board.corpus.coders, board.corpus.documents, board.corpus.themes
+    for i, (d, t) in enumerate(np.argwhere(ok.T).tolist()):
         if i % 10_000 == 0:
             check_cancelled(cancelled)
-        if cell in board.decisions:
-            skipped["already"] += 1
-            continue
-        picked = _pick(board, cell, rule)
-        if isinstance(picked, str):
-            skipped[picked] += 1
-            continue
-        value, coders = picked
-        carrier = None if value == NOT_CODED else next(c for c in first[cell] if c in coders)
-        doc, theme = board.documents[cell[0]], board.themes[cell[1]]
+        code = int(value[t, d])
+        agreeing = [c for c, k in zip(coders, board.codes[t, :, d].tolist(), strict=True)
+                    if k == code]  # fmt: skip
+        ids = tuple(c.id for c in agreeing)
+        cell = (docs[d].id, themes[t].id)
+        carrier = None if code == 0 else next(c for c in first[cell] if c in ids)
         decided.append(
-            AutoProposal(doc.id, doc.uuid, doc.title, theme.id, theme.key, board.label(value),
-                         tuple(board.coders[c].name for c in coders), carrier)
+            AutoProposal(docs[d].id, docs[d].uuid, docs[d].title, themes[t].id, themes[t].key,
+                         board.labels[code], tuple(c.name for c in agreeing), ids, carrier)
         )  # fmt: skip
-    return AutoReport(rule, True, tuple(decided), skipped["already"], skipped["no_majority"],
-                      skipped["too_few"])  # fmt: skip
+    already = int((status > 0).sum() - undecided.sum())
+    return AutoReport(rule, True, tuple(decided), already,
+                      int((undecided & ~ok & ~too_few & (status > 0)).sum()),
+                      int((too_few & (status > 0)).sum()))  # fmt: skip
 
 
 def write_auto(
@@ -158,24 +179,21 @@ def write_auto(
 ) -> list[CellState]:
     """The gold states of the proposals in ``report`` (the caller writes them)."""
     board, rule = ctx.board, report.rule
-    ids = [
-        c.id
-        for p in report.decided
-        if p.carrier is not None
-        for c in board.codings_of((p.document_id, p.theme_id), p.carrier)
-    ]
-    uuids = coding_uuids(ctx.session, ids)
+    carried = fetch_codings(
+        ctx.session,
+        [(p.document_id, p.theme_id, p.carrier) for p in report.decided if p.carrier is not None],
+    )
+    uuids = coding_uuids(ctx.session, [c.id for found in carried.values() for c in found])
     states = []
     for i, p in enumerate(report.decided):
         if progress is not None and i % 5_000 == 0:
             progress(i / max(1, len(report.decided)))
         cell = (p.document_id, p.theme_id)
-        coders = [board.coders[c].uuid for c, v in board.worker_values(cell).items()
-                  if board.label(v) == p.value]  # fmt: skip
+        coders = [board.coders[c].uuid for c in p.coder_ids]
         if p.carrier is None:
             states.append(CellState(*cell, ctx.decision(cell, "absent", coders, rule)))
             continue
-        mine = board.codings_of(cell, p.carrier)
+        mine = carried.get((*cell, p.carrier), [])
         carrier = board.coders[p.carrier].uuid
         states.append(
             CellState(*cell, ctx.decision(cell, "coded", coders, rule),

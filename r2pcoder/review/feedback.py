@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 
 from r2pcoder.errors import AgreementInputError, ExportFailed, UnknownEntity
@@ -34,12 +35,12 @@ from r2pcoder.export.writers import atomic_file
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.reliability.categorical import Options, Slices, headline, pairwise_matrix, slice_rows
 from r2pcoder.reliability.compute import fingerprint
-from r2pcoder.reliability.corpus import CoderRef, Corpus, DocRef, StanceRef, ThemeRef
+from r2pcoder.reliability.corpus import CoderRef, Corpus
 from r2pcoder.reliability.measures import Bootstrap
 from r2pcoder.reliability.report import AgreementReport
 from r2pcoder.reliability.settings import AgreementSettings
 from r2pcoder.reliability.units import MISSING, statement_units
-from r2pcoder.review.board import SPAN_THRESHOLD, Board, load_board, spans_match
+from r2pcoder.review.board import SPAN_THRESHOLD, Board, fetch_codings, load_board, spans_match
 from r2pcoder.review.layers import gold_tuples
 from r2pcoder.review.model import GoldCoding
 from r2pcoder.review.store import read_gold_codings
@@ -67,40 +68,43 @@ UNIT_DESCRIPTION = (
 )
 
 _GOLD = CoderRef(0, GOLD_LAYER, GOLD_LAYER)
+IntArray = npt.NDArray[np.int64]
 
 
-def _stances(project: Project) -> tuple[tuple[StanceRef, ...], bool]:
-    stances = project.codebook.stances(include_retired=True)
-    refs = tuple(StanceRef(s.id, s.key, s.name, s.position) for s in stances)
-    return refs, project.info.stances_ordinal
-
-
-def _chosen(board: Board, settings: AgreementSettings) -> list[CoderRef]:
-    coders = [CoderRef(c.id, c.uuid, c.name) for c in board.coders.values()]
+def _chosen(board: Board, settings: AgreementSettings) -> list[int]:
+    """Positions in the board's corpus of the coders to compare (all by default)."""
+    coders = board.corpus.coders
     if settings.coders is None:
-        return coders
-    by_key = {c.uuid: c for c in coders} | {c.name: c for c in coders}
+        return list(range(len(coders)))
+    by_key = {c.uuid: i for i, c in enumerate(coders)} | {c.name: i for i, c in enumerate(coders)}
     missing = [w for w in settings.coders if w not in by_key]
     if missing:
         raise UnknownEntity(f"There is no coder {missing[0]!r} in this project.")
     return list(dict.fromkeys(by_key[w] for w in settings.coders))
 
 
-def _themes(
-    board: Board, decided: set[tuple[int, int]], wanted: Sequence[str] | None
-) -> list[ThemeRef]:
-    themes = sorted(board.themes.values(), key=lambda t: t.rank)
+def _themes(board: Board, decided: set[tuple[int, int]], wanted: Sequence[str] | None) -> list[int]:
+    """Positions of the themes to compare: those decided somewhere, or the ``wanted`` keys."""
+    themes = board.corpus.themes
     if wanted is None:
         used = {t for _, t in decided}
-        return [ThemeRef(t.id, t.key, t.name) for t in themes if t.id in used]
-    by_key = {t.key: t for t in themes}
+        return [i for i, t in enumerate(themes) if t.id in used]
+    by_key = {t.key: i for i, t in enumerate(themes)}
     missing = [w for w in wanted if w not in by_key]
     if missing:
         raise UnknownEntity(f"There is no theme {missing[0]!r} in this project's codebook.")
-    return [ThemeRef(by_key[w].id, w, by_key[w].name) for w in dict.fromkeys(wanted)]
+    return [by_key[w] for w in dict.fromkeys(wanted)]
 
 
-def gold_corpus(project: Project, settings: AgreementSettings) -> tuple[Corpus, np.ndarray]:
+def _renumber(size: int, kept: Sequence[int], start: int = 0) -> npt.NDArray[np.int64]:
+    table = np.full(size, -1, dtype=np.int64)
+    table[np.asarray(kept, dtype=np.int64)] = np.arange(start, start + len(kept))
+    return table
+
+
+def gold_corpus(
+    project: Project, settings: AgreementSettings
+) -> tuple[Corpus, npt.NDArray[np.bool_]]:
     """Gold (row 0) and the chosen coders as a :class:`Corpus` over the decided statements.
 
     Returns the corpus and a themes x statements mask of the decided cells.
@@ -111,60 +115,46 @@ def gold_corpus(project: Project, settings: AgreementSettings) -> tuple[Corpus, 
     with project.unit_of_work() as s:
         board = load_board(s)
         gold = read_gold_codings(s)
-        hashes: dict[int, str] = dict(s.execute(select(DocumentRow.id, DocumentRow.sha256)).all())
     decided = set(board.decisions)
     if not decided:
         raise AgreementInputError(
             "The gold layer holds no decision yet, so there is nothing to compare coders with."
         )
-    coders = [_GOLD, *_chosen(board, settings)]
-    docs = sorted({d for d, _ in decided}, key=lambda d: board.documents[d].rank)
-    themes = _themes(board, decided, settings.themes)
-    stances, ordinal = _stances(project)
-    doc_of = {d: j for j, d in enumerate(docs)}
-    theme_of = {t.id: k for k, t in enumerate(themes)}
-    stance_of = {st.id: k for k, st in enumerate(stances)}
-    coder_of = {c.id: i for i, c in enumerate(coders)}
-    rows = [c for c in board.codings if c.coder_id in coder_of] + gold_tuples(gold)
-    rows = [c for c in rows if c.document_id in doc_of and c.theme_id in theme_of]
-    worked = np.zeros((len(coders), len(docs)), dtype=bool)
-    worked[0, :] = True
-    for coder in coders[1:]:
-        for d in docs:
-            worked[coder_of[coder.id], doc_of[d]] = coder.id in board.workers.get(d, ())
+    base = board.corpus
+    coders, themes = _chosen(board, settings), _themes(board, decided, settings.themes)
+    docs = [j for j, d in enumerate(base.documents) if d.id in {d for d, _ in decided}]
+    doc_of, theme_of = _renumber(len(base.documents), docs), _renumber(len(base.themes), themes)
+    coder_of = _renumber(len(base.coders), coders, start=1)
+    keep = (doc_of[base.doc] >= 0) & (coder_of[base.coder] >= 0) & (theme_of[base.theme] >= 0)
+    index = {d.id: j for j, d in enumerate(base.documents)}
+    tindex = {t.id: i for i, t in enumerate(base.themes)}
+    sindex = {st.id: k for k, st in enumerate(base.stances)}
+    mine = [g for g in gold if g.theme_id in tindex and theme_of[tindex[g.theme_id]] >= 0]
+    g_doc = doc_of[[index[g.document_id] for g in mine]]
+    g_theme = theme_of[[tindex[g.theme_id] for g in mine]]
+    g_stance = [-1 if g.stance_id is None else sindex[g.stance_id] for g in mine]
+    worked = np.vstack([np.ones((1, len(docs)), dtype=bool), base.worked[coders][:, docs]])
     mask = np.zeros((len(themes), len(docs)), dtype=bool)
     for d, t in decided:
-        if t in theme_of:
-            mask[theme_of[t], doc_of[d]] = True
+        if theme_of[tindex[t]] >= 0:
+            mask[theme_of[tindex[t]], doc_of[index[d]]] = True
 
-    def column(values: list[int]) -> np.ndarray:
-        return np.asarray(values, dtype=np.int64)
+    def joined(coder_values: npt.NDArray[np.int64], gold_values: Sequence[int]) -> IntArray:
+        return np.concatenate([coder_values, np.asarray(gold_values, dtype=np.int64)])
 
     corpus = Corpus(
-        coders=tuple(coders),
-        documents=tuple(
-            DocRef(
-                d,
-                board.documents[d].uuid,
-                board.documents[d].title,
-                board.documents[d].length,
-                hashes[d],
-                {},
-            )
-            for d in docs
-        ),
-        themes=tuple(themes),
-        stances=stances,
-        ordinal=ordinal,
-        worked=worked,
-        doc=column([doc_of[c.document_id] for c in rows]),
-        coder=column([coder_of[c.coder_id] for c in rows]),
-        theme=column([theme_of[c.theme_id] for c in rows]),
-        stance=column([-1 if c.stance_id is None else stance_of[c.stance_id] for c in rows]),
-        start=column([c.start for c in rows]),
-        end=column([c.end for c in rows]),
+        coders=(_GOLD, *(base.coders[i] for i in coders)),
+        documents=tuple(base.documents[j] for j in docs),
+        themes=tuple(base.themes[i] for i in themes), stances=base.stances,
+        ordinal=base.ordinal, worked=worked,
+        doc=joined(doc_of[base.doc[keep]], g_doc.tolist()),
+        coder=joined(coder_of[base.coder[keep]], [0] * len(mine)),
+        theme=joined(theme_of[base.theme[keep]], g_theme.tolist()),
+        stance=joined(base.stance[keep], g_stance),
+        start=joined(base.start[keep], [g.start for g in mine]),
+        end=joined(base.end[keep], [g.end for g in mine]),
         unused_themes=(),
-    )
+    )  # fmt: skip
     return corpus, mask
 
 
@@ -277,6 +267,7 @@ def coder_differences(
         docs = {d for d, _ in board.decisions}
         stmt = select(DocumentRow.id, DocumentRow.text, DocumentRow.speaker)
         meta = {i: (t, sp) for i, t, sp in s.execute(stmt.where(DocumentRow.id.in_(docs)))}
+        theirs_all = fetch_codings(s, [(d, t, found.id) for d, t in board.decisions])
     gold_by_cell: dict[tuple[int, int], list[GoldCoding]] = {}
     for g in gold:
         gold_by_cell.setdefault((g.document_id, g.theme_id), []).append(g)
@@ -287,7 +278,7 @@ def coder_differences(
             continue
         coder_value = board.worker_values(cell)[found.id]
         gold_value = gold_values.get(cell, NOT_CODED) if decision.kind == "coded" else NOT_CODED
-        mine = board.codings_of(cell, found.id)
+        mine = theirs_all.get((*cell, found.id), [])
         theirs = gold_by_cell.get(cell, [])
         agree = spans_match([(c.start, c.end) for c in mine], [(g.start, g.end) for g in theirs],
                             threshold)  # fmt: skip

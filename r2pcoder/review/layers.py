@@ -45,7 +45,7 @@ from r2pcoder.export.layers import (
     coder_values,
     in_order,
 )
-from r2pcoder.review.board import Board, first_coders, load_board
+from r2pcoder.review.board import Board, fetch_codings, first_coders, load_board
 from r2pcoder.review.model import GoldCoding
 from r2pcoder.review.store import read_gold_codings
 
@@ -92,6 +92,32 @@ def _gold_part(
     return tuples, values, decided
 
 
+def _undecided(
+    session: Session,
+    board: Board,
+    decided: set[Cell],
+    values: dict[Cell, int],
+    agreeing: dict[Cell, tuple[int, ...]],
+    counts: Counter[str],
+) -> list[CodingTuple]:
+    """Rules 2-4 of the final layer on the undecided cells; returns the codings carried."""
+    first = first_coders(session)
+    carriers: dict[Cell, int] = {}
+    for cell in board.cells():
+        if cell in decided:
+            continue
+        status = board.status(cell)
+        counts[{"agreed": "agreed", "single": "single coder"}.get(status or "", "awaiting")] += 1
+        if status not in ("agreed", "single"):
+            continue
+        given = board.worker_values(cell)
+        carriers[cell] = next(c for c in first[cell] if c in given)
+        values[cell] = given[carriers[cell]]
+        agreeing[cell] = tuple(given)
+    found = fetch_codings(session, [(d, t, c) for (d, t), c in carriers.items()])
+    return [c for (d, t), coder in carriers.items() for c in found.get((d, t, coder), [])]
+
+
 def review_selection(
     session: Session,
     rule: Literal["gold", "final"],
@@ -103,7 +129,7 @@ def review_selection(
     Raises:
         ExportFailed: the gold layer holds no decision yet.
     """
-    board = load_board(session, memo=True)
+    board = load_board(session)
     gold = read_gold_codings(session)
     counts: Counter[str] = Counter()
     tuples, values, decided = _gold_part(board, gold, counts)
@@ -117,19 +143,7 @@ def review_selection(
     worked = {doc for doc, _ in decided}
     if rule == "final":
         worked |= board.workers.keys()
-        first = first_coders(session)
-        for cell in board.cells():
-            status = board.status(cell)
-            if cell in decided:
-                continue
-            counts[{"agreed": "agreed", "single": "single coder"}.get(status, "awaiting")] += 1
-            if status not in ("agreed", "single"):
-                continue
-            given = board.worker_values(cell)
-            carrier = next(c for c in first[cell] if c in given)
-            values[cell] = given[carrier]
-            agreeing[cell] = tuple(given)
-            kept += board.codings_of(cell, carrier)
+        kept += _undecided(session, board, decided, values, agreeing, counts)
     else:
         counts["undecided"] = sum(1 for cell in board.cells() if cell not in decided)
     layer = Layer(rule=rule, coders=(GOLD_REF, *coders), summary=_summary(rule, counts))

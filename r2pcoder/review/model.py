@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "CELL_STATUSES",
@@ -62,8 +62,7 @@ class Decider:
     uuid: str | None = None
 
 
-@dataclass(frozen=True)
-class CoderValue:
+class CoderValue(NamedTuple):
     """One coder's statement-level value in a cell.
 
     Attributes:
@@ -183,9 +182,12 @@ class QueueFilter:
     documents: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    """One cell in the review queue, in statement order then codebook order of themes."""
+class QueueItem(NamedTuple):
+    """One cell in the review queue, in statement order then codebook order of themes.
+
+    A named tuple, like :class:`CoderValue`: the queue of a large master holds tens of
+    thousands of them, built in one go.
+    """
 
     document_id: int
     document_uuid: str

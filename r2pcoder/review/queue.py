@@ -5,25 +5,28 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
-from r2pcoder.errors import UnknownEntity
-from r2pcoder.review.board import SPAN_THRESHOLD, Board
-from r2pcoder.review.model import QueueFilter, QueueItem, ReviewStatus
+import numpy as np
+import numpy.typing as npt
 
-__all__ = ["build_queue", "count_status"]
+from r2pcoder.errors import UnknownEntity
+from r2pcoder.review.board import SPAN_THRESHOLD, STATUS_CODES, Board
+from r2pcoder.review.model import DIFF_KINDS, CoderValue, QueueFilter, QueueItem, ReviewStatus
+
+__all__ = ["build_queue", "count_status", "queue_item"]
 
 
 def count_status(board: Board, statements: int, warnings: Sequence[str] = ()) -> ReviewStatus:
     """How many cells stand where, and how many statements were worked on."""
-    counts = Counter(board.status(cell) for cell in board.cells())
+    counts = np.bincount(board.status_codes.ravel(), minlength=len(STATUS_CODES))
+    by = {name: int(n) for name, n in zip(STATUS_CODES, counts, strict=True) if name}
     auto = sum(1 for d in board.decisions.values() if d.auto_rule)
     return ReviewStatus(
-        statements=statements, worked_on=len(board.workers),
-        cells=sum(counts.values()), agreed=counts["agreed"], awaiting=counts["awaiting"],
-        single=counts["single"], decided=counts["decided"] + counts["reopened"],
-        reopened=counts["reopened"], auto=auto, warnings=tuple(warnings),
+        statements=statements, worked_on=len(board.workers), cells=sum(by.values()),
+        agreed=by["agreed"], awaiting=by["awaiting"], single=by["single"],
+        decided=by["decided"] + by["reopened"], reopened=by["reopened"], auto=auto,
+        warnings=tuple(warnings),
     )  # fmt: skip
 
 
@@ -49,6 +52,32 @@ def _themes(board: Board, keys: Sequence[str]) -> set[int]:
     return {by_key[k] for k in keys}
 
 
+def _mask(board: Board, filters: QueueFilter, threshold: float) -> npt.NDArray[np.bool_]:
+    """Themes x statements: the cells ``filters`` lets through."""
+    wanted = [STATUS_CODES.index(s) for s in filters.statuses]
+    mask = np.isin(board.status_codes, wanted)
+    docs = board.corpus.documents
+    if filters.themes:
+        themes = _themes(board, filters.themes)
+        mask &= np.array([t.id in themes for t in board.corpus.themes])[:, None]
+    if filters.documents:
+        mask &= np.isin([d.id for d in docs], list(filters.documents))[None, :]
+    if filters.regional_groups:
+        groups = {g.casefold() for g in filters.regional_groups}
+        mask &= np.array([d.meta.get("regional_group", "").casefold() in groups for d in docs])
+    if filters.coders:
+        chosen = _coders(board, filters.coders)
+        rows = [i for i, c in enumerate(board.corpus.coders) if c.id in chosen]
+        mask &= np.asarray(board.corpus.worked[rows].any(axis=0))[None, :]
+    if filters.kinds:
+        found = {"theme_missing": board.theme_missing, "stance_differs": board.stance_differs}
+        kinds = np.zeros(mask.shape, dtype=bool)
+        for kind in filters.kinds:
+            kinds |= found[kind] if kind in found else board.span_differs(threshold)
+        mask &= kinds
+    return np.asarray(mask)
+
+
 def build_queue(
     board: Board, filters: QueueFilter, threshold: float = SPAN_THRESHOLD
 ) -> list[QueueItem]:
@@ -57,41 +86,40 @@ def build_queue(
     Raises:
         UnknownEntity: a theme key or coder in the filter that the project does not have.
     """
-    themes = _themes(board, filters.themes) if filters.themes else None
-    coders = _coders(board, filters.coders) if filters.coders else None
-    groups = {g.casefold() for g in filters.regional_groups}
-    documents = set(filters.documents)
-    statuses, kinds = set(filters.statuses), set(filters.kinds)
+    ds, ts = np.nonzero(_mask(board, filters, threshold).T)
+    return _items(board, ts, ds, threshold)
+
+
+def _items(
+    board: Board, ts: npt.NDArray[np.intp], ds: npt.NDArray[np.intp], threshold: float
+) -> list[QueueItem]:
+    # Built from whole columns at once: the queue of a large master lists tens of thousands of
+    # cells, and each coder's value object is shared between the cells that have it.
+    bits = board.theme_missing.astype(np.int8) + 2 * board.stance_differs.astype(np.int8)
+    bits = bits + 4 * board.span_differs(threshold).astype(np.int8)
+    kinds = [tuple(k for b, k in enumerate(DIFF_KINDS) if n >> b & 1) for n in range(8)]
+    coders, values, labels = board.corpus.coders, board.value_of_code, board.labels
+    shared = [[CoderValue(c.id, c.uuid, c.name, values[k], labels[k]) for k in range(len(labels))]
+              for c in coders]  # fmt: skip
+    docs, themes, decisions = board.corpus.documents, board.corpus.themes, board.decisions
     items = []
-    for cell in board.cells():
-        doc_id, theme_id = cell
-        doc = board.documents[doc_id]
-        status = board.status(cell)
-        if (
-            status not in statuses
-            or (themes is not None and theme_id not in themes)
-            or (documents and doc_id not in documents)
-            or (groups and doc.regional_group.casefold() not in groups)
-            or (coders is not None and not coders & board.workers.get(doc_id, frozenset()))
-        ):
-            continue
-        found = board.kinds(cell, threshold)
-        if kinds and not kinds.intersection(found):
-            continue
-        theme = board.themes[theme_id]
-        items.append(
-            QueueItem(
-                document_id=doc_id,
-                document_uuid=doc.uuid,
-                title=doc.title,
-                regional_group=doc.regional_group,
-                theme_id=theme_id,
-                theme_key=theme.key,
-                theme=theme.name,
-                status=status,
-                kinds=found,
-                values=board.coder_values(cell),
-                decision=board.decisions.get(cell),
-            )
-        )
+    for t, d, status, bit, column in zip(
+        ts.tolist(), ds.tolist(), board.status_codes[ts, ds].tolist(), bits[ts, ds].tolist(),
+        board.codes[ts, :, ds].tolist(), strict=True,
+    ):  # fmt: skip
+        doc, theme = docs[d], themes[t]
+        name = STATUS_CODES[status]
+        assert name is not None
+        items.append(QueueItem(
+            doc.id, doc.uuid, doc.title, doc.meta.get("regional_group", ""), theme.id, theme.key,
+            theme.name, name, kinds[bit],
+            tuple(shared[i][k] for i, k in enumerate(column) if k >= 0),
+            decisions.get((doc.id, theme.id)),
+        ))  # fmt: skip
     return items
+
+
+def queue_item(board: Board, cell: tuple[int, int], threshold: float = SPAN_THRESHOLD) -> QueueItem:
+    """One cell as the queue (and the statement view) shows it."""
+    t, d = board.index(cell)
+    return _items(board, np.array([t]), np.array([d]), threshold)[0]

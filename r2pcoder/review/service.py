@@ -21,7 +21,7 @@ from r2pcoder.errors import UnknownEntity
 from r2pcoder.progress import CancelCheck, ProgressFn, wrap_progress
 from r2pcoder.review import decide
 from r2pcoder.review.auto import AutoReport, AutoRule, plan_auto, write_auto
-from r2pcoder.review.board import SPAN_THRESHOLD, Board, first_coders, load_board
+from r2pcoder.review.board import SPAN_THRESHOLD, first_coders, load_board
 from r2pcoder.review.decide import Context, ReviewRefused
 from r2pcoder.review.model import (
     CellChange,
@@ -114,7 +114,7 @@ class ReviewService:
             row = s.get(DocumentRow, document_id)
             if row is None:
                 raise UnknownEntity(f"There is no statement with id {document_id} in this project.")
-            board = load_board(s, documents=[document_id], memo=True)
+            board = load_board(s, documents=[document_id])
             gold = read_gold_codings(s, [document_id])
             uuids = coding_uuids(s, [c.id for c in board.codings])
             return statement_review(board, document_id, (row.text, row.speaker), gold, uuids,
@@ -317,7 +317,7 @@ class ReviewService:
         self.check_master()
         report = wrap_progress(progress, 0.0, 1.0)
         with self._project.unit_of_work() as s:
-            board: Board = load_board(s)
+            board = load_board(s)
             report(0.3)
             plan = plan_auto(board, rule, first_coders(s), cancelled=cancelled)
             report(0.5)

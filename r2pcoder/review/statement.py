@@ -15,9 +15,10 @@ from typing import Literal
 from r2pcoder.errors import UnknownEntity
 from r2pcoder.export.layers import NOT_CODED, CodingTuple
 from r2pcoder.review.board import SPAN_THRESHOLD, Board
-from r2pcoder.review.model import CellStatus, CoderValue, Decision, DiffKind, GoldCoding
+from r2pcoder.review.model import DiffKind, GoldCoding, QueueItem
+from r2pcoder.review.queue import queue_item
 
-__all__ = ["CellView", "Lane", "LaneCoding", "StatementReview", "statement_review"]
+__all__ = ["Lane", "LaneCoding", "StatementReview", "statement_review"]
 
 MAX_KEYED_LANES = 9
 """Lanes 1-9 can be accepted with a key; further coders are reached by name."""
@@ -65,20 +66,6 @@ class Lane:
 
 
 @dataclass(frozen=True)
-class CellView:
-    """One theme of the statement: status, differences, each coder's value, the gold state."""
-
-    theme_id: int
-    theme_key: str
-    theme: str
-    status: CellStatus
-    kinds: tuple[DiffKind, ...]
-    values: tuple[CoderValue, ...]
-    decision: Decision | None
-    gold: tuple[GoldCoding, ...]
-
-
-@dataclass(frozen=True)
 class StatementReview:
     """Everything the review view shows of one statement."""
 
@@ -89,7 +76,8 @@ class StatementReview:
     regional_group: str
     text: str
     lanes: tuple[Lane, ...]
-    cells: tuple[CellView, ...]
+    cells: tuple[QueueItem, ...]
+    gold: tuple[GoldCoding, ...] = ()
 
     def lane(self, key: int) -> Lane:
         """The coder lane bound to key ``key`` (1-9)."""
@@ -98,12 +86,16 @@ class StatementReview:
                 return lane
         raise UnknownEntity(f"No coder lane has key {key} in this statement.")
 
-    def cell(self, theme_id: int) -> CellView:
-        """The cell of ``theme_id``."""
+    def cell(self, theme_id: int) -> QueueItem:
+        """The cell of ``theme_id``: status, differences, each coder's value, the decision."""
         for cell in self.cells:
             if cell.theme_id == theme_id:
                 return cell
         raise UnknownEntity(f"Theme {theme_id} is not a cell of this statement.")
+
+    def gold_of(self, theme_id: int) -> tuple[GoldCoding, ...]:
+        """The gold codings of one theme (with their provenance)."""
+        return tuple(g for g in self.gold if g.theme_id == theme_id)
 
 
 def _iou_match(a: CodingTuple, b: CodingTuple, threshold: float) -> bool:
@@ -170,19 +162,15 @@ def statement_review(
         for g in sorted(gold, key=lambda g: (g.start, g.end))
     )  # fmt: skip
     lanes.append(Lane("gold", 0, None, None, "gold", gold_lane))
-    views = tuple(
-        CellView(
-            theme_id=t,
-            theme_key=keys[t].key,
-            theme=keys[t].name,
-            status=board.status((d, t)),
-            kinds=board.kinds((d, t), threshold),
-            values=board.coder_values((d, t)),
-            decision=board.decisions.get((d, t)),
-            gold=tuple(g for g in gold if g.theme_id == t),
-        )
-        for d, t in cells
-    )
+    views = tuple(queue_item(board, cell, threshold) for cell in cells)
     return StatementReview(
-        document_id, doc.uuid, doc.title, speaker, doc.regional_group, text, tuple(lanes), views
+        document_id,
+        doc.uuid,
+        doc.title,
+        speaker,
+        doc.regional_group,
+        text,
+        tuple(lanes),
+        views,
+        tuple(gold),
     )
