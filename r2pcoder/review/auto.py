@@ -16,6 +16,7 @@ in their provenance (``auto_rule``). Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -141,11 +142,15 @@ def _decidable(board: Board, rule: AutoRule) -> tuple[BoolArray, BoolArray, IntA
 def plan_auto(
     board: Board,
     rule: AutoRule,
-    first: dict[Cell, list[int]],
+    first_for: Callable[[list[Cell]], dict[Cell, list[int]]],
     *,
     cancelled: CancelCheck | None = None,
 ) -> AutoReport:
-    """What ``rule`` would decide on ``board`` (nothing is written)."""
+    """What ``rule`` would decide on ``board`` (nothing is written).
+
+    ``first_for`` gives, for the cells a rule decides, their coders in the order they coded
+    (see :func:`~r2pcoder.review.board.first_coders`).
+    """
     if rule not in AUTO_RULES:
         raise R2pError(f"Unknown rule {rule!r}; use unanimous or majority.")
     status = board.status_codes
@@ -153,12 +158,15 @@ def plan_auto(
     ok, few, value = _decidable(board, rule)
     too_few = undecided & few
     ok = ok & undecided & ~too_few
-    decided = []
     coders, docs, themes = board.corpus.coders, board.corpus.documents, board.corpus.themes
-    for i, (d, t) in enumerate(np.argwhere(ok.T).tolist()):
+    picked = np.argwhere(ok.T).tolist()
+    codes = [int(value[t, d]) for d, t in picked]
+    first = first_for([(docs[d].id, themes[t].id) for (d, t), k in zip(picked, codes, strict=True)
+                       if k != 0])  # fmt: skip
+    decided = []
+    for i, ((d, t), code) in enumerate(zip(picked, codes, strict=True)):
         if i % 10_000 == 0:
             check_cancelled(cancelled)
-        code = int(value[t, d])
         agreeing = [c for c, k in zip(coders, board.codes[t, :, d].tolist(), strict=True)
                     if k == code]  # fmt: skip
         ids = tuple(c.id for c in agreeing)

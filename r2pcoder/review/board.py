@@ -356,24 +356,23 @@ def load_board(session: Session, *, documents: Collection[int] | None = None) ->
     )  # fmt: skip
 
 
-def first_coders(
-    session: Session, documents: Collection[int] | None = None
-) -> dict[Cell, list[int]]:
+_FIRST = (
+    "SELECT c.document_id, c.theme_id, c.coder_id, MIN(c.created_at) FROM json_each(?) AS w "
+    "JOIN codings c ON c.document_id = json_extract(w.value, '$[0]') "
+    "AND c.theme_id = json_extract(w.value, '$[1]') GROUP BY 1, 2, 3"
+)
+
+
+def first_coders(session: Session, cells: Iterable[Cell]) -> dict[Cell, list[int]]:
     """Per cell, the coders who coded it, the one who coded it first (earliest coding) first.
 
-    The final layer carries the codings of the first of the agreeing coders; equal times fall
-    back to the coders' order in the project.
+    The final layer and the auto rules carry the codings of the first of the agreeing coders;
+    equal times fall back to the coders' order in the project.
     """
-    where, params = "", []
-    if documents is not None:
-        where = f" WHERE document_id IN ({','.join('?' * len(documents))})"
-        params = list(documents)
-    rows = _driver(session).execute(
-        "SELECT document_id, theme_id, coder_id, MIN(created_at) FROM codings"
-        f"{where} GROUP BY document_id, theme_id, coder_id",
-        params,
-    )
+    wanted = sorted(set(cells))
     order: dict[Cell, list[tuple[str, int]]] = {}
-    for doc, theme, coder, first in rows:
-        order.setdefault((doc, theme), []).append((str(first), coder))
+    if wanted:
+        rows = _driver(session).execute(_FIRST, (json.dumps(wanted),)).fetchall()
+        for doc, theme, coder, first in rows:
+            order.setdefault((doc, theme), []).append((str(first), coder))
     return {cell: [c for _, c in sorted(found)] for cell, found in order.items()}

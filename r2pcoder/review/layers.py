@@ -101,17 +101,20 @@ def _undecided(
     counts: Counter[str],
 ) -> list[CodingTuple]:
     """Rules 2-4 of the final layer on the undecided cells; returns the codings carried."""
-    first = first_coders(session)
-    carriers: dict[Cell, int] = {}
+    carried: dict[Cell, str] = {}
     for cell in board.cells():
         if cell in decided:
             continue
         status = board.status(cell)
         counts[{"agreed": "agreed", "single": "single coder"}.get(status or "", "awaiting")] += 1
-        if status not in ("agreed", "single"):
-            continue
+        if status in ("agreed", "single"):
+            carried[cell] = status
+    # Only agreed cells need to know who coded first; a single coder carries their own cell.
+    first = first_coders(session, [c for c, status in carried.items() if status == "agreed"])
+    carriers: dict[Cell, int] = {}
+    for cell in carried:
         given = board.worker_values(cell)
-        carriers[cell] = next(c for c in first[cell] if c in given)
+        carriers[cell] = next(c for c in first.get(cell, list(given)) if c in given)
         values[cell] = given[carriers[cell]]
         agreeing[cell] = tuple(given)
     found = fetch_codings(session, [(d, t, c) for (d, t), c in carriers.items()])

@@ -179,7 +179,7 @@ class ReviewService:
             )  # fmt: skip
             if not cells:
                 raise ReviewRefused("No theme of this statement is agreed and undecided.")
-            return decide.accept_agreed(ctx, cells, first_coders(ctx.session, [document_id]))
+            return decide.accept_agreed(ctx, cells, first_coders(ctx.session, cells))
 
         cells = None if theme_id is None else [(document_id, theme_id)]
         return self._decide("accept what all agree on", document_id, cells, step, by, note)
@@ -319,7 +319,8 @@ class ReviewService:
         with self._project.unit_of_work() as s:
             board = load_board(s)
             report(0.3)
-            plan = plan_auto(board, rule, first_coders(s), cancelled=cancelled)
+            plan = plan_auto(board, rule, lambda cells: first_coders(s, cells),
+                             cancelled=cancelled)  # fmt: skip
             report(0.5)
             if dry_run:
                 return plan
