@@ -266,7 +266,8 @@ def _list(args: argparse.Namespace) -> int:
         snapshots = list_snapshots(project)
     data = [
         {"uuid": s.uuid, "created_at": s.created_at.isoformat(timespec="seconds"),
-         "label": s.label, "unit": s.unit, "coders": s.n_coders, "documents": s.n_documents}
+         "label": s.label, "unit": s.unit, "coders": s.n_coders, "documents": s.n_documents,
+         "layers": list(s.layers)}
         for s in snapshots
     ]  # fmt: skip
     lines = [f"{d['uuid']}  {d['created_at']}  {d['unit']:<9}  {d['label']}" for d in data]

@@ -12,7 +12,14 @@ import numpy.typing as npt
 
 from r2pcoder.errors import UnknownEntity
 from r2pcoder.review.board import SPAN_THRESHOLD, STATUS_CODES, Board
-from r2pcoder.review.model import DIFF_KINDS, CoderValue, QueueFilter, QueueItem, ReviewStatus
+from r2pcoder.review.model import (
+    DIFF_KINDS,
+    CellStatus,
+    CoderValue,
+    QueueFilter,
+    QueueItem,
+    ReviewStatus,
+)
 
 __all__ = ["build_queue", "count_status", "queue_item"]
 
@@ -94,28 +101,39 @@ def _items(
     board: Board, ts: npt.NDArray[np.intp], ds: npt.NDArray[np.intp], threshold: float
 ) -> list[QueueItem]:
     # Built from whole columns at once: the queue of a large master lists tens of thousands of
-    # cells, and each coder's value object is shared between the cells that have it.
+    # cells. The coders' values of a cell form one of few patterns (a few codes per coder), so
+    # each pattern's tuple of values is built once and shared by every cell that has it.
     bits = board.theme_missing.astype(np.int8) + 2 * board.stance_differs.astype(np.int8)
     bits = bits + 4 * board.span_differs(threshold).astype(np.int8)
     kinds = [tuple(k for b, k in enumerate(DIFF_KINDS) if n >> b & 1) for n in range(8)]
+    columns = board.codes[ts, :, ds].astype(np.int64) + 1  # cells x coders, 0: did not work
+    base = len(board.labels) + 1
+    patterns = columns @ (base ** np.arange(columns.shape[1], dtype=np.int64))
+    unique, first = np.unique(patterns, return_index=True)
     coders, values, labels = board.corpus.coders, board.value_of_code, board.labels
-    shared = [[CoderValue(c.id, c.uuid, c.name, values[k], labels[k]) for k in range(len(labels))]
-              for c in coders]  # fmt: skip
-    docs, themes, decisions = board.corpus.documents, board.corpus.themes, board.decisions
+    shared = {
+        int(p): tuple(CoderValue(coders[i].id, coders[i].uuid, coders[i].name, values[k - 1],
+                                 labels[k - 1])
+                      for i, k in enumerate(columns[j].tolist()) if k > 0)
+        for p, j in zip(unique.tolist(), first.tolist(), strict=True)
+    }  # fmt: skip
+    docs = [
+        (d.id, d.uuid, d.title, d.meta.get("regional_group", "")) for d in board.corpus.documents
+    ]
+    themes = [(t.id, t.key, t.name) for t in board.corpus.themes]
+    # Index 0 (no cell) never comes up: only cells are listed.
+    names: list[CellStatus] = [n or "awaiting" for n in STATUS_CODES]
+    decisions = board.decisions
     items = []
-    for t, d, status, bit, column in zip(
+    for t, d, status, bit, pattern in zip(
         ts.tolist(), ds.tolist(), board.status_codes[ts, ds].tolist(), bits[ts, ds].tolist(),
-        board.codes[ts, :, ds].tolist(), strict=True,
+        patterns.tolist(), strict=True,
     ):  # fmt: skip
-        doc, theme = docs[d], themes[t]
-        name = STATUS_CODES[status]
-        assert name is not None
-        items.append(QueueItem(
-            doc.id, doc.uuid, doc.title, doc.meta.get("regional_group", ""), theme.id, theme.key,
-            theme.name, name, kinds[bit],
-            tuple(shared[i][k] for i, k in enumerate(column) if k >= 0),
-            decisions.get((doc.id, theme.id)),
-        ))  # fmt: skip
+        doc_id, uuid, title, group = docs[d]
+        theme_id, key, name = themes[t]
+        decision = decisions.get((doc_id, theme_id)) if decisions else None
+        items.append(QueueItem(doc_id, uuid, title, group, theme_id, key, name, names[status],
+                               kinds[bit], shared[pattern], decision))  # fmt: skip
     return items
 
 

@@ -274,3 +274,19 @@ def test_agreement_vs_gold_and_feedback(master, tmp_path, capsys):
     code, out, _ = run(capsys, "review", "feedback", master, "--coder", "Ana", "--out", target)
     assert (code, "1 difference(s) from gold (stance 1)" in out) == (0, True)
     assert target.is_file()
+
+
+def test_snapshots_say_which_layers_they_compared(master, capsys):
+    run(capsys, "agreement", master, "--bootstrap", "0", "--save", "coders")
+    run(capsys, "review", "decide", master, "--document", "1", "--theme", "veto", "--from", "Ben")
+    code, _, err = run(capsys, "agreement", master, "--vs", "gold", "--bootstrap", "0",
+                       "--save", "feedback")  # fmt: skip
+    assert (code, err.count("Saved snapshot")) == (0, 2)
+    _, out, _ = run(capsys, "snapshot", "list", master, "--json")
+    with Project(master) as project:
+        ana, ben = (project.coders.find(n).uuid for n in ("Ana", "Ben"))
+    assert [(s["label"], s["layers"]) for s in json.loads(out)] == [
+        ("coders", [f"coder:{ana}", f"coder:{ben}"]),
+        ("feedback (Ana vs gold)", ["gold", f"coder:{ana}"]),
+        ("feedback (Ben vs gold)", ["gold", f"coder:{ben}"]),
+    ]

@@ -208,3 +208,16 @@ def test_a_coders_layer_in_the_master_is_only_changed_by_merges(project_path, ro
     assert after["codings"] != before["codings"]  # Lena's coding
     ana_rows = [r for r in after["codings"] if r[2] == ana.id]
     assert ana_rows == [r for r in before["codings"] if r[2] == ana.id]
+
+
+def test_the_command_line_refuses_coding_as_a_coder_with_packets(project_path, round_trip, capsys):
+    from r2pcoder.cli import main
+
+    before = dump(project_path, CODER_TABLES)
+    args = ["code", "add", str(project_path), "--document", "1", "--coder", "Ben",
+            "--theme", "veto", "--start", "0", "--end", "3"]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Ben's codings in this master come from Ben's packets" in err
+    assert "review" in err
+    assert dump(project_path, CODER_TABLES) == before
