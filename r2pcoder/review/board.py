@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from r2pcoder.export.layers import MIXED, NO_STANCE, NOT_CODED, CoderRef, CodingTuple
 from r2pcoder.reliability.corpus import Corpus, whole_corpus
 from r2pcoder.reliability.units import overlap_units, statement_units
-from r2pcoder.review.model import CellStatus, CoderValue, Decision, DiffKind
+from r2pcoder.review.model import CellStatus, CoderValue, Decision
 from r2pcoder.review.store import read_decisions
 
 __all__ = [
@@ -142,7 +142,7 @@ class Board:
         coders, documents, themes: by id, in project, corpus and codebook order.
         stance_keys: stance id -> codebook key.
         codings: the coder codings of the statements read, when only some were (else empty:
-            the whole master's codings are fetched per cell, see :meth:`fetch`).
+            for the whole master, :func:`fetch_codings` reads the cells that need them).
     """
 
     corpus: Corpus
@@ -266,22 +266,6 @@ class Board:
         column, values, ids = self.codes[t, :, d].tolist(), self.value_of_code, self._coder_ids
         return {ids[i]: values[code] for i, code in enumerate(column) if code >= 0}
 
-    def kinds(self, cell: Cell, threshold: float = SPAN_THRESHOLD) -> tuple[DiffKind, ...]:
-        """How the coders who worked on the statement differ in this cell (may be none)."""
-        t, d = self.index(cell)
-        return self.kinds_at(t, d, threshold)
-
-    def kinds_at(self, t: int, d: int, threshold: float = SPAN_THRESHOLD) -> tuple[DiffKind, ...]:
-        """:meth:`kinds` by array position."""
-        out: list[DiffKind] = []
-        if self.theme_missing[t, d]:
-            out.append("theme_missing")
-        if self.stance_differs[t, d]:
-            out.append("stance_differs")
-        if self.span_differs(threshold)[t, d]:
-            out.append("span_differs")
-        return tuple(out)
-
     def label(self, value: int) -> str:
         """A value as text: stance key, ``not coded``, ``mixed`` or ``no stance``."""
         if value == NOT_CODED:
@@ -292,18 +276,15 @@ class Board:
             return "no stance"
         return self.stance_keys.get(value, f"stance {value}")
 
-    def values_at(self, t: int, d: int) -> tuple[CoderValue, ...]:
-        """The values of cell (``t``, ``d``), one per coder who worked there, in coder order."""
+    def coder_values(self, cell: Cell) -> tuple[CoderValue, ...]:
+        """The cell's values, one per coder who worked on the statement, in coder order."""
+        t, d = self.index(cell)
         coders, values, labels = self.corpus.coders, self.value_of_code, self.labels
         return tuple(
             CoderValue(coders[i].id, coders[i].uuid, coders[i].name, values[code], labels[code])
             for i, code in enumerate(self.codes[t, :, d].tolist())
             if code >= 0
         )
-
-    def coder_values(self, cell: Cell) -> tuple[CoderValue, ...]:
-        """The cell's values, one per coder who worked on the statement, in coder order."""
-        return self.values_at(*self.index(cell))
 
     def codings_of(self, cell: Cell, coder_id: int) -> list[CodingTuple]:
         """One coder's codings of the cell's theme in the statement, by position.
