@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
-from r2pcoder.layer_guard import check_layer_editable
+from r2pcoder.layer_guard import LOCKED, check_layer_editable, refuse_locked
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
@@ -87,6 +87,8 @@ _LOOKUP = select(
     _scalar(StanceRow.name, StanceRow.id, "stance").label("stance"),
     _scalar(StanceRow.retired, StanceRow.id, "stance").label("stance_retired"),
     _scalar(CoderRow.id, CoderRow.id, "coder").label("coder"),
+    # Whether the coder's layer belongs to their packets (see layer_guard), in the same trip.
+    LOCKED.scalar_subquery().label("locked"),
 )
 _INSERT = insert(CodingRow).returning(CodingRow.id)
 
@@ -112,6 +114,8 @@ def _check(
         raise UnknownEntity(f"There is no document with id {document_id} in this project.")
     if coder_id is not None and found.coder is None:
         raise UnknownEntity(f"There is no coder with id {coder_id} in this project.")
+    if coder_id is not None and found.locked is not None:
+        refuse_locked(found.locked)
     if theme_id is not None and found.theme is None:
         raise UnknownEntity(f"There is no theme with id {theme_id} in this project's codebook.")
     if found.theme_retired:
@@ -155,7 +159,6 @@ class CodingService:
             _check(s, request.document_id, (request.start, request.end),
                    theme_id=request.theme_id, stance_id=request.stance_id,
                    coder_id=request.coder_id)  # fmt: skip
-            check_layer_editable(s, request.coder_id)
             now = utcnow()
             coding = Coding(
                 id=0, uuid=new_uuid(), document_id=request.document_id,
@@ -183,7 +186,6 @@ class CodingService:
                 raise CodingRefused("That coding still exists; there is nothing to restore.")
             _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
                    coder_id=snapshot.coder_id)  # fmt: skip
-            check_layer_editable(s, snapshot.coder_id)
             if s.get(ThemeRow, snapshot.theme_id) is None:
                 raise UnknownEntity("The coding's theme is gone from the codebook.")
             row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})

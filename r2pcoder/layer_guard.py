@@ -15,13 +15,15 @@ can import it without loading review and export code at start-up. Must not impor
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused
 from r2pcoder.schema import CoderRow, MergeLogRow, PacketAssignmentRow, ProjectRow
 
-__all__ = ["LayerLocked", "check_layer_editable", "layer_locked"]
+__all__ = ["LOCKED", "LayerLocked", "check_layer_editable", "layer_locked", "refuse_locked"]
 
 
 class LayerLocked(CodingRefused):
@@ -29,7 +31,7 @@ class LayerLocked(CodingRefused):
 
 
 # Built once: the check runs with every coding applied in a master.
-_LOCKED = select(CoderRow.name).where(
+LOCKED = select(CoderRow.name).where(
     CoderRow.id == bindparam("coder"),
     select(ProjectRow.id).where(ProjectRow.role == "master").exists(),
     exists().where(PacketAssignmentRow.coder_uuid == CoderRow.uuid)
@@ -39,8 +41,17 @@ _LOCKED = select(CoderRow.name).where(
 
 def layer_locked(session: Session, coder_id: int) -> str | None:
     """The coder's name when their layer in this master belongs to their packets, else ``None``."""
-    name = session.scalar(_LOCKED, {"coder": coder_id})
+    name = session.scalar(LOCKED, {"coder": coder_id})
     return None if name is None else str(name)
+
+
+def refuse_locked(name: str) -> NoReturn:
+    """Raise the refusal for a change to ``name``'s layer, pointing to review."""
+    raise LayerLocked(
+        f"{name}'s codings in this master come from {name}'s packets and only a merge of "
+        "those packets changes them. To correct or settle them, use review: the lead's "
+        "decisions go to the gold layer (r2pcoder review decide, or review mode)."
+    )
 
 
 def check_layer_editable(session: Session, coder_id: int | None) -> None:
@@ -53,8 +64,4 @@ def check_layer_editable(session: Session, coder_id: int | None) -> None:
         return
     name = layer_locked(session, coder_id)
     if name is not None:
-        raise LayerLocked(
-            f"{name}'s codings in this master come from {name}'s packets and only a merge of "
-            "those packets changes them. To correct or settle them, use review: the lead's "
-            "decisions go to the gold layer (r2pcoder review decide, or review mode)."
-        )
+        refuse_locked(name)
