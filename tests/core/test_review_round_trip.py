@@ -18,6 +18,7 @@ import pytest
 from tests.core.review_setup import CODER_TABLES, GOLD_TABLES, dump
 from tests.core.test_merge import merge
 
+from r2pcoder.cli import main
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.export import TableOptions, export_project, parse_layer
@@ -211,8 +212,6 @@ def test_a_coders_layer_in_the_master_is_only_changed_by_merges(project_path, ro
 
 
 def test_the_command_line_refuses_coding_as_a_coder_with_packets(project_path, round_trip, capsys):
-    from r2pcoder.cli import main
-
     before = dump(project_path, CODER_TABLES)
     args = ["code", "add", str(project_path), "--document", "1", "--coder", "Ben",
             "--theme", "veto", "--start", "0", "--end", "3"]  # fmt: skip
