@@ -23,6 +23,7 @@ SUITES = (
     "reliability",
     "export",
     "refi",
+    "review",
 )
 
 

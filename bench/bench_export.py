@@ -25,7 +25,10 @@ _TARGETS: dict[ExportFormat, float] = {"csv": 10.0, "xlsx": 60.0, "html": 15.0}
 _OUT = {"csv": "csv", "xlsx": "export.xlsx", "html": "report.html"}
 
 
-def _measure(info: SynthInfo, layer: str, fmt: ExportFormat, root: Path, repeats: int) -> Result:
+def measure_export(
+    info: SynthInfo, layer: str, fmt: ExportFormat, root: Path, repeats: int
+) -> Result:
+    """The median time of a whole export of ``info``'s master under ``layer`` to ``fmt``."""
     out = root / _OUT[fmt]
     rows: dict[str, int] = {}
 
@@ -63,5 +66,5 @@ def run(quick: bool = False) -> list[Result]:
         for info, layer in masters:
             for fmt in ("csv", "xlsx", "html"):
                 repeats = 1 if quick or fmt == "xlsx" else 3
-                results.append(_measure(info, layer, fmt, root, repeats))
+                results.append(measure_export(info, layer, fmt, root, repeats))
     return results

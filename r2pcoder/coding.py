@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
+from r2pcoder.layer_guard import LOCKED, check_layer_editable, refuse_locked
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
@@ -88,6 +89,8 @@ _LOOKUP = select(
     _scalar(StanceRow.name, StanceRow.id, "stance").label("stance"),
     _scalar(StanceRow.retired, StanceRow.id, "stance").label("stance_retired"),
     _scalar(CoderRow.uuid, CoderRow.id, "coder").label("coder"),
+    # Whether the coder's layer belongs to their packets (see layer_guard), in the same trip.
+    LOCKED.scalar_subquery().label("locked"),
 )
 _INSERT = insert(CodingRow).returning(CodingRow.id)
 # An identical coding: same statement, coder, theme, stance (NULL-safe: SQLite's IS) and span.
@@ -135,6 +138,8 @@ def _check(
         raise UnknownEntity(f"There is no coder with id {coder_id} in this project.")
     if packet_coder is not None and coder_id is not None and found.coder != packet_coder:
         _refuse_other_coder(session, packet_coder)
+    if coder_id is not None and found.locked is not None:
+        refuse_locked(found.locked)
     if theme_id is not None and found.theme is None:
         raise UnknownEntity(f"There is no theme with id {theme_id} in this project's codebook.")
     if found.theme_retired:
@@ -244,13 +249,19 @@ class CodingService:
         info = self._project.info
         return info.packet_coder_uuid if info.role == "packet" else None
 
-    def _own(self, session: Session, coder_id: int) -> None:
-        """Refuse to touch another coder's coding in a packet."""
+    def _may_change(self, session: Session, coder_id: int) -> None:
+        """Refuse to touch another coder's coding in a packet, or a packets-owned layer in a master.
+
+        Raises:
+            CodingRefused: in a packet, the coding is not the packet coder's.
+            LayerLocked: in a master, the coder's layer comes from their packets (see review).
+        """
         packet_coder = self._packet_coder
         if packet_coder is not None:
             uuid = session.scalar(select(CoderRow.uuid).where(CoderRow.id == coder_id))
             if uuid != packet_coder:
                 _refuse_other_coder(session, packet_coder)
+        check_layer_editable(session, coder_id)
 
     def apply(self, request: CodingRequest) -> Coding:
         """Store a new coding, after checking the span, theme, stance, coder and document.
@@ -305,7 +316,7 @@ class CodingService:
             snapshots = []
             for uuid in uuids:
                 row = _row_by_uuid(s, uuid)
-                self._own(s, row.coder_id)
+                self._may_change(s, row.coder_id)
                 snapshots.append(to_coding(row))
                 s.delete(row)
             return snapshots
@@ -340,7 +351,7 @@ class CodingService:
         """
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, uuid)
-            self._own(s, row.coder_id)
+            self._may_change(s, row.coder_id)
             before = to_coding(row)
             new_theme = theme_id if theme_id not in (None, row.theme_id) else None
             new_stance = stance_id if isinstance(stance_id, int) else None
@@ -363,7 +374,7 @@ class CodingService:
         """Put a recoded coding back to ``before`` (the inverse of :meth:`recode`)."""
         with self._project.unit_of_work() as s:
             row = _row_by_uuid(s, before.uuid)
-            self._own(s, row.coder_id)
+            self._may_change(s, row.coder_id)
             _check(s, before.document_id, (before.start, before.end))
             refuse_duplicate(s, before, before.uuid)
             for name, value in vars(before).items():

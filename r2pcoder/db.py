@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 from sqlalchemy.engine import ExceptionContext
@@ -35,6 +36,9 @@ from r2pcoder.migrations import (
     readonly_uri,
 )
 from r2pcoder.schema import ProjectRow, new_uuid, utcnow
+
+if TYPE_CHECKING:
+    from r2pcoder.review.service import ReviewService
 
 __all__ = ["Project", "ProjectInfo", "Role", "make_engine", "make_readonly_engine"]
 
@@ -182,6 +186,13 @@ class Project:
         self.codebook = CodebookService(self)
         self.codings = CodingService(self)
         self.memos = MemoService(self)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        """Review and adjudication (the gold layer); loaded on first use, not at start-up."""
+        from r2pcoder.review.service import ReviewService  # noqa: PLC0415 - see above
+
+        return ReviewService(self)
 
     @classmethod
     def create(

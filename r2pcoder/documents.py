@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.coders import coder_row
 from r2pcoder.errors import R2pError, UnknownEntity
+from r2pcoder.layer_guard import check_layer_editable
 from r2pcoder.metadata import DocumentMeta, validate_meta
 from r2pcoder.schema import CodingRow, DocumentRow, DocumentStatusRow, new_uuid, utcnow
 from r2pcoder.textnorm import content_hash, normalize_text
@@ -191,6 +192,7 @@ class DocumentService:
         with self._project.unit_of_work() as s:
             document_row(s, document_id)
             coder_row(s, coder_id)
+            check_layer_editable(s, coder_id)
             mark = s.get(DocumentStatusRow, (coder_id, document_id))
             if done and mark is None:
                 s.add(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import UnknownEntity
+from r2pcoder.layer_guard import check_layer_editable
 from r2pcoder.schema import DocumentRow, MemoRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
@@ -75,7 +76,12 @@ def write_memo(
     theme_id: int | None,
     coder_id: int | None,
 ) -> None:
-    """Write (or, with empty text, delete) a memo inside ``s``; never commits."""
+    """Write (or, with empty text, delete) a memo inside ``s``; never commits.
+
+    Raises:
+        LayerLocked: in a master, the coder's layer comes from their packets (see review).
+    """
+    check_layer_editable(s, coder_id)
     row = memo_row(s, document_id, theme_id, coder_id)
     if not text.strip():
         if row is not None:

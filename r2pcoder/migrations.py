@@ -25,6 +25,7 @@ from r2pcoder import schema_merge  # noqa: F401  (registers the round-trip table
 from r2pcoder.errors import NotAProject, ProjectCorrupt, SchemaTooNew, SchemaTooOld
 from r2pcoder.failures import explain
 from r2pcoder.migration_v2 import upgrade_to_packet_histories
+from r2pcoder.migration_v3 import add_gold_layer
 from r2pcoder.schema import Base
 from r2pcoder.tempfiles import PartFile, remove_orphans
 
@@ -35,6 +36,7 @@ __all__ = [
     "STEPS",
     "FileCheck",
     "MigrationResult",
+    "add_gold_layer",
     "check_file",
     "check_header",
     "create_schema",
@@ -44,7 +46,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this version of r2pcoder writes. Bump it with every schema change, add a step."""
 
 APPLICATION_ID = 0x52325043
@@ -52,7 +54,7 @@ APPLICATION_ID = 0x52325043
 
 Step = Callable[[Connection], None]
 
-STEPS: Mapping[int, Step] = {2: upgrade_to_packet_histories}
+STEPS: Mapping[int, Step] = {2: upgrade_to_packet_histories, 3: add_gold_layer}
 """``STEPS[k]`` upgrades a file from version k-1 to k. Version 1 is the first released schema."""
 
 OLDEST_UPGRADABLE = 1

@@ -1,4 +1,4 @@
-"""ORM models of a project file: project info, coders, documents, codebook, codings, memos.
+"""ORM models of a project file: project info, coders, documents, codebook, codings, memos, gold.
 
 Every entity that crosses project files (coders, documents, themes, stances, codings, memos) carries
 a UUID, so that merges match identities, never names. Documents carry the SHA-256 of their
@@ -34,6 +34,8 @@ __all__ = [
     "CodingRow",
     "DocumentRow",
     "DocumentStatusRow",
+    "GoldCodingRow",
+    "GoldDecisionRow",
     "MemoRow",
     "MergeLogRow",
     "PacketAssignmentRow",
@@ -342,3 +344,68 @@ class ThemeProposalRow(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending")
     target_uuid: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class GoldDecisionRow(Base):
+    """In a master: the lead's decision on one statement x theme cell (the gold layer).
+
+    ``kind`` is ``coded`` (the cell's gold codings say what the statement says on the theme),
+    ``absent`` (the theme is not in the statement) or ``resolved`` (the statement was marked
+    resolved while this cell still awaited a decision: settled as absent). ``source_coders``
+    lists the UUIDs of the coders whose value was accepted; ``auto_rule`` names the auto rule
+    that decided (``unanimous``, ``majority``) or is ``None`` for the lead's own decision. A
+    newer packet changing the statement after the decision sets ``reopened_at`` and says why;
+    the decision itself is never changed by a merge.
+    """
+
+    __tablename__ = "gold_decisions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "theme_id"),
+        CheckConstraint("kind IN ('coded', 'absent', 'resolved')", name="known_decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    source_coders: Mapped[list[Any]] = mapped_column(default=list)
+    auto_rule: Mapped[str | None] = mapped_column(String(20))
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_by_uuid: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reopened_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class GoldCodingRow(Base):
+    """In a master: one coding of the gold layer, with its provenance.
+
+    ``origin`` is ``accepted`` (copied from the coder codings whose UUIDs ``sources`` lists),
+    ``edited`` (accepted, then its stance or span changed by the lead) or ``added`` (made by the
+    lead). ``auto_rule`` names the auto rule that accepted it, if one did.
+    """
+
+    __tablename__ = "gold_codings"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="gold_non_empty_span"),
+        CheckConstraint("origin IN ('accepted', 'edited', 'added')", name="known_origin"),
+        Index("ix_gold_codings_cell", "document_id", "theme_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    stance_id: Mapped[int | None] = mapped_column(ForeignKey("stances.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10))
+    sources: Mapped[list[Any]] = mapped_column(default=list)
+    source_coders: Mapped[list[Any]] = mapped_column(default=list)
+    auto_rule: Mapped[str | None] = mapped_column(String(20))
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_by_uuid: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")

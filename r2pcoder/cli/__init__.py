@@ -36,6 +36,7 @@ _COMMAND_MODULES = (
     "r2pcoder.cli.export_cmds",
     "r2pcoder.cli.agreement_cmds",
     "r2pcoder.cli.refi_cmds",
+    "r2pcoder.cli.review_cmds",
 )
 
 

@@ -108,6 +108,11 @@ def register(sub: Any) -> None:
         metavar="THEME",
         help="list where the coders differ on this theme instead",
     )
+    cmd.add_argument(
+        "--vs",
+        choices=("gold",),
+        help="compare each coder with the adjudicated gold layer (coder feedback) instead",
+    )
     cmd.set_defaults(handler=_agreement)
 
     snap = sub.add_parser("snapshot", help="list or export saved reliability snapshots")
@@ -151,9 +156,13 @@ def _agreement(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         names = _split(args.coders)
         coders = tuple(project.coders.find(n).uuid for n in names) if names else None
-        if coders is not None and len(coders) < 2:  # noqa: PLR2004
+        if coders is not None and len(coders) < 2 and args.vs is None:  # noqa: PLR2004
             raise AgreementInputError("Agreement needs at least two coders; give two or more.")
         settings = settings_from(args, coders)
+        if args.vs == "gold":
+            from r2pcoder.cli.review_cmds import vs_gold  # noqa: PLC0415 - only this branch
+
+            return vs_gold(args, project, settings)
         if args.disagreements:
             found = disagreements(project, settings, args.disagreements)
             return _print_disagreements(args, found)
@@ -279,7 +288,8 @@ def _list(args: argparse.Namespace) -> int:
         snapshots = list_snapshots(project)
     data = [
         {"uuid": s.uuid, "created_at": s.created_at.isoformat(timespec="seconds"),
-         "label": s.label, "unit": s.unit, "coders": s.n_coders, "documents": s.n_documents}
+         "label": s.label, "unit": s.unit, "coders": s.n_coders, "documents": s.n_documents,
+         "layers": list(s.layers)}
         for s in snapshots
     ]  # fmt: skip
     lines = [f"{d['uuid']}  {d['created_at']}  {d['unit']:<9}  {d['label']}" for d in data]

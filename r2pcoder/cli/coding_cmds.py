@@ -25,7 +25,7 @@ from r2pcoder.db import Project
 from r2pcoder.errors import CodingRefused, R2pError
 from r2pcoder.wording import counted
 
-__all__ = ["register"]
+__all__ = ["passage_span", "register"]
 
 
 def _passage_args(cmd: argparse.ArgumentParser) -> None:
@@ -91,7 +91,16 @@ def register(sub: Any) -> None:
     lst.set_defaults(handler=_list)
 
 
+def passage_span(args: argparse.Namespace, text: str) -> tuple[int, int]:
+    """The passage ``--quote`` (with ``--occurrence``) or ``--start``/``--end`` give in ``text``."""
+    span = _span(args, text)
+    if span is None:
+        raise R2pError("Give the passage with --quote, or with both --start and --end.")
+    return span
+
+
 def _span(args: argparse.Namespace, text: str) -> tuple[int, int] | None:
+    """Like :func:`passage_span`, but None when neither is given."""
     if args.quote is not None:
         if args.start is not None or args.end is not None:
             raise R2pError("Give either --quote or --start/--end, not both.")
@@ -130,9 +139,7 @@ def _add(args: argparse.Namespace) -> int:
         coder = project.coders.find(args.coder)
         theme = project.codebook.theme_by_key(args.theme)
         stance = project.codebook.stance_by_key(args.stance) if args.stance else None
-        span = _span(args, doc.text)
-        if span is None:
-            raise R2pError("Give the passage with --quote, or with both --start and --end.")
+        span = passage_span(args, doc.text)
         coding = project.codings.apply(
             CodingRequest(doc.id, coder.id, theme.id, *span, stance.id if stance else None,
                           args.memo)

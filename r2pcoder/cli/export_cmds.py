@@ -70,7 +70,9 @@ def register(sub: Any) -> None:
     cmd.add_argument(
         "--layer", default="all",
         help="which codings: a coder's name or UUID (or coder:NAME), 'all' (agreed by all "
-        "coders, the default), 'all:Ana,Ben', 'majority', 'majority:Ana,Ben,Cy'",
+        "coders, the default), 'all:Ana,Ben', 'majority', 'majority:Ana,Ben,Cy', 'gold' (the "
+        "adjudicated decisions) or 'final' (gold, else what the coders agree on, else a "
+        "single coder's codings)",
     )  # fmt: skip
     cmd.add_argument(
         "--by", default=",".join(DEFAULT_BY),

@@ -215,19 +215,30 @@ def load_export_data(
     """Read what an export needs and apply the chosen layer.
 
     Raises:
-        ExportFailed: unknown coder, no coders, no codebook, or a gold layer that does not exist.
+        ExportFailed: unknown coder, no coders, no codebook, or a gold layer with no decision.
         Cancelled: when ``cancelled()`` turns true.
     """
     report = wrap_progress(progress, 0.0, 1.0)
     report(0.0)
     with project.reading() as s:
-        layer = resolve_layer(choice, _coders(s))
+        coders = _coders(s)
         statements, texts = _statements(s)
+        rank = {d: i for i, d in enumerate(statements)}
         check_cancelled(cancelled)
         report(0.2)
-        codings = _codings(s, [c.id for c in layer.coders])
-        done = [tuple(r) for r in s.execute(select(DocumentStatusRow.coder_id,
-                                                   DocumentStatusRow.document_id))]  # fmt: skip
+        if choice.rule in ("gold", "final"):
+            # Imported here: review reads the export's layer types, so a module-level import
+            # would be circular.
+            from r2pcoder.review.layers import review_selection  # noqa: PLC0415
+
+            layer, selection = review_selection(s, choice.rule, coders, rank)
+            codings: list[CodingTuple] = selection.codings
+        else:
+            layer = resolve_layer(choice, coders)
+            codings = _codings(s, [c.id for c in layer.coders])
+            done = [tuple(r) for r in s.execute(select(DocumentStatusRow.coder_id,
+                                                       DocumentStatusRow.document_id))]  # fmt: skip
+            selection = select_codings(layer, codings, _pairs(done), rank)
         snapshot = latest_snapshot(s)
     check_cancelled(cancelled)
     if snapshot is not None:
@@ -237,11 +248,7 @@ def load_export_data(
     if not themes:
         raise ExportFailed("This project has no codebook yet, so there is nothing to export.")
     stances = tuple(project.codebook.stances(include_retired=True))
-    selection = _nonempty(
-        select_codings(layer, codings, _pairs(done), {d: i for i, d in enumerate(statements)}),
-        layer,
-        bool(codings),
-    )
+    selection = _nonempty(selection, layer, bool(codings))
     check_cancelled(cancelled)
     report(1.0)
     info = project.info
@@ -256,6 +263,8 @@ def load_export_data(
 def _nonempty(selection: Selection, layer: Layer, any_codings: bool) -> Selection:
     if selection.codings:
         return selection
+    if layer.rule in ("gold", "final") and selection.cells:
+        return selection  # empty (all absent, or all awaiting), and every output says so
     if not any_codings:
         who = layer.coders[0].name if len(layer.coders) == 1 else "the chosen coders"
         raise ExportFailed(f"Nothing to export: {who} coded nothing yet.")

@@ -84,6 +84,17 @@ def export_warnings(data: ExportData, count_members: bool = False) -> tuple[str,
         out.append("This layer holds no codings: every count is zero.")
     if count_members:
         out += unknown_state_warning(data)
+    cells = data.selection.cells
+    if cells.get("awaiting"):
+        out.append(
+            f"{cells['awaiting']} statement x theme cell(s) await adjudication and are left out "
+            "of this layer (r2pcoder review list shows them)."
+        )
+    if cells.get("reopened"):
+        out.append(
+            f"{cells['reopened']} decided cell(s) were re-opened by a later merge: their gold "
+            "decisions are used, but the coders' codings changed since."
+        )
     snap = data.snapshot
     if snap is None:
         out.append("No reliability snapshot exists: agreement was never measured and saved.")

@@ -162,9 +162,15 @@ def parse(uuid: str, label: str, created_at: datetime, settings: Any, results: A
 
 
 def latest_snapshot(session: Session) -> SnapshotInfo | None:
-    """The most recent snapshot of the project, or ``None`` when agreement was never saved."""
+    """The most recent snapshot of inter-coder agreement, or ``None`` when none was saved.
+
+    Snapshots of coders against the gold layer (coder feedback) are not inter-coder
+    reliability and are passed over.
+    """
     stmt = select(SnapshotRow).order_by(SnapshotRow.created_at.desc(), SnapshotRow.id.desc())
-    row = session.scalars(stmt.limit(1)).first()
-    if row is None:
-        return None
-    return parse(row.uuid, row.label, row.created_at, row.settings, row.results)
+    for row in session.scalars(stmt):
+        layers = row.results.get("layers") if isinstance(row.results, dict) else None
+        if isinstance(layers, list) and "gold" in layers:
+            continue
+        return parse(row.uuid, row.label, row.created_at, row.settings, row.results)
+    return None

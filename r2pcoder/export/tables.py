@@ -267,6 +267,22 @@ def codebook_table(data: ExportData) -> pd.DataFrame:
     return _frame(columns, data.layer.label())
 
 
+_LAYER_RULES = {
+    "coder": "Every value and coding of one coder.",
+    "all": "Per statement, the chosen coders who worked on it (coded anything there or marked it "
+    "done) count: a theme is present where every one of them coded it; its stance is their "
+    "common stance, else 'mixed stances'. Coders who never saw a statement do not count.",
+    "majority": "Per statement, the chosen coders who worked on it (coded anything there or "
+    "marked it done) count: a theme is present where more than half of them coded it; its "
+    "stance is the one more than half of those coders gave, else 'mixed stances'.",
+    "gold": "The lead's adjudicated decisions only (accepted, edited or added codings, and "
+    "themes decided absent).",
+    "final": "Per statement and theme: the gold decision; else the value every coder who worked "
+    "on the statement gave; else, when one coder worked on it, that coder's codings; else the "
+    "cell awaits adjudication and is left out.",
+}
+
+
 def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]:
     """What every output says about itself: layer, project, time, counting rules, warnings."""
     snap = data.snapshot
@@ -280,6 +296,7 @@ def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]
         ("counts broken down by", ", ".join(options.by) or "nothing (overall only)"),
         ("statement rule", "A statement counts once per theme, under the stance most of its "
          "codings of the theme carry; a tie between stances makes it 'mixed stances'."),
+        ("layer rule", _LAYER_RULES[data.layer.rule]),
         ("group statements", "A statement on behalf of a group counts once, as its speaker's; the "
          "group is listed under on_behalf_of" + (", and its listed members are counted under "
          "states." if options.count_members else ".")),
@@ -288,6 +305,7 @@ def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]
         ("reliability", "none saved: agreement has not been measured" if snap is None
          else f"snapshot '{snap.label}' of {snap.created_at:%Y-%m-%d %H:%M} (unit {snap.unit})"),
     ]  # fmt: skip
+    rows += _review_rows(data)
     if not data.selection.codings:
         rows.append(("warning", "This layer holds no codings: every count is zero."))
     return rows
@@ -305,6 +323,29 @@ def _states_rows(options: TableOptions) -> list[tuple[str, str]]:
          "speakers."),
         ("regional groups table", f"{table.citation()}. {table.counting}"),
     ]  # fmt: skip
+
+
+_CELL_RULES = (
+    ("gold", "cells from gold decisions (coded)"),
+    ("gold absent", "cells decided absent in gold (not in any table)"),
+    ("reopened", "of the decided cells, re-opened by a later merge (gold kept)"),
+    ("agreed", "cells agreed by every coder who worked on the statement"),
+    ("single coder", "cells from the only coder who worked on the statement"),
+    ("awaiting", "cells awaiting adjudication (left out)"),
+    ("undecided", "cells not decided (left out of gold)"),
+)
+
+
+def _review_rows(data: ExportData) -> list[tuple[str, str]]:
+    """How many statement x theme cells each rule of a gold or final layer gave."""
+    cells = data.selection.cells
+    if not cells:
+        return []
+    rows = [(label, str(cells[key])) for key, label in _CELL_RULES if key in cells]
+    if data.layer.rule == "final":
+        spans = "Where coders agree on a stance, the codings of the coder who coded the theme "
+        rows.append(("final layer spans", spans + "in the statement first; quotes are exact."))
+    return rows
 
 
 def _about(data: ExportData, options: TableOptions) -> pd.DataFrame:

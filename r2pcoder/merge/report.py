@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from r2pcoder.errors import MergeRefused
 from r2pcoder.merge.report_text import summary_lines
+from r2pcoder.review.reopen import ReopenedCell
 from r2pcoder.wording import counted
 
 __all__ = [
@@ -225,6 +226,8 @@ class MergeReport:
     refused: tuple[Refusal, ...] = ()
     backup: str | None = None
     notes: tuple[str, ...] = ()
+    reopened: tuple[ReopenedCell, ...] = ()
+    """Decided review cells this merge changed: flagged re-opened, their decisions kept."""
 
     @property
     def changed(self) -> bool:

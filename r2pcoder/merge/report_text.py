@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from r2pcoder.wording import counted
+
 if TYPE_CHECKING:
     from r2pcoder.merge.report import LayerReport, MergeReport
 
@@ -29,6 +31,12 @@ def summary_lines(report: MergeReport) -> list[str]:
     for refusal in report.refused:
         lines.append(f"{refusal.file_name}: refused: {refusal.reason}")
         lines.extend(f"  {problem}" for problem in refusal.problems[1:])
+    if report.reopened:
+        lines.append(
+            f"Re-opened {counted(len(report.reopened), 'decided cell')} for review (their gold "
+            "decisions are kept):"
+        )
+        lines.extend(f"  {c.title!r} / {c.theme_key}: {c.reason}" for c in report.reopened)
     if report.backup:
         lines.append(f"Backup of the master before the merge: {report.backup}")
     return lines
@@ -40,15 +48,21 @@ def _layer_lines(layer: LayerReport, *, dry_run: bool) -> list[str]:
     if layer.status == "merge":
         lines.append(
             f"  {'would add' if dry_run else 'added'} {c.added}, changed {c.changed}, "
-            f"removed {c.removed} coding(s); {c.memos} memo and {c.marks} done-mark change(s)"
+            f"removed {counted(c.removed, 'coding')}; {counted(c.memos, 'memo change')} and "
+            f"{counted(c.marks, 'done-mark change')}"
         )
     if c.not_merged:
-        lines.append(f"  {c.not_merged} coding(s), memo(s) or mark(s) not merged (see below)")
+        lines.append(
+            f"  {c.not_merged} {'item' if c.not_merged == 1 else 'items'} (codings, memos or "
+            "marks) not merged (see below)"
+        )
     lines.extend(f"  document {d.title!r}: {d.action}" for d in layer.documents)
     lines.extend(f"  {i.kind} {i.name!r}: {i.problem}; {i.action}" for i in layer.codebook)
     for p in layer.proposals:
         target = f" onto {p.target}" if p.target else ""
-        lines.append(f"  proposed theme {p.name!r} ({p.codings} coding(s)): {p.decision}{target}")
+        lines.append(
+            f"  proposed theme {p.name!r} ({counted(p.codings, 'coding')}): {p.decision}{target}"
+        )
     lines.extend(
         f"  {m.kind} {m.name!r}: matched by {m.how}" if m.how != "none"
         else f"  {m.kind} {m.name!r}: no match in the master"

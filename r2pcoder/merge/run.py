@@ -40,6 +40,7 @@ from r2pcoder.merge.source import LayerData, SourceHeader, read_header, read_lay
 from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT, FileRefused, Guard
 from r2pcoder.merge.verdicts import divergence_notes, layer_report
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
+from r2pcoder.review.reopen import capture, flag_reopened
 
 __all__ = ["merge_packets"]
 
@@ -116,15 +117,21 @@ def merge_packets(
             raw = conn.connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)
             gone = []
+            decided = None
             if not dry_run:
                 # Any write takes the write lock now, for the whole merge: nobody else commits
                 # until it ends, so the backup taken at the end shows the master as it was.
                 raw.execute("UPDATE project SET id = id WHERE id = 1")
                 gone = clean_leftovers(master.path)
+                decided = capture(conn)  # the coders' layers on adjudicated cells, before
             run = _Run(conn, raw, options, foreign, wrap_progress(progress, 0.1, 1.0))
             run.notes += [f"Removed {p.name}, a partial backup left by a merge that did not "
                           "finish." for p in gone]  # fmt: skip
             report = run.execute(headers, refused)
+            if not dry_run:
+                # ...and after: adjudicated cells whose coder layers changed are re-opened for
+                # review; their gold decisions are kept.
+                report = replace(report, reopened=flag_reopened(conn, decided))
             if dry_run or not (report.changed or run.recorded):
                 transaction.rollback()
                 return report

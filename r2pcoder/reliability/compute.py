@@ -323,4 +323,5 @@ def compute_agreement(
         pairwise=tuple(pairs),
         strata=tuple(strata),
         warnings=warnings,
+        layers=tuple(f"coder:{c.uuid}" for c in corpus.coders),
     )

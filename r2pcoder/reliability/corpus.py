@@ -9,7 +9,7 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -33,7 +33,16 @@ from r2pcoder.schema import (
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["META_FIELDS", "CoderRef", "Corpus", "DocRef", "StanceRef", "ThemeRef", "load_corpus"]
+__all__ = [
+    "META_FIELDS",
+    "CoderRef",
+    "Corpus",
+    "DocRef",
+    "StanceRef",
+    "ThemeRef",
+    "load_corpus",
+    "whole_corpus",
+]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -180,15 +189,23 @@ def _worked(
     return worked
 
 
-def _codings(session: Session) -> IntArray:
-    """Every coding as a row (document, coder, theme, stance or 0, start, end)."""
+def _codings(session: Session, documents: Collection[int] | None = None) -> IntArray:
+    """Every coding as a row (document, coder, theme, stance or 0, start, end).
+
+    With ``documents``, only the codings of those statements.
+    """
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
     # Plain driver tuples, flattened: SQLAlchemy rows would cost seconds per 150,000 codings.
     cursor = dbapi.cursor()
-    cursor.execute(
+    sql = (
         'SELECT document_id, coder_id, theme_id, COALESCE(stance_id, 0), start, "end" FROM codings'
     )
+    if documents is None:
+        cursor.execute(sql)
+    else:
+        cursor.execute(f"{sql} WHERE document_id IN ({','.join('?' * len(documents))})",
+                       list(documents))  # fmt: skip
     flat = np.fromiter(chain.from_iterable(cursor.fetchall()), dtype=np.int64)
     return flat.reshape(-1, 6)
 
@@ -255,23 +272,53 @@ def load_corpus(project: Project, settings: AgreementSettings) -> Corpus:
     keep = (doc_of >= 0) & (coder_of >= 0)
     used = set(np.unique(table[keep, 2]).tolist())
     chosen_themes, unused = _choose_themes(themes, used, settings.themes)
-    theme_of = _lookup([t.id for t in chosen_themes], table[:, 2])
-    keep &= theme_of >= 0
+    corpus = _assemble(coders, docs, chosen_themes, (stances, ordinal), table)
+    return replace(corpus, worked=all_worked[:, chosen], unused_themes=tuple(unused))
+
+
+def _assemble(
+    coders: Sequence[CoderRef],
+    docs: Sequence[DocRef],
+    themes: Sequence[ThemeRef],
+    scale: tuple[Sequence[StanceRef], bool],
+    table: IntArray,
+) -> Corpus:
+    """The corpus of ``table``'s codings that fall on these coders, documents and themes."""
+    doc_of = _lookup([d.id for d in docs], table[:, 0])
+    coder_of = _lookup([c.id for c in coders], table[:, 1])
+    theme_of = _lookup([t.id for t in themes], table[:, 2])
+    keep = (doc_of >= 0) & (coder_of >= 0) & (theme_of >= 0)
+    stances, ordinal = scale
     return Corpus(
-        coders=coders,
+        coders=tuple(coders),
         documents=tuple(docs),
-        themes=tuple(chosen_themes),
+        themes=tuple(themes),
         stances=tuple(stances),
         ordinal=ordinal,
-        worked=all_worked[:, chosen],
+        worked=np.zeros((len(coders), len(docs)), dtype=bool),
         doc=doc_of[keep],
         coder=coder_of[keep],
         theme=theme_of[keep],
         stance=_lookup([st.id for st in stances], table[keep, 3]),
         start=table[keep, 4],
         end=table[keep, 5],
-        unused_themes=tuple(unused),
+        unused_themes=(),
     )
+
+
+def whole_corpus(session: Session, documents: Collection[int] | None = None) -> Corpus:
+    """Every coder, every statement (or those in ``documents``) and every theme, unchosen.
+
+    Review reads the whole master this way: nothing is refused for having fewer than two
+    coders, and statements one coder worked on stay in.
+    """
+    rows = session.execute(select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))
+    coders = [CoderRef(i, u, n) for i, u, n in rows]
+    docs = [d for d in _documents(session) if documents is None or d.id in documents]
+    table = _codings(session, documents)
+    themes, stances, ordinal = _themes_and_stances(session)
+    corpus = _assemble(coders, docs, themes, (stances, ordinal), table)
+    return replace(corpus, worked=_worked(session, coders, docs, table))
 
 
 def _lookup(ids: Sequence[int], values: IntArray) -> IntArray:

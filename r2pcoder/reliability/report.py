@@ -147,6 +147,9 @@ class AgreementReport:
         warnings: problems worth a reader's attention that did not stop the computation.
         interval_method: how alpha's intervals were obtained, in one sentence; empty when no
             interval was drawn.
+        layers: the layers compared: ``coder:<uuid>`` for each coder's layer, ``gold`` for the
+            adjudicated layer (coders against gold); empty in reports saved before layers were
+            recorded, which compared coder layers only.
     """
 
     settings: AgreementSettings
@@ -161,6 +164,7 @@ class AgreementReport:
     strata: tuple[Stratum, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     interval_method: str = ""
+    layers: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -227,4 +231,5 @@ class AgreementReport:
             ),
             warnings=tuple(data["warnings"]),
             interval_method=str(data.get("interval_method", "")),
+            layers=tuple(data.get("layers", ())),
         )

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SnapshotInfo",
+    "compared_layers",
     "export_snapshot",
     "is_current",
     "list_snapshots",
@@ -49,6 +50,19 @@ class SnapshotInfo:
     unit: str
     n_coders: int
     n_documents: int
+    layers: tuple[str, ...] = ()
+    """The layers compared (``coder:<uuid>``, ``gold``); see :func:`compared_layers`."""
+
+
+def compared_layers(results: dict[str, Any]) -> tuple[str, ...]:
+    """The layers a saved report compared.
+
+    Reports saved before the layers were recorded compared the layers of their coders.
+    """
+    layers = results.get("layers")
+    if isinstance(layers, list) and layers:
+        return tuple(str(layer) for layer in layers)
+    return tuple(f"coder:{c[0]}" for c in results.get("coders", []) if isinstance(c, list) and c)
 
 
 def _info(row: SnapshotRow) -> SnapshotInfo:
@@ -60,6 +74,7 @@ def _info(row: SnapshotRow) -> SnapshotInfo:
         unit=str((row.settings or {}).get("unit", "")),
         n_coders=len(results.get("coders", [])),
         n_documents=len(results.get("documents", [])),
+        layers=compared_layers(results),
     )
 
 

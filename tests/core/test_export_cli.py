@@ -59,9 +59,10 @@ def test_export_json_lists_files_and_rows(master, tmp_path, capsys):
     ]
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["layer"] == "agreed by all of 2 coders (Ana, Ben)"
+    assert data["layer"] == "all coders who worked on each statement (2 coders: Ana, Ben)"
     assert data["files"] == [str(out)]
-    assert data["rows"]["segments"] == 4
+    # Every coding of the cells both coded (2 + 2 + 2 + 3) and Ana's alone on D4 (1).
+    assert data["rows"]["segments"] == 10
 
 
 def test_export_by_none_gives_overall_counts_only(master, tmp_path):
@@ -76,7 +77,7 @@ def test_export_by_none_gives_overall_counts_only(master, tmp_path):
     ("extra", "message"),
     [
         (["--layer", "Zed"], "no coder 'Zed'"),
-        (["--layer", "gold"], "no adjudicated (gold) layer"),
+        (["--layer", "gold"], "The gold layer holds no decision yet"),
         (["--what", "pie"], "Unknown table 'pie'"),
     ],
 )
@@ -93,7 +94,7 @@ def test_export_html_report(master, tmp_path):
     out = tmp_path / "report.html"
     args = ["export", str(master), "--format", "html", "--out", str(out), "--layer", "majority"]
     assert main(args) == 0
-    assert "majority of 2 coders" in out.read_text(encoding="utf-8")
+    assert "majority of the coders who worked on each statement" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

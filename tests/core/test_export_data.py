@@ -114,18 +114,28 @@ def test_ana_layer_keeps_every_coding_of_ana_and_none_of_ben(project, coded):
     }
 
 
-def test_agreed_by_all_keeps_only_cells_where_both_coders_gave_the_same_stance(project, coded):
+def test_all_counts_the_coders_who_worked_on_each_statement_and_splits_presence_from_stance(
+    project, coded
+):
     data = load_export_data(project, parse_layer("all"))
-    d1, d2, _, _ = coded.docs
+    d1, d2, d3, d4 = coded.docs
+    # D1 and D2: both coded the theme; D3: Ana supports, Ben mixed; D4: only Ana worked on it.
     assert data.selection.values == {
         (d1, coded.prevention): coded.supports,
+        (d1, coded.veto): MIXED,
         (d2, coded.veto): coded.supports,
+        (d3, coded.prevention): MIXED,
+        (d4, coded.prevention): coded.neutral,
     }
     kept = sorted((c.document_id, c.theme_id, c.coder_id) for c in data.selection.codings)
     assert kept == sorted(
         [(d1, coded.prevention, coded.ana), (d1, coded.prevention, coded.ben),
-         (d2, coded.veto, coded.ana), (d2, coded.veto, coded.ben)]
+         (d1, coded.veto, coded.ana), (d1, coded.veto, coded.ben),
+         (d2, coded.veto, coded.ana), (d2, coded.veto, coded.ben),
+         (d3, coded.prevention, coded.ana), (d3, coded.prevention, coded.ben),
+         (d3, coded.prevention, coded.ben), (d4, coded.prevention, coded.ana)]
     )  # fmt: skip
+    assert data.selection.worked == frozenset(coded.docs)
 
 
 def test_ben_is_mixed_on_d3_prevention(project, coded):
@@ -141,8 +151,13 @@ def test_majority_of_three_needs_two_and_keeps_only_the_agreeing_coders(project,
     start = text.index("We support")
     project.codings.apply(CodingRequest(d1, cy, coded.veto, start, start + 10, coded.neutral))
     data = load_export_data(project, parse_layer("majority"))
-    assert data.layer.needed == 2
+    assert (data.layer.needed(3), data.layer.needed(2), data.layer.needed(1)) == (2, 2, 1)
     assert data.selection.values[(d1, coded.veto)] == coded.neutral
+    # D1 prevention: Ana and Ben of the three who worked on D1; D2 veto: both of the two who
+    # worked on D2 (Cy never saw it); D4: Ana alone worked on it.
+    assert data.selection.values[(d1, coded.prevention)] == coded.supports
+    assert data.selection.values[(coded.docs[1], coded.veto)] == coded.supports
+    assert data.selection.values[(coded.docs[3], coded.prevention)] == coded.neutral
     assert data.selection.agreeing[(d1, coded.veto)] == tuple(sorted((coded.ben, cy)))
     veto_d1 = {c.coder_id for c in data.selection.codings
                if c.document_id == d1 and c.theme_id == coded.veto}  # fmt: skip

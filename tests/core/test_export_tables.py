@@ -108,14 +108,14 @@ def test_groups_add_up_to_the_overall_figure_and_stances_to_any_stance(project, 
 def test_segments_quote_exactly_the_text_they_point_at(project, coded):
     data, t = tables_for(project, layer="all")
     seg = t["segments"]
-    assert len(seg) == 4
+    assert len(seg) == 10
     by_uuid = {d.uuid: d.id for d in data.statements.values()}
     for uuid, start, end, quote in zip(
         seg.document_uuid, seg.start, seg.end, seg.quote, strict=True
     ):
         assert quote == data.texts[by_uuid[uuid]][start:end]
     assert "The veto must not block action." in set(seg.quote)
-    assert set(seg.layer) == {"agreed by all of 2 coders (Ana, Ben)"}
+    assert set(seg.layer) == {"all coders who worked on each statement (2 coders: Ana, Ben)"}
 
 
 def test_segments_follow_document_order_then_position(project, coded):
@@ -141,13 +141,19 @@ def test_stance_and_presence_matrices(project, coded):
 def test_evidence_merges_a_passage_both_coders_quoted(project, coded):
     _, t = tables_for(project, layer="all")
     ev = t["evidence"]
-    assert len(ev) == 3
+    # D1 prevention 2, D1 veto 2 (one passage, two stances), D2 veto 1, D3 prevention 3, D4 1
+    assert len(ev) == 9
     veto = ev[ev.theme_key == "veto"]
-    assert list(veto.coders) == ["Ana; Ben"]
-    assert list(veto.speaker) == ["Mexico"]
+    assert list(veto.coders) == ["Ana", "Ana; Ben", "Ben"]
+    assert list(veto.speaker) == ["Ghana", "Mexico", "Ghana"]
+    assert list(veto.stance) == ["Supports", "Supports", "Neutral"]
     assert sorted(ev[ev.theme_key == "prevention"].quote) == [
         "Prevention is the best protection",
         "Prevention is the best protection.",
+        "Untitled remarks on prevention.",
+        "mediation and good offices",
+        "mediation and good offices prevent atrocities",
+        "prevent atrocities",
     ]
 
 
@@ -216,7 +222,10 @@ def test_a_damaged_snapshot_is_read_as_far_as_possible(project, coded):
 def test_about_table_states_the_layer_and_every_table_carries_it(project, coded):
     _, t = tables_for(project, layer="majority")
     about = dict(zip(t["about"].item, t["about"].value, strict=True))
-    assert about["layer"] == "majority of 2 coders, at least 2 agreeing (Ana, Ben)"
+    assert (
+        about["layer"] == "majority of the coders who worked on each statement (2 coders: Ana, Ben)"
+    )
+    assert "more than half of them coded it" in about["layer rule"]
     for name in TABLES:
         assert set(t[name].layer) == {about["layer"]}
 

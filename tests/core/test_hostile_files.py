@@ -58,7 +58,8 @@ def _commands(master: Path, packet: Path, tmp_path: Path) -> dict[str, list[str 
     return {
         "info": ["info", master],
         "code list": ["code", "list", master],
-        "code add": ["code", "add", master, "--document", "1", "--coder", "Ana", "--theme",
+        # Ben: Ana's layer is her packet's, which the master refuses to edit before anything.
+        "code add": ["code", "add", master, "--document", "1", "--coder", "Ben", "--theme",
                      "veto", "--start", "0", "--end", "5"],
         "export": ["export", master, "--out", out / "csv"],
         "agreement": ["agreement", master],

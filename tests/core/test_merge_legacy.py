@@ -7,6 +7,7 @@ import pytest
 from tests.core.test_merge import layer, merge, packet_layer
 
 from r2pcoder.db import Project
+from r2pcoder.migrations import SCHEMA_VERSION
 
 ROUND_TRIP = Path(__file__).resolve().parent.parent / "data" / "schema_v1_round_trip"
 
@@ -48,7 +49,7 @@ def test_the_copy_a_schema_1_master_merged_is_still_recognised(legacy: Path) -> 
 
 def test_a_schema_1_packet_upgraded_by_its_coder_stays_on_the_merged_line(legacy: Path) -> None:
     with Project(legacy / "ana-merged.r2p") as packet:
-        assert packet.migration.to_version == 2
+        assert packet.migration.to_version == SCHEMA_VERSION
     state = _rows(legacy / "ana-merged.r2p", "SELECT revision, base_revision FROM packet_state")
     assert state == [(2, 2)]
     report = merge(legacy / "master.r2p", legacy / "ana-merged.r2p")

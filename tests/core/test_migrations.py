@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -40,6 +41,13 @@ def _add_column(conn: Connection) -> None:
 def _broken(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE TABLE half_done (x)")
     raise RuntimeError("step failed")
+
+
+@pytest.fixture
+def v1_path(tmp_path: Path) -> Path:
+    path = tmp_path / "v1.r2p"
+    shutil.copyfile(DATA / "schema_v1.r2p", path)
+    return path
 
 
 def test_upgrade_backs_up_then_applies_steps_in_one_transaction(project_path: Path) -> None:
@@ -152,3 +160,49 @@ def test_an_old_project_that_cannot_be_written_is_refused_before_any_work(
         Project(project_path)
     assert project_path.read_bytes() == before
     assert sorted(p.name for p in project_path.parent.iterdir()) == names
+
+
+def _normalized(sql: str) -> str:
+    # The step writes its DDL by hand; compare it with SQLAlchemy's modulo layout.
+    return re.sub(r"\s*([(),])\s*", r"\1", " ".join(sql.split()))
+
+
+def test_v1_project_gets_an_empty_gold_layer_shaped_like_a_new_one(v1_path: Path) -> None:
+    with sqlite3.connect(v1_path) as conn:
+        before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("documents", "codings", "coders", "memos")}  # fmt: skip
+    with Project(v1_path) as project:
+        assert project.migration.from_version == 1
+        assert project.migration.to_version == SCHEMA_VERSION
+        assert project.migration.backup is not None
+        status = project.review.status()
+        assert (status.decided, status.cells, status.single) == (0, 3, 3)
+    with sqlite3.connect(v1_path) as conn:
+        after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("documents", "codings", "coders", "memos")}  # fmt: skip
+        assert conn.execute("SELECT count(*) FROM gold_decisions").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM gold_codings").fetchone()[0] == 0
+    assert after == before == {"documents": 3, "codings": 3, "coders": 1, "memos": 1}
+    fresh = v1_path.with_name("fresh.r2p")
+    with Project.create(fresh):
+        pass
+    migrated, new = _tables(v1_path), _tables(fresh)
+    assert migrated.keys() == new.keys()
+    for name in ("gold_decisions", "gold_codings", "ix_gold_codings_cell"):
+        assert _normalized(migrated[name]) == _normalized(new[name]), name
+
+
+def test_schema_v3_fixture_keeps_its_decisions_and_provenance(tmp_path: Path) -> None:
+    path = tmp_path / "v3.r2p"
+    shutil.copyfile(DATA / "schema_v3.r2p", path)
+    with Project(path) as project:
+        status = project.review.status()
+        first = project.documents.list()[0].id
+        theme = project.codebook.themes()[0].id
+        state = project.review.cell(first, theme)
+    assert status.decided == 2
+    assert state.decision is not None
+    assert (state.decision.kind, state.decision.decided_by) == ("coded", "Fixture lead")
+    assert [(c.origin, c.start, c.end, len(c.sources)) for c in state.codings] == [
+        ("accepted", 0, 5, 1)
+    ]

@@ -12,6 +12,7 @@ from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.metadata import DocumentMeta
 from r2pcoder.migrations import SCHEMA_VERSION
+from r2pcoder.review import Decider
 
 
 def main() -> None:
@@ -26,6 +27,11 @@ def main() -> None:
             doc = project.documents.add_text(text, meta or DocumentMeta())
             project.codings.apply(CodingRequest(doc.id, coder.id, theme.id, 0, 5, stance.id, "m"))
         project.memos.set_document_memo(doc.id, "fixture memo")
+        # Schema 2 added the gold layer: one accepted decision and one decided absent.
+        first = project.documents.list()[0].id
+        lead = Decider("Fixture lead")
+        project.review.accept(first, theme.id, coder.id, by=lead, note="fixture decision")
+        project.review.mark_absent(first, project.codebook.themes()[1].id, by=lead)
 
 
 if __name__ == "__main__":
