@@ -39,12 +39,10 @@ from typing import Any
 import numpy as np
 
 from r2pcoder.agreement._data import FloatArray, IntArray, Outcome
+from r2pcoder.agreement.reasons import NEVER_MARKED, NOTHING_MARKED
 from r2pcoder.errors import AgreementInputError
 
 __all__ = ["unitizing_alpha", "unitizing_outcome"]
-
-NEVER_MARKED = "No coder marked any segment of this category, so there is nothing to compare."
-NOTHING_MARKED = "No coder marked any segment, so there is nothing to compare."
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,11 +24,11 @@ import numpy as np
 import numpy.typing as npt
 
 from r2pcoder import agreement
+from r2pcoder.agreement import Patterns, from_counts
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.measures import evaluate_patterns
-from r2pcoder.reliability.patterns import Patterns, from_counts
 from r2pcoder.reliability.presence import PatternCounts, merged_runs
 from r2pcoder.reliability.report import (
     ALL_THEMES,

@@ -11,6 +11,7 @@ from tests.conftest import TEXTS, TemplateIds
 from tests.core.test_reliability import code, two_themes
 
 from r2pcoder import agreement
+from r2pcoder.agreement import patterns_of
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.reliability import (
@@ -22,7 +23,7 @@ from r2pcoder.reliability import (
     disagreements,
 )
 from r2pcoder.reliability.corpus import load_corpus
-from r2pcoder.reliability.patterns import coefficient, patterns_of
+from r2pcoder.reliability.measures import measure_value
 from r2pcoder.reliability.segmentation import ensure_segments, paragraphs, sentences
 from r2pcoder.reliability.units import statement_units
 from r2pcoder.schema import SegmentRow
@@ -271,7 +272,7 @@ def test_pattern_coefficients_equal_the_agreement_package_on_random_data():
         )
         codes = rng.integers(-1, k, size=(coders, units))
         data = np.where(codes < 0, np.nan, codes.astype(float))
-        patterns = patterns_of(codes, k)
+        patterns = patterns_of(codes, k, np.arange(float(k)))
         for measure in MEASURES:
             for level in (
                 ("nominal", "ordinal", "interval")
@@ -282,15 +283,15 @@ def test_pattern_coefficients_equal_the_agreement_package_on_random_data():
                 if measure == "krippendorff_alpha":
                     kwargs["level"] = level
                 if measure in ("cohen_kappa", "scott_pi") and coders != 2:
-                    assert coefficient(patterns, measure)[0] is None
+                    assert measure_value(patterns, measure).value is None
                     continue
                 expected = getattr(agreement, measure)(data, **kwargs)
-                mine, reason = coefficient(patterns, measure, level)
+                mine = measure_value(patterns, measure, level)
                 if np.isnan(expected):
-                    assert mine is None
-                    assert reason
+                    assert mine.value is None
+                    assert mine.note
                 else:
-                    assert mine == pytest.approx(expected), (measure, level)
+                    assert mine.value == pytest.approx(expected), (measure, level)
 
 
 def test_pattern_alpha_reproduces_krippendorffs_published_example():
@@ -303,7 +304,7 @@ def test_pattern_alpha_reproduces_krippendorffs_published_example():
         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
     ]
     codes = np.array([[-1 if v is None else v - 1 for v in r] for r in data])
-    value, _ = coefficient(patterns_of(codes, 5), "krippendorff_alpha")
+    value = measure_value(patterns_of(codes, 5), "krippendorff_alpha").value
     assert value == pytest.approx(0.743, abs=0.0005)
 
 
