@@ -15,7 +15,7 @@ import numpy.typing as npt
 from r2pcoder.agreement import Patterns, from_counts
 from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.measures import evaluate_patterns
-from r2pcoder.reliability.presence import PatternCounts
+from r2pcoder.reliability.presence import PatternCounts, some_present
 from r2pcoder.reliability.report import (
     ALL_THEMES,
     UNUSED_NOTE,
@@ -38,8 +38,7 @@ def _counts(patterns: PatternCounts, variant: str, strata: Sequence[int] | None)
     base = patterns.counts if strata is None else patterns.counts[list(strata)]
     total = np.asarray(base.sum(axis=0), dtype=np.int64)
     if variant == "coded text only":
-        keep = (patterns.digits() == 2).any(axis=1)  # noqa: PLR2004 - digit 2 = present
-        total = np.where(keep, total, 0)
+        total = np.where(some_present(patterns.n_coders), total, 0)
     return total
 
 
@@ -100,10 +99,11 @@ def character_pairwise(
     pooled = np.zeros(3**n, dtype=np.int64)
     for counts_of in patterns:
         pooled += _counts(counts_of, variant, None)
+    every = _presence(pooled, n)
     values: list[list[float | None]] = [[None] * n for _ in range(n)]
     notes: list[list[str]] = [[""] * n for _ in range(n)]
     for a, b in combinations(range(n), 2):
-        pair = _presence(pooled, n).coders((a, b))
+        pair = every.coders((a, b))
         result = evaluate_patterns(pair, (measure,))[measure]
         values[a][b] = values[b][a] = result.value
         notes[a][b] = notes[b][a] = result.note
