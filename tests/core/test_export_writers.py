@@ -14,7 +14,7 @@ from tests.core.test_export_data import Coded, build_coded
 
 from r2pcoder.errors import Cancelled, ExportFailed
 from r2pcoder.export import ExportFormat, Table, TableOptions, export_project, parse_layer
-from r2pcoder.export.writers import _csv_column, write_csv, write_xlsx
+from r2pcoder.export.writers import write_csv, write_xlsx
 from r2pcoder.export.xlsx import column_letter
 
 
@@ -244,10 +244,18 @@ def test_csv_output_reads_back_exactly_whatever_the_text(tmp_path_factory, rows)
         back = list(csv.reader(handle))
     assert back[0] == ["text", "n", "x"]
     assert back[1:] == [[t, str(n), "" if x is None else repr(x)] for t, n, x in rows]
-    # Quoted only when needed (RFC 4180), so plain fields stay readable by any tool.
-    texts = [t for t, _, _ in rows]
-    special = [any(c in t for c in ',"\r\n') for t in texts]
-    expected = [
-        '"' + t.replace('"', '""') + '"' if q else t for t, q in zip(texts, special, strict=True)
-    ]
-    assert _csv_column(texts, raw=True) == expected
+
+    # Quoted only when needed (RFC 4180), so plain fields stay readable by any tool; a row
+    # holding a lone CR has every field quoted, since an LF-ended row must not break there.
+    def quoted(field: str) -> str:
+        return '"' + field.replace('"', '""') + '"'
+
+    lines = []
+    for t, n, x in rows:
+        fields = [t, str(n), "" if x is None else repr(x)]
+        if "\r" in t:
+            lines.append(",".join(map(quoted, fields)))
+        else:
+            special = any(c in t for c in ',"\n')
+            lines.append(",".join([quoted(t) if special else t, *fields[1:]]))
+    assert out.read_bytes().decode("utf-8").split("\n", 1)[1] == "".join(f"{r}\n" for r in lines)
