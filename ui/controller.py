@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
+from r2pcoder.autocode import AutocodeReport
 from r2pcoder.changes import Changes
 from r2pcoder.codebook import load_codebook
 from r2pcoder.codebook_store import CodebookLoadReport, StanceInfo, ThemeInfo
@@ -20,26 +21,32 @@ from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.documents import Document, DocumentSummary, Status
 from r2pcoder.errors import R2pError
+from r2pcoder.frequencies import ThemeFrequencies, document_counts, load_frequencies
 from r2pcoder.importer import ImportReport, import_files
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.sample import build_sample_project
 
+from ui.look import CodebookLook
 from ui.team import TeamJobs
 from ui.undo import (
     UNSET,
     ApplyCodeCommand,
+    AutocodeCommand,
     CoreCommand,
     DiscardCodingCommand,
     MarkDoneCommand,
     RecodeCommand,
     RenameCodeCommand,
 )
+from ui.workbench_jobs import WorkbenchJobs
 from ui.workers import Job, JobRunner
 
 __all__ = ["AppController", "NoProject"]
 
 _log = logging.getLogger(__name__)
 _MAX_RECENT = 8
+# Below this many codings a coder's counts load at once; above, in the background.
+_COUNT_AT_ONCE = 50_000
 SAMPLE_FILE = "R2P sample project.r2p"
 
 
@@ -65,6 +72,10 @@ class AppController(QObject):
     import_finished = Signal(object)
     codebook_loaded = Signal(object)
     job_failed = Signal(str, object)
+    # After an undo or redo: statement id, coding UUID (None if gone), and the action's words.
+    replayed = Signal(int, object, str)
+    frequencies_changed = Signal()
+    memos_changed = Signal()
 
     def __init__(
         self, settings: QSettings, stack: QUndoStack, parent: QObject | None = None
@@ -81,12 +92,24 @@ class AppController(QObject):
         # reports, so a coding action costs no query (key press to repaint within a frame).
         self._cached: tuple[int, dict[str, Coding]] | None = None
         self._reporting = False
+        self.look = CodebookLook()
+        self.frequencies: ThemeFrequencies | None = None
+        self._counting: set[int] | None = None  # statements changed while counts load
+        self._touched: tuple[int, str | None] | None = None
+        self._pushing = False
+        self._index = stack.index()
+        stack.indexChanged.connect(self._on_stack_index_changed)
         self.changed.connect(self._on_changed)
 
     @property
     def team(self) -> TeamJobs:
         """The lead's long operations (made on demand: holding it would make a cycle)."""
         return TeamJobs(self)
+
+    @property
+    def workbench(self) -> WorkbenchJobs:
+        """Retrieval, corpus search, autocoding and memos (made on demand, like ``team``)."""
+        return WorkbenchJobs(self)
 
     # -- project -------------------------------------------------------------------------
 
@@ -140,7 +163,9 @@ class AppController(QObject):
         self.project.close()
         self.project = None
         self.coder = None
+        self.frequencies = None
         self._themes, self._stances = {}, {}
+        self.look = CodebookLook()
         self.project_changed.emit()
         self.changed.emit(Changes(everything=True))
 
@@ -205,6 +230,8 @@ class AppController(QObject):
                 c for c in self.project.coders.list() if c.name.casefold() == name.casefold()
             ]
             self.coder = matches[0] if matches else self.project.coders.add(name)
+        self._reload_codebook()
+        self._count()
         self.coder_changed.emit()
 
     def require_coder(self) -> Coder:
@@ -218,9 +245,50 @@ class AppController(QObject):
     def _reload_codebook(self) -> None:
         if self.project is None:
             self._themes, self._stances = {}, {}
+            self.look = CodebookLook()
             return
         self._themes = {t.id: t for t in self.project.codebook.themes(include_retired=True)}
         self._stances = {s.id: s for s in self.project.codebook.stances()}
+        coders = {c.id: c.name for c in self.project.coders.list()}
+        self.look = CodebookLook(dict(self._themes), dict(self._stances), coders)
+
+    # -- code frequencies ----------------------------------------------------------------
+
+    def _count(self) -> None:
+        """Load the current coder's code counts (at once when small, else in the background)."""
+        project, coder = self.project, self.coder
+        self.frequencies = None
+        if project is None or coder is None:
+            self.frequencies_changed.emit()
+            return
+        if project.codings.count() <= _COUNT_AT_ONCE:
+            self.frequencies = load_frequencies(project, coder.id)
+            self.frequencies_changed.emit()
+            return
+        self._counting = set()
+        job = self.runner.start(
+            lambda _p, _c: load_frequencies(project, coder.id), name="code counts", writes=False
+        )
+        job.observe(self, success=self._counted, failure=self.failure_reporter("Code counts"))
+
+    def _counted(self, table: ThemeFrequencies) -> None:
+        dirty, self._counting = self._counting or set(), None
+        if self.project is None or self.coder is None:
+            return
+        for doc_id in dirty:  # changed while the counts were loading
+            table.replace_document(doc_id, document_counts(self.project, doc_id, self.coder.id))
+        self.frequencies = table
+        self.frequencies_changed.emit()
+
+    def _recount(self, documents: frozenset[int]) -> None:
+        if self._counting is not None:
+            self._counting |= documents
+        if self.frequencies is None or self.project is None or self.coder is None:
+            return
+        for doc_id in documents:
+            counts = document_counts(self.project, doc_id, self.coder.id)
+            self.frequencies.replace_document(doc_id, counts)
+        self.frequencies_changed.emit()
 
     def themes(self) -> list[ThemeInfo]:
         return [t for t in self._themes.values() if not t.retired]
@@ -235,7 +303,7 @@ class AppController(QObject):
         return None if stance_id is None else self._stances.get(stance_id)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.codebook or changes.everything:
+        if changes.codebook or changes.everything or changes.coders:
             self._reload_codebook()
         if changes.everything:
             # Merges and other wholesale changes are not undoable; older commands would act on
@@ -244,6 +312,11 @@ class AppController(QObject):
         foreign = not self._reporting and self._cached is not None
         if changes.everything or changes.documents or (foreign and self._cached_in(changes)):
             self._cached = None
+        if changes.everything or changes.documents:
+            if self.project is not None and self.coder is not None:
+                self._count()
+        elif changes.codings:
+            self._recount(changes.codings)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -273,7 +346,15 @@ class AppController(QObject):
             return None
         return len(self._cached[1])
 
+    def other_codings(self, document_id: int) -> list[Coding]:
+        """Other coders' codings of a statement (read-only; none in a blind packet)."""
+        if self.project is None:
+            return []
+        mine = self.coder.id if self.coder is not None else None
+        return [c for c in self.project.codings.for_document(document_id) if c.coder_id != mine]
+
     def _report(self, coding: Coding, present: bool) -> None:
+        self._touched = (coding.document_id, coding.uuid if present else None)
         if self._cached is not None and self._cached[0] == coding.document_id:
             if present and (self.coder is None or coding.coder_id == self.coder.id):
                 self._cached[1][coding.uuid] = coding
@@ -294,7 +375,41 @@ class AppController(QObject):
         if self.runner.busy_writing():
             raise R2pError("Please wait until the import finishes.")
         command.run_first()
-        self.stack.push(command)
+        self.push_done(command)
+
+    def push(self, command: CoreCommand) -> None:
+        """Run a command and put it on the undo stack (refused while a writer job runs)."""
+        self._push(command)
+
+    def autocoded(self, report: AutocodeReport) -> None:
+        """An autocoding job stored its codings: one undo entry, and refresh what it touched."""
+        if not report.applied:
+            return
+        theme = self.theme(report.applied[0].theme_id)
+        command = AutocodeCommand(
+            self.require(), report.applied, theme.name if theme else "?", self.changed.emit
+        )
+        self.push_done(command)
+        self.changed.emit(Changes(codings=frozenset(c.document_id for c in report.applied)))
+
+    def push_done(self, command: CoreCommand) -> None:
+        """Put a command whose action already ran on the undo stack."""
+        self._pushing = True
+        try:
+            self.stack.push(command)
+        finally:
+            self._pushing = False
+
+    def _on_stack_index_changed(self, index: int) -> None:
+        before, self._index = self._index, index
+        touched, self._touched = self._touched, None
+        if self._pushing or touched is None or index == before:
+            return
+        if index < before:
+            text = f"Undone: {self.stack.text(index)}"
+        else:
+            text = f"Redone: {self.stack.text(index - 1)}"
+        self.replayed.emit(touched[0], touched[1], text)
 
     def apply_coding(
         self, document_id: int, theme_id: int, start: int, end: int, stance_id: int | None = None
@@ -355,7 +470,11 @@ class AppController(QObject):
     def set_done(self, document_id: int, done: bool = True) -> None:
         coder = self.require_coder()
         documents = self.require().documents
-        self._push(MarkDoneCommand(documents, document_id, coder.id, done, self.done_changed.emit))
+        self._push(MarkDoneCommand(documents, document_id, coder.id, done, self._done_changed))
+
+    def _done_changed(self, document_id: int) -> None:
+        self._touched = (document_id, None)
+        self.done_changed.emit(document_id)
 
     # -- background jobs -----------------------------------------------------------------
 

@@ -87,15 +87,17 @@ def test_combining_marks_are_kept_inside_a_coding(window: MainWindow) -> None:
     assert doc.text[coding.start : coding.end] == "q\u0301uartier"
 
 
-def test_focusing_a_coding_outlines_it_as_an_extra_selection(window: MainWindow) -> None:
+def test_focusing_a_coding_frames_it_without_painting_over_it(window: MainWindow) -> None:
     window.pane.select(36, 46)
     coding = window.apply_theme(theme(window, "prevention").id)
     assert coding is not None
-    (fmt,) = window.pane.extra_formats("focus")
-    assert fmt.fontUnderline()
+    assert window.pane.focused == coding.uuid
+    (frame,) = window.pane.editor.outline_rects()  # one line: one rectangle
+    assert frame.width() > 0
+    assert window.pane.extra_formats("focus") == []  # no fill over the coding's own colours
     window.codings.table.clearSelection()
     window.pane.focus_coding(None)
-    assert window.pane.extra_formats("focus") == []
+    assert window.pane.editor.outline_rects() == []
 
 
 def test_hovering_a_coding_names_its_theme_and_stance(qtbot, window: MainWindow) -> None:

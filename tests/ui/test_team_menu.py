@@ -21,7 +21,7 @@ def test_team_menu_opens_each_dialog_on_the_project(qtbot, window: MainWindow, n
         if a.text()
         .replace("&", "")
         .lower()
-        .startswith({"packets": "write coder packets"}.get(name, name))
+        .startswith({"packets": "make coder packets"}.get(name, name))
     )
     assert not action.shortcut().isEmpty()
     action.trigger()
