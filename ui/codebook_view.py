@@ -105,7 +105,7 @@ class CodebookPanel(QWidget):
             color = QColor(stance.color)
             button.setStyleSheet(
                 f"QPushButton {{ background: {color.name()}; color: {text_color_on(color)};"
-                " border-radius: 3px; padding: 4px 8px; }"
+                " border-radius: 3px; padding: 4px 8px; text-align: left; }"
             )
             key = f" (key {stance.shortcut})" if stance.shortcut else ""
             button.setToolTip(f"<b>{stance.name}</b>{key}<p>{stance.definition}</p>")

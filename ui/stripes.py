@@ -36,7 +36,9 @@ from r2pcoder.textnorm import OffsetMap
 __all__ = ["LANE_WIDTH", "CodingStripes", "StripeItem"]
 
 LANE_WIDTH = 18
+WIDE_LANE = 130  # room for a label written across the lane, when the screen has it
 _MIN_LANE = 6
+_ACROSS = 48  # from this lane width on, labels are written across, not along the bar
 _BAR = 5
 _DISC = 13
 _MAX_SHARE = 0.35  # of the editor's width, at most, before lanes get narrower
@@ -100,13 +102,21 @@ class CodingStripes(QWidget):
     def lane_of(self, key: str) -> int:
         return self._lanes[key]
 
-    def needed_width(self, editor_width: int) -> int:
-        """The margin's width: full lanes if they fit in a share of the editor, else narrower."""
+    def needed_width(self, editor_width: int, spare: int = 0) -> int:
+        """The margin's width for ``editor_width``, using up to ``spare`` pixels for labels.
+
+        Lanes are wide, with labels written across, when the text column leaves room beside
+        it; else narrow, with labels along the bar; else narrower still, without labels.
+        """
         if not self._lane_count:
             return 0
-        limit = max(_MIN_LANE * self._lane_count, int(editor_width * _MAX_SHARE))
-        self._lane_width = max(_MIN_LANE, min(LANE_WIDTH, limit // self._lane_count))
-        return self._lane_width * self._lane_count + 4
+        n = self._lane_count
+        if spare >= n * _ACROSS:
+            self._lane_width = min(WIDE_LANE, spare // n)
+        else:
+            limit = max(_MIN_LANE * n, int(editor_width * _MAX_SHARE))
+            self._lane_width = max(_MIN_LANE, min(LANE_WIDTH, limit // n))
+        return self._lane_width * n + 4
 
     # -- geometry --------------------------------------------------------------------------
 
@@ -152,7 +162,7 @@ class CodingStripes(QWidget):
 
     def _paint(self, painter: QPainter, event: QPaintEvent) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(event.rect(), self.palette().base())
+        painter.fillRect(event.rect(), self.palette().window())
         self._hits = []
         if not self._items:
             return
@@ -183,12 +193,27 @@ class CodingStripes(QWidget):
         label_top = rect.top()
         if self._lane_width >= _DISC and not item.other:
             label_top += self._paint_disc(painter, item, rect)
+        if self._lane_width >= _ACROSS:
+            self._paint_across(painter, item, rect)
+            return
         room = rect.bottom() - label_top - 2
         if self._lane_width >= LANE_WIDTH - 4 and room > 14:  # noqa: PLR2004  (room for text)
             self._paint_label(painter, item, rect.left(), label_top, room)
 
+    def _paint_across(self, painter: QPainter, item: StripeItem, rect: QRectF) -> None:
+        # Written across the lane, left of the disc, on the coding's first line.
+        room = rect.width() - _DISC - _BAR - 6
+        painter.save()
+        painter.setFont(self._label_font)
+        painter.setPen(QColor("#202020") if not item.other else QColor(item.color).darker(150))
+        metrics = QFontMetrics(self._label_font)
+        text = metrics.elidedText(item.label, Qt.TextElideMode.ElideRight, int(room))
+        box = QRectF(rect.left() + 2, rect.top() - 1, room, metrics.height() + 2)
+        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.restore()
+
     def _paint_disc(self, painter: QPainter, item: StripeItem, rect: QRectF) -> float:
-        disc = QRectF(rect.right() - _DISC, rect.top(), _DISC - 1, _DISC - 1)
+        disc = QRectF(rect.right() - _DISC - _BAR - 2, rect.top(), _DISC - 1, _DISC - 1)
         if item.stance_color is None:
             painter.setPen(QPen(QColor("#666666"), 1, Qt.PenStyle.DotLine))
             painter.setBrush(QColor("#ffffff"))

@@ -56,17 +56,18 @@ class CodingTextEdit(QPlainTextEdit):
         inner = self.width() - 2 * frame
         if self.verticalScrollBar().isVisible():
             inner -= self.verticalScrollBar().width()
-        stripes = self.stripes.needed_width(inner)
         text_max = READING_CHARS * self.fontMetrics().averageCharWidth()
         text_max += int(2 * self.document().documentMargin())
-        free = max(0, inner - stripes - text_max)
-        left, right = free // 2, free - free // 2
-        self.setViewportMargins(stripes + left, 0, right, 0)
-        top = frame
+        # The text is centred where it can be; the stripes take the room left of it.
+        spare = max(0, inner - text_max - 8)
+        stripes = self.stripes.needed_width(inner, spare)
+        left = max(stripes, (inner - text_max) // 2)
+        right = max(0, inner - left - text_max)
+        self.setViewportMargins(left, 0, right, 0)
         height = self.height() - 2 * frame
         if self.horizontalScrollBar().isVisible():
             height -= self.horizontalScrollBar().height()
-        self.stripes.setGeometry(frame + left, top, stripes, height)
+        self.stripes.setGeometry(frame + left - stripes, frame, stripes, height)
         self.stripes.setVisible(stripes > 0)
 
     def resizeEvent(self, e: QResizeEvent) -> None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -103,7 +102,8 @@ class RetrievalDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((170, 120, 110, 70, 150, 110)):
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        for column, width in enumerate((130, 100, 80, 70, 120, 80)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open)
         self._build()
@@ -154,10 +154,11 @@ class RetrievalDialog(QDialog):
         results.setContentsMargins(0, 0, 0, 0)
         results.addWidget(self.summary)
         results.addWidget(self.table, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        left.setMaximumWidth(360)
+        self.stances.setMaximumHeight(self.stances.sizeHintForRow(0) * 6 + 8)
+        split = QHBoxLayout()
         split.addWidget(left)
-        split.addWidget(right)
-        split.setSizes([320, 860])
+        split.addWidget(right, 1)
         copy, export = QPushButton("Copy"), QPushButton("Export CSV…")
         copy.setToolTip("Copy every passage as tab-separated rows (pastes into a spreadsheet)")
         copy.clicked.connect(self.copy)
@@ -168,7 +169,7 @@ class RetrievalDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close_button(self))
         layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
+        layout.addLayout(split, 1)
         layout.addLayout(buttons)
 
     # -- the query -----------------------------------------------------------------------
@@ -182,10 +183,14 @@ class RetrievalDialog(QDialog):
         ]
 
     def check_themes(self, theme_ids: list[int]) -> None:
+        first = None
         for n in range(self.themes.count()):
             item = self.themes.item(n)
             checked = int(item.data(_ID)) in theme_ids
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            first = first or (item if checked else None)
+        if first is not None:
+            self.themes.scrollToItem(first)
 
     def query(self) -> RetrievalQuery:
         metadata = {n: str(b.currentData()) for n, b in self.filters.items() if b.currentData()}
