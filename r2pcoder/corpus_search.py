@@ -20,13 +20,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-import regex
-
 from r2pcoder.errors import R2pError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import DocumentRow
 
 if TYPE_CHECKING:
+    import regex
+
     from r2pcoder.db import Project
 
 __all__ = [
@@ -113,6 +113,8 @@ class SearchResult:
 
 def compile_query(query: SearchQuery) -> regex.Pattern[str]:
     """The pattern a query runs (refused with a one-line reason if it is not valid)."""
+    import regex  # noqa: PLC0415 - loaded with the first search, not with the window
+
     text = query.text
     if not text.strip():
         raise SearchRefused("Type a word, a phrase or a pattern to search for.")

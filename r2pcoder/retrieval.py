@@ -24,25 +24,19 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from r2pcoder.codebook_store import ThemeInfo
 from r2pcoder.errors import R2pError
-from r2pcoder.export.layers import (
-    CoderRef,
-    CodingTuple,
-    LayerChoice,
-    resolve_layer,
-    select_codings,
-)
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
+    from r2pcoder.export.layers import LayerChoice
 
 __all__ = [
     "FILTER_FIELDS",
@@ -82,7 +76,8 @@ class RetrievalQuery:
         metadata: keep only statements whose field equals the value (:data:`FILTER_FIELDS`,
             or ``attr:<name>``); :data:`MISSING` matches an empty field.
         coders: whose codings (coder ids); empty means every coder. Ignored with a layer.
-        layer: in a master, a layer as the exports define it (overrides ``coders``).
+        layer: in a master, a layer as the exports define it (overrides ``coders``), or its
+            text as :func:`r2pcoder.export.layers.parse_layer` reads it (``all``, ``Ana``).
     """
 
     themes: tuple[int, ...]
@@ -90,7 +85,27 @@ class RetrievalQuery:
     stances: frozenset[int] = frozenset()
     metadata: Mapping[str, str] = field(default_factory=dict)
     coders: tuple[int, ...] = ()
-    layer: LayerChoice | None = None
+    layer: LayerChoice | str | None = None
+
+
+class _Row(NamedTuple):
+    # The columns of export.layers.CodingTuple, without loading the export package (and numpy)
+    # for a retrieval that needs no layer.
+    id: int
+    document_id: int
+    coder_id: int
+    theme_id: int
+    stance_id: int | None
+    start: int
+    end: int
+    memo: str
+
+
+@dataclass(frozen=True)
+class _Coder:
+    id: int
+    uuid: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -177,7 +192,7 @@ def _driver(s: Session) -> sqlite3.Connection:
     return driver
 
 
-def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[CodingTuple]:
+def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[_Row]:
     # Straight to the driver (as the export does): the theme index narrows the scan, and plain
     # tuples cost a fraction of ORM rows.
     sql = (
@@ -188,7 +203,7 @@ def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[Coding
     if coders:
         sql += f" AND coder_id IN ({','.join('?' * len(coders))})"
         params += list(coders)
-    return list(map(CodingTuple._make, _driver(s).execute(sql, params).fetchall()))
+    return list(map(_Row._make, _driver(s).execute(sql, params).fetchall()))
 
 
 def _documents(s: Session) -> dict[int, _Doc]:
@@ -221,13 +236,24 @@ def _texts(s: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _layer_codings(
-    s: Session, choice: LayerChoice, codings: list[CodingTuple], coders: Sequence[CoderRef]
-) -> tuple[list[CodingTuple], str]:
-    layer = resolve_layer(choice, coders)
+    s: Session, choice: LayerChoice | str, codings: list[_Row], coders: Sequence[_Coder]
+) -> tuple[list[_Row], str]:
+    # Loaded here, on the caller's (worker) thread: the export package brings numpy.
+    from r2pcoder.export.layers import (  # noqa: PLC0415
+        CoderRef,
+        CodingTuple,
+        parse_layer,
+        resolve_layer,
+        select_codings,
+    )
+
+    chosen = parse_layer(choice) if isinstance(choice, str) else choice
+    layer = resolve_layer(chosen, [CoderRef(c.id, c.uuid, c.name) for c in coders])
     done = [(int(c), int(d)) for c, d in s.execute(
         select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id))]  # fmt: skip
     # The rules decide per statement and theme, so reading only the chosen themes is exact.
-    return select_codings(layer, codings, done).codings, layer.label()
+    kept = select_codings(layer, [CodingTuple._make(c) for c in codings], done).codings
+    return [_Row._make(c) for c in kept], layer.label()
 
 
 def retrieve(
@@ -253,7 +279,7 @@ def retrieve(
     if progress is not None:
         progress(0.0)
     with project.unit_of_work() as s:
-        coders = [CoderRef(*r) for r in s.execute(
+        coders = [_Coder(*r) for r in s.execute(
             select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))]  # fmt: skip
         docs = _documents(s)
         use = () if query.layer is not None else query.coders
@@ -279,9 +305,7 @@ def retrieve(
     return RetrievalResult(passages, source, len({p.document_id for p in passages}))
 
 
-def _filter(
-    codings: list[CodingTuple], docs: Mapping[int, _Doc], query: RetrievalQuery
-) -> list[CodingTuple]:
+def _filter(codings: list[_Row], docs: Mapping[int, _Doc], query: RetrievalQuery) -> list[_Row]:
     if query.stances:
         codings = [c for c in codings if (c.stance_id or NO_STANCE) in query.stances]
     if query.metadata:
@@ -295,7 +319,7 @@ def _filter(
 
 
 def _passage(
-    c: CodingTuple,
+    c: _Row,
     doc: _Doc,
     text: str,
     themes: Mapping[int, str],

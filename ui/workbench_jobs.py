@@ -13,18 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from r2pcoder.autocode import AutocodeReport, apply_many
-from r2pcoder.corpus_search import SearchQuery, SearchResult, search_corpus
 from r2pcoder.errors import R2pError
 from r2pcoder.memos import MemoInfo
 from r2pcoder.progress import CancelCheck, ProgressFn
-from r2pcoder.retrieval import RetrievalQuery, RetrievalResult, retrieve
 
 from ui.undo import MemoCommand
 from ui.workers import Job
 
 if TYPE_CHECKING:
+    from r2pcoder.autocode import AutocodeReport
+    from r2pcoder.corpus_search import SearchQuery, SearchResult
     from r2pcoder.db import Project
+    from r2pcoder.retrieval import RetrievalQuery, RetrievalResult
 
     from ui.controller import AppController
 
@@ -47,6 +47,8 @@ class WorkbenchJobs:
         project = self._project()
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> RetrievalResult:
+            from r2pcoder.retrieval import retrieve  # noqa: PLC0415 - on the worker
+
             return retrieve(project, query, progress=progress, cancelled=cancelled)
 
         return self._c.runner.start(work, name="retrieval", writes=False)
@@ -56,6 +58,8 @@ class WorkbenchJobs:
         project = self._project()
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> SearchResult:
+            from r2pcoder.corpus_search import search_corpus  # noqa: PLC0415 - on the worker
+
             return search_corpus(project, query, progress=progress, cancelled=cancelled)
 
         return self._c.runner.start(work, name="corpus search", writes=False)
@@ -71,6 +75,8 @@ class WorkbenchJobs:
         chosen = list(spans)
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> AutocodeReport:
+            from r2pcoder.autocode import apply_many  # noqa: PLC0415 - on the worker
+
             return apply_many(project, coder.id, theme_id, chosen, stance_id,
                               progress=progress, cancelled=cancelled)  # fmt: skip
 

@@ -142,6 +142,8 @@ def test_layers_of_a_master(coded: Project, ids: TemplateIds) -> None:
         ("Ana", "prevent atrocities"),
     ]
     assert "agreed by all" in agreed.source
+    as_text = retrieve(coded, RetrievalQuery(prevention, layer="all:Ana,Ben"))
+    assert as_text.passages == agreed.passages
     ben = retrieve(coded, RetrievalQuery(prevention, layer=LayerChoice("coder", ("Ben",))))
     assert [p.quote for p in ben.passages] == ["Prevention is", "prevent"]
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.errors import R2pError
-from r2pcoder.export.layers import parse_layer
 from r2pcoder.retrieval import (
     MISSING,
     NO_STANCE,
@@ -197,11 +196,9 @@ class RetrievalDialog(QDialog):
         source: tuple[str, ...] = tuple(self.source.currentData() or ("every",))
         coder = self._controller.coder
         coders = (coder.id,) if source[0] == "mine" and coder is not None else ()
-        layer = None
+        layer: str | None = None
         if source[0] == "layer":
-            layer = parse_layer(
-                ":".join((source[1], ",".join(source[2:]))) if source[2:] else source[1]
-            )
+            layer = f"{source[1]}:{','.join(source[2:])}" if source[2:] else source[1]
         return RetrievalQuery(themes=tuple(self._checked(self.themes)),
                               subthemes=self.subthemes.isChecked(),
                               stances=frozenset(self._checked(self.stances)), metadata=metadata,
