@@ -70,14 +70,23 @@ class CodebookModel(QAbstractItemModel):
         self._by_id: dict[int, _Node] = {}
         self._counts: ThemeFrequencies | None = None
         self._document: int | None = None
+        self._shown: dict[int, tuple[str, str]] = {}
         self._build(themes)
 
     def set_counts(self, counts: ThemeFrequencies | None, document_id: int | None) -> None:
         """Show a coder's code frequencies, in ``document_id`` and in the project."""
         self._counts, self._document = counts, document_id
-        for node in self._by_id.values():
-            row = node.row()
-            self.dataChanged.emit(self.createIndex(row, 2, node), self.createIndex(row, 3, node))
+        # Only the themes whose counts changed are announced: after a coding that is one.
+        for theme_id, node in self._by_id.items():
+            shown = (self._count_text(theme_id, 2), self._count_text(theme_id, 3))
+            if self._shown.get(theme_id) != shown:
+                self._shown[theme_id] = shown
+                row = node.row()
+                self.dataChanged.emit(
+                    self.createIndex(row, 2, node),
+                    self.createIndex(row, 3, node),
+                    [Qt.ItemDataRole.DisplayRole],
+                )
 
     def _count_text(self, theme_id: int, column: int) -> str:
         if self._counts is None:
@@ -92,6 +101,7 @@ class CodebookModel(QAbstractItemModel):
         # The codebook is small, so a reset is simpler than fine-grained row signals.
         self.beginResetModel()
         self._build(themes)
+        self._shown = {}
         self.endResetModel()
 
     def _build(self, themes: Sequence[ThemeInfo]) -> None:
@@ -187,6 +197,8 @@ class ThemeFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSourceModel(source)
         self.setRecursiveFilteringEnabled(True)
+        # Counts change with every coding; the filter only with the search text.
+        self.setDynamicSortFilter(False)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._needle = ""
 

@@ -66,10 +66,15 @@ class CodebookPanel(QWidget):
         self.tree.setObjectName("codebook-tree")
         self.tree.setModel(self.proxy)
         self.tree.setMouseTracking(True)
+        self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed count columns: sizing them to their contents made every count update measure
+        # the whole tree again.
+        digits = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((1, 4), (2, 4), (3, 9)):
+            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.tree.header().resizeSection(column, digits * chars + 8)
         self.tree.header().setStretchLastSection(False)
         self.tree.clicked.connect(self._clicked)
         self.tree.activated.connect(self._clicked)

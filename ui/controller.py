@@ -6,6 +6,7 @@ Widgets call it; it calls the core and broadcasts what changed.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -286,7 +287,11 @@ class AppController(QObject):
         if self.frequencies is None or self.project is None or self.coder is None:
             return
         for doc_id in documents:
-            counts = document_counts(self.project, doc_id, self.coder.id)
+            if self._cached is not None and self._cached[0] == doc_id:
+                # The open statement's codings are at hand: no query.
+                counts = dict(Counter(c.theme_id for c in self._cached[1].values()))
+            else:
+                counts = document_counts(self.project, doc_id, self.coder.id)
             self.frequencies.replace_document(doc_id, counts)
         self.frequencies_changed.emit()
 

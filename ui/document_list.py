@@ -341,7 +341,14 @@ class DocumentListPanel(QWidget):
         index = self.table.currentIndex()
         return None if not index.isValid() else int(index.data(DOC_ID_ROLE))
 
-    def select(self, document_id: int) -> bool:
+    def select(self, document_id: int, *, quiet: bool = False) -> bool:
+        """Make a statement current; ``quiet`` does not announce it (the caller opened it)."""
+        if quiet:
+            was, self._quiet = self._quiet, True
+            try:
+                return self.select(document_id)
+            finally:
+                self._quiet = was
         row = self.model.row_of(document_id)
         if row < 0:
             return False

@@ -27,6 +27,7 @@ from r2pcoder.textnorm import OffsetMap
 
 from ui.highlight import CodingHighlighter
 from ui.look import CodebookLook
+from ui.stripes import StripeItem
 from ui.text_edit import CodingTextEdit
 from ui.textops import find_all, snap_to_words
 
@@ -79,6 +80,7 @@ class DocumentPane(QWidget):
         self._codings: dict[str, Coding] = {}
         self._others: list[Coding] = []
         self._focus: str | None = None
+        self._stripe_cache: dict[tuple[Coding, bool], StripeItem] = {}
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._hits: list[tuple[int, int]] = []
         self._hit = -1
@@ -139,9 +141,19 @@ class DocumentPane(QWidget):
     def _span_items(self) -> list[tuple[int, int, str, str]]:
         return [(c.start, c.end, c.uuid, self._look.color(c)) for c in self._codings.values()]
 
+    def _stripe(self, coding: Coding, other: bool) -> StripeItem:
+        # Made once per coding and look: a coding action changes one stripe, not five hundred.
+        key = (coding, other)
+        item = self._stripe_cache.get(key)
+        if item is None:
+            item = self._stripe_cache[key] = self._look.stripe(coding, other=other)
+        return item
+
     def _restripe(self) -> None:
-        items = [self._look.stripe(c) for c in self._codings.values()]
-        items += [self._look.stripe(c, other=True) for c in self._others]
+        items = [self._stripe(c, False) for c in self._codings.values()]
+        items += [self._stripe(c, True) for c in self._others]
+        if len(self._stripe_cache) > 4 * len(items) + 64:
+            self._stripe_cache = {}  # forget deleted and recoded codings now and then
         self.editor.stripes.set_items(self._omap, items)
         self.editor.relayout()
 
@@ -178,6 +190,7 @@ class DocumentPane(QWidget):
 
     def recolor(self, look: CodebookLook) -> None:
         self._look = look
+        self._stripe_cache = {}
         self.highlighter.set_codings(self._omap, self._span_items())
         self.highlighter.rehighlight()
         self._restripe()

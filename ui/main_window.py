@@ -240,7 +240,6 @@ class MainWindow(QMainWindow):
         if self.document_id is not None and changes.touches_document(self.document_id):
             self._refresh_codings()
         self._show_empty()
-        self._show_counts()
 
     def _show_empty(self) -> None:
         has_docs = self.docs.model.rowCount() > 0
@@ -294,7 +293,7 @@ class MainWindow(QMainWindow):
         self.memos.set_document(document_id, doc.title, memo)
         self._show_counts()
         if self.docs.current_id() != document_id:
-            self.docs.select(document_id)
+            self.docs.select(document_id, quiet=True)
 
     def show_passage(self, document_id: int, start: int, end: int) -> None:
         """Open a statement at a passage and select it (from retrieval, search or memos)."""
