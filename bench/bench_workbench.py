@@ -127,24 +127,11 @@ def _stripes(window: MainWindow, big: int, small: int, repeats: int) -> list[Res
         stripes.repaint()
 
     both = median_time(run, repeats, setup=lambda: window.open_document(small))
-    return [
-        Result(
-            "paint the coding stripes of that statement",
-            paint,
-            "<= 0.100 s",
-            paint <= 0.100,
-            repeats,
-            extra,
-        ),  # fmt: skip
-        Result(
-            "open that statement with its text and stripes painted",
-            both,
-            "<= 0.100 s",
-            both <= 0.100,
-            repeats,
-            {"codings": count},
-        ),  # fmt: skip
-    ]
+    painted = Result("paint the coding stripes of that statement", paint, "<= 0.100 s",
+                     paint <= 0.100, repeats, extra)  # fmt: skip
+    opened = Result("open that statement with its text and stripes painted", both,
+                    "<= 0.100 s", both <= 0.100, repeats, {"codings": count})  # fmt: skip
+    return [painted, opened]
 
 
 def _large(root: Path, quick: bool) -> Path:
@@ -163,8 +150,8 @@ def _retrieval(path: Path, repeats: int) -> list[Result]:
         median = median_time(lambda: retrieve(project, query), repeats)
         extra = {"codings_in_project": total, "passages": len(found.passages),
                  "statements": found.statements}  # fmt: skip
-        majority = median_time(lambda: retrieve(project, RetrievalQuery((theme,),
-                                                layer="majority")), max(3, repeats // 3))  # fmt: skip
+        layered = RetrievalQuery((theme,), layer="majority")
+        majority = median_time(lambda: retrieve(project, layered), max(3, repeats // 3))
         extra["majority_layer_s"] = round(majority, 3)
     return [Result("retrieve one theme's passages over the corpus (core call)", median,
                    "<= 0.300 s", median <= 0.300, repeats, extra)]  # fmt: skip
