@@ -148,8 +148,8 @@ def _retrieval(path: Path, repeats: int) -> list[Result]:
         found = retrieve(project, query)
         total = project.codings.count()
         median = median_time(lambda: retrieve(project, query), repeats)
-        extra = {"codings_in_project": total, "passages": len(found.passages),
-                 "statements": found.statements}  # fmt: skip
+        extra: dict[str, float] = {"codings_in_project": total, "statements": found.statements}
+        extra["passages"] = len(found.passages)
         layered = RetrievalQuery((theme,), layer="majority")
         majority = median_time(lambda: retrieve(project, layered), max(3, repeats // 3))
         extra["majority_layer_s"] = round(majority, 3)
