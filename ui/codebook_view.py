@@ -72,7 +72,7 @@ class CodebookPanel(QWidget):
         # Fixed count columns: sizing them to their contents made every count update measure
         # the whole tree again.
         digits = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((1, 4), (2, 4), (3, 9)):
+        for column, chars in ((1, 3), (2, 4), (3, 7)):
             self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.tree.header().resizeSection(column, digits * chars + 8)
         self.tree.header().setStretchLastSection(False)

@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_SIZE", "MIN_WIDTH", "add_dock", "restore_layout", "save_layo
 
 DEFAULT_SIZE = (1440, 900)
 MIN_WIDTH = 880
-_NARROW = 1500  # below this screen width, the codings and memos docks share one tab area
+_NARROW = 1400  # below this screen width, the codings and memos docks share one tab area
 _DOCK_MIN = 160
 
 
