@@ -6,7 +6,6 @@ Widgets call it; it calls the core and broadcasts what changed.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -22,11 +21,12 @@ from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.documents import Document, DocumentSummary, Status
 from r2pcoder.errors import R2pError
-from r2pcoder.frequencies import ThemeFrequencies, document_counts, load_frequencies
+from r2pcoder.frequencies import ThemeFrequencies
 from r2pcoder.importer import ImportReport, import_files
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.sample import build_sample_project
 
+from ui import code_counts
 from ui.look import CodebookLook
 from ui.team import TeamJobs
 from ui.undo import (
@@ -46,8 +46,6 @@ __all__ = ["AppController", "NoProject"]
 
 _log = logging.getLogger(__name__)
 _MAX_RECENT = 8
-# Below this many codings a coder's counts load at once; above, in the background.
-_COUNT_AT_ONCE = 50_000
 SAMPLE_FILE = "R2P sample project.r2p"
 
 
@@ -95,7 +93,7 @@ class AppController(QObject):
         self._reporting = False
         self.look = CodebookLook()
         self.frequencies: ThemeFrequencies | None = None
-        self._counting: set[int] | None = None  # statements changed while counts load
+        self.counting: set[int] | None = None  # statements changed while counts load
         self._touched: tuple[int, str | None] | None = None
         self._pushing = False
         self._index = stack.index()
@@ -232,7 +230,7 @@ class AppController(QObject):
             ]
             self.coder = matches[0] if matches else self.project.coders.add(name)
         self._reload_codebook()
-        self._count()
+        code_counts.load(self)
         self.coder_changed.emit()
 
     def require_coder(self) -> Coder:
@@ -252,48 +250,6 @@ class AppController(QObject):
         self._stances = {s.id: s for s in self.project.codebook.stances()}
         coders = {c.id: c.name for c in self.project.coders.list()}
         self.look = CodebookLook(dict(self._themes), dict(self._stances), coders)
-
-    # -- code frequencies ----------------------------------------------------------------
-
-    def _count(self) -> None:
-        """Load the current coder's code counts (at once when small, else in the background)."""
-        project, coder = self.project, self.coder
-        self.frequencies = None
-        if project is None or coder is None:
-            self.frequencies_changed.emit()
-            return
-        if project.codings.count() <= _COUNT_AT_ONCE:
-            self.frequencies = load_frequencies(project, coder.id)
-            self.frequencies_changed.emit()
-            return
-        self._counting = set()
-        job = self.runner.start(
-            lambda _p, _c: load_frequencies(project, coder.id), name="code counts", writes=False
-        )
-        job.observe(self, success=self._counted, failure=self.failure_reporter("Code counts"))
-
-    def _counted(self, table: ThemeFrequencies) -> None:
-        dirty, self._counting = self._counting or set(), None
-        if self.project is None or self.coder is None:
-            return
-        for doc_id in dirty:  # changed while the counts were loading
-            table.replace_document(doc_id, document_counts(self.project, doc_id, self.coder.id))
-        self.frequencies = table
-        self.frequencies_changed.emit()
-
-    def _recount(self, documents: frozenset[int]) -> None:
-        if self._counting is not None:
-            self._counting |= documents
-        if self.frequencies is None or self.project is None or self.coder is None:
-            return
-        for doc_id in documents:
-            if self._cached is not None and self._cached[0] == doc_id:
-                # The open statement's codings are at hand: no query.
-                counts = dict(Counter(c.theme_id for c in self._cached[1].values()))
-            else:
-                counts = document_counts(self.project, doc_id, self.coder.id)
-            self.frequencies.replace_document(doc_id, counts)
-        self.frequencies_changed.emit()
 
     def themes(self) -> list[ThemeInfo]:
         return [t for t in self._themes.values() if not t.retired]
@@ -319,9 +275,9 @@ class AppController(QObject):
             self._cached = None
         if changes.everything or changes.documents:
             if self.project is not None and self.coder is not None:
-                self._count()
+                code_counts.load(self)
         elif changes.codings:
-            self._recount(changes.codings)
+            code_counts.recount(self, changes.codings)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -344,6 +300,12 @@ class AppController(QObject):
             found = self.project.codings.for_document(document_id, self.coder.id)
             self._cached = (document_id, {c.uuid: c for c in found})
         return sorted(self._cached[1].values(), key=lambda c: (c.start, c.end, c.id))
+
+    def cached_codings(self, document_id: int) -> list[Coding] | None:
+        """The statement's codings if they are at hand without a query, else None."""
+        if self._cached is None or self._cached[0] != document_id:
+            return None
+        return list(self._cached[1].values())
 
     def coding_count(self, document_id: int) -> int | None:
         """The number of codings if known without a query, else None."""

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         c.memos_changed.connect(self._refresh_memos)
         c.runner.busy_changed.connect(lambda busy: self.actions_.set_mutating_enabled(not busy))
         self.docs.document_chosen.connect(self.open_document)
-        self.codebook.theme_chosen.connect(self.apply_theme)
+        self.codebook.theme_chosen.connect(self._theme_chosen)
         self.codebook.stance_chosen.connect(self.apply_stance)
         self.codebook.theme_selected.connect(self._theme_selected)
         self.codebook.leave_requested.connect(self.pane.editor.setFocus)
@@ -369,6 +369,11 @@ class MainWindow(QMainWindow):
         if self.pane.selection() is None:
             self.statusBar().showMessage("Select some text first, then pick its theme.", 4000)
         self.picker.open_picker()
+
+    def _theme_chosen(self, theme_id: int) -> None:
+        # Chosen in the codebook: the keyboard goes back to the text, for the stance key.
+        if self.apply_theme(theme_id) is not None:
+            self.pane.editor.setFocus()
 
     def _picked(self, theme_id: int) -> None:
         self.pane.editor.setFocus()

@@ -234,3 +234,23 @@ def test_an_empty_project_says_what_to_do_and_the_guide_can_be_dismissed(
     dismiss.click()
     assert not window.guide.isVisible()
     assert window.settings.value("ui/guide_dismissed", False, type=bool)
+
+
+def test_a_theme_clicked_in_the_codebook_gives_the_keys_back_to_the_text(
+    qtbot, window: MainWindow
+) -> None:
+    activate(qtbot, window)
+    window.pane.select(3, 10)
+    window.codebook.search.setFocus()
+    qtbot.keyClicks(window.codebook.search, "veto")
+    tree = window.codebook.tree
+    veto = window.codebook.proxy.mapFromSource(
+        window.codebook.model.index_of(theme_id(window, "veto"))
+    )
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(veto).center())
+    qtbot.waitUntil(window.pane.editor.hasFocus)
+    qtbot.keyClick(window.pane.editor, Qt.Key.Key_1)
+    assert window.codebook.search.text() == "veto"
+    current = window.codings.current()
+    assert current is not None
+    assert current.stance_id == stance_id(window, "supports")
