@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,30 +19,30 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from r2pcoder.memos import MemoInfo
 
+from ui.table_model import ColumnsModel, result_table
+
 __all__ = ["MemoEdit", "MemoListModel", "MemoPanel"]
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("On", "Memo", "Coder")
 _SAVE_AFTER_MS = 1200
 
 
-class MemoListModel(QAbstractTableModel):
+class MemoListModel(ColumnsModel):
     """One row per memo: what it is on, its text and who wrote it."""
+
+    COLUMNS = ("On", "Memo", "Coder")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,18 +56,8 @@ class MemoListModel(QAbstractTableModel):
     def memo(self, row: int) -> MemoInfo:
         return self._memos[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self._memos)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._memos)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._memos):
@@ -149,14 +138,7 @@ class MemoPanel(QWidget):
         self.every_coder.setToolTip("List other coders' memos too")
         self.every_coder.toggled.connect(self.search_changed)
         self.model = MemoListModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("memo-list")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 220)
+        self.table = result_table("memo-list", self.model, 1, (220, 0, 90))
         self.table.activated.connect(lambda index: self.memo_opened.emit(
             self.model.memo(index.row())))  # fmt: skip
         boxes = QWidget()

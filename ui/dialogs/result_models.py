@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from r2pcoder.corpus_search import SearchHit
+from r2pcoder.errors import R2pError
 from r2pcoder.retrieval import Passage
 
-__all__ = ["PassageTableModel", "SearchHitModel"]
+from ui.table_model import ColumnsModel
+from ui.workers import Job
+
+__all__ = ["PassageTableModel", "SearchHitModel", "show_beside", "start_job"]
+
+T = TypeVar("T")
 
 Index = QModelIndex | QPersistentModelIndex
 _ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
@@ -19,7 +27,7 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-class PassageTableModel(QAbstractTableModel):
+class PassageTableModel(ColumnsModel):
     """One row per retrieved passage."""
 
     COLUMNS = ("Statement", "Speaker", "Group", "Coder", "Theme", "Stance", "Quote")
@@ -36,21 +44,16 @@ class PassageTableModel(QAbstractTableModel):
     def passage(self, row: int) -> Passage:
         return self._rows[row]
 
+    def place(self, row: int) -> tuple[int, int, int]:
+        """Statement id, start and end of a row's passage."""
+        p = self._rows[row]
+        return p.document_id, p.start, p.end
+
     def passages(self) -> list[Passage]:
         return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -66,7 +69,7 @@ class PassageTableModel(QAbstractTableModel):
         return None
 
 
-class SearchHitModel(QAbstractTableModel):
+class SearchHitModel(ColumnsModel):
     """One row per hit, with a check box: the hits the coder keeps for autocoding."""
 
     COLUMNS = ("Use", "Statement", "Speaker", "Hit in context")
@@ -85,6 +88,11 @@ class SearchHitModel(QAbstractTableModel):
     def hit(self, row: int) -> SearchHit:
         return self._hits[row]
 
+    def place(self, row: int) -> tuple[int, int, int]:
+        """Statement id, start and end of a row's hit."""
+        h = self._hits[row]
+        return h.document_id, h.start, h.end
+
     def checked_hits(self) -> list[SearchHit]:
         return [h for h, keep in zip(self._hits, self._checked, strict=True) if keep]
 
@@ -94,18 +102,8 @@ class SearchHitModel(QAbstractTableModel):
         self._checked = [checked] * len(self._hits)
         self.dataChanged.emit(self.index(0, 0), self.index(len(self._hits) - 1, 0))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._hits)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -132,3 +130,34 @@ class SearchHitModel(QAbstractTableModel):
         self._checked[index.row()] = state == Qt.CheckState.Checked
         self.dataChanged.emit(index, index, [role])
         return True
+
+
+def start_job(
+    owner: QObject,
+    start: Callable[[], Job[T]],
+    button: QPushButton,
+    summary: QLabel,
+    busy: str,
+    done: Callable[[T], object],
+) -> Job[T] | None:
+    """Start a dialog's job: a refusal goes to ``summary``; ``button`` waits for the outcome."""
+    try:
+        job = start()
+    except R2pError as exc:
+        summary.setText(str(exc))
+        return None
+    button.setEnabled(False)
+    summary.setText(busy)
+    job.observe(owner, success=done, failure=lambda exc: summary.setText(str(exc)),
+                finished=lambda: button.setEnabled(True))  # fmt: skip
+    return job
+
+
+def show_beside(dialog: QDialog, parent: QWidget) -> None:
+    """Show a non-modal dialog, deleted on close; its ``passage_opened`` opens in ``parent``."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    show = getattr(parent, "show_passage", None)
+    opened = getattr(dialog, "passage_opened", None)
+    if show is not None and opened is not None:
+        opened.connect(show)
+    dialog.show()

@@ -13,24 +13,20 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from r2pcoder.errors import R2pError
 from r2pcoder.retrieval import (
     MISSING,
     NO_STANCE,
@@ -41,8 +37,9 @@ from r2pcoder.retrieval import (
 )
 
 from ui.controller import AppController
-from ui.dialogs.result_models import PassageTableModel
+from ui.dialogs.result_models import PassageTableModel, show_beside, start_job
 from ui.fit import close_button, fit_size
+from ui.table_model import result_table
 from ui.workers import Job
 
 __all__ = ["RetrievalDialog", "open_retrieval_dialog"]
@@ -94,17 +91,10 @@ class RetrievalDialog(QDialog):
         self.summary = QLabel("Tick one or more themes, then Retrieve.")
         self.summary.setWordWrap(True)
         self.model = PassageTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("retrieval-table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        for column, width in enumerate((130, 100, 80, 70, 120, 80)):
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._open)
+        self.table = result_table("retrieval-table", self.model, 6, (130, 100, 80, 70, 120, 80))
+        self.table.activated.connect(
+            lambda index: self.passage_opened.emit(*self.model.place(index.row()))
+        )
         self._build()
         fit_size(self, 1180, 700)
 
@@ -209,16 +199,9 @@ class RetrievalDialog(QDialog):
         if not query.themes:
             self.summary.setText("Tick at least one theme to retrieve its passages.")
             return None
-        try:
-            job = self._controller.workbench.retrieve(query)
-        except R2pError as exc:
-            self.summary.setText(str(exc))
-            return None
-        self.run_button.setEnabled(False)
-        self.summary.setText("Retrieving…")
-        job.observe(self, success=self._shown, failure=self._failed,
-                    finished=lambda: self.run_button.setEnabled(True))  # fmt: skip
-        return job
+        workbench = self._controller.workbench
+        return start_job(self, lambda: workbench.retrieve(query), self.run_button, self.summary,
+                         "Retrieving…", self._shown)  # fmt: skip
 
     def _shown(self, result: RetrievalResult) -> None:
         self.model.set_passages(result.passages)
@@ -230,16 +213,7 @@ class RetrievalDialog(QDialog):
         )
         self.retrieved.emit(result)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.summary.setText(f"Nothing retrieved: {exc}")
-
     # -- results -------------------------------------------------------------------------
-
-    def _open(self, index: object) -> None:
-        row = self.table.currentIndex().row()
-        if 0 <= row < self.model.rowCount():
-            p = self.model.passage(row)
-            self.passage_opened.emit(p.document_id, p.start, p.end)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(passages_tsv(self.model.passages()))
@@ -264,9 +238,5 @@ class RetrievalDialog(QDialog):
 def open_retrieval_dialog(parent: QWidget, controller: AppController) -> RetrievalDialog:
     """Show the retrieval dialog (non-modal, deleted on close); passages open in ``parent``."""
     dialog = RetrievalDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    show = getattr(parent, "show_passage", None)
-    if show is not None:
-        dialog.passage_opened.connect(show)
-    dialog.show()
+    show_beside(dialog, parent)
     return dialog

@@ -8,29 +8,26 @@ Double-clicking a hit opens it in the window.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from r2pcoder.autocode import AutocodeReport
 from r2pcoder.corpus_search import SearchQuery, SearchResult
-from r2pcoder.errors import R2pError
 
 from ui.controller import AppController
-from ui.dialogs.result_models import SearchHitModel
+from ui.dialogs.result_models import SearchHitModel, show_beside, start_job
 from ui.fit import close_button, fit_size
+from ui.table_model import result_table
 from ui.workers import Job
 
 __all__ = ["SearchDialog", "open_search_dialog"]
@@ -63,16 +60,10 @@ class SearchDialog(QDialog):
         self.summary = QLabel("Search every statement's text.")
         self.summary.setWordWrap(True)
         self.model = SearchHitModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("search-table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((40, 190, 130)):
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._open)
+        self.table = result_table("search-table", self.model, 3, (40, 190, 130))
+        self.table.activated.connect(
+            lambda index: self.passage_opened.emit(*self.model.place(index.row()))
+        )
         self.theme = QComboBox()
         self.theme.setObjectName("autocode-theme")
         for theme in controller.themes():
@@ -120,31 +111,15 @@ class SearchDialog(QDialog):
                            case_sensitive=self.case.isChecked())  # fmt: skip
 
     def run(self) -> Job[SearchResult] | None:
-        try:
-            job = self._controller.workbench.search(self.query())
-        except R2pError as exc:
-            self.summary.setText(str(exc))
-            return None
-        self.run_button.setEnabled(False)
-        self.summary.setText("Searching…")
-        job.observe(self, success=self._shown, failure=self._failed,
-                    finished=lambda: self.run_button.setEnabled(True))  # fmt: skip
-        return job
+        workbench, query = self._controller.workbench, self.query()
+        return start_job(self, lambda: workbench.search(query), self.run_button, self.summary,
+                         "Searching…", self._shown)  # fmt: skip
 
     def _shown(self, result: SearchResult) -> None:
         self.model.set_hits(result.hits)
         self.code_button.setEnabled(bool(result.hits))
         self.summary.setText(result.summary() + ". Double-click a hit to open it.")
         self.searched.emit(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.summary.setText(str(exc))
-
-    def _open(self, _index: object) -> None:
-        row = self.table.currentIndex().row()
-        if 0 <= row < self.model.rowCount():
-            hit = self.model.hit(row)
-            self.passage_opened.emit(hit.document_id, hit.start, hit.end)
 
     def code_checked(self) -> Job[AutocodeReport] | None:
         hits = self.model.checked_hits()
@@ -153,17 +128,9 @@ class SearchDialog(QDialog):
             self.summary.setText("Tick the hits to code and choose a theme first.")
             return None
         spans = [(h.document_id, h.start, h.end) for h in hits]
-        try:
-            job = self._controller.workbench.autocode(
-                int(theme_id), self.stance.currentData(), spans
-            )
-        except R2pError as exc:
-            self.summary.setText(str(exc))
-            return None
-        self.code_button.setEnabled(False)
-        job.observe(self, success=self._coded, failure=self._failed,
-                    finished=lambda: self.code_button.setEnabled(True))  # fmt: skip
-        return job
+        workbench, stance = self._controller.workbench, self.stance.currentData()
+        return start_job(self, lambda: workbench.autocode(int(theme_id), stance, spans),
+                         self.code_button, self.summary, "Coding…", self._coded)  # fmt: skip
 
     def _coded(self, report: AutocodeReport) -> None:
         self.summary.setText(report.summary() + " Ctrl+Z in the main window takes it back.")
@@ -173,9 +140,5 @@ class SearchDialog(QDialog):
 def open_search_dialog(parent: QWidget, controller: AppController) -> SearchDialog:
     """Show the corpus search (non-modal, deleted on close); hits open in ``parent``."""
     dialog = SearchDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    show = getattr(parent, "show_passage", None)
-    if show is not None:
-        dialog.passage_opened.connect(show)
-    dialog.show()
+    show_beside(dialog, parent)
     return dialog
