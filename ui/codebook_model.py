@@ -61,6 +61,10 @@ def theme_tooltip(theme: ThemeInfo) -> str:
     return "".join(parts)
 
 
+def _haystack(theme: ThemeInfo) -> str:
+    return " ".join((theme.name, theme.key, theme.description, theme.example)).casefold()
+
+
 class CodebookModel(QAbstractItemModel):
     """The theme tree (retired themes left out); index pointers are node objects."""
 
@@ -113,6 +117,11 @@ class CodebookModel(QAbstractItemModel):
             node = _Node(theme, parent)
             parent.children.append(node)
             self._by_id[theme.id] = node
+
+    def any_match(self, needle: str) -> bool:
+        """True if some theme's name, key, description or example contains ``needle``."""
+        text = needle.strip().casefold()
+        return any(text in _haystack(n.theme) for n in self._by_id.values() if n.theme)
 
     def index_of(self, theme_id: int) -> QModelIndex:
         node = self._by_id.get(theme_id)
@@ -221,5 +230,4 @@ class ThemeFilterProxy(QSortFilterProxyModel):
         theme = model.theme_at(source)
         if theme is None:
             return False
-        haystack = " ".join((theme.name, theme.key, theme.description, theme.example))
-        return not self._needle or self._needle in haystack.casefold()
+        return not self._needle or self._needle in _haystack(theme)

@@ -87,6 +87,7 @@ class CodebookPanel(QWidget):
         self.stance_grid = QGridLayout(self.stance_box)
         self.stance_grid.setContentsMargins(0, 0, 0, 0)
         self.stance_buttons: dict[int, QPushButton] = {}
+        self._stance_keys: dict[str, int] = {}
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(self.detail)
@@ -104,6 +105,7 @@ class CodebookPanel(QWidget):
         for button in self.stance_buttons.values():
             button.deleteLater()
         self.stance_buttons = {}
+        self._stance_keys = {s.shortcut: s.id for s in stances if s.shortcut}
         for n, stance in enumerate(stances):
             button = QPushButton(f"{stance.shortcut or ''}  {stance.name}".strip())
             button.setObjectName(f"stance-{stance.key}")
@@ -165,7 +167,17 @@ class CodebookPanel(QWidget):
             self.search.clear()
             self.leave_requested.emit()
             return True
-        return False
+        return self._stance_in_filter(event.text())
+
+    def _stance_in_filter(self, typed: str) -> bool:
+        # A stance key that would make the filter match no theme ("criminal1") was meant for
+        # the coding, not the filter: set the stance and hand the keyboard back to the text.
+        stance = self._stance_keys.get(typed)
+        if stance is None or self.model.any_match(self.search.text() + typed):
+            return False
+        self.stance_chosen.emit(stance)
+        self.leave_requested.emit()
+        return True
 
     def _first_leaf_match(self) -> QModelIndex | None:
         # The first theme the filter accepts for itself (not only as a parent of a match).

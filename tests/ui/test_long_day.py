@@ -254,3 +254,22 @@ def test_a_theme_clicked_in_the_codebook_gives_the_keys_back_to_the_text(
     current = window.codings.current()
     assert current is not None
     assert current.stance_id == stance_id(window, "supports")
+
+
+def test_a_stance_key_in_the_theme_filter_sets_the_stance_unless_a_theme_has_it(
+    qtbot, window: MainWindow
+) -> None:
+    activate(qtbot, window)
+    window.pane.select(3, 10)
+    window.codebook.search.setFocus()
+    qtbot.keyClicks(window.codebook.search, "veto")
+    qtbot.keyClick(window.codebook.search, Qt.Key.Key_Return)  # codes "support" as Veto
+    window.codebook.search.clear()
+    window.codebook.search.setFocus()
+    qtbot.keyClicks(window.codebook.search, "restraint")
+    qtbot.keyClick(window.codebook.search, Qt.Key.Key_1)  # no theme matches "restraint1"
+    assert window.codebook.search.text() == "restraint"
+    current = window.codings.current()
+    assert current is not None
+    assert current.stance_id == stance_id(window, "supports")
+    qtbot.waitUntil(window.pane.editor.hasFocus)
