@@ -71,8 +71,9 @@ class AppController(QObject):
     import_finished = Signal(object)
     codebook_loaded = Signal(object)
     job_failed = Signal(str, object)
-    # After an undo or redo: statement id, coding UUID (None if gone), and the action's words.
-    replayed = Signal(int, object, str)
+    # After an undo or redo: the statement it acted on (or None), the coding's UUID (None if
+    # gone or none), and the action's words.
+    replayed = Signal(object, object, str)
     frequencies_changed = Signal()
     memos_changed = Signal()
 
@@ -370,13 +371,14 @@ class AppController(QObject):
     def _on_stack_index_changed(self, index: int) -> None:
         before, self._index = self._index, index
         touched, self._touched = self._touched, None
-        if self._pushing or touched is None or index == before:
-            return
+        if self._pushing or index == before or self.stack.count() == 0:
+            return  # a push, or the stack was cleared
         if index < before:
             text = f"Undone: {self.stack.text(index)}"
         else:
             text = f"Redone: {self.stack.text(index - 1)}"
-        self.replayed.emit(touched[0], touched[1], text)
+        doc, uuid = touched if touched is not None else (None, None)
+        self.replayed.emit(doc, uuid, text)
 
     def apply_coding(
         self, document_id: int, theme_id: int, start: int, end: int, stance_id: int | None = None
@@ -438,6 +440,12 @@ class AppController(QObject):
         coder = self.require_coder()
         documents = self.require().documents
         self._push(MarkDoneCommand(documents, document_id, coder.id, done, self._done_changed))
+
+    def memo_touched(self, document_id: int | None) -> None:
+        """A memo was written (or its writing undone); on a statement, that statement."""
+        if document_id is not None:
+            self._touched = (document_id, None)
+        self.memos_changed.emit()
 
     def _done_changed(self, document_id: int) -> None:
         self._touched = (document_id, None)

@@ -343,10 +343,13 @@ class MainWindow(QMainWindow):
         project = self.controller.project
         return project is not None and project.info.role == "packet" and project.info.blind
 
-    def _replayed(self, document_id: int, uuid: str | None, text: str) -> None:
+    def _replayed(self, document_id: int | None, uuid: str | None, text: str) -> None:
         # Undo and redo act where the coder can see it: that statement, that coding.
-        if document_id != self.document_id:
+        if document_id is not None and document_id != self.document_id:
             self.open_document(document_id)
+        elif document_id is not None and self.pane.document is not None:
+            memo = self.controller.workbench.document_memo(document_id)
+            self.memos.set_document(document_id, self.pane.document.title, memo)
         if uuid is not None:
             self.codings.select([uuid])
         self.statusBar().showMessage(text + ".", 6000)

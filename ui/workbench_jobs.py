@@ -117,7 +117,9 @@ class WorkbenchJobs:
         def write(value: str) -> None:
             memos.set_document_memo(document_id, value, coder.id)
 
-        self._c.push(MemoCommand(write, before, text, f"'{title}'", self._c.memos_changed.emit))
+        controller = self._c
+        self._c.push(MemoCommand(write, before, text, f"'{title}'",
+                                 lambda: controller.memo_touched(document_id)))  # fmt: skip
 
     def set_theme_memo(self, theme_id: int, text: str) -> None:
         """Write the coder's memo on a theme (undoable)."""
@@ -131,4 +133,5 @@ class WorkbenchJobs:
             memos.set_theme_memo(theme_id, value, coder.id)
 
         what = f"theme '{theme.name if theme else '?'}'"
-        self._c.push(MemoCommand(write, before, text, what, self._c.memos_changed.emit))
+        controller = self._c
+        self._c.push(MemoCommand(write, before, text, what, lambda: controller.memo_touched(None)))

@@ -181,3 +181,17 @@ def test_new_models_keep_the_qt_contract(qtmodeltester, window: MainWindow, ids)
     counts = window.codebook.model
     counts.set_counts(load_frequencies(project, ids.coders[0]), ids.documents[0])
     qtmodeltester.check(counts)
+
+
+def test_undoing_a_statement_memo_opens_that_statement_and_says_so(
+    qtbot, window: MainWindow, ids
+) -> None:
+    window.memos.document_memo.setPlainText("First reading.")
+    window.memos.document_memo.flush()
+    window.open_document(ids.documents[2])
+    window.stack.undo()
+    assert window.document_id == ids.documents[0]
+    assert window.memos.document_memo.toPlainText() == ""
+    assert window.statusBar().currentMessage() == "Undone: Edit memo on 'Statement of Ghana'."
+    window.stack.redo()
+    assert window.memos.document_memo.toPlainText() == "First reading."
