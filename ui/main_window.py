@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from r2pcoder.changes import Changes
 from r2pcoder.coding import Coding
 from r2pcoder.errors import R2pError
-from r2pcoder.memos import MemoInfo
+from r2pcoder.memo_list import MemoInfo
 
 from ui.actions import WindowActions, show_shortcut_sheet
 from ui.codebook_view import CodebookPanel

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.memos import MemoInfo
+from r2pcoder.memo_list import MemoInfo
 
 from ui.table_model import ColumnsModel, result_table
 

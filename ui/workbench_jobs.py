@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from r2pcoder.errors import R2pError
-from r2pcoder.memos import MemoInfo
+from r2pcoder.memo_list import MemoInfo, list_memos
 from r2pcoder.progress import CancelCheck, ProgressFn
 
 from ui.undo import MemoCommand
@@ -90,8 +90,8 @@ class WorkbenchJobs:
         coder = self._c.coder
         if self._c.project is None:
             return []
-        return self._c.project.memos.list_memos(
-            coder.id if coder else None, every_coder=every_coder, search=search
+        return list_memos(
+            self._c.project, coder.id if coder else None, every_coder=every_coder, search=search
         )
 
     def document_memo(self, document_id: int) -> str:

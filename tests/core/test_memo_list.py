@@ -4,6 +4,7 @@ from tests.conftest import TemplateIds
 
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
+from r2pcoder.memo_list import list_memos
 
 
 def test_lists_statement_theme_and_coding_memos_of_one_coder(
@@ -17,7 +18,7 @@ def test_lists_statement_theme_and_coding_memos_of_one_coder(
     project.memos.set_theme_memo(veto, "Includes 'restraint'.", ana)
     project.memos.set_document_memo(d0, "Ben's note.", ben)
     project.codings.apply(CodingRequest(d1, ana, veto, 47, 78, memo="Council action"))
-    memos = project.memos.list_memos(ana)
+    memos = list_memos(project, ana)
     assert [(m.kind, m.target, m.text) for m in memos] == [
         ("statement", "Statement of Ghana", "Check the date."),
         ("statement", "Statement of Mexico", "Strong on the veto."),
@@ -26,7 +27,7 @@ def test_lists_statement_theme_and_coding_memos_of_one_coder(
     ]
     assert memos[3].excerpt == "The veto must not block action."
     assert memos[0].coder == "Ana"
-    assert len(project.memos.list_memos(ana, every_coder=True)) == 5
+    assert len(list_memos(project, ana, every_coder=True)) == 5
 
 
 def test_search_looks_in_text_target_and_excerpt(project: Project, ids: TemplateIds) -> None:
@@ -36,6 +37,6 @@ def test_search_looks_in_text_target_and_excerpt(project: Project, ids: Template
     project.memos.set_document_memo(d0, "Check the date.", ana)
     project.memos.set_theme_memo(veto, "Borderline cases.", ana)
     project.codings.apply(CodingRequest(d1, ana, veto, 47, 78, memo="Council"))
-    assert [m.kind for m in project.memos.list_memos(ana, search="VETO")] == ["theme", "coding"]
-    assert [m.text for m in project.memos.list_memos(ana, search="ghana")] == ["Check the date."]
-    assert project.memos.list_memos(ana, search="nowhere") == []
+    assert [m.kind for m in list_memos(project, ana, search="VETO")] == ["theme", "coding"]
+    assert [m.text for m in list_memos(project, ana, search="ghana")] == ["Check the date."]
+    assert list_memos(project, ana, search="nowhere") == []

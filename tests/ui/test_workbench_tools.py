@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from r2pcoder.frequencies import load_frequencies
+from r2pcoder.memo_list import list_memos
 
 from ui.dialogs.result_models import PassageTableModel, SearchHitModel
 from ui.dialogs.retrieval_dialog import RetrievalDialog, open_retrieval_dialog
@@ -165,7 +166,7 @@ def test_new_models_keep_the_qt_contract(qtmodeltester, window: MainWindow, ids)
     assert project is not None
     project.memos.set_document_memo(ids.documents[0], "A note", ids.coders[0])
     memos = MemoListModel(window)
-    memos.set_memos(project.memos.list_memos(ids.coders[0]))
+    memos.set_memos(list_memos(project, ids.coders[0]))
     qtmodeltester.check(memos)
     from r2pcoder.corpus_search import SearchQuery, search_corpus  # noqa: PLC0415
     from r2pcoder.retrieval import RetrievalQuery, retrieve  # noqa: PLC0415
