@@ -53,8 +53,10 @@ class ThemeListModel(QAbstractListModel):
             return None
         theme = self._themes[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            key = f"   [{theme.shortcut.upper()}]" if theme.shortcut else ""
-            return _PATH_SEP.join(theme.path) + key
+            # The theme's own name first (a narrow list cuts the end), then where it sits.
+            key = f"  [{theme.shortcut.upper()}]" if theme.shortcut else ""
+            under = f"   \N{EM DASH} in {_PATH_SEP.join(theme.path[:-1])}" if theme.depth else ""
+            return f"{theme.name}{key}{under}"
         if role == Qt.ItemDataRole.DecorationRole:
             return QColor(theme.color)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -81,6 +83,8 @@ class ThemePicker(QDialog):
         self.edit.installEventFilter(self)
         self.list = QListView()
         self.list.setModel(self.model)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.activated.connect(self._choose)
         hint = QLabel("↑ ↓ choose · Enter codes the selection · Esc closes")
         hint.setStyleSheet("color: #555")
