@@ -152,7 +152,7 @@ class DocumentTableModel(QAbstractTableModel):
         values: tuple[str | int, ...] = (
             meta.title,
             speaker,
-            meta.regional_group,
+            meta.regional_group or "\N{EM DASH}",  # missing, not "none" (a real group value)
             meta.event,
             meta.doc_type,
             meta.date,

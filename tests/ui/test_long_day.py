@@ -273,3 +273,18 @@ def test_a_stance_key_in_the_theme_filter_sets_the_stance_unless_a_theme_has_it(
     assert current is not None
     assert current.stance_id == stance_id(window, "supports")
     qtbot.waitUntil(window.pane.editor.hasFocus)
+
+
+def test_a_missing_regional_group_shows_as_a_dash(window: MainWindow) -> None:
+    from r2pcoder.changes import Changes  # noqa: PLC0415
+    from r2pcoder.metadata import DocumentMeta  # noqa: PLC0415
+
+    project = window.controller.project
+    assert project is not None
+    doc = project.documents.add_text("Prevention matters.\n", DocumentMeta(title="Unknown"))
+    window.controller.changed.emit(Changes(documents=True))
+    model = window.docs.model
+    row = model.row_of(doc.id)
+    assert model.data(model.index(row, 2)) == "\N{EM DASH}"
+    assert "\N{EM DASH}" in [window.docs.filters["group"].itemText(i)
+                             for i in range(window.docs.filters["group"].count())]  # fmt: skip
