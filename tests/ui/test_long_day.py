@@ -288,3 +288,20 @@ def test_a_missing_regional_group_shows_as_a_dash(window: MainWindow) -> None:
     assert model.data(model.index(row, 2)) == "\N{EM DASH}"
     assert "\N{EM DASH}" in [window.docs.filters["group"].itemText(i)
                              for i in range(window.docs.filters["group"].count())]  # fmt: skip
+
+
+def test_a_large_projects_counts_load_in_the_background_and_catch_up(
+    qtbot, window: MainWindow, ids, monkeypatch
+) -> None:
+    from ui import code_counts  # noqa: PLC0415
+
+    monkeypatch.setattr(code_counts, "COUNT_AT_ONCE", -1)  # every project counts as large
+    veto = theme_id(window, "veto")
+    model = window.codebook.model
+    with qtbot.waitSignal(window.controller.frequencies_changed, timeout=10_000):
+        code_counts.load(window.controller)
+        assert window.controller.frequencies is None  # loading on a worker
+        window.pane.select(3, 10)  # a coding made while the counts load is not lost
+        window.apply_theme(veto)
+    qtbot.waitUntil(lambda: window.controller.frequencies is not None)
+    qtbot.waitUntil(lambda: model.data(model.index_of(veto).siblingAtColumn(3)) == "1 (1)")
