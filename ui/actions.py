@@ -7,10 +7,13 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMenu, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QTextBrowser, QVBoxLayout, QWidget
 
 from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+
+from ui.fit import close_button, fit_size
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -41,6 +44,7 @@ class WindowActions:
         self.stance_menu = coding.addMenu("Set &stance")
         self.theme_actions: list[QAction] = []
         self.stance_actions: list[QAction] = []
+        self._tools(bar.addMenu("&Analyse"))
         self._team(bar.addMenu("&Team"))
         coder = bar.addMenu("C&oder")
         self.add("Switch &coder…", coder, win.ask_coder, "Ctrl+Shift+U", "Code under another name")
@@ -143,10 +147,21 @@ class WindowActions:
         self.add("Focus &documents", menu, w.docs.table.setFocus, "Alt+2", "")
         self.add("Focus code&book", menu, w.codebook.tree.setFocus, "Alt+3", "")
         self.add("Focus co&dings", menu, w.codings.table.setFocus, "Alt+4", "")
+        self.add("Focus &memos", menu, w.focus_memos, "Alt+5", "The memo on this statement")
+        menu.addSeparator()
+        self.others = self.add(
+            "Show &other coders' codings", menu, w.toggle_others, "Ctrl+Shift+O",
+            "Show other coders' codings of this statement as hollow stripes (read-only)",
+        )  # fmt: skip
+        self.others.setCheckable(True)
         menu.addSeparator()
 
     def _coding(self, menu: QMenu) -> None:
         w = self._win
+        self.add(
+            "Apply theme by &name…", menu, w.open_picker, "Ctrl+K",
+            "Type part of any theme's name or definition, then Enter", mutating=True,
+        )  # fmt: skip
         self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "")
         self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "")
         self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding")
@@ -165,10 +180,21 @@ class WindowActions:
         )  # fmt: skip
         menu.addSeparator()
 
+    def _tools(self, menu: QMenu) -> None:
+        w = self._win
+        self.add(
+            "&Retrieve coded passages…", menu, partial(w.flows.open_dialog, "retrieval"),
+            "Ctrl+Shift+R", "Every passage of one or several themes, across the statements",
+        )  # fmt: skip
+        self.add(
+            "&Search all statements…", menu, partial(w.flows.open_dialog, "search"),
+            "Ctrl+Shift+S", "A phrase or regular expression across the corpus; code the hits",
+        )  # fmt: skip
+
     def _team(self, menu: QMenu) -> None:
         w = self._win
         for text, name, key, tip, mutating in (
-            ("Write coder &packets…", "packets", "Ctrl+Shift+P",
+            ("Make coder &packets…", "packets", "Ctrl+Shift+P",
              "Give each coder a packet file to code on their own computer", True),
             ("&Merge packets…", "merge", "Ctrl+Shift+M",
              "Bring coders' packets back into this master project", True),
@@ -232,7 +258,8 @@ def shortcut_sheet_html(actions: Sequence[QAction]) -> str:
         for k, t in rows
     )
     intro = (
-        "<p>Select text, press a theme key (or click the theme), then a stance key 1-5. "
+        "<p>Select text, press a theme key (or Ctrl+K and part of any theme's name, then Enter), "
+        "then a stance key 1-5. "
         "Everything is saved at once; Undo takes back any coding action.</p>"
     )
     return f"<h3>Keyboard shortcuts</h3>{intro}<table cellpadding='3'>{body}</table>"
@@ -242,9 +269,15 @@ def show_shortcut_sheet(parent: QWidget, actions: Sequence[QAction]) -> QDialog:
     dialog = QDialog(parent)
     dialog.setWindowTitle("Keyboard shortcuts")
     dialog.setObjectName("shortcut-sheet")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view = QTextBrowser()
     view.setHtml(shortcut_sheet_html(actions))
-    QVBoxLayout(dialog).addWidget(view)
-    dialog.resize(520, 640)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(close_button(dialog))
+    layout.addLayout(row)
+    fit_size(dialog, 560, 680)
     dialog.show()
     return dialog

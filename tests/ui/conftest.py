@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import gc
 import os
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on a 1366x768 laptop screen: the smallest screen the window must fit.
+os.environ["QT_QPA_PLATFORM"] = (
+    f"offscreen:configfile={Path(__file__).with_name('screen_1366x768.json')}"
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen"
+    else os.environ["QT_QPA_PLATFORM"]
+)
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import shiboken6

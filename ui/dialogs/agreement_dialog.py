@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,6 +54,7 @@ from r2pcoder.reliability import (
 from r2pcoder.reliability.settings import LevelName
 
 from ui.controller import AppController
+from ui.fit import fit_size
 from ui.workers import Job
 
 __all__ = ["AgreementDialog", "open_agreement_dialog"]
@@ -78,6 +79,11 @@ def cell_text(value: MeasureValue) -> str:
     return text
 
 
+def _shown(value: str) -> str:
+    # The core names statements without the field "(none)"; a reader sees a dash.
+    return "\N{EM DASH}" if value in ("(none)", "") else value
+
+
 class AgreementDialog(QWidget):
     """Measure inter-coder agreement of the open master and inspect the result."""
 
@@ -91,7 +97,7 @@ class AgreementDialog(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Agreement")
         self.setObjectName("agreement-dialog")
-        self.resize(1000, 700)
+        fit_size(self, 1000, 700)
         self._controller = controller
         self._job: Job[AgreementReport] | None = None
         self.report: AgreementReport | None = None
@@ -157,13 +163,11 @@ class AgreementDialog(QWidget):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("Unit", self.unit)
-        form.addRow("Measures", self.measures)
-        form.addRow("Coders", self.coders)
-        form.addRow("Stratify by", self.by)
-        form.addRow("Alpha's level", self.level)
-        form.addRow("Overlap", self.overlap)
-        form.addRow("Bootstrap", self.bootstrap)
+        for label, field in (("Unit", self.unit), ("Measures", self.measures),
+                             ("Coders", self.coders), ("Stratify by", self.by),
+                             ("Alpha's level", self.level), ("Overlap", self.overlap),
+                             ("Bootstrap", self.bootstrap)):  # fmt: skip
+            form.addRow(label, field)
         hint = QLabel("No measure ticked: the unit's defaults. No coder ticked: every coder.")
         hint.setWordWrap(True)
         run = QHBoxLayout()
@@ -204,9 +208,16 @@ class AgreementDialog(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self._close_button())
         layout = QVBoxLayout(self)
         layout.addWidget(body, 1)
         layout.addLayout(buttons)
+
+    def _close_button(self) -> QPushButton:
+        close = QPushButton("Close")
+        close.setObjectName("close-button")
+        close.clicked.connect(self.close)
+        return close
 
     def _fill_coders(self) -> None:
         project = self._controller.project
@@ -291,7 +302,10 @@ class AgreementDialog(QWidget):
         self.export_button.setEnabled(False)
         for combo, items in (
             (self.variant, [v or "(one reading)" for v in report.variants]),
-            (self.stratum, ["All statements"] + [f"{s.field} = {s.value}" for s in report.strata]),
+            (
+                self.stratum,
+                ["All statements"] + [f"{s.field} = {_shown(s.value)}" for s in report.strata],
+            ),
         ):
             combo.blockSignals(True)
             combo.clear()
@@ -316,7 +330,9 @@ class AgreementDialog(QWidget):
         variant = report.variants[self.variant.currentIndex()] if report.variants else ""
         index = self.stratum.currentIndex()
         rows = report.rows if index <= 0 else report.strata[index - 1].rows
-        return [r for r in rows if r.variant == variant or not any(x.variant for x in rows)]
+        kept = [r for r in rows if r.variant == variant or not any(x.variant for x in rows)]
+        # The overall result first: it is what a paper reports, and must not scroll away.
+        return sorted(kept, key=lambda r: r.scope != "overall")
 
     def _show_rows(self) -> None:
         if self.report is None:
@@ -391,13 +407,13 @@ class AgreementDialog(QWidget):
         job = self._controller.team.disagreements(settings, theme_key)
         job.observe(self, success=self._on_disagreements, failure=self._on_job_failed)
         self._theme_key = theme_key
-        self.details.setPlainText(f"Looking for disagreements on {theme_key}…")
+        self.details.setPlainText(f"Looking for disagreements on {self._theme_name()}…")
         self.tabs.setCurrentWidget(self.details)
         return job
 
     def _on_disagreements(self, found: list[Disagreement]) -> None:
         n = len(found)
-        lines = [f"{n} disagreement{'s' if n != 1 else ''} on {self._theme_key}", ""]
+        lines = [f"{n} disagreement{'s' if n != 1 else ''} on {self._theme_name()}", ""]
         for d in found:
             lines.append(f"{d.title}: {d.unit} ({d.start}-{d.end})")
             for v in d.values:
@@ -405,6 +421,10 @@ class AgreementDialog(QWidget):
                 lines.append(f"    {v.coder}: {v.value}{'   ' + quotes if quotes else ''}")
         self.details.setPlainText("\n".join(lines))
         self.disagreements_shown.emit(found)
+
+    def _theme_name(self) -> str:
+        theme = next((t for t in self._controller.themes() if t.key == self._theme_key), None)
+        return theme.name if theme is not None else self._theme_key
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -441,6 +461,12 @@ class AgreementDialog(QWidget):
     def _on_exported(self, path: Path) -> None:
         self.status.setText(f"Wrote {path}.")
         self.exported.emit(path)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.close()  # Esc, as in every dialog
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A running computation is told to stop; its result would have nowhere to go.

@@ -43,6 +43,7 @@ from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.run import ExportFormat, export_warnings
 
 from ui.controller import AppController
+from ui.fit import fit_size
 from ui.progress_dialog import show_progress
 from ui.team import PreviewTables
 from ui.workers import Job
@@ -101,7 +102,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setObjectName("export-dialog")
-        self.resize(980, 640)
+        fit_size(self, 980, 640)
         self._controller = controller
         self._prepared: Prepared | None = None
         self._prepared_key: tuple[Any, ...] | None = None

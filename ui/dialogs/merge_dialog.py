@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from r2pcoder.merge import MergeReport, ProposalDecision
 
 from ui.controller import AppController
+from ui.fit import fit_size
 from ui.progress_dialog import show_progress
 from ui.team import MergeOutcome
 from ui.workers import Job
@@ -53,11 +54,12 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Merge returned packets")
         self.setObjectName("merge-dialog")
-        self.resize(960, 620)
+        fit_size(self, 960, 660)
         self._controller = controller
         self._report: MergeReport | None = None
         self._themes: list[tuple[str, str]] = []
         self.files = QListWidget()
+        self.files.setMaximumHeight(110)  # the preview below needs the room
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.foreign = QCheckBox("Import as foreign (another master: match by text and by name)")
         self.table = QTableWidget(0, len(_COLUMNS))
@@ -97,6 +99,10 @@ class MergeDialog(QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         for widget in (self.table, self.proposals, self.details):
             split.addWidget(widget)
+        # The preview table is what the lead reads: give it most of the height.
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         for button in (self.preview_button, self.merge_button, close):
