@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.errors import R2pError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow

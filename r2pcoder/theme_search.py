@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.codebook.store import ThemeInfo
 
 __all__ = ["rank_themes"]
 

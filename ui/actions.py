@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QTextBrowser, QVBoxLayout, QWidget
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 
 from ui.fit import close_button, fit_size
 

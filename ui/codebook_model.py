@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.frequencies import ThemeFrequencies
 
 __all__ = ["THEME_ID_ROLE", "CodebookModel", "ThemeFilterProxy", "theme_tooltip"]

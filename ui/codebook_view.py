@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 
 from ui.codebook_model import THEME_ID_ROLE, CodebookModel, ThemeFilterProxy, theme_tooltip
 

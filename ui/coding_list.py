@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.coding import Coding
 
 from ui.look import CodebookLook

@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 from r2pcoder.autocode import AutocodeReport
 from r2pcoder.changes import Changes
 from r2pcoder.codebook import load_codebook
-from r2pcoder.codebook_store import CodebookLoadReport, StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import CodebookLoadReport, StanceInfo, ThemeInfo
 from r2pcoder.coders import Coder
 from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.db import Project

@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.coding import Coding
 
 from ui.stripes import StripeItem

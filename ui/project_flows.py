@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from r2pcoder.codebook_store import CodebookLoadReport
+from r2pcoder.codebook.store import CodebookLoadReport
 from r2pcoder.errors import R2pError
 from r2pcoder.importer import ImportReport
 

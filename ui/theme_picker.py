@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.theme_search import rank_themes
 
 from ui.codebook_model import THEME_ID_ROLE, theme_tooltip

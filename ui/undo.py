@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from r2pcoder.autocode import discard_many, restore_many
 from r2pcoder.changes import Changes
-from r2pcoder.codebook_store import CodebookService
+from r2pcoder.codebook.store import CodebookService
 from r2pcoder.coding import Coding, CodingRequest, CodingService
 from r2pcoder.documents import DocumentService
 from r2pcoder.wording import counted

@@ -18,7 +18,7 @@ import pytest
 from coloraide import Color
 
 from r2pcoder.codebook import load_codebook
-from r2pcoder.codebook_types import Theme
+from r2pcoder.codebook.model import Theme
 
 CODEBOOKS = sorted((Path(__file__).resolve().parents[2] / "codebook").glob("*.yaml"))
 HIGHLIGHT_STRENGTH = 0.45  # ui/highlight.py paints a single coding at this share of its colour
