@@ -203,11 +203,11 @@ class MainWindow(QMainWindow):
         return bool(ok and name.strip()) and self.guard(self.controller.set_coder, name)
 
     def _show_coder(self) -> None:
-        coder = self.controller.coder
+        coder = self.controller.coder_label()
         project = self.controller.project
-        self.coder_button.setText(coder.name if coder else "(nobody - click to set)")
+        self.coder_button.setText(coder or "(nobody - click to set)")
         parts = [project.info.name if project else "no project"]
-        parts += [coder.name] if coder else []
+        parts += [coder] if coder else []
         self.setWindowTitle(" - ".join([*parts, "r2pcoder"]))
 
     # -- reacting to changes ---------------------------------------------------------------
