@@ -104,8 +104,12 @@ class ReviewService:
     ) -> list[QueueItem]:
         """The cells ``filters`` asks for (default: awaiting and re-opened), in statement order."""
         self.check_master()
+        chosen = filters or QueueFilter()
         with self._project.unit_of_work() as s:
-            return build_queue(load_board(s), filters or QueueFilter(), threshold)
+            # A statement's cells depend on that statement alone: when the filter names
+            # statements, only they are read (the window refreshes one statement's rows so).
+            board = load_board(s, documents=chosen.documents or None)
+            return build_queue(board, chosen, threshold)
 
     def statement(self, document_id: int, *, threshold: float = SPAN_THRESHOLD) -> StatementReview:
         """One statement with every coder's codings in lanes, differences marked, and its cells."""
