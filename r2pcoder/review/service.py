@@ -311,12 +311,14 @@ class ReviewService:
     # -- auto rules ------------------------------------------------------------------------
 
     def auto(
-        self, rule: AutoRule, *, by: Decider, dry_run: bool = False,
+        self, rule: AutoRule, *, by: Decider, dry_run: bool = False, undoable: bool = False,
         progress: ProgressFn | None = None, cancelled: CancelCheck | None = None,
     ) -> AutoReport:  # fmt: skip
         """Decide, by ``rule``, the cells the coders settle among themselves.
 
         See :mod:`r2pcoder.review.auto`; ``dry_run`` reports the same and writes nothing.
+        ``undoable`` also returns the run as a :class:`CellChange` (``report.change``), which
+        :meth:`undo` takes back and :meth:`redo` makes again, like any decision.
         """
         self.check_master()
         report = wrap_progress(progress, 0.0, 1.0)
@@ -331,6 +333,15 @@ class ReviewService:
             ctx = Context(s, board, by, utcnow(), "")
             states = write_auto(ctx, plan, progress=wrap_progress(progress, 0.5, 0.8))
             write_states(s, states, fresh=True)
+            change = _auto_change(s, rule, states) if undoable else None
             report(1.0)
         return AutoReport(plan.rule, False, plan.decided, plan.already, plan.no_majority,
-                          plan.too_few)  # fmt: skip
+                          plan.too_few, change)  # fmt: skip
+
+
+def _auto_change(session: Session, rule: AutoRule, states: Sequence[CellState]) -> CellChange:
+    """An auto run as a change: its cells held nothing before (rules skip decided cells)."""
+    cells = [st.cell for st in states]
+    written = read_states(session, cells)
+    return CellChange(f"auto rule {rule}", tuple(CellState(*cell) for cell in cells),
+                      tuple(written[cell] for cell in cells))  # fmt: skip
