@@ -28,6 +28,7 @@ from r2pcoder.sample import build_sample_project
 
 from ui import code_counts
 from ui.look import CodebookLook
+from ui.review_jobs import ReviewJobs
 from ui.team import TeamJobs
 from ui.undo import (
     UNSET,
@@ -76,6 +77,9 @@ class AppController(QObject):
     replayed = Signal(object, object, str)
     frequencies_changed = Signal()
     memos_changed = Signal()
+    # A review decision made (False) or put back by undo/redo (True): its CellChange, or None
+    # when review must read everything again.
+    reviewed = Signal(object, bool)
 
     def __init__(
         self, settings: QSettings, stack: QUndoStack, parent: QObject | None = None
@@ -110,6 +114,11 @@ class AppController(QObject):
     def workbench(self) -> WorkbenchJobs:
         """Retrieval, corpus search, autocoding and memos (made on demand, like ``team``)."""
         return WorkbenchJobs(self)
+
+    @property
+    def review(self) -> ReviewJobs:
+        """Review's queue, progress, decisions and auto rules (made on demand, like ``team``)."""
+        return ReviewJobs(self)
 
     # -- project -------------------------------------------------------------------------
 

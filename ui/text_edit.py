@@ -38,10 +38,13 @@ class CodingTextEdit(QPlainTextEdit):
         )
         self.setUndoRedoEnabled(False)
         self.setMouseTracking(True)
-        self.stripes = CodingStripes(self)
+        self.stripes = self._make_stripes()
         self._outline: tuple[int, int] | None = None  # UTF-16 span of the current coding
         self.verticalScrollBar().valueChanged.connect(self.stripes.update)
         self.document().documentLayout().documentSizeChanged.connect(self.stripes.update)
+
+    def _make_stripes(self) -> CodingStripes:
+        return CodingStripes(self)
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         super().mouseReleaseEvent(e)
@@ -63,7 +66,8 @@ class CodingTextEdit(QPlainTextEdit):
         stripes = self.stripes.needed_width(inner, spare)
         left = max(stripes, (inner - text_max) // 2)
         right = max(0, inner - left - text_max)
-        self.setViewportMargins(left, 0, right, 0)
+        # The stripes may head their lanes with labels above the text (review's coder lanes).
+        self.setViewportMargins(left, self.stripes.header_height(), right, 0)
         height = self.height() - 2 * frame
         if self.horizontalScrollBar().isVisible():
             height -= self.horizontalScrollBar().height()
