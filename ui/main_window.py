@@ -228,6 +228,18 @@ class MainWindow(QMainWindow):
         self.actions_.review_toggle.setChecked(mode.active)
         return mode.active
 
+    def open_review_cell(self, document_id: int, theme_key: str) -> bool:
+        """Show a statement and theme in review mode (from the Agreement window's rows)."""
+        theme = next((t for t in self.controller.themes() if t.key == theme_key), None)
+        mode = self.review_mode()
+        if theme is None or not (mode.active or mode.enter()):
+            return False
+        self.actions_.review_toggle.setChecked(True)
+        mode.show_cell(document_id, theme.id)
+        self.raise_()
+        self.activateWindow()
+        return True
+
     def _resume_review(self) -> None:
         project = self.controller.project
         if project is None or project.info.role != "master":

@@ -171,7 +171,7 @@ class ReviewMode(QObject):
         if self.active:
             self.controller.settings.setValue(self._settings_key("filters"),
                                               self.page.filter_state())  # fmt: skip
-            self.reload()
+            self.reload(keep=False)
 
     def refresh(self) -> None:
         """Read the queue, the progress and the open statement again (decisions made elsewhere)."""
@@ -179,8 +179,12 @@ class ReviewMode(QObject):
             self._open_statement(self.review.document_id)
         self.reload()
 
-    def reload(self) -> Job[tuple[list[QueueItem], ReviewStatus]] | None:
-        """Read the queue the filters ask for, and the progress, in the background."""
+    def reload(self, *, keep: bool = True) -> Job[tuple[list[QueueItem], ReviewStatus]] | None:
+        """Read the queue the filters ask for, and the progress, in the background.
+
+        ``keep``: the current cell stays in view even where the filters do not list it (else
+        the first cell listed is shown).
+        """
         if self.loading is not None:
             self.loading.cancel()
         try:
@@ -190,11 +194,13 @@ class ReviewMode(QObject):
             return None
         self.loading = job
         self.page.queue_count.setText("Reading the queue…")
-        job.observe(self, success=lambda result: self._loaded(job, result),
+        job.observe(self, success=lambda result: self._loaded(job, result, keep),
                     failure=lambda exc: self.say(str(exc)))  # fmt: skip
         return job
 
-    def _loaded(self, job: Job[Any], result: tuple[list[QueueItem], ReviewStatus]) -> None:
+    def _loaded(
+        self, job: Job[Any], result: tuple[list[QueueItem], ReviewStatus], keep: bool
+    ) -> None:
         if job is not self.loading or not self.active:
             return  # a newer read replaced it
         self.loading = None
@@ -204,19 +210,21 @@ class ReviewMode(QObject):
             self.page.queue_model.set_items(items, order)
         self._show_status(status)
         self.page.show_count()
-        self._resume()
+        self._resume(keep)
 
-    def _resume(self) -> None:
+    def _resume(self, keep: bool) -> None:
         """Select the current cell, else the remembered one, else the first of the queue."""
         model = self.page.queue_model
         row = model.row_of(self.cell) if self.cell is not None else -1
+        if row < 0 and keep and self.cell is not None and self.review is not None:
+            return  # a cell the filters do not list, opened from elsewhere: it stays in view
         if row < 0:
             row = self._remembered_row()
         if row < 0 and model.rowCount():
             row = 0
         if row >= 0:
             self.page.select_queue_row(row)
-        elif self.cell is None:
+        else:
             self.page.message.setText("No cell matches the filters.")
 
     def _remembered_row(self) -> int:
