@@ -69,6 +69,7 @@ def test_each_dialog_fits_and_closes_with_esc_or_its_close_button(
     window.flows.open_dialog(name)
     (dialog,) = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: window.controller.runner.running() == 0)  # e.g. the export's counts
     room = window.screen().availableGeometry()
     assert dialog.width() <= room.width()
     assert dialog.height() <= room.height()
@@ -80,6 +81,7 @@ def test_each_dialog_fits_and_closes_with_esc_or_its_close_button(
     window.flows.open_dialog(name)
     (again,) = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: window.controller.runner.running() == 0)
     next(b for b in again.findChildren(QPushButton) if b.text() == "Close").click()
     qtbot.waitUntil(lambda: not again.isVisible())
 
