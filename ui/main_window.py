@@ -228,11 +228,13 @@ class MainWindow(QMainWindow):
         self.actions_.review_toggle.setChecked(mode.active)
         return mode.active
 
-    def open_review_cell(self, document_id: int, theme_key: str) -> bool:
-        """Show a statement and theme in review mode (from the Agreement window's rows)."""
+    def open_review_cell(self, document: int | str, theme_key: str) -> bool:
+        """Show a statement (id or UUID) and theme in review mode (from the team dialogs)."""
         theme = next((t for t in self.controller.themes() if t.key == theme_key), None)
+        docs = self.controller.documents()
+        document_id = next((d.id for d in docs if document in (d.id, d.uuid)), None)
         mode = self.review_mode()
-        if theme is None or not (mode.active or mode.enter()):
+        if theme is None or document_id is None or not (mode.active or mode.enter()):
             return False
         self.actions_.review_toggle.setChecked(True)
         mode.show_cell(document_id, theme.id)

@@ -84,9 +84,15 @@ class TeamJobs:
         dry_run: bool,
         foreign: bool = False,
         proposals: Mapping[str, ProposalDecision] | None = None,
+        prefer: Sequence[str] = (),
     ) -> Job[MergeOutcome]:
-        """Preview (a read) or run (a write) a merge of returned packets into the master."""
+        """Preview (a read) or run (a write) a merge of returned packets into the master.
+
+        ``prefer``: the copies that win where copies of a packet diverged (see
+        :func:`r2pcoder.merge.merge_packets`).
+        """
         project, files, decisions = self._project(), list(packets), dict(proposals or {})
+        preferred = list(prefer)
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> MergeOutcome:
             from r2pcoder.merge import merge_packets  # noqa: PLC0415 - on the worker
@@ -97,6 +103,7 @@ class TeamJobs:
                 dry_run=dry_run,
                 foreign=foreign,
                 proposals=decisions,
+                prefer=preferred,
                 progress=progress,
                 cancelled=cancelled,
             )
