@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -168,7 +168,7 @@ class ReviewJobs:
             text = f"Auto rule{'s' if len(outcome.reports) > 1 else ''} {rules}: {n} cell(s)"
             self._c.push_done(ReviewCommand(self.service(), change, text, self._c.reviewed.emit,
                                             self.replay_failed))  # fmt: skip
-            self._c.reviewed.emit(change, False)
+            self._c.reviewed.emit(replace(change, action=text), False)
         if outcome.error:
             self._c.job_failed.emit("Auto rules", R2pError(outcome.error))
 

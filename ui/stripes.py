@@ -209,7 +209,7 @@ class CodingStripes(QWidget):
         if self._lane_width >= _ACROSS:
             self._paint_across(painter, item, rect)
             return
-        if item.marks and self._lane_width >= _DISC:
+        if item.marks and not item.faded and self._lane_width >= _DISC:
             label_top += self._paint_marks(painter, item.marks, rect, label_top)
         room = rect.bottom() - label_top - 2
         if self._lane_width >= LANE_WIDTH - 4 and room > 14:  # noqa: PLR2004  (room for text)
@@ -243,6 +243,8 @@ class CodingStripes(QWidget):
         else:
             fill = QColor(item.stance_color)
             painter.setPen(QPen(fill.darker(150), 1))
+            if item.faded:
+                fill.setAlpha(90)
             painter.setBrush(fill)
         painter.drawEllipse(disc)
         if item.stance_mark:

@@ -28,6 +28,7 @@ class CodingTextEdit(QPlainTextEdit):
     """Read-only, selectable text; a click without a selection reports the position clicked."""
 
     clicked_at = Signal(int)
+    reading_chars = READING_CHARS  # the text column's width, in average characters
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +60,7 @@ class CodingTextEdit(QPlainTextEdit):
         inner = self.width() - 2 * frame
         if self.verticalScrollBar().isVisible():
             inner -= self.verticalScrollBar().width()
-        text_max = READING_CHARS * self.fontMetrics().averageCharWidth()
+        text_max = self.reading_chars * self.fontMetrics().averageCharWidth()
         text_max += int(2 * self.document().documentMargin())
         # The text is centred where it can be; the stripes take the room left of it.
         spare = max(0, inner - text_max - 8)

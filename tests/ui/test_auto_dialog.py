@@ -59,9 +59,11 @@ def test_preview_then_apply_as_one_undoable_run(
         ("unanimous", "Statement of Mexico", "veto", "supports", "Ana, Ben"),
         ("majority", "Statement of Ghana", "veto", "neutral", "Ben, Cy"),
     ]
+    # Hand-counted: 4 cells, none decided; D3 has one coder (left), the three others decided.
     assert dialog.summary.text().splitlines() == [
-        "unanimous: would decide 2 cell(s); left for you 1; already decided 0; too few coders 1",
-        "majority: would decide 1 cell(s); left for you 0; already decided 0; too few coders 2",
+        "Would decide 3 cell(s): 2 by unanimous, 1 by majority.",
+        "Left undecided: 1, of which 1 from a single coder (the final layer takes those as they "
+        "are). Already decided: 0.",
         "Nothing was written.",
     ]
     assert dump(project_path, GOLD_TABLES)["gold_decisions"] == []

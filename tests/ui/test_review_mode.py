@@ -115,7 +115,13 @@ def test_accepting_by_key_decides_the_cell_and_undo_brings_it_back(
     )
     cells = mode.page.cells_model
     assert cells.data(cells.index(cells.row_of(veto), cells.columnCount() - 1)) == "supports"
+    assert mode.page.message.text() == (
+        "Accept Ana's coding of 'Veto restraint' in 'Statement of Ghana'."
+    )
     window.stack.undo()
+    assert mode.page.message.text() == (
+        "Undone: Accept Ana's coding of 'Veto restraint' in 'Statement of Ghana'."
+    )
     assert gold(project_path) == []
     assert rows(mode) == [("Statement of Ghana", "Veto restraint", "awaiting")]
     assert mode.cell == (built.docs[0], veto)

@@ -31,7 +31,7 @@ from ui.review_jobs import AutoOutcome
 from ui.table_model import result_table
 from ui.workers import Job
 
-__all__ = ["AutoDialog", "combined_plan", "open_auto_dialog"]
+__all__ = ["AutoDialog", "combined_plan", "open_auto_dialog", "preview_summary"]
 
 _RULE_TEXT: dict[AutoRule, str] = {
     "unanimous": "unanimous: every coder who worked on the statement gave the same value "
@@ -51,6 +51,29 @@ def combined_plan(reports: list[AutoReport]) -> list[tuple[str, AutoProposal]]:
                 seen.add((p.document_id, p.theme_id))
                 rows.append((report.rule, p))
     return rows
+
+
+def preview_summary(reports: list[AutoReport], rows: list[tuple[str, AutoProposal]]) -> str:
+    """What applying the rules in order would do, in words (from their dry runs)."""
+    if not reports:
+        return ""
+    first = reports[0]
+    # A rule's dry run splits the undecided cells into decided, left (tie, split or
+    # disagreement) and too few coders; the first rule's split counts them all.
+    undecided = len(first.decided) + first.no_majority + first.too_few
+    single = first.too_few if first.rule == "unanimous" else 0
+    by_rule = ", ".join(f"{sum(1 for r, _ in rows if r == rep.rule)} by {rep.rule}"
+                        for rep in reports)  # fmt: skip
+    absent = sum(1 for _, p in rows if p.value == "not coded")
+    lines = [
+        f"Would decide {len(rows)} cell(s): {by_rule}"
+        + (f" ({absent} of them absent)." if absent else "."),
+        f"Left undecided: {undecided - len(rows)}"
+        + (f", of which {single} from a single coder (the final layer takes those as they are)"
+           if single else "") + f". Already decided: {first.already}.",
+        "Nothing was written.",
+    ]  # fmt: skip
+    return "\n".join(lines)
 
 
 class AutoDialog(QDialog):
@@ -111,16 +134,7 @@ class AutoDialog(QDialog):
     def _on_previewed(self, reports: list[AutoReport]) -> None:
         rows = combined_plan(reports)
         self.model.set_rows(rows)
-        lines = []
-        for report in reports:
-            mine = sum(1 for rule, _ in rows if rule == report.rule)
-            absent = sum(1 for rule, p in rows if rule == report.rule and p.value == "not coded")
-            extra = f", {absent} of them absent" if absent else ""
-            few = f"; too few coders {report.too_few}" if report.too_few else ""
-            lines.append(f"{report.rule}: would decide {mine} cell(s){extra}; left for you "
-                         f"{report.no_majority}; already decided {report.already}"
-                         f"{few}")  # fmt: skip
-        self.summary.setText("\n".join(lines) + "\nNothing was written.")
+        self.summary.setText(preview_summary(reports, rows))
         self.apply_button.setEnabled(bool(rows))
         self.previewed.emit(reports)
 

@@ -11,6 +11,7 @@ raised out of the undo stack.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from r2pcoder.errors import R2pError
 from r2pcoder.review import CellChange, ReviewService
@@ -52,20 +53,21 @@ class ReviewCommand(CoreCommand):
         if self.change is None:
             assert callable(self._decide)
             self.change = self._decide()  # a refusal raises here: the command is never pushed
-            self._notify(self.change, False)
+            self._notify(replace(self.change, action=self.text()), False)
             return
         change = self.change
-        self._replay(lambda: self._review.redo(change))
+        self._replay(lambda: self._review.redo(change), "Redone")
 
     def undo(self) -> None:
         assert self.change is not None
         change = self.change
-        self._replay(lambda: self._review.undo(change))
+        self._replay(lambda: self._review.undo(change), "Undone")
 
-    def _replay(self, call: Callable[[], CellChange]) -> None:
+    def _replay(self, call: Callable[[], CellChange], done_word: str) -> None:
         try:
             done = call()
         except R2pError as exc:
             self._failed(exc)
             return
-        self._notify(done, True)
+        # Told with the command's own words (the cells are those of the change).
+        self._notify(replace(done, action=f"{done_word}: {self.text()}"), True)

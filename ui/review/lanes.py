@@ -97,6 +97,15 @@ class ReviewLanes(CodingStripes):
         column = self.group_rect(self._group_of[key])
         return column.right() - (self._lanes[key] + 1) * self._lane_width, self._lane_width
 
+    def _paint_across(self, painter: QPainter, item: StripeItem, rect: QRectF) -> None:
+        # Only the current theme's codings are named, and their names may use the column's
+        # width: the other themes' pale bars beside them are named in their tooltips.
+        if item.faded:
+            return
+        column = self.group_rect(self._group_of[item.key])
+        wide = QRectF(column.left(), rect.top(), rect.right() - column.left(), rect.height())
+        super()._paint_across(painter, item, wide)
+
     # -- painting --------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -140,7 +149,13 @@ class ReviewLanes(CodingStripes):
 
 
 class ReviewText(CodingTextEdit):
-    """The statement's text with review's lanes in its margin."""
+    """The statement's text with review's lanes in its margin.
+
+    Its column is narrower than the coding pane's (still a comfortable line; typographers put
+    it between 45 and 90 characters), so that every coder's lane has room for its labels.
+    """
+
+    reading_chars = 76
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -328,7 +328,7 @@ class ReviewMode(QObject):
             cursor = self.page.text.textCursor()
             cursor.setPosition(self._omap.to_utf16(min(starts)))
             self.page.text.setTextCursor(cursor)
-            self.page.text.ensureCursorVisible()
+            self.page.text.centerCursor()
 
     def choose_coding(self, key: str) -> None:
         """A bar was clicked: its theme's cell becomes current; a gold coding is chosen."""
@@ -389,7 +389,7 @@ class ReviewMode(QObject):
             self.show_cell(*cells[0])  # undo and redo bring their cell into view
         else:
             self._after_decision(row)
-        self.say(("Undone or redone: " if replayed else "Done: ") + change.action + ".")
+        self.say(change.action + ".")
         self._status_timer.start()
 
     def _refresh_rows(self, docs: set[int]) -> None:

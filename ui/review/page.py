@@ -99,7 +99,8 @@ class ReviewPage(QWidget):
         for kind in DIFF_KINDS:
             self.kind.addItem(KIND_NAMES[kind], kind)
         self.queue_model = QueueModel(self)
-        self.queue = result_table("review-queue", self.queue_model, 0, (0, 110, 80, 130))
+        # The theme is what the lead reads first: the statement's title is in the heading.
+        self.queue = result_table("review-queue", self.queue_model, 3, (100, 130, 80, 0))
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue_count = QLabel()
         self.header = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
