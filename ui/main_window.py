@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
             from ui.review.mode import ReviewMode  # noqa: PLC0415
 
             self.review = ReviewMode(self)
+            self.review.set_zoom(self.pane.zoom)
         return self.review
 
     def toggle_review(self) -> bool:
@@ -440,6 +441,8 @@ class MainWindow(QMainWindow):
 
     def zoom(self, delta: int | None) -> None:
         self.pane.set_zoom(0 if delta is None else self.pane.zoom + delta)
+        if self.review is not None:
+            self.review.set_zoom(self.pane.zoom)  # one zoom for both texts
 
     def toggle_snap(self) -> None:
         self.pane.snap_words = self.actions_.snap.isChecked()

@@ -338,3 +338,24 @@ def test_review_resumes_where_it_stopped_after_closing(
     assert last.review is None or not last.review.active  # left before closing: stays off
     assert last.dock_widgets["documents"].isVisible()
     last.close()
+
+
+def test_review_mode_fits_a_laptop_screen_with_its_controls_in_view(
+    qtbot, window: MainWindow
+) -> None:
+    from tests.ui.test_window_fit import inside  # noqa: PLC0415
+
+    mode = enter(qtbot, window)
+    page = mode.page
+    assert window.screen().availableGeometry().contains(window.frameGeometry())
+    for widget in (page.queue, page.text, page.cells, page.leave_button, page.auto_button,
+                   page.progress, page.bar, page.status, page.kind, page.hint):  # fmt: skip
+        assert widget.isVisible(), widget.objectName()
+        assert inside(widget, window), widget.objectName()
+    assert page.text.viewport().width() >= 400
+    assert page.queue.viewport().height() >= 5 * page.queue.verticalHeader().defaultSectionSize()
+    size = page.text.font().pointSizeF()
+    window.zoom(2)
+    assert page.text.font().pointSizeF() > size
+    window.zoom(None)
+    assert page.text.font().pointSizeF() == size

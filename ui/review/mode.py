@@ -61,6 +61,7 @@ class ReviewMode(QObject):
         self.loading: Job[tuple[list[QueueItem], ReviewStatus]] | None = None
         self.status: ReviewStatus | None = None
         self._omap = OffsetMap("")
+        self._zoom = 0
         self._state: QByteArray | None = None
         self._status_job: Job[ReviewStatus] | None = None
         self._status_again = False
@@ -439,6 +440,15 @@ class ReviewMode(QObject):
     def say(self, text: str) -> None:
         self.page.message.setText(text)
         self._win.statusBar().showMessage(text, 6000)
+
+    def set_zoom(self, steps: int) -> None:
+        """The statement's text larger or smaller, as the coding pane's (``steps`` from 0)."""
+        text, delta = self.page.text, steps - self._zoom
+        if delta > 0:
+            text.zoomIn(delta)
+        elif delta < 0:
+            text.zoomOut(-delta)
+        self._zoom = steps
 
     def open_auto(self) -> None:
         from ui.dialogs.auto_dialog import open_auto_dialog  # noqa: PLC0415
