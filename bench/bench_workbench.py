@@ -216,12 +216,7 @@ def _startup(path: Path, root: Path, repeats: int) -> Result:
 
 def _review(path: Path, root: Path, repeats: int) -> Result:
     """Review mode on the large master: a queue row to its statement painted with every lane."""
-    settings = QSettings(str(root / "review.ini"), QSettings.Format.IniFormat)
-    settings.setValue("coder/name", "Lead")
-    window = MainWindow(settings, root / "review-data")
-    window.start(path)
-    window.show()
-    QApplication.processEvents()
+    window = _window(path, root)  # Coder 1 of the master as the lead: it writes nothing here
     try:
         assert window.toggle_review()
         mode = window.review_mode()

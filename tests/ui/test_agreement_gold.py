@@ -6,11 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.core.review_setup import Built
-from tests.ui.review_setup import coded_master, review_window
 
 from r2pcoder.db import Project
 from r2pcoder.review import Decider
@@ -20,15 +19,8 @@ from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def built(project_path: Path) -> Built:
-    return coded_master(project_path)
-
-
-@pytest.fixture
-def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path, built: Built):
-    win = review_window(qtbot, settings, project_path, tmp_path / "data")
-    yield win
-    win.close()
+def window(review_master: Built, review_win: MainWindow) -> MainWindow:
+    return review_win  # on the master Ana, Ben and Cy coded
 
 
 def _dialog(qtbot, window: MainWindow) -> AgreementDialog:
@@ -42,7 +34,7 @@ def _dialog(qtbot, window: MainWindow) -> AgreementDialog:
 
 
 def test_a_disagreement_opens_its_statement_and_theme_in_review_mode(
-    qtbot, window: MainWindow, built: Built
+    qtbot, window: MainWindow, review_master: Built
 ) -> None:
     dialog = _dialog(qtbot, window)
     with qtbot.waitSignal(dialog.computed, timeout=10_000):
@@ -58,21 +50,23 @@ def test_a_disagreement_opens_its_statement_and_theme_in_review_mode(
     mode = window.review
     assert mode is not None
     assert mode.active
-    assert mode.cell == (built.docs[0], built.themes["veto"])
+    assert mode.cell == (review_master.docs[0], review_master.themes["veto"])
     assert mode.review is not None
     assert mode.review.title == "Statement of Ghana"
     qtbot.waitUntil(lambda: mode.loading is None)
-    assert mode.cell == (built.docs[0], built.themes["veto"])
+    assert mode.cell == (review_master.docs[0], review_master.themes["veto"])
 
 
 def test_coders_against_gold_per_theme_and_one_coders_differences_with_quotes(
-    qtbot, window: MainWindow, project_path: Path, built: Built, tmp_path: Path
+    qtbot, window: MainWindow, project_path: Path, review_master: Built, tmp_path: Path
 ) -> None:
     project = window.controller.project
     assert project is not None
     lead = Decider("Lena")
     project.review.auto("unanimous", by=lead)
-    project.review.accept(built.docs[0], built.themes["veto"], built.coders["Ben"], by=lead)
+    project.review.accept(
+        review_master.docs[0], review_master.themes["veto"], review_master.coders["Ben"], by=lead
+    )
     dialog = _dialog(qtbot, window)
     with qtbot.waitSignal(dialog.gold.compared, timeout=10_000):
         dialog.gold.compare_button.click()

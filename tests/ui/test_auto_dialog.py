@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from tests.core.review_setup import GOLD_TABLES, Built, build, dump
-from tests.ui.review_setup import ACT, coded_master, enter, review_window
+from tests.ui.review_setup import ACT, enter
 
 from r2pcoder.db import Project
 
@@ -18,18 +18,15 @@ from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def built(project_path: Path) -> Built:
-    made = coded_master(project_path)
+def built(review_master: Built, project_path: Path) -> Built:
     with Project(project_path) as project:  # Cy too calls the veto passage neutral: 2 of 3
         build(project, [("Cy", 0, "veto", "neutral", ACT)])
-    return made
+    return review_master
 
 
 @pytest.fixture
-def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path, built: Built):
-    win = review_window(qtbot, settings, project_path, tmp_path / "data")
-    yield win
-    win.close()
+def window(built: Built, review_win: MainWindow) -> MainWindow:
+    return review_win
 
 
 def _dialog(qtbot, window: MainWindow) -> AutoDialog:

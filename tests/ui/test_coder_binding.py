@@ -106,21 +106,3 @@ def test_a_read_only_project_opens_without_adding_a_coder(
     window.close()
     monkeypatch.undo()
     assert _names(project_path) == ["Ana", "Ben"]
-
-
-def test_a_packet_still_codes_as_its_own_coder_without_another_row(
-    qtbot, lena: QSettings, tmp_path: Path, tiny_codebook
-) -> None:
-    from r2pcoder.metadata import DocumentMeta  # noqa: PLC0415
-
-    owner = "0b6c3f51-3c3f-4d0e-9d3c-7b3c1f9e2a10"
-    path = tmp_path / "ben.r2p"
-    with Project.create(path, role="packet", packet_coder_uuid=owner) as packet:
-        packet.codebook.load(tiny_codebook)
-        packet.coders.add("Ben", uuid=owner)
-        packet.documents.add_text("The veto must not block action.\n", DocumentMeta(title="T"))
-    window = make_window(qtbot, lena, tmp_path / "data", path)
-    assert window.controller.coder is not None
-    assert window.controller.coder.uuid == owner
-    window.close()
-    assert _names(path) == ["Ben"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from tests.core.test_merge import code, layer, make_packets, packet_layer
+from tests.core.test_merge_diverged import GHANA, MEXICO, twins  # noqa: F401 - a fixture
 from tests.ui.conftest import make_window
 
 from r2pcoder.db import Project
@@ -18,16 +18,6 @@ from r2pcoder.review import Decider
 from ui.dialogs.merge_conflicts import LATER
 from ui.dialogs.merge_dialog import MergeDialog
 from ui.main_window import MainWindow
-
-GHANA, MEXICO = 0, 1  # statements by title order, as ``code`` numbers them
-
-
-@pytest.fixture
-def twins(project_path: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """Ana's packet and a copy of it taken before any coding (her second laptop)."""
-    packet = make_packets(project_path, tmp_path / "out", "Ana")["Ana"]
-    twin = Path(shutil.copy(packet, tmp_path / "laptop2.r2p"))
-    return packet, twin
 
 
 @pytest.fixture
@@ -55,9 +45,9 @@ def _cells(table) -> list[list[str]]:
 
 
 def test_diverged_copies_show_both_files_and_the_lead_chooses_the_copy_that_wins(
-    qtbot, window: MainWindow, twins: tuple[Path, Path], project_path: Path
+    qtbot, window: MainWindow, request: pytest.FixtureRequest, project_path: Path
 ) -> None:
-    packet, twin = twins
+    packet, twin = request.getfixturevalue("twins")  # Ana's packet and a copy of it
     code(packet, (GHANA, 0, 5), (GHANA, 6, 9), (MEXICO, 0, 5))
     code(twin, (GHANA, 2, 7))  # fewer writes, never "older": a conflict
     dialog = _dialog(qtbot, window, [packet, twin])
@@ -96,9 +86,9 @@ def test_diverged_copies_show_both_files_and_the_lead_chooses_the_copy_that_wins
 
 
 def test_choosing_later_merges_the_rest_and_keeps_the_statement_waiting(
-    qtbot, window: MainWindow, twins: tuple[Path, Path], project_path: Path
+    qtbot, window: MainWindow, request: pytest.FixtureRequest, project_path: Path
 ) -> None:
-    packet, twin = twins
+    packet, twin = request.getfixturevalue("twins")  # Ana's packet and a copy of it
     code(packet, (GHANA, 0, 5), (MEXICO, 0, 5))
     code(twin, (GHANA, 2, 7))
     dialog = _dialog(qtbot, window, [packet, twin])

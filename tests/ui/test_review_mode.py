@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.core.review_setup import CODER_TABLES, GOLD_TABLES, Built, dump
-from tests.ui.review_setup import ACT, coded_master, enter, review_window
+from tests.ui.review_setup import ACT, enter, review_window
 
 from r2pcoder.db import Project
 from r2pcoder.review import Decider
@@ -19,15 +19,13 @@ from ui.review.mode import ReviewMode
 
 
 @pytest.fixture
-def built(project_path: Path) -> Built:
-    return coded_master(project_path)
+def built(review_master: Built) -> Built:
+    return review_master
 
 
 @pytest.fixture
-def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path, built: Built):
-    win = review_window(qtbot, settings, project_path, tmp_path / "data")
-    yield win
-    win.close()
+def window(built: Built, review_win: MainWindow) -> MainWindow:
+    return review_win
 
 
 def rows(mode: ReviewMode) -> list[tuple[str, str, str]]:

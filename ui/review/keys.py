@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from r2pcoder.errors import R2pError
+from r2pcoder.review import CellChange, ReviewService
 
 from ui.review_jobs import Decide
 
@@ -211,28 +212,25 @@ def add(mode: ReviewMode, theme_id: int, stance_id: int | None) -> None:
            lambda r, by: r.add(doc, theme_id, stance_id, span, by=by))  # fmt: skip
 
 
-def mark_absent(mode: ReviewMode) -> None:
+def _on_cell(mode: ReviewMode, words: str, call: Callable[..., CellChange]) -> None:
+    """Decide the current cell with ``call(document, theme, by=...)``; ``words`` name it."""
     cell = _current(mode)
     if cell is not None:
         theme, title = _names(mode)
-        decide(mode, f"Mark '{theme}' absent in '{title}'",
-               lambda r, by: r.mark_absent(*cell, by=by))  # fmt: skip
+        decide(mode, words.format(theme=theme, title=title),
+               lambda r, by: call(r, *cell, by=by))  # fmt: skip
+
+
+def mark_absent(mode: ReviewMode) -> None:
+    _on_cell(mode, "Mark '{theme}' absent in '{title}'", ReviewService.mark_absent)
 
 
 def confirm(mode: ReviewMode) -> None:
-    cell = _current(mode)
-    if cell is not None:
-        theme, title = _names(mode)
-        decide(mode, f"Keep the decision on '{theme}' in '{title}'",
-               lambda r, by: r.confirm(*cell, by=by))  # fmt: skip
+    _on_cell(mode, "Keep the decision on '{theme}' in '{title}'", ReviewService.confirm)
 
 
 def withdraw(mode: ReviewMode) -> None:
-    cell = _current(mode)
-    if cell is not None:
-        theme, title = _names(mode)
-        decide(mode, f"Withdraw the decision on '{theme}' in '{title}'",
-               lambda r, by: r.reopen(*cell, by=by))  # fmt: skip
+    _on_cell(mode, "Withdraw the decision on '{theme}' in '{title}'", ReviewService.reopen)
 
 
 def remove_gold(mode: ReviewMode) -> None:
