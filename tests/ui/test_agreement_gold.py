@@ -24,8 +24,9 @@ def window(review_master: Built, review_win: MainWindow) -> MainWindow:
 
 
 def _dialog(qtbot, window: MainWindow) -> AgreementDialog:
+    before = set(QApplication.topLevelWidgets())  # a closed dialog may linger until deleted
     window.flows.open_dialog("agreement")
-    dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "agreement-dialog")
+    (dialog,) = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     assert isinstance(dialog, AgreementDialog)
     qtbot.addWidget(dialog)
     dialog.bootstrap.setValue(0)

@@ -29,8 +29,9 @@ def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path):
 
 
 def _dialog(qtbot, window: MainWindow, files: list[Path]) -> MergeDialog:
+    before = set(QApplication.topLevelWidgets())  # a closed dialog may linger until deleted
     window.flows.open_dialog("merge")
-    dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "merge-dialog")
+    (dialog,) = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     assert isinstance(dialog, MergeDialog)
     qtbot.addWidget(dialog)
     dialog.add_files(files)

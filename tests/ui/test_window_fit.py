@@ -106,7 +106,11 @@ def test_the_agreement_window_shows_the_overall_row_at_laptop_size(
     assert project is not None
     two_themes(project, ids)
     window.flows.open_dialog("agreement")
-    dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "agreement-dialog")
+    dialog = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "agreement-dialog" and w.isVisible()
+    )  # not one closed before
     qtbot.addWidget(dialog)
     assert isinstance(dialog, AgreementDialog)
     assert window.screen().availableGeometry().contains(QRect(dialog.pos(), dialog.size()))
@@ -124,7 +128,11 @@ def test_the_agreement_window_shows_the_overall_row_at_laptop_size(
 
 def test_the_merge_preview_has_room_for_its_rows(qtbot, window: MainWindow) -> None:
     window.flows.open_dialog("merge")
-    dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "merge-dialog")
+    dialog = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "merge-dialog" and w.isVisible()
+    )  # not one closed before
     qtbot.addWidget(dialog)
     assert isinstance(dialog, MergeDialog)
     rows = dialog.table.verticalHeader().defaultSectionSize()

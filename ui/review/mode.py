@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, QObject, QTimer
 from PySide6.QtWidgets import QMenu
@@ -43,6 +43,9 @@ __all__ = ["ReviewMode"]
 Cell = tuple[int, int]
 _MANY = 20  # a change touching more statements than this reloads the whole queue
 _STATUS_DELAY_MS = 300
+STATUS_AT_ONCE = 50_000
+"""Up to this many codings in the master, the progress is counted at once after a decision;
+above, in the background once the keys rest."""
 
 
 class ReviewMode(QObject):
@@ -59,6 +62,8 @@ class ReviewMode(QObject):
         self.cell: Cell | None = None
         self.gold_key: str | None = None
         self.loading: Job[tuple[list[QueueItem], ReviewStatus]] | None = None
+        self._again: bool | None = None  # a read asked for while one runs (and its ``keep``)
+        self._small = True
         self.status: ReviewStatus | None = None
         self._omap = OffsetMap("")
         self._zoom = 0
@@ -127,8 +132,7 @@ class ReviewMode(QObject):
         if not self.active:
             return
         self.active = False
-        if self.loading is not None:
-            self.loading.cancel()
+        self._again = None
         self.controller.stack.clear()
         self._win.central_stack.setCurrentIndex(0)
         if self._state is not None:
@@ -187,24 +191,32 @@ class ReviewMode(QObject):
         the first cell listed is shown).
         """
         if self.loading is not None:
-            self.loading.cancel()
+            # One read at a time (a large master's board takes most of a second): the filters
+            # as they are then are read once the running read is done.
+            self._again = keep if self._again is None else self._again and keep
+            return self.loading
         try:
             job = self.controller.review.load(self.page.filters())
         except R2pError as exc:
             self.say(str(exc))
             return None
         self.loading = job
+        self._small = self.controller.require().codings.count() <= STATUS_AT_ONCE
         self.page.queue_count.setText("Reading the queue…")
-        job.observe(self, success=lambda result: self._loaded(job, result, keep),
-                    failure=lambda exc: self.say(str(exc)))  # fmt: skip
+        job.observe(self, success=lambda result: self._loaded(result, keep),
+                    failure=lambda exc: self.say(str(exc)),
+                    finished=self._load_finished)  # fmt: skip
         return job
 
-    def _loaded(
-        self, job: Job[Any], result: tuple[list[QueueItem], ReviewStatus], keep: bool
-    ) -> None:
-        if job is not self.loading or not self.active:
-            return  # a newer read replaced it
+    def _load_finished(self) -> None:
         self.loading = None
+        again, self._again = self._again, None
+        if again is not None and self.active:
+            self.reload(keep=again)
+
+    def _loaded(self, result: tuple[list[QueueItem], ReviewStatus], keep: bool) -> None:
+        if self._again is not None or not self.active:
+            return  # the filters changed meanwhile: the next read shows them
         items, status = result
         order = {d.id: n for n, d in enumerate(self.controller.documents())}
         with self._quiet():
@@ -391,7 +403,7 @@ class ReviewMode(QObject):
         else:
             self._after_decision(row)
         self.say(change.action + ".")
-        self._status_timer.start()
+        self._count()
 
     def _refresh_rows(self, docs: set[int]) -> None:
         review, filters = self.controller.review.service(), self.page.filters()
@@ -416,6 +428,16 @@ class ReviewMode(QObject):
     def _show_status(self, status: ReviewStatus) -> None:
         self.status = status
         self.page.show_status(status)
+
+    def _count(self) -> None:
+        """The progress after a decision: at once in a small master, else once the keys rest."""
+        if not self._small:
+            self._status_timer.start()
+            return
+        try:
+            self._show_status(self.controller.review.service().status())
+        except R2pError as exc:
+            self.say(str(exc))
 
     def _load_status(self) -> None:
         if not self.active:
