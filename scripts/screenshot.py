@@ -1,6 +1,7 @@
 """Render the workbench offscreen: the README pictures, or every window at a screen size.
 
-Run: uv run python scripts/screenshot.py          # docs/screenshot.png, stripes.png, retrieval.png
+Run: uv run python scripts/screenshot.py          # docs/screenshot.png, stripes.png, retrieval.png,
+                                                  # review.png
      uv run python scripts/screenshot.py --check DIR --screen 1366x768   # every window, to look at
 
 The pictures are made on an offscreen screen of the given size (1440x900 by default), on a copy
@@ -46,6 +47,60 @@ CODINGS = (
      "atrocity crimes", "regional_arrangements", "supports", ""),
 )  # fmt: skip
 STATEMENT = "Republic of Korea"
+# How three coders read the Korea statement, for review: by CODINGS index, another stance, a
+# shorter passage (its first N characters), or the theme left out (None).
+TEAM: dict[str, dict[int, str | int | None]] = {
+    "Ana": {},
+    "Ben": {1: "supports", 4: None, 6: "supports", 0: 60},
+    "Cy": {2: "neutral", 5: None, 7: None, 6: "neutral"},
+}
+
+
+def code_team(path: Path) -> None:
+    """Ana, Ben and Cy code the Korea statement in the master, each a little differently."""
+    from r2pcoder.coding import CodingRequest  # noqa: PLC0415
+    from r2pcoder.db import Project  # noqa: PLC0415
+
+    with Project(path) as project:
+        doc = next(d for d in project.documents.list() if d.meta.speaker == STATEMENT)
+        text = project.documents.get(doc.id).text
+        for name, changes in TEAM.items():
+            coder = project.coders.add(name)
+            for n, (passage, theme, stance, _memo) in enumerate(CODINGS):
+                change = changes.get(n, "")
+                if n in changes and change is None:
+                    continue
+                start = text.index(passage)
+                end = start + (change if isinstance(change, int) else len(passage))
+                key = change if isinstance(change, str) and change else stance
+                project.codings.apply(CodingRequest(
+                    doc.id, coder.id, project.codebook.theme_by_key(theme).id, start, end,
+                    project.codebook.stance_by_key(key).id,
+                ))  # fmt: skip
+
+
+def _wait(app: object, done: object) -> None:
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415, TID251 - a ui script
+
+    assert isinstance(app, QApplication)
+    assert callable(done)
+    while not done():
+        app.processEvents()
+    app.processEvents()
+
+
+def review_window(window: object, app: object, theme: str = "human_rights_up_front") -> None:
+    """Put the window in review mode on the Korea statement's cell of ``theme``."""
+    from ui.main_window import MainWindow  # noqa: PLC0415 - after the screen is set
+
+    assert isinstance(window, MainWindow)
+    assert window.toggle_review()
+    mode = window.review_mode()
+    _wait(app, lambda: mode.loading is None and mode.status is not None)
+    doc = next(d.id for d in window.controller.documents() if d.meta.speaker == STATEMENT)
+    theme_id = next(t.id for t in window.controller.themes() if t.key == theme)
+    mode.show_cell(doc, theme_id)  # scrolls to the cell's passages
+    app.processEvents()
 
 
 def code_sample(window: object) -> None:
@@ -97,7 +152,7 @@ def code_others(window: object) -> None:
                 break
 
 
-def _window(data: Path, app: object) -> object:
+def _window(data: Path, app: object, *, team: bool = False, user: str = "Ana Lopez") -> object:
     from PySide6.QtCore import QSettings  # noqa: PLC0415, TID251 - a ui script
 
     from r2pcoder.sample import build_sample_project  # noqa: PLC0415
@@ -105,8 +160,10 @@ def _window(data: Path, app: object) -> object:
     from ui.main_window import MainWindow  # noqa: PLC0415
 
     build_sample_project(data / "R2P sample project.r2p").close()
+    if team:
+        code_team(data / "R2P sample project.r2p")
     settings = QSettings(str(data / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("coder/name", "Ana Lopez")
+    settings.setValue("coder/name", user)
     settings.setValue("ui/guide_dismissed", True)
     window = MainWindow(settings, data)
     window.start(data / "R2P sample project.r2p")
@@ -153,6 +210,12 @@ def readme_pictures(out: Path) -> list[Path]:
         dialog.grab().save(str(written[-1]))
         dialog.close()
         window.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        window = _window(Path(tmp), app, team=True, user="Lena Ortiz")
+        review_window(window, app)
+        written.append(out / "review.png")
+        window.grab().save(str(written[-1]))
+        window.close()
     return written
 
 
@@ -165,7 +228,7 @@ def check_pictures(out: Path) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        window = _window(Path(tmp), app)
+        window = _window(Path(tmp), app, team=True)
         assert isinstance(window, MainWindow)
         code_sample(window)
         app.processEvents()
@@ -192,6 +255,18 @@ def check_pictures(out: Path) -> list[Path]:
         app.processEvents()
         written.append(out / "picker.png")
         window.picker.grab().save(str(written[-1]))
+        window.picker.close()
+        review_window(window, app)
+        written.append(out / "review.png")
+        window.grab().save(str(written[-1]))
+        before = set(QApplication.topLevelWidgets())
+        window.review_mode().open_auto()
+        app.processEvents()
+        for widget in QApplication.topLevelWidgets():
+            if widget not in before and widget.isVisible():
+                written.append(out / "auto.png")
+                widget.grab().save(str(written[-1]))
+                widget.close()
         window.close()
     return written
 

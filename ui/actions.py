@@ -30,6 +30,12 @@ class WindowActions:
         self._win = win
         self.all: list[QAction] = []
         self.mutating: list[QAction] = []
+        # Actions of the coding pane, off in review mode (where the same keys decide), and
+        # review's own actions, off outside it: a key never means two things at once.
+        self.coding: list[QAction] = []
+        self.reviewing: list[QAction] = []
+        self._busy = False
+        self._review = False
         bar = win.menuBar()
         self.file_menu = bar.addMenu("&File")
         self.recent_menu = QMenu("Open &recent", win)
@@ -46,6 +52,13 @@ class WindowActions:
         self.stance_actions: list[QAction] = []
         self._tools(bar.addMenu("&Analyse"))
         self._team(bar.addMenu("&Team"))
+        self.review_menu = bar.addMenu("&Review")
+        self.review_toggle = self.add(
+            "&Review and adjudicate", self.review_menu, win.toggle_review, "Ctrl+Shift+G",
+            "Settle the coders' differences into the gold layer (a master only); again to leave",
+        )  # fmt: skip
+        self.review_toggle.setCheckable(True)
+        self.review_menu.addSeparator()
         coder = bar.addMenu("C&oder")
         self.add("Switch &coder…", coder, win.ask_coder, "Ctrl+Shift+U", "Code under another name")
         help_menu = bar.addMenu("&Help")
@@ -61,6 +74,8 @@ class WindowActions:
         tip: str,
         *,
         mutating: bool = False,
+        coding: bool = False,
+        review: bool = False,
     ) -> QAction:
         action = QAction(text, self._win)
         if shortcut is not None:
@@ -74,6 +89,11 @@ class WindowActions:
         self.all.append(action)
         if mutating:
             self.mutating.append(action)
+        if coding:
+            self.coding.append(action)
+        if review:
+            self.reviewing.append(action)
+        action.setEnabled(self._enabled(action))
         return action
 
     def _file(self, menu: QMenu) -> None:
@@ -123,10 +143,13 @@ class WindowActions:
             self.mutating.append(action)
         self.undo, self.redo = undo, redo
         menu.addSeparator()
-        self.add("&Find in statement", menu, w.pane.open_find, Key.Find, "Search the open text")
-        self.add("Find &next", menu, lambda: w.pane.find_step(1), Key.FindNext, "")
-        self.add("Find pre&vious", menu, lambda: w.pane.find_step(-1), Key.FindPrevious, "")
-        self.add("&Copy", menu, w.pane.editor.copy, Key.Copy, "Copy the selected text")
+        self.add("&Find in statement", menu, w.pane.open_find, Key.Find, "Search the open text",
+                 coding=True)  # fmt: skip
+        self.add("Find &next", menu, lambda: w.pane.find_step(1), Key.FindNext, "", coding=True)
+        self.add("Find pre&vious", menu, lambda: w.pane.find_step(-1), Key.FindPrevious, "",
+                 coding=True)  # fmt: skip
+        self.add("&Copy", menu, w.pane.editor.copy, Key.Copy, "Copy the selected text",
+                 coding=True)  # fmt: skip
         menu.addSeparator()
         self.snap = self.add(
             "&Snap selection to words", menu, w.toggle_snap, "Ctrl+Shift+W",
@@ -134,8 +157,9 @@ class WindowActions:
         )  # fmt: skip
         self.snap.setCheckable(True)
         self.snap.setChecked(True)
-        self.add("Filter &documents", menu, w.docs.search.setFocus, "Ctrl+Shift+F", "")
-        self.add("Filter &themes", menu, w.codebook.search.setFocus, "Ctrl+T", "")
+        self.add("Filter &documents", menu, w.docs.search.setFocus, "Ctrl+Shift+F", "",
+                 coding=True)  # fmt: skip
+        self.add("Filter &themes", menu, w.codebook.search.setFocus, "Ctrl+T", "", coding=True)
 
     def _view(self, menu: QMenu) -> None:
         w = self._win
@@ -143,15 +167,19 @@ class WindowActions:
         self.add("Zoom &out", menu, lambda: w.zoom(-1), Key.ZoomOut, "Smaller statement text")
         self.add("&Reset zoom", menu, lambda: w.zoom(None), "Ctrl+0", "")
         menu.addSeparator()
-        self.add("Focus &text", menu, w.pane.editor.setFocus, "Alt+1", "Move focus to the text")
-        self.add("Focus &documents", menu, w.docs.table.setFocus, "Alt+2", "")
-        self.add("Focus code&book", menu, w.codebook.tree.setFocus, "Alt+3", "")
-        self.add("Focus co&dings", menu, w.codings.table.setFocus, "Alt+4", "")
-        self.add("Focus &memos", menu, w.focus_memos, "Alt+5", "The memo on this statement")
+        for text, slot, key, tip in (
+            ("Focus &text", w.pane.editor.setFocus, "Alt+1", "Move focus to the text"),
+            ("Focus &documents", w.docs.table.setFocus, "Alt+2", ""),
+            ("Focus code&book", w.codebook.tree.setFocus, "Alt+3", ""),
+            ("Focus co&dings", w.codings.table.setFocus, "Alt+4", ""),
+            ("Focus &memos", w.focus_memos, "Alt+5", "The memo on this statement"),
+        ):
+            self.add(text, menu, slot, key, tip, coding=True)
         menu.addSeparator()
         self.others = self.add(
             "Show &other coders' codings", menu, w.toggle_others, "Ctrl+Shift+O",
             "Show other coders' codings of this statement as hollow stripes (read-only)",
+            coding=True,
         )  # fmt: skip
         self.others.setCheckable(True)
         menu.addSeparator()
@@ -161,22 +189,28 @@ class WindowActions:
         self.add(
             "Apply theme by &name…", menu, w.open_picker, "Ctrl+K",
             "Type part of any theme's name or definition, then Enter", mutating=True,
+            coding=True,
         )  # fmt: skip
-        self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "")
-        self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "")
-        self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding")
-        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "")
+        self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "",
+                 coding=True)  # fmt: skip
+        self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "",
+                 coding=True)  # fmt: skip
+        self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding",
+                 coding=True)  # fmt: skip
+        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "",
+                 coding=True)  # fmt: skip
         self.add(
             "&Mark statement done", menu, w.toggle_done, "Ctrl+D",
-            "Mark (or unmark) this statement as done by you", mutating=True,
+            "Mark (or unmark) this statement as done by you", mutating=True, coding=True,
         )  # fmt: skip
         self.add(
             "&Delete coding", menu, w.delete_current, Key.Delete,
-            "Delete the current coding", mutating=True,
+            "Delete the current coding", mutating=True, coding=True,
         )  # fmt: skip
         self.add(
             "&Rename theme…", menu, w.rename_theme, "F2",
             "Rename the theme chosen in the codebook (in this project only)", mutating=True,
+            coding=True,
         )  # fmt: skip
         menu.addSeparator()
 
@@ -210,13 +244,14 @@ class WindowActions:
             self._win.removeAction(action)
             self.all.remove(action)
             self.mutating.remove(action)
+            self.coding.remove(action)
         self.theme_menu.clear()
         self.stance_menu.clear()
         self.theme_actions = [
             self.add(
                 "    " * t.depth + t.name.replace("&", "&&"), self.theme_menu,
                 partial(self._win.apply_theme, t.id), t.shortcut.upper() if t.shortcut
-                else None, f"Code the selection as '{t.name}'", mutating=True,
+                else None, f"Code the selection as '{t.name}'", mutating=True, coding=True,
             )
             for t in themes
         ]  # fmt: skip
@@ -224,17 +259,33 @@ class WindowActions:
             self.add(
                 s.name.replace("&", "&&"), self.stance_menu,
                 partial(self._win.apply_stance, s.id), s.shortcut, f"Stance '{s.name}'",
-                mutating=True,
+                mutating=True, coding=True,
             )
             for s in stances
         ]  # fmt: skip
 
     def set_mutating_enabled(self, enabled: bool) -> None:
-        for action in self.mutating:
+        """Mutating actions off while a writer job runs (and on again after)."""
+        self._busy = not enabled
+        self._apply()
+
+    def set_review(self, on: bool) -> None:
+        """Review mode on or off: the coding pane's actions give way to review's."""
+        self._review = on
+        self.review_toggle.setChecked(on)
+        self._apply()
+
+    def _enabled(self, action: QAction) -> bool:
+        on = not (self._busy and action in self.mutating)
+        on = on and not (self._review and action in self.coding)
+        return on and (self._review or action not in self.reviewing)
+
+    def _apply(self) -> None:
+        for action in self.all:
             if action not in (self.undo, self.redo):
-                action.setEnabled(enabled)
-        self.undo.setEnabled(enabled and self._win.stack.canUndo())
-        self.redo.setEnabled(enabled and self._win.stack.canRedo())
+                action.setEnabled(self._enabled(action))
+        self.undo.setEnabled(not self._busy and self._win.stack.canUndo())
+        self.redo.setEnabled(not self._busy and self._win.stack.canRedo())
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -28,6 +28,7 @@ from r2pcoder.sample import build_sample_project
 
 from ui import code_counts
 from ui.look import CodebookLook
+from ui.review_jobs import ReviewJobs
 from ui.team import TeamJobs
 from ui.undo import (
     UNSET,
@@ -76,6 +77,9 @@ class AppController(QObject):
     replayed = Signal(object, object, str)
     frequencies_changed = Signal()
     memos_changed = Signal()
+    # A review decision made (False) or put back by undo/redo (True): its CellChange, or None
+    # when review must read everything again.
+    reviewed = Signal(object, bool)
 
     def __init__(
         self, settings: QSettings, stack: QUndoStack, parent: QObject | None = None
@@ -110,6 +114,11 @@ class AppController(QObject):
     def workbench(self) -> WorkbenchJobs:
         """Retrieval, corpus search, autocoding and memos (made on demand, like ``team``)."""
         return WorkbenchJobs(self)
+
+    @property
+    def review(self) -> ReviewJobs:
+        """Review's queue, progress, decisions and auto rules (made on demand, like ``team``)."""
+        return ReviewJobs(self)
 
     # -- project -------------------------------------------------------------------------
 
@@ -220,24 +229,60 @@ class AppController(QObject):
         return self.coder
 
     def _bind_coder(self, name: str) -> None:
+        # The user's coder row is looked up, never made here: it is made by the first coding,
+        # done mark or memo (require_coder), so a lead who only reviews a master, or reads a
+        # read-only project, never becomes a coder with no codings.
         self.coder = None
         self._cached = None
         owner = self.packet_coder()
         if owner is not None:
             self.coder = owner
         elif self.project is not None and name:
-            matches = [
-                c for c in self.project.coders.list() if c.name.casefold() == name.casefold()
-            ]
-            self.coder = matches[0] if matches else self.project.coders.add(name)
+            self.coder = self._named(self.project, name)
         self._reload_codebook()
         code_counts.load(self)
         self.coder_changed.emit()
 
+    @staticmethod
+    def _named(project: Project, name: str, current: int | None = None) -> Coder | None:
+        """The coder called ``name``: of several, one with codings (the current one first)."""
+        matches = [c for c in project.coders.list() if c.name.casefold() == name.casefold()]
+        if len(matches) <= 1:
+            return matches[0] if matches else None
+        counts = {c.id: project.codings.count(c.id) for c in matches}
+        return max(matches, key=lambda c: (counts[c.id] > 0, c.id == current, counts[c.id], -c.id))
+
+    def _rebind(self) -> None:
+        # After an import or merge a coder of the user's name may have arrived (or gained the
+        # codings that make it the one to prefer).
+        project, name = self.project, self.coder_name()
+        if project is None or not name or self.packet_coder() is not None:
+            return
+        found = self._named(project, name, self.coder.id if self.coder else None)
+        if found != self.coder:
+            self._bind_coder(name)
+
+    def coder_label(self) -> str:
+        """The name the user codes under (their row may not exist yet), or an empty string."""
+        return self.coder.name if self.coder is not None else self.coder_name()
+
+    def needs_name(self) -> bool:
+        """True when nobody is coding: no name set, and not a packet (which names its coder)."""
+        return self.coder is None and not self.coder_name()
+
     def require_coder(self) -> Coder:
-        self.require()
+        """The coder whose work is being stored; their row is made here on their first write."""
+        project = self.require()
         if self.coder is None:
-            raise R2pError("Tell r2pcoder your name first (Coder menu).")
+            name = self.coder_name()
+            if not name:
+                raise R2pError("Tell r2pcoder your name first (Coder menu).")
+            self.coder = project.coders.add(name)
+            self._cached = None
+            self._reload_codebook()
+            code_counts.load(self)
+            self.coder_changed.emit()
+            self.changed.emit(Changes(coders=True))
         return self.coder
 
     # -- codebook ------------------------------------------------------------------------
@@ -267,6 +312,8 @@ class AppController(QObject):
     def _on_changed(self, changes: Changes) -> None:
         if changes.codebook or changes.everything or changes.coders:
             self._reload_codebook()
+        if changes.everything or changes.coders:
+            self._rebind()
         if changes.everything:
             # Merges and other wholesale changes are not undoable; older commands would act on
             # rows that may have changed under them.

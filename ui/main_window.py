@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +37,9 @@ from ui.memo_panel import MemoPanel
 from ui.project_flows import ProjectFlows
 from ui.theme_picker import ThemePicker
 from ui.window_layout import add_dock, restore_layout, save_layout
+
+if TYPE_CHECKING:
+    from ui.review.mode import ReviewMode
 
 __all__ = ["MainWindow"]
 
@@ -68,7 +73,11 @@ class MainWindow(QMainWindow):
         for widget in (self.guide, self.empty):
             column.addWidget(widget)
         column.addWidget(self.pane, 1)
-        self.setCentralWidget(central)
+        # The coding pane, or (page 1, made on first use) review mode's page.
+        self.central_stack = QStackedWidget()
+        self.central_stack.addWidget(central)
+        self.setCentralWidget(self.central_stack)
+        self.review: ReviewMode | None = None
         self.docs = DocumentListPanel()
         self.codebook = CodebookPanel()
         self.codings = CodingListPanel()
@@ -172,6 +181,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.codings.flush_memo()
         self.memos.flush()
+        if self.review is not None:
+            self.review.closing()  # the docks come back before the layout is saved
         save_layout(self)
         self.settings.setValue("view/zoom", self.pane.zoom)
         self.controller.shutdown()
@@ -194,6 +205,52 @@ class MainWindow(QMainWindow):
         self.document_id = None
         self._show_coder()
         self._refresh_memos()
+        # Once the statements are listed: a master closed in review mode opens in it again.
+        QTimer.singleShot(0, self, self._resume_review)
+
+    # -- review mode -----------------------------------------------------------------------
+
+    def review_mode(self) -> ReviewMode:
+        """Review mode (made on first use: the window starts without the review code)."""
+        if self.review is None:
+            from ui.review.mode import ReviewMode  # noqa: PLC0415
+
+            self.review = ReviewMode(self)
+            self.review.set_zoom(self.pane.zoom)
+        return self.review
+
+    def toggle_review(self) -> bool:
+        """Enter review mode, or leave it; True when it is on afterwards."""
+        mode = self.review_mode()
+        if mode.active:
+            mode.leave()
+        else:
+            mode.enter()
+        self.actions_.review_toggle.setChecked(mode.active)
+        return mode.active
+
+    def open_review_cell(self, document: int | str, theme_key: str) -> bool:
+        """Show a statement (id or UUID) and theme in review mode (from the team dialogs)."""
+        theme = next((t for t in self.controller.themes() if t.key == theme_key), None)
+        docs = self.controller.documents()
+        document_id = next((d.id for d in docs if document in (d.id, d.uuid)), None)
+        mode = self.review_mode()
+        if theme is None or document_id is None or not (mode.active or mode.enter()):
+            return False
+        self.actions_.review_toggle.setChecked(True)
+        mode.show_cell(document_id, theme.id)
+        self.raise_()
+        self.activateWindow()
+        return True
+
+    def _resume_review(self) -> None:
+        project = self.controller.project
+        if project is None or project.info.role != "master":
+            return
+        if self.settings.value(f"review/{project.info.uuid}/active", False, type=bool):
+            mode = self.review_mode()
+            if not mode.active:
+                mode.enter()
 
     def ask_coder(self) -> bool:
         name, ok = QInputDialog.getText(
@@ -203,11 +260,11 @@ class MainWindow(QMainWindow):
         return bool(ok and name.strip()) and self.guard(self.controller.set_coder, name)
 
     def _show_coder(self) -> None:
-        coder = self.controller.coder
+        coder = self.controller.coder_label()
         project = self.controller.project
-        self.coder_button.setText(coder.name if coder else "(nobody - click to set)")
+        self.coder_button.setText(coder or "(nobody - click to set)")
         parts = [project.info.name if project else "no project"]
-        parts += [coder.name] if coder else []
+        parts += [coder] if coder else []
         self.setWindowTitle(" - ".join([*parts, "r2pcoder"]))
 
     # -- reacting to changes ---------------------------------------------------------------
@@ -384,6 +441,8 @@ class MainWindow(QMainWindow):
 
     def zoom(self, delta: int | None) -> None:
         self.pane.set_zoom(0 if delta is None else self.pane.zoom + delta)
+        if self.review is not None:
+            self.review.set_zoom(self.pane.zoom)  # one zoom for both texts
 
     def toggle_snap(self) -> None:
         self.pane.snap_words = self.actions_.snap.isChecked()

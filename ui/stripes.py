@@ -33,7 +33,7 @@ from r2pcoder.lanes import assign_lanes
 from r2pcoder.spans import Span, SpanIndex
 from r2pcoder.textnorm import OffsetMap
 
-__all__ = ["LANE_WIDTH", "CodingStripes", "StripeItem"]
+__all__ = ["LANE_WIDTH", "MARK_COLOR", "CodingStripes", "StripeItem"]
 
 LANE_WIDTH = 18
 WIDE_LANE = 130  # room for a label written across the lane, when the screen has it
@@ -42,6 +42,7 @@ _ACROSS = 48  # from this lane width on, labels are written across, not along th
 _BAR = 5
 _DISC = 13
 _MAX_SHARE = 0.35  # of the editor's width, at most, before lanes get narrower
+MARK_COLOR = "#c0142c"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class StripeItem:
     stance_color: str | None = None
     stance_mark: str = ""
     other: bool = False
+    marks: str = ""  # differences from other coders (review), one symbol each, under the disc
+    faded: bool = False  # drawn pale: not what the reader looks at now (review: other themes)
 
 
 class CodingStripes(QWidget):
@@ -94,6 +97,10 @@ class CodingStripes(QWidget):
         if key != self._current:
             self._current = key
             self.update()
+
+    def header_height(self) -> int:
+        """Room above the text for lane labels (none here: each bar carries its own)."""
+        return 0
 
     @property
     def lane_count(self) -> int:
@@ -172,13 +179,19 @@ class CodingStripes(QWidget):
             item = self._items[key]
             y0 = self._line_y(self._omap.to_utf16(item.start), bottom=False) - top_offset
             y1 = self._line_y(self._omap.to_utf16(max(item.start, item.end - 1)), True) - top_offset
-            x = self.width() - 2 - (self._lanes[key] + 1) * self._lane_width
-            rect = QRectF(x, y0 + 1, self._lane_width, max(4.0, y1 - y0 - 2))
+            x, width = self._bar_x(key)
+            rect = QRectF(x, y0 + 1, width, max(4.0, y1 - y0 - 2))
             self._hits.append((rect, key))
             self._paint_one(painter, item, rect)
 
+    def _bar_x(self, key: str) -> tuple[float, float]:
+        """Left edge and width of the lane of ``key`` (lane 0 is nearest the text)."""
+        return self.width() - 2 - (self._lanes[key] + 1) * self._lane_width, self._lane_width
+
     def _paint_one(self, painter: QPainter, item: StripeItem, rect: QRectF) -> None:
         color = QColor(item.color)
+        if item.faded:
+            color.setAlpha(70)
         bar = QRectF(rect.right() - _BAR - 1, rect.top(), _BAR, rect.height())
         if item.other:
             painter.setPen(QPen(color.darker(130), 1.5, Qt.PenStyle.DashLine))
@@ -196,20 +209,30 @@ class CodingStripes(QWidget):
         if self._lane_width >= _ACROSS:
             self._paint_across(painter, item, rect)
             return
+        if item.marks and not item.faded and self._lane_width >= _DISC:
+            label_top += self._paint_marks(painter, item.marks, rect, label_top)
         room = rect.bottom() - label_top - 2
         if self._lane_width >= LANE_WIDTH - 4 and room > 14:  # noqa: PLR2004  (room for text)
             self._paint_label(painter, item, rect.left(), label_top, room)
 
     def _paint_across(self, painter: QPainter, item: StripeItem, rect: QRectF) -> None:
         # Written across the lane, left of the disc, on the coding's first line.
+        # Marks, if any, stand between the label and the disc, in their flag colour.
         room = rect.width() - _DISC - _BAR - 6
         painter.save()
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        metrics = QFontMetrics(self._label_font)
+        if item.marks:
+            painter.setFont(self._mark_font)
+            painter.setPen(QColor(MARK_COLOR))
+            painter.drawText(QRectF(rect.left() + 2, rect.top() - 1, room, metrics.height() + 2),
+                             right, item.marks)  # fmt: skip
+            room -= QFontMetrics(self._mark_font).horizontalAdvance(item.marks) + 3
         painter.setFont(self._label_font)
         painter.setPen(QColor("#202020") if not item.other else QColor(item.color).darker(150))
-        metrics = QFontMetrics(self._label_font)
         text = metrics.elidedText(item.label, Qt.TextElideMode.ElideRight, int(room))
         box = QRectF(rect.left() + 2, rect.top() - 1, room, metrics.height() + 2)
-        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.drawText(box, right, text)
         painter.restore()
 
     def _paint_disc(self, painter: QPainter, item: StripeItem, rect: QRectF) -> float:
@@ -220,6 +243,8 @@ class CodingStripes(QWidget):
         else:
             fill = QColor(item.stance_color)
             painter.setPen(QPen(fill.darker(150), 1))
+            if item.faded:
+                fill.setAlpha(90)
             painter.setBrush(fill)
         painter.drawEllipse(disc)
         if item.stance_mark:
@@ -229,6 +254,18 @@ class CodingStripes(QWidget):
             painter.setFont(self._mark_font)
             painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, item.stance_mark)
         return _DISC + 1
+
+    def _paint_marks(self, painter: QPainter, marks: str, rect: QRectF, top: float) -> float:
+        # One symbol per difference, stacked under the disc, in a colour that reads as a flag.
+        painter.save()
+        painter.setFont(self._mark_font)
+        painter.setPen(QColor(MARK_COLOR))
+        step = QFontMetrics(self._mark_font).height()
+        for n, mark in enumerate(marks):
+            box = QRectF(rect.right() - _DISC - _BAR - 2, top + n * step, _DISC - 1, step)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, mark)
+        painter.restore()
+        return float(step * len(marks))
 
     def _paint_label(
         self, painter: QPainter, item: StripeItem, left: float, top: float, room: float

@@ -28,6 +28,7 @@ class CodingTextEdit(QPlainTextEdit):
     """Read-only, selectable text; a click without a selection reports the position clicked."""
 
     clicked_at = Signal(int)
+    reading_chars = READING_CHARS  # the text column's width, in average characters
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,10 +39,13 @@ class CodingTextEdit(QPlainTextEdit):
         )
         self.setUndoRedoEnabled(False)
         self.setMouseTracking(True)
-        self.stripes = CodingStripes(self)
+        self.stripes = self._make_stripes()
         self._outline: tuple[int, int] | None = None  # UTF-16 span of the current coding
         self.verticalScrollBar().valueChanged.connect(self.stripes.update)
         self.document().documentLayout().documentSizeChanged.connect(self.stripes.update)
+
+    def _make_stripes(self) -> CodingStripes:
+        return CodingStripes(self)
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         super().mouseReleaseEvent(e)
@@ -56,14 +60,15 @@ class CodingTextEdit(QPlainTextEdit):
         inner = self.width() - 2 * frame
         if self.verticalScrollBar().isVisible():
             inner -= self.verticalScrollBar().width()
-        text_max = READING_CHARS * self.fontMetrics().averageCharWidth()
+        text_max = self.reading_chars * self.fontMetrics().averageCharWidth()
         text_max += int(2 * self.document().documentMargin())
         # The text is centred where it can be; the stripes take the room left of it.
         spare = max(0, inner - text_max - 8)
         stripes = self.stripes.needed_width(inner, spare)
         left = max(stripes, (inner - text_max) // 2)
         right = max(0, inner - left - text_max)
-        self.setViewportMargins(left, 0, right, 0)
+        # The stripes may head their lanes with labels above the text (review's coder lanes).
+        self.setViewportMargins(left, self.stripes.header_height(), right, 0)
         height = self.height() - 2 * frame
         if self.horizontalScrollBar().isVisible():
             height -= self.horizontalScrollBar().height()

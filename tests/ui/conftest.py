@@ -84,6 +84,24 @@ def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path) -> It
     win.close()
 
 
+@pytest.fixture
+def review_master(project_path: Path):
+    """The project coded by Ana, Ben and Cy for review (see tests/ui/review_setup.py)."""
+    from tests.ui.review_setup import coded_master  # noqa: PLC0415 - it imports this module
+
+    return coded_master(project_path)
+
+
+@pytest.fixture
+def review_win(qtbot, settings: QSettings, project_path: Path, tmp_path: Path):
+    """A window on the project for Lena, the lead (ask for the coded master before it)."""
+    from tests.ui.review_setup import review_window  # noqa: PLC0415 - it imports this module
+
+    win = review_window(qtbot, settings, project_path, tmp_path / "data")
+    yield win
+    win.close()
+
+
 @pytest.fixture(autouse=True)
 def _no_qt_object_left_in_cyclic_garbage(request: pytest.FixtureRequest) -> Iterator[None]:
     # The lifetime rule of ui/workers.py, checked: a live QObject that only Python owns must

@@ -68,7 +68,15 @@ def test_clicking_a_theme_lists_its_disagreements(qtbot, dialog):
         dialog.table.cellClicked.emit(2, 0)  # Veto restraint (the overall row comes first)
     found = blocker.args[0]
     assert [d.title for d in found] == ["Statement of Mexico", "Statement of the Nordic countries"]
-    assert "Ana: opposes" in dialog.details.toPlainText()
+    model = dialog.disagreements
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Statement", "Where", "Ana", "Ben"]
+    assert model.data(model.index(0, 2)).startswith("opposes")
+    assert model.data(model.index(0, 3)).startswith("neutral")
+    assert "2 disagreements on Veto restraint" in dialog.details_label.text()
+    with qtbot.waitSignal(dialog.review_requested) as requested:
+        dialog.details.activated.emit(model.index(1, 0))
+    assert requested.args == [found[1].document_id, "veto"]
 
 
 def test_strata_are_one_choice_away(qtbot, dialog):

@@ -69,6 +69,7 @@ def test_each_dialog_fits_and_closes_with_esc_or_its_close_button(
     window.flows.open_dialog(name)
     (dialog,) = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: window.controller.runner.running() == 0)  # e.g. the export's counts
     room = window.screen().availableGeometry()
     assert dialog.width() <= room.width()
     assert dialog.height() <= room.height()
@@ -80,6 +81,7 @@ def test_each_dialog_fits_and_closes_with_esc_or_its_close_button(
     window.flows.open_dialog(name)
     (again,) = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: window.controller.runner.running() == 0)
     next(b for b in again.findChildren(QPushButton) if b.text() == "Close").click()
     qtbot.waitUntil(lambda: not again.isVisible())
 
@@ -104,7 +106,11 @@ def test_the_agreement_window_shows_the_overall_row_at_laptop_size(
     assert project is not None
     two_themes(project, ids)
     window.flows.open_dialog("agreement")
-    dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "agreement-dialog")
+    dialog = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "agreement-dialog" and w.isVisible()
+    )  # not one closed before
     qtbot.addWidget(dialog)
     assert isinstance(dialog, AgreementDialog)
     assert window.screen().availableGeometry().contains(QRect(dialog.pos(), dialog.size()))
@@ -122,7 +128,11 @@ def test_the_agreement_window_shows_the_overall_row_at_laptop_size(
 
 def test_the_merge_preview_has_room_for_its_rows(qtbot, window: MainWindow) -> None:
     window.flows.open_dialog("merge")
-    dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "merge-dialog")
+    dialog = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "merge-dialog" and w.isVisible()
+    )  # not one closed before
     qtbot.addWidget(dialog)
     assert isinstance(dialog, MergeDialog)
     rows = dialog.table.verticalHeader().defaultSectionSize()

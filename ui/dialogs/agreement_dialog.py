@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,7 +54,10 @@ from r2pcoder.reliability import (
 from r2pcoder.reliability.settings import LevelName
 
 from ui.controller import AppController
+from ui.dialogs.disagreements_model import DisagreementModel
+from ui.dialogs.gold_panel import GoldPanel
 from ui.fit import fit_size
+from ui.table_model import result_table
 from ui.workers import Job
 
 __all__ = ["AgreementDialog", "open_agreement_dialog"]
@@ -89,6 +92,7 @@ class AgreementDialog(QWidget):
 
     computed = Signal(object)
     disagreements_shown = Signal(object)
+    review_requested = Signal(int, str)  # statement id, theme key: settle it in review mode
     saved = Signal(object)
     exported = Signal(object)
     failed = Signal(str)
@@ -150,8 +154,14 @@ class AgreementDialog(QWidget):
         self.table.cellClicked.connect(self._on_table_cellClicked)
         self.matrix = QTableWidget(0, 0)
         self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.details = QPlainTextEdit(readOnly=True)
-        self.details.setPlaceholderText("Click a theme to see where the coders disagree.")
+        self.disagreements = DisagreementModel(self)
+        self.details = result_table("disagreements", self.disagreements, 1, (200, 160))
+        self.details.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.details.activated.connect(self._on_details_activated)
+        self.details_label = QLabel("Click a theme to see where the coders disagree.")
+        self.details_label.setWordWrap(True)
+        self.gold = GoldPanel(self._controller)
+        self.gold.compare_button.clicked.connect(lambda: self.gold.compare(self.settings()))
         self.notes = QPlainTextEdit(readOnly=True)
         self.tabs = QTabWidget()
         self.save_button = QPushButton("Save snapshot…")
@@ -187,9 +197,7 @@ class AgreementDialog(QWidget):
         pickers.addWidget(self.variant)
         pickers.addWidget(QLabel("Statements"))
         pickers.addWidget(self.stratum, 1)
-        self.tabs.addTab(self.matrix, "Pairwise coders")
-        self.tabs.addTab(self.details, "Disagreements")
-        self.tabs.addTab(self.notes, "Notes")
+        self._add_tabs()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.tabs)
@@ -212,6 +220,17 @@ class AgreementDialog(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(body, 1)
         layout.addLayout(buttons)
+
+    def _add_tabs(self) -> None:
+        disagreements = QWidget()
+        column = QVBoxLayout(disagreements)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.details_label)
+        column.addWidget(self.details, 1)
+        self.tabs.addTab(self.matrix, "Pairwise coders")
+        self.tabs.addTab(disagreements, "Disagreements")
+        self.tabs.addTab(self.gold, "Coders vs gold")
+        self.tabs.addTab(self.notes, "Notes")
 
     def _close_button(self) -> QPushButton:
         close = QPushButton("Close")
@@ -314,7 +333,7 @@ class AgreementDialog(QWidget):
         self._show_rows()
         self._show_matrix()
         self.notes.setPlainText(self._notes(report))
-        self.details.clear()
+        self.disagreements.set_rows([])
         n = len(report.documents)
         self.status.setText(
             f"{len(report.coders)} coders, {n} statement{'s' if n != 1 else ''}. "
@@ -407,20 +426,23 @@ class AgreementDialog(QWidget):
         job = self._controller.team.disagreements(settings, theme_key)
         job.observe(self, success=self._on_disagreements, failure=self._on_job_failed)
         self._theme_key = theme_key
-        self.details.setPlainText(f"Looking for disagreements on {self._theme_name()}…")
-        self.tabs.setCurrentWidget(self.details)
+        self.details_label.setText(f"Looking for disagreements on {self._theme_name()}…")
+        self.tabs.setCurrentIndex(1)
         return job
 
     def _on_disagreements(self, found: list[Disagreement]) -> None:
         n = len(found)
-        lines = [f"{n} disagreement{'s' if n != 1 else ''} on {self._theme_name()}", ""]
-        for d in found:
-            lines.append(f"{d.title}: {d.unit} ({d.start}-{d.end})")
-            for v in d.values:
-                quotes = " | ".join(f"“{q}”" for q in v.quotes)
-                lines.append(f"    {v.coder}: {v.value}{'   ' + quotes if quotes else ''}")
-        self.details.setPlainText("\n".join(lines))
+        self.disagreements.set_rows(found)
+        self.details_label.setText(
+            f"{n} disagreement{'s' if n != 1 else ''} on {self._theme_name()}. Double-click a "
+            "row (or Enter) to settle it in review mode."
+        )
         self.disagreements_shown.emit(found)
+
+    def _on_details_activated(self, index: QModelIndex) -> None:
+        if index.isValid() and self._theme_key:
+            self.review_requested.emit(self.disagreements.disagreement(index.row()).document_id,
+                                       self._theme_key)  # fmt: skip
 
     def _theme_name(self) -> str:
         theme = next((t for t in self._controller.themes() if t.key == self._theme_key), None)
@@ -478,4 +500,7 @@ def open_agreement_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the Agreement window for the controller's open master (deleted on close)."""
     dialog = AgreementDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    settle = getattr(parent, "open_review_cell", None)
+    if settle is not None:
+        dialog.review_requested.connect(settle)
     dialog.show()

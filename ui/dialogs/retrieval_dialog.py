@@ -120,8 +120,10 @@ class RetrievalDialog(QDialog):
             for other in project.coders.list():
                 if coder is None or other.id != coder.id:
                     self.source.addItem(f"Layer: {other.name}", ("layer", "coder", other.uuid))
-            self.source.addItem("Layer: agreed by all coders", ("layer", "all"))
-            self.source.addItem("Layer: majority of coders", ("layer", "majority"))
+            self.source.addItem("Layer: all coders who worked on each statement agree",
+                                ("layer", "all"))  # fmt: skip
+            self.source.addItem("Layer: majority of the coders who worked on each statement",
+                                ("layer", "majority"))  # fmt: skip
 
     def _build(self) -> None:
         form = QFormLayout()
