@@ -31,6 +31,7 @@ from r2pcoder.review import (
     QueueFilter,
     QueueItem,
 )
+from r2pcoder.wording import counted
 
 __all__ = ["register", "vs_gold"]
 
@@ -285,10 +286,10 @@ def _reopen(args: argparse.Namespace) -> int:
         theme = project.codebook.theme_by_key(args.theme).id if args.theme else None
         change = project.review.reopen(doc_id, theme, by=_decider(project, None))
         data, _ = _describe(project, change)
-    lines = [f"Re-opened {len(change.before)} cell(s); these decisions were withdrawn:"]
+    lines = [f"Re-opened {counted(len(change.before), 'cell')}; these decisions were withdrawn:"]
     lines += [
         f"  statement {c['statement']}, {c['theme']}: {c['decision']} by {c['decided_by']}"
-        + (f" ({len(c['gold_codings'])} gold coding(s))" if c["gold_codings"] else "")
+        + (f" ({counted(len(c['gold_codings']), 'gold coding')})" if c["gold_codings"] else "")
         for c in data["before"]
     ]
     emit(args, data, lines)
@@ -307,7 +308,7 @@ def _feedback(args: argparse.Namespace) -> int:
         kinds[d.kind] = kinds.get(d.kind, 0) + 1
     data = {"coder": args.coder, "file": str(path), "differences": len(found), "kinds": kinds}
     lines = [
-        f"Wrote {path}: {len(found)} difference(s) from gold"
+        f"Wrote {path}: {counted(len(found), 'difference')} from gold"
         + (f" ({', '.join(f'{k} {n}' for k, n in kinds.items())})" if kinds else "")
         + "."
     ]

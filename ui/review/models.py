@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from r2pcoder.review import AutoProposal, Decision, GoldCoding, QueueItem, StatementReview
+from r2pcoder.wording import counted
 
 from ui.table_model import ColumnsModel
 
@@ -66,7 +67,7 @@ def provenance(decision: Decision | None, gold: Sequence[GoldCoding] = ()) -> st
         f"{html.escape(decision.decided_by)} on {decision.decided_at:%Y-%m-%d %H:%M} UTC"
     ]
     if decision.source_coders:
-        lines.append(f"{len(decision.source_coders)} coder(s) gave this value")
+        lines.append(f"{counted(len(decision.source_coders), 'coder')} gave this value")
     for g in gold:
         lines.append(f"gold coding {g.start}-{g.end}: {g.origin}")
     if decision.note:
