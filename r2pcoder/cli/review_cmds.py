@@ -172,7 +172,8 @@ def _status(args: argparse.Namespace) -> int:
 def _item(item: QueueItem) -> dict[str, Any]:
     data: dict[str, Any] = {
         "statement": item.document_id, "statement_uuid": item.document_uuid,
-        "title": item.title, "regional_group": item.regional_group, "theme": item.theme_key,
+        "title": item.title, "speaker": item.speaker, "regional_group": item.regional_group,
+        "theme": item.theme_key,
         "status": item.status, "differences": list(item.kinds),
         "values": [{"coder": v.coder, "coder_uuid": v.coder_uuid, "value": v.label}
                    for v in item.values],
@@ -196,7 +197,7 @@ def _list(args: argparse.Namespace) -> int:
         + (f"  [{', '.join(i.kinds)}]" if i.kinds else "")
         for i in items
     ]
-    lines.append(f"{len(items)} cell{'s' if len(items) != 1 else ''}.")
+    lines.append(f"{counted(len(items), 'cell')}.")
     emit(args, [_item(i) for i in items], lines)
     return 0
 

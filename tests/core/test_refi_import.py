@@ -454,7 +454,4 @@ def test_new_codes_under_existing_and_retired_themes_keep_their_children(project
     assert paths["mediation"] == ("Prevention", "Mediation")
     assert paths["good_offices"] == ("Prevention", "Mediation", "Good offices")
     assert paths["act"] == ("ACT",)
-    assert (
-        "1 new theme under the retired theme veto went to the top level"
-        in report.warnings
-    )
+    assert "1 new theme under the retired theme veto went to the top level" in report.warnings

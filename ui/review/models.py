@@ -137,7 +137,8 @@ class QueueModel(ColumnsModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (item.title, item.theme, STATUS_NAMES[item.status], _kinds(item))[index.column()]
+            label = item.speaker or item.title  # titles mostly begin "Statement by..."
+            return (label, item.theme, STATUS_NAMES[item.status], _kinds(item))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             values = "<br>".join(
                 f"{html.escape(v.coder)}: {html.escape(v.label)}" for v in item.values
