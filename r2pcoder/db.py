@@ -175,7 +175,7 @@ class Project:
     def _attach_services(self) -> None:
         # Imported here: the services import Project for typing only, and keeping the imports
         # local avoids an import cycle at module load.
-        from r2pcoder.codebook_store import CodebookService  # noqa: PLC0415
+        from r2pcoder.codebook.store import CodebookService  # noqa: PLC0415
         from r2pcoder.coders import CoderService  # noqa: PLC0415
         from r2pcoder.coding import CodingService  # noqa: PLC0415
         from r2pcoder.documents import DocumentService  # noqa: PLC0415

@@ -27,8 +27,9 @@ from r2pcoder.errors import R2pError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.review.board import STATUS_CODES, Board, fetch_codings
 from r2pcoder.review.decide import Context, copies
-from r2pcoder.review.model import CellState
+from r2pcoder.review.model import CellChange, CellState
 from r2pcoder.review.store import coding_uuids
+from r2pcoder.wording import counted
 
 __all__ = ["AUTO_RULES", "AutoProposal", "AutoReport", "AutoRule", "plan_auto", "write_auto"]
 
@@ -81,6 +82,8 @@ class AutoReport:
         no_majority: cells with a tie or a split (``majority``) or a disagreement
             (``unanimous``), left for the lead.
         too_few: cells of statements fewer coders worked on than the rule needs.
+        change: the run as a change that ``ReviewService.undo`` takes back (when asked for
+            with ``undoable``; never for a dry run).
     """
 
     rule: AutoRule
@@ -89,6 +92,7 @@ class AutoReport:
     already: int
     no_majority: int
     too_few: int
+    change: CellChange | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -105,7 +109,7 @@ class AutoReport:
         absent = sum(1 for p in self.decided if p.value == "not coded")
         left = "tie or split" if self.rule == "majority" else "the coders disagree"
         lines = [
-            f"Rule {self.rule}: {verb} {len(self.decided)} cell(s)"
+            f"Rule {self.rule}: {verb} {counted(len(self.decided), 'cell')}"
             + (f", {absent} of them as absent" if absent else "")
             + ".",
             f"  left for the lead: {self.no_majority} ({left})",

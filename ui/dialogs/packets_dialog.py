@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.packets import PacketOptions, PacketsReport
+from r2pcoder.wording import counted
 
 from ui.controller import AppController
 from ui.progress_dialog import show_progress
@@ -143,7 +144,7 @@ class PacketsDialog(QDialog):
 
     def _on_job_succeeded(self, report: PacketsReport) -> None:
         self.summary_view.setPlainText("\n".join(report.summary()))
-        self.status.setText(f"Wrote {len(report.packets)} packet(s).")
+        self.status.setText(f"Wrote {counted(len(report.packets), 'packet')}.")
         self.created.emit(report)
 
     def _on_job_failed(self, exc: BaseException) -> None:
