@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import logging
 import math
 import os
@@ -45,7 +44,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.table import Table
@@ -77,19 +76,11 @@ _RISKY_LATER = re.compile(_SEP + _RISKY_START)
 _RISKY_FIRST_CHARS = frozenset(_FORMULA_START)
 _FIRST_CHAR = itemgetter(slice(0, 1))
 _LONG = 20
-# The replaced characters are replaced in whole chunks of encoded output, each first looked for
-# by its last byte, a memchr-speed search (0xC2 0x9B can only be U+009B in valid UTF-8).
-_BOM = "\ufeff".encode()
-_REPLACED_BYTES = tuple(
-    (c.encode("utf-8")[-1:], c.encode("utf-8"), _REPLACEMENT.encode("utf-8")) for c in _REPLACED
-)
 
 
 def defuse(text: str) -> str:
     """``text`` as a CSV cell that no spreadsheet runs as a formula (see the module's notes)."""
-    for char in _REPLACED:
-        if char in text:
-            text = text.replace(char, _REPLACEMENT)
+    text = _replaced(text)
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -175,30 +166,37 @@ def _csv_cells(values: list[Any], raw: bool = False) -> tuple[list[str], bool]:
     except TypeError:
         texts = [_text(v) for v in values]
         joined = _SEP.join(texts)
-    # One scan: most columns need no defusing. NUL, ESC and CSI are replaced in the encoded
-    # output (_write_csv_file).
+    # One scan each: most columns need neither defusing nor replacing.
     if not raw and _risky(joined, texts):
         texts = [
             defuse(t) if v.__class__ is str and t.startswith(_FORMULA_START) else t
             for v, t in zip(values, texts, strict=True)
         ]
+    if not raw and any(char in joined for char in _REPLACED):
+        texts = [_replaced(t) for t in texts]
     return texts, "\r" in joined
 
 
-def _csv_rows(columns: list[list[Any]], raw: bool) -> str:
-    """A slice of rows (one list per column) as CSV text, each row ended by LF."""
+def _replaced(text: str) -> str:
+    """``text`` with NUL, ESC and CSI replaced by U+FFFD (module docstring)."""
+    for char in _REPLACED:
+        if char in text:
+            text = text.replace(char, _REPLACEMENT)
+    return text
+
+
+def _write_rows(out: TextIO, columns: list[list[Any]], raw: bool) -> None:
+    """Write a slice of rows (one list per column) to ``out`` as CSV, each row ended by LF."""
     cells = [_csv_cells(values, raw) for values in columns]
     rows = zip(*(texts for texts, _ in cells), strict=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")
     if not any(has_cr for _, has_cr in cells):
         writer.writerows(rows)
-        return buffer.getvalue()
+        return
     # The csv module leaves a lone CR unquoted with an LF terminator (module docstring).
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
         (quoted if any("\r" in cell for cell in row) else writer).writerow(row)
-    return buffer.getvalue()
 
 
 def _write_csv_file(
@@ -210,24 +208,16 @@ def _write_csv_file(
     bom: bool = False,
 ) -> None:
     done = 0
-    with path.open("wb") as handle:
-        handle.write(_BOM if bom else b"")
-        handle.write(_encoded(_csv_rows([[str(c)] for c in table.columns], raw), raw))
+    # newline="" leaves the rows' LF as written; the csv module writes straight into the file.
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("\ufeff" if bom else "")
+        _write_rows(out, [[str(c)] for c in table.columns], raw)
         for chunk in table.chunks():
             check_cancelled(cancelled)
-            handle.write(_encoded(_csv_rows(chunk, raw), raw))
+            _write_rows(out, chunk, raw)
             done += len(chunk[0]) if chunk else 0
             progress(done / len(table))
     progress(1.0)
-
-
-def _encoded(text: str, raw: bool) -> bytes:
-    data = text.encode("utf-8")
-    if not raw:
-        for last, old, new in _REPLACED_BYTES:
-            if last in data:
-                data = data.replace(old, new)
-    return data
 
 
 def _make_folder(out: Path) -> bool:
