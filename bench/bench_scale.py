@@ -6,9 +6,9 @@ masters of :mod:`bench.scale_master` (1,500 statements, ten coders, ten blind pa
 overlap sample of 300 statements, 999,600 codings; and 250k and 500k for the growth curve),
 built once per run by its first part, which reports the build as set-up rows.
 
-Run: ``uv run python -m bench --only scale`` (about 25 minutes on 2 shared cores; ``--quick``:
-one run each on masters of 10k to 40k codings, a smoke test). ``SCALE_CACHE=folder`` keeps the
-built masters between runs while working on the code.
+Run: ``uv run python -m bench --only scale`` (about 16 minutes on 2 shared cores; ``--quick``:
+one run each on masters of 27k to 107k codings, a smoke test of about a minute).
+``SCALE_CACHE=folder`` keeps the built masters between runs while working on the code.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ PER_DOC = 238
 N_CODERS = 10
 SIZES = {"250k": 375, "500k": 750, "1M": 1500}
 """Statements per master of the growth curve (249,900, 499,800 and 999,600 codings)."""
-QUICK_SIZES = {"10k": 40, "20k": 80, "40k": 160}
+QUICK_SIZES = {"27k": 40, "53k": 80, "107k": 160}
 """The same shape, small, for ``--quick``."""
 
 
