@@ -26,6 +26,7 @@ from r2pcoder.errors import NotAProject, ProjectCorrupt, SchemaTooNew, SchemaToo
 from r2pcoder.failures import explain
 from r2pcoder.migration_v2 import upgrade_to_packet_histories
 from r2pcoder.migration_v3 import add_gold_layer
+from r2pcoder.migration_v4 import index_layers_and_record_packet_copies
 from r2pcoder.schema import Base
 from r2pcoder.tempfiles import PartFile, remove_orphans
 
@@ -46,7 +47,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this version of r2pcoder writes. Bump it with every schema change, add a step."""
 
 APPLICATION_ID = 0x52325043
@@ -54,7 +55,11 @@ APPLICATION_ID = 0x52325043
 
 Step = Callable[[Connection], None]
 
-STEPS: Mapping[int, Step] = {2: upgrade_to_packet_histories, 3: add_gold_layer}
+STEPS: Mapping[int, Step] = {
+    2: upgrade_to_packet_histories,
+    3: add_gold_layer,
+    4: index_layers_and_record_packet_copies,
+}
 """``STEPS[k]`` upgrades a file from version k-1 to k. Version 1 is the first released schema."""
 
 OLDEST_UPGRADABLE = 1

@@ -234,6 +234,9 @@ class CodingRow(Base):
         CheckConstraint('start >= 0 AND start < "end"', name="non_empty_span"),
         Index("ix_codings_document", "document_id", "coder_id", "start"),
         Index("ix_codings_theme", "theme_id"),
+        # One coder's layer: a merge reads it whole, ``code list --coder`` lists it, the window
+        # counts it per statement (schema 4).
+        Index("ix_codings_coder", "coder_id", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
