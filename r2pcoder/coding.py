@@ -2,14 +2,14 @@
 
 Each method is one user intent and commits at once. ``apply``/``discard`` and
 ``discard``/``restore`` are inverse pairs (the undo stack relies on that): a restored coding keeps
-its UUID and timestamps. Must not import Qt or ``ui``.
+its UUID and timestamps. The values it takes and returns (:class:`CodingRequest`,
+:class:`Coding`) are the read models of :mod:`r2pcoder.models`. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
 from r2pcoder.layer_guard import LOCKED, check_layer_editable, refuse_locked
+from r2pcoder.models import Coding, CodingRequest
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
@@ -26,36 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["BatchResult", "Coding", "CodingRequest", "CodingService", "refuse_duplicate"]
 
 _UNSET = object()
-
-
-@dataclass(frozen=True)
-class CodingRequest:
-    """What a coder asks for: this span of this document, with this theme and stance."""
-
-    document_id: int
-    coder_id: int
-    theme_id: int
-    start: int
-    end: int
-    stance_id: int | None = None
-    memo: str = ""
-
-
-@dataclass(frozen=True)
-class Coding:
-    """A stored coding; also the snapshot that :meth:`CodingService.restore` takes back."""
-
-    id: int
-    uuid: str
-    document_id: int
-    coder_id: int
-    theme_id: int
-    stance_id: int | None
-    start: int
-    end: int
-    memo: str
-    created_at: datetime
-    modified_at: datetime
 
 
 def to_coding(row: CodingRow) -> Coding:

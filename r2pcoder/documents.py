@@ -7,8 +7,8 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from r2pcoder.coders import coder_row
 from r2pcoder.errors import R2pError, UnknownEntity
 from r2pcoder.layer_guard import check_layer_editable
 from r2pcoder.metadata import DocumentMeta, validate_meta
+from r2pcoder.models import Document, DocumentSummary, Status
 from r2pcoder.schema import CodingRow, DocumentRow, DocumentStatusRow, new_uuid, utcnow
 from r2pcoder.textnorm import content_hash, normalize_text
 
@@ -24,32 +25,6 @@ if TYPE_CHECKING:
     from r2pcoder.db import Project
 
 __all__ = ["Document", "DocumentService", "DocumentSummary", "Status", "document_row"]
-
-Status = Literal["not started", "in progress", "done"]
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    """A statement without its text: what lists and filters need."""
-
-    id: int
-    uuid: str
-    sha256: str
-    length: int
-    meta: DocumentMeta
-    source_file: str
-
-    @property
-    def title(self) -> str:
-        """The statement's title."""
-        return self.meta.title
-
-
-@dataclass(frozen=True)
-class Document(DocumentSummary):
-    """A statement with its normalized text."""
-
-    text: str
 
 
 def _meta(row: DocumentRow) -> DocumentMeta:
