@@ -15,7 +15,10 @@ changes. Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["index_layers_and_record_packet_copies"]
 

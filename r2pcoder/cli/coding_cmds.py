@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import (
     EXIT_PARTIAL,
     add_json_flag,
@@ -19,11 +20,13 @@ from r2pcoder.cli.common import (
     open_project,
     project_arg,
 )
-from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.coding_import import COLUMNS, import_codings, span_of_quote
-from r2pcoder.db import Project
 from r2pcoder.errors import CodingRefused, R2pError
+from r2pcoder.models import Coding, CodingRequest
 from r2pcoder.wording import counted
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
 
 __all__ = ["passage_span", "register"]
 
@@ -37,7 +40,7 @@ def _passage_args(cmd: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add the coding commands."""
-    code = sub.add_parser("code", help="add, import, remove or list codings")
+    code = add_command(sub, "code")
     actions = code.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser(
         "add", help="code a passage", description="Code a passage given by --start/--end "

@@ -1,6 +1,8 @@
 """Helpers shared by the command modules: opening projects, output as text or JSON.
 
-Must not import Qt or ``ui``.
+Light, like the table of commands: what opens a project is imported when a project is opened,
+so that a usage error or an unreadable file is reported without loading SQLAlchemy. Must not
+import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from r2pcoder.coding_import import DocumentFinder
-from r2pcoder.db import Project
-from r2pcoder.documents import DocumentSummary
 from r2pcoder.errors import R2pError
 from r2pcoder.failures import explain
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
+    from r2pcoder.documents import DocumentSummary
 
 __all__ = [
     "add_json_flag",
@@ -42,7 +45,16 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def open_project(path: Path) -> Project:
-    """Open a project; errors surface as one-line messages through ``main``."""
+    """Open a project; errors surface as one-line messages through ``main``.
+
+    A file that is missing, not a project or too new is refused before the database layer is
+    loaded (the same check opening it makes first).
+    """
+    from r2pcoder.migrations import check_header  # noqa: PLC0415 - see the module docstring
+
+    check_header(path)
+    from r2pcoder.db import Project  # noqa: PLC0415
+
     return Project(path)
 
 
@@ -72,4 +84,6 @@ def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
 
 def find_document(project: Project, ref: str) -> DocumentSummary:
     """A document by id, UUID, source file name or exact title."""
+    from r2pcoder.coding_import import DocumentFinder  # noqa: PLC0415 - see the module docstring
+
     return DocumentFinder(project.documents.list()).find(ref)
