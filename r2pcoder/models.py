@@ -15,7 +15,15 @@ from typing import Literal
 
 from r2pcoder.metadata import DocumentMeta
 
-__all__ = ["CoderRef", "Coding", "CodingRequest", "Document", "DocumentSummary", "Status"]
+__all__ = [
+    "CoderRef",
+    "Coding",
+    "CodingRequest",
+    "Document",
+    "DocumentSummary",
+    "ListedCoding",
+    "Status",
+]
 
 Status = Literal["not started", "in progress", "done"]
 """A coder's progress on a statement: a "done" mark, or codings without one, or neither."""
@@ -58,6 +66,29 @@ class Coding:
     memo: str
     created_at: datetime
     modified_at: datetime
+
+
+@dataclass(frozen=True)
+class ListedCoding:
+    """A coding as a list shows it: its statement, coder, theme and stance named, and its quote.
+
+    ``theme`` and ``stance`` are codebook ids (keys); ``quote`` is ``text[start:end]`` of the
+    statement. The fields are in the order ``code list --json`` writes them.
+    """
+
+    uuid: str
+    document_id: int
+    document_uuid: str
+    document_title: str
+    coder_id: int
+    coder: str
+    coder_uuid: str
+    theme: str
+    stance: str | None
+    start: int
+    end: int
+    quote: str
+    memo: str
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from json.encoder import encode_basestring as _string
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from r2pcoder.errors import R2pError
 from r2pcoder.failures import explain
@@ -27,6 +30,8 @@ __all__ = [
     "open_project",
     "project_arg",
     "researcher_error",
+    "stream_json",
+    "stream_lines",
 ]
 
 EXIT_PARTIAL = 4
@@ -80,6 +85,54 @@ def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         sys.stdout.write("".join(f"{line}\n" for line in lines))
+
+
+_CHUNK = 2_000
+
+
+def _batched(items: Iterable[str]) -> Iterator[list[str]]:
+    it = iter(items)
+    while chunk := list(islice(it, _CHUNK)):
+        yield chunk
+
+
+def stream_lines(lines: Iterable[str], out: TextIO) -> int:
+    """Write ``lines`` (each with its newline) as they come, in chunks; returns how many."""
+    count = 0
+    for chunk in _batched(lines):
+        out.write("".join(chunk))
+        count += len(chunk)
+    return count
+
+
+def stream_json(items: Iterable[Mapping[str, Any]], out: TextIO) -> None:
+    """Write ``items`` as :func:`emit` writes a list of them, but as they come.
+
+    Each item is a flat mapping of strings, numbers and None; the text is the same as
+    ``json.dumps(list(items), indent=2, ensure_ascii=False)`` (a test holds it to that), and
+    memory stays that of one chunk whatever the number of items.
+    """
+    rows = (_json_object(item) for item in items)
+    first = next(rows, None)
+    if first is None:
+        out.write("[]\n")
+        return
+    out.write("[\n" + first)
+    for chunk in _batched(rows):
+        out.write("".join(",\n" + row for row in chunk))
+    out.write("\n]\n")
+
+
+def _json_object(item: Mapping[str, Any]) -> str:
+    """One flat mapping as an element of an indented list (the C encoder for each value)."""
+    fields = ",\n".join(f"    {_string(key)}: {_value(value)}" for key, value in item.items())
+    return f"  {{\n{fields}\n  }}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    return json.dumps(value)
 
 
 def find_document(project: Project, ref: str) -> DocumentSummary:
