@@ -9,8 +9,9 @@ The merge works per *unit* (a statement, or ``*`` for memos on themes) and per c
 never wrote there). Version ``a`` precedes ``b`` when both lie on one line and ``a`` comes first:
 then ``b`` holds everything ``a`` did there, and more. Two versions of which neither precedes the
 other are *diverged* on that unit. Versions of different packets are never compared by history:
-a re-issued packet (a higher issue) decides the statements it holds. Must not import Qt or
-``ui``.
+a re-issued packet (a higher issue) decides the statements it holds. A packet's history is read
+on its hardened connection, in SQL of its own (see :mod:`r2pcoder.merge.untrusted` for why).
+Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations

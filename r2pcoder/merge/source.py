@@ -8,13 +8,9 @@ A coder's rows are read later, on the reading thread, each with the reason SQLit
 to merge (see :mod:`r2pcoder.merge.validate`); timestamps stay in their stored text form until
 they are written (:mod:`r2pcoder.merge.apply`), because a merge moves a million of them.
 
-These reads stay on the DB-API connection, in SQL written here, rather than going through
-SQLAlchemy like every other query of the project: the file is not a project r2pcoder opened but
-a stranger's, so it gets its own hardened ``sqlite3`` connection (SQLite's defensive settings,
-limits and a progress handler are set on that connection object, which an engine's pool would
-hide), and each column is read as SQLite stored it, checked by SQL before any type is assumed
-(an engine's result types would convert, or fail on, values the checks are there to name). Must
-not import Qt or ``ui``.
+These reads are SQL of their own on the file's hardened ``sqlite3`` connection, not SQLAlchemy
+like the rest of the project: :mod:`r2pcoder.merge.untrusted` says why. Must not import Qt or
+``ui``.
 """
 
 from __future__ import annotations
