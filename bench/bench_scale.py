@@ -16,6 +16,8 @@ from bench.common import Result
 
 PARTS = [
     "bench.scale_merge",
+    "bench.scale_reading",
+    "bench.scale_startup",
 ]
 
 
