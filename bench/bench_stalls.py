@@ -120,6 +120,7 @@ def _child(job: str, work: Path) -> dict[str, Any]:  # noqa: C901, PLR0915 - one
     elif job == "packets":
         d = dialog("packets", PacketsDialog)
         d.out_dir.setText(str(work / "out"))
+        d.discard_unmerged.setChecked(True)  # the master's packets of the setup are still out
         d.created.connect(loop.quit)
         start = d.make_packets
     elif merging:

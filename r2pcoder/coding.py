@@ -318,18 +318,28 @@ class CodingService:
 
     def restore(self, snapshot: Coding) -> Coding:
         """Bring back a discarded coding exactly as it was (same UUID, span, times)."""
+        return self.restore_many([snapshot])[0]
+
+    def restore_many(self, snapshots: Sequence[Coding]) -> list[Coding]:
+        """Bring back discarded codings exactly, in one transaction; all or none.
+
+        The inverse of :meth:`discard_many`; each is checked as :meth:`apply` checks a new one.
+        """
         with self._project.unit_of_work() as s:
-            if s.scalars(select(CodingRow.id).where(CodingRow.uuid == snapshot.uuid)).first():
-                raise CodingRefused("That coding still exists; there is nothing to restore.")
-            _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
-                   coder_id=snapshot.coder_id, packet_coder=self._packet_coder)  # fmt: skip
-            if s.get(ThemeRow, snapshot.theme_id) is None:
-                raise UnknownEntity("The coding's theme is gone from the codebook.")
-            refuse_duplicate(s, snapshot)
-            row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
-            s.add(row)
-            s.flush()
-            return to_coding(row)
+            return [self._restore_one(s, snapshot) for snapshot in snapshots]
+
+    def _restore_one(self, s: Session, snapshot: Coding) -> Coding:
+        if s.scalars(select(CodingRow.id).where(CodingRow.uuid == snapshot.uuid)).first():
+            raise CodingRefused("That coding still exists; there is nothing to restore.")
+        _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
+               coder_id=snapshot.coder_id, packet_coder=self._packet_coder)  # fmt: skip
+        if s.get(ThemeRow, snapshot.theme_id) is None:
+            raise UnknownEntity("The coding's theme is gone from the codebook.")
+        refuse_duplicate(s, snapshot)
+        row = CodingRow(**{k: v for k, v in vars(snapshot).items() if k != "id"})
+        s.add(row)
+        s.flush()
+        return to_coding(row)
 
     def recode(
         self,

@@ -38,7 +38,7 @@ from r2pcoder.migrations import (
 from r2pcoder.schema import ProjectRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
-    from r2pcoder.codebook_store import CodebookService
+    from r2pcoder.codebook.store import CodebookService
     from r2pcoder.coders import CoderService
     from r2pcoder.coding import CodingService
     from r2pcoder.documents import DocumentService
@@ -195,7 +195,7 @@ class Project:
     @cached_property
     def codebook(self) -> CodebookService:
         """The project's codebook: load, revise, list themes and stances."""
-        from r2pcoder.codebook_store import CodebookService  # noqa: PLC0415 - see above
+        from r2pcoder.codebook.store import CodebookService  # noqa: PLC0415 - see above
 
         return CodebookService(self)
 

@@ -7,10 +7,13 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMenu, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QTextBrowser, QVBoxLayout, QWidget
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
+
+from ui.fit import close_button, fit_size
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -27,6 +30,12 @@ class WindowActions:
         self._win = win
         self.all: list[QAction] = []
         self.mutating: list[QAction] = []
+        # Actions of the coding pane, off in review mode (where the same keys decide), and
+        # review's own actions, off outside it: a key never means two things at once.
+        self.coding: list[QAction] = []
+        self.reviewing: list[QAction] = []
+        self._busy = False
+        self._review = False
         bar = win.menuBar()
         self.file_menu = bar.addMenu("&File")
         self.recent_menu = QMenu("Open &recent", win)
@@ -41,7 +50,15 @@ class WindowActions:
         self.stance_menu = coding.addMenu("Set &stance")
         self.theme_actions: list[QAction] = []
         self.stance_actions: list[QAction] = []
+        self._tools(bar.addMenu("&Analyse"))
         self._team(bar.addMenu("&Team"))
+        self.review_menu = bar.addMenu("&Review")
+        self.review_toggle = self.add(
+            "&Review and adjudicate", self.review_menu, win.toggle_review, "Ctrl+Shift+G",
+            "Settle the coders' differences into the gold layer (a master only); again to leave",
+        )  # fmt: skip
+        self.review_toggle.setCheckable(True)
+        self.review_menu.addSeparator()
         coder = bar.addMenu("C&oder")
         self.add("Switch &coder…", coder, win.ask_coder, "Ctrl+Shift+U", "Code under another name")
         help_menu = bar.addMenu("&Help")
@@ -57,6 +74,8 @@ class WindowActions:
         tip: str,
         *,
         mutating: bool = False,
+        coding: bool = False,
+        review: bool = False,
     ) -> QAction:
         action = QAction(text, self._win)
         if shortcut is not None:
@@ -70,6 +89,11 @@ class WindowActions:
         self.all.append(action)
         if mutating:
             self.mutating.append(action)
+        if coding:
+            self.coding.append(action)
+        if review:
+            self.reviewing.append(action)
+        action.setEnabled(self._enabled(action))
         return action
 
     def _file(self, menu: QMenu) -> None:
@@ -119,10 +143,13 @@ class WindowActions:
             self.mutating.append(action)
         self.undo, self.redo = undo, redo
         menu.addSeparator()
-        self.add("&Find in statement", menu, w.pane.open_find, Key.Find, "Search the open text")
-        self.add("Find &next", menu, lambda: w.pane.find_step(1), Key.FindNext, "")
-        self.add("Find pre&vious", menu, lambda: w.pane.find_step(-1), Key.FindPrevious, "")
-        self.add("&Copy", menu, w.pane.editor.copy, Key.Copy, "Copy the selected text")
+        self.add("&Find in statement", menu, w.pane.open_find, Key.Find, "Search the open text",
+                 coding=True)  # fmt: skip
+        self.add("Find &next", menu, lambda: w.pane.find_step(1), Key.FindNext, "", coding=True)
+        self.add("Find pre&vious", menu, lambda: w.pane.find_step(-1), Key.FindPrevious, "",
+                 coding=True)  # fmt: skip
+        self.add("&Copy", menu, w.pane.editor.copy, Key.Copy, "Copy the selected text",
+                 coding=True)  # fmt: skip
         menu.addSeparator()
         self.snap = self.add(
             "&Snap selection to words", menu, w.toggle_snap, "Ctrl+Shift+W",
@@ -130,8 +157,9 @@ class WindowActions:
         )  # fmt: skip
         self.snap.setCheckable(True)
         self.snap.setChecked(True)
-        self.add("Filter &documents", menu, w.docs.search.setFocus, "Ctrl+Shift+F", "")
-        self.add("Filter &themes", menu, w.codebook.search.setFocus, "Ctrl+T", "")
+        self.add("Filter &documents", menu, w.docs.search.setFocus, "Ctrl+Shift+F", "",
+                 coding=True)  # fmt: skip
+        self.add("Filter &themes", menu, w.codebook.search.setFocus, "Ctrl+T", "", coding=True)
 
     def _view(self, menu: QMenu) -> None:
         w = self._win
@@ -139,36 +167,68 @@ class WindowActions:
         self.add("Zoom &out", menu, lambda: w.zoom(-1), Key.ZoomOut, "Smaller statement text")
         self.add("&Reset zoom", menu, lambda: w.zoom(None), "Ctrl+0", "")
         menu.addSeparator()
-        self.add("Focus &text", menu, w.pane.editor.setFocus, "Alt+1", "Move focus to the text")
-        self.add("Focus &documents", menu, w.docs.table.setFocus, "Alt+2", "")
-        self.add("Focus code&book", menu, w.codebook.tree.setFocus, "Alt+3", "")
-        self.add("Focus co&dings", menu, w.codings.table.setFocus, "Alt+4", "")
+        for text, slot, key, tip in (
+            ("Focus &text", w.pane.editor.setFocus, "Alt+1", "Move focus to the text"),
+            ("Focus &documents", w.docs.table.setFocus, "Alt+2", ""),
+            ("Focus code&book", w.codebook.tree.setFocus, "Alt+3", ""),
+            ("Focus co&dings", w.codings.table.setFocus, "Alt+4", ""),
+            ("Focus &memos", w.focus_memos, "Alt+5", "The memo on this statement"),
+        ):
+            self.add(text, menu, slot, key, tip, coding=True)
+        menu.addSeparator()
+        self.others = self.add(
+            "Show &other coders' codings", menu, w.toggle_others, "Ctrl+Shift+O",
+            "Show other coders' codings of this statement as hollow stripes (read-only)",
+            coding=True,
+        )  # fmt: skip
+        self.others.setCheckable(True)
         menu.addSeparator()
 
     def _coding(self, menu: QMenu) -> None:
         w = self._win
-        self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "")
-        self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "")
-        self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding")
-        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "")
+        self.add(
+            "Apply theme by &name…", menu, w.open_picker, "Ctrl+K",
+            "Type part of any theme's name or definition, then Enter", mutating=True,
+            coding=True,
+        )  # fmt: skip
+        self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "",
+                 coding=True)  # fmt: skip
+        self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "",
+                 coding=True)  # fmt: skip
+        self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding",
+                 coding=True)  # fmt: skip
+        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "",
+                 coding=True)  # fmt: skip
         self.add(
             "&Mark statement done", menu, w.toggle_done, "Ctrl+D",
-            "Mark (or unmark) this statement as done by you", mutating=True,
+            "Mark (or unmark) this statement as done by you", mutating=True, coding=True,
         )  # fmt: skip
         self.add(
             "&Delete coding", menu, w.delete_current, Key.Delete,
-            "Delete the current coding", mutating=True,
+            "Delete the current coding", mutating=True, coding=True,
         )  # fmt: skip
         self.add(
             "&Rename theme…", menu, w.rename_theme, "F2",
             "Rename the theme chosen in the codebook (in this project only)", mutating=True,
+            coding=True,
         )  # fmt: skip
         menu.addSeparator()
+
+    def _tools(self, menu: QMenu) -> None:
+        w = self._win
+        self.add(
+            "&Retrieve coded passages…", menu, partial(w.flows.open_dialog, "retrieval"),
+            "Ctrl+Shift+R", "Every passage of one or several themes, across the statements",
+        )  # fmt: skip
+        self.add(
+            "&Search all statements…", menu, partial(w.flows.open_dialog, "search"),
+            "Ctrl+Shift+S", "A phrase or regular expression across the corpus; code the hits",
+        )  # fmt: skip
 
     def _team(self, menu: QMenu) -> None:
         w = self._win
         for text, name, key, tip, mutating in (
-            ("Write coder &packets…", "packets", "Ctrl+Shift+P",
+            ("Make coder &packets…", "packets", "Ctrl+Shift+P",
              "Give each coder a packet file to code on their own computer", True),
             ("&Merge packets…", "merge", "Ctrl+Shift+M",
              "Bring coders' packets back into this master project", True),
@@ -184,13 +244,14 @@ class WindowActions:
             self._win.removeAction(action)
             self.all.remove(action)
             self.mutating.remove(action)
+            self.coding.remove(action)
         self.theme_menu.clear()
         self.stance_menu.clear()
         self.theme_actions = [
             self.add(
                 "    " * t.depth + t.name.replace("&", "&&"), self.theme_menu,
                 partial(self._win.apply_theme, t.id), t.shortcut.upper() if t.shortcut
-                else None, f"Code the selection as '{t.name}'", mutating=True,
+                else None, f"Code the selection as '{t.name}'", mutating=True, coding=True,
             )
             for t in themes
         ]  # fmt: skip
@@ -198,17 +259,33 @@ class WindowActions:
             self.add(
                 s.name.replace("&", "&&"), self.stance_menu,
                 partial(self._win.apply_stance, s.id), s.shortcut, f"Stance '{s.name}'",
-                mutating=True,
+                mutating=True, coding=True,
             )
             for s in stances
         ]  # fmt: skip
 
     def set_mutating_enabled(self, enabled: bool) -> None:
-        for action in self.mutating:
+        """Mutating actions off while a writer job runs (and on again after)."""
+        self._busy = not enabled
+        self._apply()
+
+    def set_review(self, on: bool) -> None:
+        """Review mode on or off: the coding pane's actions give way to review's."""
+        self._review = on
+        self.review_toggle.setChecked(on)
+        self._apply()
+
+    def _enabled(self, action: QAction) -> bool:
+        on = not (self._busy and action in self.mutating)
+        on = on and not (self._review and action in self.coding)
+        return on and (self._review or action not in self.reviewing)
+
+    def _apply(self) -> None:
+        for action in self.all:
             if action not in (self.undo, self.redo):
-                action.setEnabled(enabled)
-        self.undo.setEnabled(enabled and self._win.stack.canUndo())
-        self.redo.setEnabled(enabled and self._win.stack.canRedo())
+                action.setEnabled(self._enabled(action))
+        self.undo.setEnabled(not self._busy and self._win.stack.canUndo())
+        self.redo.setEnabled(not self._busy and self._win.stack.canRedo())
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -232,7 +309,8 @@ def shortcut_sheet_html(actions: Sequence[QAction]) -> str:
         for k, t in rows
     )
     intro = (
-        "<p>Select text, press a theme key (or click the theme), then a stance key 1-5. "
+        "<p>Select text, press a theme key (or Ctrl+K and part of any theme's name, then Enter), "
+        "then a stance key 1-5. "
         "Everything is saved at once; Undo takes back any coding action.</p>"
     )
     return f"<h3>Keyboard shortcuts</h3>{intro}<table cellpadding='3'>{body}</table>"
@@ -242,9 +320,15 @@ def show_shortcut_sheet(parent: QWidget, actions: Sequence[QAction]) -> QDialog:
     dialog = QDialog(parent)
     dialog.setWindowTitle("Keyboard shortcuts")
     dialog.setObjectName("shortcut-sheet")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view = QTextBrowser()
     view.setHtml(shortcut_sheet_html(actions))
-    QVBoxLayout(dialog).addWidget(view)
-    dialog.resize(520, 640)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(close_button(dialog))
+    layout.addLayout(row)
+    fit_size(dialog, 560, 680)
     dialog.show()
     return dialog

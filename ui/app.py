@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = build_window(argv_path, settings, data_dir(), log_path)
     install_excepthook(window.errors)
     window.show()
-    if window.controller.coder is None:
+    if window.controller.needs_name():
         window.ask_coder()
     _log.info("r2pcoder started")
     code = int(app.exec())

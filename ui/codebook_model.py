@@ -15,12 +15,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.codebook.store import ThemeInfo
+from r2pcoder.frequencies import ThemeFrequencies
 
 __all__ = ["THEME_ID_ROLE", "CodebookModel", "ThemeFilterProxy", "theme_tooltip"]
 
 THEME_ID_ROLE = Qt.ItemDataRole.UserRole
-_COLUMNS = ("Theme", "Key")
+_COLUMNS = ("Theme", "Key", "Here", "All")
+_COUNT_TIPS = (
+    "Your codings of this theme in the open statement",
+    "Your codings of this theme in the project (in how many statements)",
+)
 _PATH_SEP = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 Index = QModelIndex | QPersistentModelIndex
 
@@ -56,6 +61,10 @@ def theme_tooltip(theme: ThemeInfo) -> str:
     return "".join(parts)
 
 
+def _haystack(theme: ThemeInfo) -> str:
+    return " ".join((theme.name, theme.key, theme.description, theme.example)).casefold()
+
+
 class CodebookModel(QAbstractItemModel):
     """The theme tree (retired themes left out); index pointers are node objects."""
 
@@ -63,12 +72,40 @@ class CodebookModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _Node(None, None)
         self._by_id: dict[int, _Node] = {}
+        self._counts: ThemeFrequencies | None = None
+        self._document: int | None = None
+        self._shown: dict[int, tuple[str, str]] = {}
         self._build(themes)
+
+    def set_counts(self, counts: ThemeFrequencies | None, document_id: int | None) -> None:
+        """Show a coder's code frequencies, in ``document_id`` and in the project."""
+        self._counts, self._document = counts, document_id
+        # Only the themes whose counts changed are announced: after a coding that is one.
+        for theme_id, node in self._by_id.items():
+            shown = (self._count_text(theme_id, 2), self._count_text(theme_id, 3))
+            if self._shown.get(theme_id) != shown:
+                self._shown[theme_id] = shown
+                row = node.row()
+                self.dataChanged.emit(
+                    self.createIndex(row, 2, node),
+                    self.createIndex(row, 3, node),
+                    [Qt.ItemDataRole.DisplayRole],
+                )
+
+    def _count_text(self, theme_id: int, column: int) -> str:
+        if self._counts is None:
+            return ""
+        if column == 2:  # noqa: PLR2004  (the "Here" column)
+            n = self._counts.in_document(self._document, theme_id) if self._document else 0
+            return str(n) if n else ""
+        total = self._counts.in_project(theme_id)
+        return f"{total.codings} ({total.statements})" if total.codings else ""
 
     def set_themes(self, themes: Sequence[ThemeInfo]) -> None:
         # The codebook is small, so a reset is simpler than fine-grained row signals.
         self.beginResetModel()
         self._build(themes)
+        self._shown = {}
         self.endResetModel()
 
     def _build(self, themes: Sequence[ThemeInfo]) -> None:
@@ -80,6 +117,11 @@ class CodebookModel(QAbstractItemModel):
             node = _Node(theme, parent)
             parent.children.append(node)
             self._by_id[theme.id] = node
+
+    def any_match(self, needle: str) -> bool:
+        """True if some theme's name, key, description or example contains ``needle``."""
+        text = needle.strip().casefold()
+        return any(text in _haystack(n.theme) for n in self._by_id.values() if n.theme)
 
     def index_of(self, theme_id: int) -> QModelIndex:
         node = self._by_id.get(theme_id)
@@ -125,27 +167,36 @@ class CodebookModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return _COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section >= 2:  # noqa: PLR2004
+            return _COUNT_TIPS[section - 2]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         theme = self.theme_at(index)
         if theme is None:
             return None
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == 0:
-                return theme.name
-            return theme.shortcut.upper() if theme.shortcut else ""
-        roles: dict[int, object] = {
+            if column >= 2:  # noqa: PLR2004  (the count columns)
+                return self._count_text(theme.id, column)
+            return theme.name if column == 0 else (theme.shortcut or "").upper()
+        values: dict[int, object] = {
             Qt.ItemDataRole.ToolTipRole: theme_tooltip(theme)
             if role == Qt.ItemDataRole.ToolTipRole
             else None,
             THEME_ID_ROLE: theme.id,
+            Qt.ItemDataRole.DecorationRole: QColor(theme.color) if column == 0 else None,
+            Qt.ItemDataRole.TextAlignmentRole: int(
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
+            if column >= 2  # noqa: PLR2004
+            else None,
         }
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return QColor(theme.color)
-        return roles.get(role)
+        return values.get(role)
 
 
 class ThemeFilterProxy(QSortFilterProxyModel):
@@ -155,6 +206,8 @@ class ThemeFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSourceModel(source)
         self.setRecursiveFilteringEnabled(True)
+        # Counts change with every coding; the filter only with the search text.
+        self.setDynamicSortFilter(False)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._needle = ""
 
@@ -168,8 +221,13 @@ class ThemeFilterProxy(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         assert isinstance(model, CodebookModel)
-        theme = model.theme_at(model.index(source_row, 0, source_parent))
+        return self.accepts_itself(model.index(source_row, 0, source_parent))
+
+    def accepts_itself(self, source: Index) -> bool:
+        """True when the theme itself matches (not only as the parent of a match)."""
+        model = self.sourceModel()
+        assert isinstance(model, CodebookModel)
+        theme = model.theme_at(source)
         if theme is None:
             return False
-        haystack = " ".join((theme.name, theme.key, theme.description, theme.example))
-        return self._needle in haystack.casefold()
+        return not self._needle or self._needle in _haystack(theme)

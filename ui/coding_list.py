@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.coding import Coding
+
+from ui.look import CodebookLook
 
 __all__ = ["UUID_ROLE", "CodingListModel", "CodingListPanel"]
 
@@ -38,8 +40,6 @@ UUID_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Theme", "Stance", "Quote", "Memo")
 _QUOTE_CHARS = 120
-ThemeOf = Callable[[int], ThemeInfo | None]
-StanceOf = Callable[[int | None], StanceInfo | None]
 
 
 class CodingListModel(QAbstractTableModel):
@@ -49,16 +49,13 @@ class CodingListModel(QAbstractTableModel):
         super().__init__(parent)
         self._codings: list[Coding] = []
         self._text = ""
-        self._theme_of: ThemeOf = lambda _id: None
-        self._stance_of: StanceOf = lambda _id: None
+        self._look = CodebookLook()
 
-    def set_codings(
-        self, codings: Sequence[Coding], text: str, theme_of: ThemeOf, stance_of: StanceOf
-    ) -> None:
+    def set_codings(self, codings: Sequence[Coding], text: str, look: CodebookLook) -> None:
         self.beginResetModel()
         self._codings = sorted(codings, key=lambda c: (c.start, c.end, c.id))
         self._text = text
-        self._theme_of, self._stance_of = theme_of, stance_of
+        self._look = look
         self.endResetModel()
 
     def coding(self, row: int) -> Coding:
@@ -85,8 +82,8 @@ class CodingListModel(QAbstractTableModel):
         return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
 
     def _cell(self, coding: Coding, column: int) -> str:
-        theme = self._theme_of(coding.theme_id)
-        stance = self._stance_of(coding.stance_id)
+        theme = self._look.theme(coding.theme_id)
+        stance = self._look.stance(coding.stance_id)
         values = (
             theme.name if theme else "?",
             stance.name if stance else "(no stance)",
@@ -110,9 +107,9 @@ class CodingListModel(QAbstractTableModel):
             return self._cell(coding, index.column())
         if role == Qt.ItemDataRole.DecorationRole and index.column() < len(COLUMNS) // 2:
             item = (
-                self._theme_of(coding.theme_id)
+                self._look.theme(coding.theme_id)
                 if index.column() == 0
-                else self._stance_of(coding.stance_id)
+                else self._look.stance(coding.stance_id)
             )
             return QColor(item.color) if item else None
         if role == UUID_ROLE:
@@ -195,11 +192,9 @@ class CodingListPanel(QWidget):
                 self.stance_combo.count() - 1, QColor(stance.color), Qt.ItemDataRole.DecorationRole
             )
 
-    def set_codings(
-        self, codings: Sequence[Coding], text: str, theme_of: ThemeOf, stance_of: StanceOf
-    ) -> None:
+    def set_codings(self, codings: Sequence[Coding], text: str, look: CodebookLook) -> None:
         keep = self.current_uuid()
-        self.model.set_codings(codings, text, theme_of, stance_of)
+        self.model.set_codings(codings, text, look)
         if keep is not None and self.model.row_of(keep) >= 0:
             self.select([keep])
         else:
@@ -260,6 +255,9 @@ class CodingListPanel(QWidget):
         for widget in (self.theme_combo, self.stance_combo, self.memo, self.delete_button):
             widget.setEnabled(coding is not None)
         if coding is None:
+            # Empty, not the last coding's values greyed out: nothing is chosen.
+            self.theme_combo.setCurrentIndex(-1)
+            self.stance_combo.setCurrentIndex(-1)
             self.memo.clear()
             return
         self.theme_combo.setCurrentIndex(self.theme_combo.findData(coding.theme_id))

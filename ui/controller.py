@@ -12,28 +12,35 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
+from r2pcoder.autocode import AutocodeReport
 from r2pcoder.changes import Changes
 from r2pcoder.codebook import load_codebook
-from r2pcoder.codebook_store import CodebookLoadReport, StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import CodebookLoadReport, StanceInfo, ThemeInfo
 from r2pcoder.coders import Coder
 from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.documents import Document, DocumentSummary, Status
 from r2pcoder.errors import R2pError
+from r2pcoder.frequencies import ThemeFrequencies
 from r2pcoder.importer import ImportReport, import_files
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.sample import build_sample_project
 
+from ui import code_counts
+from ui.look import CodebookLook
+from ui.review_jobs import ReviewJobs
 from ui.team import TeamJobs
 from ui.undo import (
     UNSET,
     ApplyCodeCommand,
+    AutocodeCommand,
     CoreCommand,
     DiscardCodingCommand,
     MarkDoneCommand,
     RecodeCommand,
     RenameCodeCommand,
 )
+from ui.workbench_jobs import WorkbenchJobs
 from ui.workers import Job, JobRunner
 
 __all__ = ["AppController", "NoProject"]
@@ -65,6 +72,14 @@ class AppController(QObject):
     import_finished = Signal(object)
     codebook_loaded = Signal(object)
     job_failed = Signal(str, object)
+    # After an undo or redo: the statement it acted on (or None), the coding's UUID (None if
+    # gone or none), and the action's words.
+    replayed = Signal(object, object, str)
+    frequencies_changed = Signal()
+    memos_changed = Signal()
+    # A review decision made (False) or put back by undo/redo (True): its CellChange, or None
+    # when review must read everything again.
+    reviewed = Signal(object, bool)
 
     def __init__(
         self, settings: QSettings, stack: QUndoStack, parent: QObject | None = None
@@ -81,12 +96,29 @@ class AppController(QObject):
         # reports, so a coding action costs no query (key press to repaint within a frame).
         self._cached: tuple[int, dict[str, Coding]] | None = None
         self._reporting = False
+        self.look = CodebookLook()
+        self.frequencies: ThemeFrequencies | None = None
+        self.counting: set[int] | None = None  # statements changed while counts load
+        self._touched: tuple[int, str | None] | None = None
+        self._pushing = False
+        self._index = stack.index()
+        stack.indexChanged.connect(self._on_stack_index_changed)
         self.changed.connect(self._on_changed)
 
     @property
     def team(self) -> TeamJobs:
         """The lead's long operations (made on demand: holding it would make a cycle)."""
         return TeamJobs(self)
+
+    @property
+    def workbench(self) -> WorkbenchJobs:
+        """Retrieval, corpus search, autocoding and memos (made on demand, like ``team``)."""
+        return WorkbenchJobs(self)
+
+    @property
+    def review(self) -> ReviewJobs:
+        """Review's queue, progress, decisions and auto rules (made on demand, like ``team``)."""
+        return ReviewJobs(self)
 
     # -- project -------------------------------------------------------------------------
 
@@ -140,7 +172,9 @@ class AppController(QObject):
         self.project.close()
         self.project = None
         self.coder = None
+        self.frequencies = None
         self._themes, self._stances = {}, {}
+        self.look = CodebookLook()
         self.project_changed.emit()
         self.changed.emit(Changes(everything=True))
 
@@ -195,22 +229,60 @@ class AppController(QObject):
         return self.coder
 
     def _bind_coder(self, name: str) -> None:
+        # The user's coder row is looked up, never made here: it is made by the first coding,
+        # done mark or memo (require_coder), so a lead who only reviews a master, or reads a
+        # read-only project, never becomes a coder with no codings.
         self.coder = None
         self._cached = None
         owner = self.packet_coder()
         if owner is not None:
             self.coder = owner
         elif self.project is not None and name:
-            matches = [
-                c for c in self.project.coders.list() if c.name.casefold() == name.casefold()
-            ]
-            self.coder = matches[0] if matches else self.project.coders.add(name)
+            self.coder = self._named(self.project, name)
+        self._reload_codebook()
+        code_counts.load(self)
         self.coder_changed.emit()
 
+    @staticmethod
+    def _named(project: Project, name: str, current: int | None = None) -> Coder | None:
+        """The coder called ``name``: of several, one with codings (the current one first)."""
+        matches = [c for c in project.coders.list() if c.name.casefold() == name.casefold()]
+        if len(matches) <= 1:
+            return matches[0] if matches else None
+        counts = {c.id: project.codings.count(c.id) for c in matches}
+        return max(matches, key=lambda c: (counts[c.id] > 0, c.id == current, counts[c.id], -c.id))
+
+    def _rebind(self) -> None:
+        # After an import or merge a coder of the user's name may have arrived (or gained the
+        # codings that make it the one to prefer).
+        project, name = self.project, self.coder_name()
+        if project is None or not name or self.packet_coder() is not None:
+            return
+        found = self._named(project, name, self.coder.id if self.coder else None)
+        if found != self.coder:
+            self._bind_coder(name)
+
+    def coder_label(self) -> str:
+        """The name the user codes under (their row may not exist yet), or an empty string."""
+        return self.coder.name if self.coder is not None else self.coder_name()
+
+    def needs_name(self) -> bool:
+        """True when nobody is coding: no name set, and not a packet (which names its coder)."""
+        return self.coder is None and not self.coder_name()
+
     def require_coder(self) -> Coder:
-        self.require()
+        """The coder whose work is being stored; their row is made here on their first write."""
+        project = self.require()
         if self.coder is None:
-            raise R2pError("Tell r2pcoder your name first (Coder menu).")
+            name = self.coder_name()
+            if not name:
+                raise R2pError("Tell r2pcoder your name first (Coder menu).")
+            self.coder = project.coders.add(name)
+            self._cached = None
+            self._reload_codebook()
+            code_counts.load(self)
+            self.coder_changed.emit()
+            self.changed.emit(Changes(coders=True))
         return self.coder
 
     # -- codebook ------------------------------------------------------------------------
@@ -218,9 +290,12 @@ class AppController(QObject):
     def _reload_codebook(self) -> None:
         if self.project is None:
             self._themes, self._stances = {}, {}
+            self.look = CodebookLook()
             return
         self._themes = {t.id: t for t in self.project.codebook.themes(include_retired=True)}
         self._stances = {s.id: s for s in self.project.codebook.stances()}
+        coders = {c.id: c.name for c in self.project.coders.list()}
+        self.look = CodebookLook(dict(self._themes), dict(self._stances), coders)
 
     def themes(self) -> list[ThemeInfo]:
         return [t for t in self._themes.values() if not t.retired]
@@ -235,8 +310,10 @@ class AppController(QObject):
         return None if stance_id is None else self._stances.get(stance_id)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.codebook or changes.everything:
+        if changes.codebook or changes.everything or changes.coders:
             self._reload_codebook()
+        if changes.everything or changes.coders:
+            self._rebind()
         if changes.everything:
             # Merges and other wholesale changes are not undoable; older commands would act on
             # rows that may have changed under them.
@@ -244,6 +321,11 @@ class AppController(QObject):
         foreign = not self._reporting and self._cached is not None
         if changes.everything or changes.documents or (foreign and self._cached_in(changes)):
             self._cached = None
+        if changes.everything or changes.documents:
+            if self.project is not None and self.coder is not None:
+                code_counts.load(self)
+        elif changes.codings:
+            code_counts.recount(self, changes.codings)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -267,13 +349,27 @@ class AppController(QObject):
             self._cached = (document_id, {c.uuid: c for c in found})
         return sorted(self._cached[1].values(), key=lambda c: (c.start, c.end, c.id))
 
+    def cached_codings(self, document_id: int) -> list[Coding] | None:
+        """The statement's codings if they are at hand without a query, else None."""
+        if self._cached is None or self._cached[0] != document_id:
+            return None
+        return list(self._cached[1].values())
+
     def coding_count(self, document_id: int) -> int | None:
         """The number of codings if known without a query, else None."""
         if self._cached is None or self._cached[0] != document_id:
             return None
         return len(self._cached[1])
 
+    def other_codings(self, document_id: int) -> list[Coding]:
+        """Other coders' codings of a statement (read-only; none in a blind packet)."""
+        if self.project is None:
+            return []
+        mine = self.coder.id if self.coder is not None else None
+        return [c for c in self.project.codings.for_document(document_id) if c.coder_id != mine]
+
     def _report(self, coding: Coding, present: bool) -> None:
+        self._touched = (coding.document_id, coding.uuid if present else None)
         if self._cached is not None and self._cached[0] == coding.document_id:
             if present and (self.coder is None or coding.coder_id == self.coder.id):
                 self._cached[1][coding.uuid] = coding
@@ -294,7 +390,42 @@ class AppController(QObject):
         if self.runner.busy_writing():
             raise R2pError("Please wait until the import finishes.")
         command.run_first()
-        self.stack.push(command)
+        self.push_done(command)
+
+    def push(self, command: CoreCommand) -> None:
+        """Run a command and put it on the undo stack (refused while a writer job runs)."""
+        self._push(command)
+
+    def autocoded(self, report: AutocodeReport) -> None:
+        """An autocoding job stored its codings: one undo entry, and refresh what it touched."""
+        if not report.applied:
+            return
+        theme = self.theme(report.applied[0].theme_id)
+        command = AutocodeCommand(
+            self.require(), report.applied, theme.name if theme else "?", self.changed.emit
+        )
+        self.push_done(command)
+        self.changed.emit(Changes(codings=frozenset(c.document_id for c in report.applied)))
+
+    def push_done(self, command: CoreCommand) -> None:
+        """Put a command whose action already ran on the undo stack."""
+        self._pushing = True
+        try:
+            self.stack.push(command)
+        finally:
+            self._pushing = False
+
+    def _on_stack_index_changed(self, index: int) -> None:
+        before, self._index = self._index, index
+        touched, self._touched = self._touched, None
+        if self._pushing or index == before or self.stack.count() == 0:
+            return  # a push, or the stack was cleared
+        if index < before:
+            text = f"Undone: {self.stack.text(index)}"
+        else:
+            text = f"Redone: {self.stack.text(index - 1)}"
+        doc, uuid = touched if touched is not None else (None, None)
+        self.replayed.emit(doc, uuid, text)
 
     def apply_coding(
         self, document_id: int, theme_id: int, start: int, end: int, stance_id: int | None = None
@@ -355,7 +486,17 @@ class AppController(QObject):
     def set_done(self, document_id: int, done: bool = True) -> None:
         coder = self.require_coder()
         documents = self.require().documents
-        self._push(MarkDoneCommand(documents, document_id, coder.id, done, self.done_changed.emit))
+        self._push(MarkDoneCommand(documents, document_id, coder.id, done, self._done_changed))
+
+    def memo_touched(self, document_id: int | None) -> None:
+        """A memo was written (or its writing undone); on a statement, that statement."""
+        if document_id is not None:
+            self._touched = (document_id, None)
+        self.memos_changed.emit()
+
+    def _done_changed(self, document_id: int) -> None:
+        self._touched = (document_id, None)
+        self.done_changed.emit(document_id)
 
     # -- background jobs -----------------------------------------------------------------
 

@@ -9,16 +9,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -35,6 +37,38 @@ COLUMNS = ("Title", "Speaker", "Group", "Event", "Type", "Date", "Status", "Codi
 STATUS_COLUMN, COUNT_COLUMN = 6, 7
 FILTER_COLUMNS = {"speaker": 1, "group": 2, "event": 3, "type": 4, "status": 6}
 _STATUS_COLORS = {"done": "#1b7837", "in progress": "#b35806", "not started": "#777777"}
+_ICON_SIZE = 14
+
+
+def status_icon(status: Status) -> QImage:
+    """A filled disc with a tick (done), a half disc (in progress) or a ring (not started).
+
+    An image, not a pixmap: models may be asked for data before any window exists.
+    """
+    pixmap = QImage(_ICON_SIZE, _ICON_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    color = QColor(_STATUS_COLORS[status])
+    painter.setPen(QPen(color, 1.5))
+    box = pixmap.rect().adjusted(1, 1, -2, -2)
+    if status == "done":
+        painter.setBrush(color)
+        painter.drawEllipse(box)
+        painter.setPen(QPen(QColor("#ffffff"), 2))
+        painter.drawPolyline([box.center() + d for d in (_pt(-4, 0), _pt(-1, 3), _pt(4, -3))])
+    elif status == "in progress":
+        painter.drawEllipse(box)
+        painter.setBrush(color)
+        painter.drawPie(box, 90 * 16, 180 * 16)
+    else:
+        painter.drawEllipse(box)
+    painter.end()
+    return pixmap
+
+
+def _pt(x: int, y: int) -> QPoint:
+    return QPoint(x, y)
 
 
 class DocumentTableModel(QAbstractTableModel):
@@ -46,6 +80,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._status: dict[int, tuple[Status, int]] = {}
         self._rows: dict[int, int] = {}
         self._cells: list[tuple[str, ...]] = []  # each row's texts, as filters compare them
+        self._icons: dict[str, QImage] = {}
 
     def set_documents(
         self, docs: Sequence[DocumentSummary], statuses: dict[int, tuple[Status, int]]
@@ -73,7 +108,7 @@ class DocumentTableModel(QAbstractTableModel):
             row = self._rows.get(doc_id)
             if row is not None:
                 self._cells[row] = self._row_cells(self._docs[row])
-                self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, COUNT_COLUMN))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, COUNT_COLUMN))
 
     def set_count(self, document_id: int, count: int) -> None:
         """A statement's new number of codings; a statement marked done stays done."""
@@ -91,6 +126,19 @@ class DocumentTableModel(QAbstractTableModel):
     def status(self, document_id: int) -> tuple[Status, int]:
         return self._status.get(document_id, ("not started", 0))
 
+    def totals(self) -> dict[Status, int]:
+        """How many statements are done, in progress and not started, for this coder."""
+        counts: dict[Status, int] = {"done": 0, "in progress": 0, "not started": 0}
+        for doc in self._docs:
+            counts[self.status(doc.id)[0]] += 1
+        return counts
+
+    def _icon(self, status: Status) -> QImage:
+        icon = self._icons.get(status)
+        if icon is None:
+            icon = self._icons[status] = status_icon(status)
+        return icon
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
         return 0 if parent.isValid() else len(self._docs)
 
@@ -104,7 +152,7 @@ class DocumentTableModel(QAbstractTableModel):
         values: tuple[str | int, ...] = (
             meta.title,
             speaker,
-            meta.regional_group,
+            meta.regional_group or "\N{EM DASH}",  # missing, not "none" (a real group value)
             meta.event,
             meta.doc_type,
             meta.date,
@@ -125,15 +173,31 @@ class DocumentTableModel(QAbstractTableModel):
             return None
         doc = self._docs[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(doc, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
-            return QColor(_STATUS_COLORS[self.status(doc.id)[0]])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == DOC_ID_ROLE:
-            return doc.id
-        return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(doc, column)
+        status = self.status(doc.id)[0]
+        values: dict[int, object] = {
+            Qt.ItemDataRole.DecorationRole: self._icon(status) if column == 0 else None,
+            Qt.ItemDataRole.ForegroundRole: QColor(_STATUS_COLORS[status])
+            if column == STATUS_COLUMN
+            else None,
+            Qt.ItemDataRole.TextAlignmentRole: int(
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
+            if column == COUNT_COLUMN
+            else None,
+            DOC_ID_ROLE: doc.id,
+        }
+        return values.get(role)
+
+    def _tooltip(self, doc: DocumentSummary, column: int) -> str:
+        text = str(self._text(doc, column))
+        if column:
+            return text
+        status, count = self.status(doc.id)
+        return f"{text}\n({status}, {count} coding{'s' * (count != 1)} of yours)"
 
     def distinct(self, column: int) -> list[str]:
         return sorted({cells[column] for cells in self._cells} - {""})
@@ -216,13 +280,43 @@ class DocumentListPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setColumnWidth(0, 260)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.totals = QLabel()
+        self.totals.setObjectName("document-totals")
+        self.model.modelReset.connect(self._show_totals)
+        self.model.dataChanged.connect(self._show_totals)
+        self._quiet = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.totals)
         layout.addWidget(self.search)
         layout.addLayout(grid)
         layout.addWidget(self.table)
 
+    def _show_totals(self) -> None:
+        counts = self.model.totals()
+        total = sum(counts.values())
+        self.totals.setText(
+            f"<b>{counts['done']} of {total} done</b> · {counts['in progress']} in progress"
+            if total
+            else "No statements yet"
+        )
+
     def set_documents(
+        self,
+        docs: Sequence[DocumentSummary],
+        statuses: dict[int, tuple[Status, int]],
+        keep: int | None = None,
+    ) -> None:
+        """Show these statements; ``keep`` stays the current one (quietly) if it is still there."""
+        self._quiet = True
+        try:
+            self._set_documents(docs, statuses)
+            if keep is not None:
+                self.select(keep)
+        finally:
+            self._quiet = False
+
+    def _set_documents(
         self, docs: Sequence[DocumentSummary], statuses: dict[int, tuple[Status, int]]
     ) -> None:
         self.model.set_documents(docs, statuses)
@@ -247,7 +341,14 @@ class DocumentListPanel(QWidget):
         index = self.table.currentIndex()
         return None if not index.isValid() else int(index.data(DOC_ID_ROLE))
 
-    def select(self, document_id: int) -> bool:
+    def select(self, document_id: int, *, quiet: bool = False) -> bool:
+        """Make a statement current; ``quiet`` does not announce it (the caller opened it)."""
+        if quiet:
+            was, self._quiet = self._quiet, True
+            try:
+                return self.select(document_id)
+            finally:
+                self._quiet = was
         row = self.model.row_of(document_id)
         if row < 0:
             return False
@@ -258,17 +359,17 @@ class DocumentListPanel(QWidget):
         self.table.scrollTo(index)
         return True
 
-    def step(self, delta: int) -> int | None:
-        """The id of the visible statement ``delta`` rows away from the current one."""
+    def step(self, delta: int, current: int | None = None) -> int | None:
+        """The id of the visible statement ``delta`` rows away from ``current`` (or the list's)."""
         ids = self.visible_ids()
         if not ids:
             return None
-        current = self.current_id()
+        current = current if current is not None else self.current_id()
         pos = ids.index(current) + delta if current in ids else 0
         if not 0 <= pos < len(ids):
             return None
         return ids[pos]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._quiet:
             self.document_chosen.emit(int(current.data(DOC_ID_ROLE)))

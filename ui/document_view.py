@@ -6,23 +6,14 @@ Qt positions are UTF-16 units; everything this pane hands out or takes in is cod
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QHelpEvent,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
-    QTextCharFormat,
-    QTextCursor,
-)
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QTextEdit,
     QToolButton,
     QToolTip,
@@ -34,13 +25,14 @@ from r2pcoder.coding import Coding
 from r2pcoder.documents import Document
 from r2pcoder.textnorm import OffsetMap
 
-from ui.highlight import CodingHighlighter, tint
+from ui.highlight import CodingHighlighter
+from ui.look import CodebookLook
+from ui.stripes import StripeItem
+from ui.text_edit import CodingTextEdit
 from ui.textops import find_all, snap_to_words
 
 __all__ = ["CodingTextEdit", "DocumentPane"]
 
-ColorOf = Callable[[Coding], str]
-DescribeAt = Callable[[list[str]], str]
 _FIND_COLOR = QColor("#ffe14d")
 _FIND_CURRENT = QColor("#ff9a1f")
 
@@ -49,31 +41,12 @@ def _key(c: Coding) -> tuple[int, int, int, int | None]:
     return (c.start, c.end, c.theme_id, c.stance_id)
 
 
-class CodingTextEdit(QPlainTextEdit):
-    """Read-only, selectable text; a click without a selection reports the position clicked."""
-
-    clicked_at = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.setUndoRedoEnabled(False)
-        self.setMouseTracking(True)
-
-    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
-        super().mouseReleaseEvent(e)
-        if e.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            self.clicked_at.emit(self.cursorForPosition(e.position().toPoint()).position())
-
-
 class DocumentPane(QWidget):
     """Header, text and find bar of the current statement.
 
-    ``codings_clicked(list[str])`` gives the UUIDs of the codings under a click (possibly empty).
+    ``codings_clicked(list[str])`` gives the UUIDs of the codings under a click (possibly empty);
+    a click on a stripe gives that one coding. Other coders' codings (``set_others``) are shown
+    as hollow stripes only: they are read, never edited, here.
     """
 
     codings_clicked = Signal(list)
@@ -87,6 +60,7 @@ class DocumentPane(QWidget):
         self.editor.setObjectName("statement-text")
         self.highlighter = CodingHighlighter(self.editor.document())
         self.editor.clicked_at.connect(self._clicked)
+        self.editor.stripes.clicked.connect(lambda uuid: self.codings_clicked.emit([uuid]))
         self.editor.viewport().installEventFilter(self)
         self.find_edit = QLineEdit(placeholderText="Find in statement", clearButtonEnabled=True)
         self.find_edit.textChanged.connect(self._find_changed)
@@ -100,16 +74,18 @@ class DocumentPane(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.find_bar)
         self.snap_words = True
-        self.describe: DescribeAt = lambda uuids: ""
-        self._color_of: ColorOf = lambda c: "#cccccc"
+        self._look = CodebookLook()
         self._doc: Document | None = None
         self._omap = OffsetMap("")
         self._codings: dict[str, Coding] = {}
+        self._others: list[Coding] = []
+        self._focus: str | None = None
+        self._stripe_cache: dict[tuple[Coding, bool], StripeItem] = {}
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._hits: list[tuple[int, int]] = []
         self._hit = -1
         self._zoom = 0
-        self.set_document(None, (), self._color_of)
+        self.set_document(None, (), self._look)
 
     def _build_find_bar(self) -> QWidget:
         bar = QWidget()
@@ -139,13 +115,20 @@ class DocumentPane(QWidget):
         return self._doc
 
     def set_document(
-        self, doc: Document | None, codings: Sequence[Coding], color_of: ColorOf
+        self,
+        doc: Document | None,
+        codings: Sequence[Coding],
+        look: CodebookLook,
+        others: Sequence[Coding] = (),
     ) -> None:
         self._doc = doc
-        self._color_of = color_of
+        self._look = look
         text = doc.text if doc is not None else ""
         self._omap = OffsetMap(text)
         self._codings = {c.uuid: c for c in codings}
+        self._others = list(others)
+        self._focus = None
+        self.editor.set_outline(None)
         # Spans first, so the one highlighting pass triggered by setPlainText already uses them.
         self.highlighter.set_codings(self._omap, self._span_items())
         self._layers.clear()
@@ -153,9 +136,35 @@ class DocumentPane(QWidget):
         self.editor.document().setModified(False)  # loaded, not edited
         self.header.setText(self._header_html(doc))
         self._find_changed(self.find_edit.text())
+        self._restripe()
 
     def _span_items(self) -> list[tuple[int, int, str, str]]:
-        return [(c.start, c.end, c.uuid, self._color_of(c)) for c in self._codings.values()]
+        return [(c.start, c.end, c.uuid, self._look.color(c)) for c in self._codings.values()]
+
+    def _stripe(self, coding: Coding, other: bool) -> StripeItem:
+        # Made once per coding and look: a coding action changes one stripe, not five hundred.
+        key = (coding, other)
+        item = self._stripe_cache.get(key)
+        if item is None:
+            item = self._stripe_cache[key] = self._look.stripe(coding, other=other)
+        return item
+
+    def _restripe(self) -> None:
+        items = [self._stripe(c, False) for c in self._codings.values()]
+        items += [self._stripe(c, True) for c in self._others]
+        if len(self._stripe_cache) > 4 * len(items) + 64:
+            self._stripe_cache = {}  # forget deleted and recoded codings now and then
+        self.editor.stripes.set_items(self._omap, items)
+        self.editor.relayout()
+
+    def set_others(self, others: Sequence[Coding]) -> None:
+        """Other coders' codings of this statement, shown read-only as hollow stripes."""
+        self._others = list(others)
+        self._restripe()
+
+    @property
+    def others(self) -> list[Coding]:
+        return list(self._others)
 
     def update_codings(self, codings: Sequence[Coding]) -> None:
         """Take the statement's new codings and repaint only the blocks whose codings changed."""
@@ -175,16 +184,21 @@ class DocumentPane(QWidget):
         self.highlighter.set_codings(self._omap, self._span_items())
         for c in dirty:
             self.highlighter.rehighlight_span(c.start, c.end)
+        self._restripe()
+        if self._focus is not None and self._focus not in new:
+            self.focus_coding(None)
 
-    def recolor(self, color_of: ColorOf) -> None:
-        self._color_of = color_of
+    def recolor(self, look: CodebookLook) -> None:
+        self._look = look
+        self._stripe_cache = {}
         self.highlighter.set_codings(self._omap, self._span_items())
         self.highlighter.rehighlight()
+        self._restripe()
 
     @staticmethod
     def _header_html(doc: Document | None) -> str:
         if doc is None:
-            return "<i>No statement open. Choose one in the Documents panel.</i>"
+            return "<i>No statement open.</i>"
         m = doc.meta
         speaker = m.speaker + (f" on behalf of {m.on_behalf_of}" if m.on_behalf_of else "")
         facts = [speaker, m.regional_group, m.date, m.event, m.doc_type]
@@ -223,6 +237,12 @@ class DocumentPane(QWidget):
             return
         self.codings_clicked.emit(self.codings_at(self._omap.to_cp(u16)))
 
+    def describe(self, uuids: Sequence[str]) -> str:
+        """The codings ``uuids`` of this statement in words, one per line."""
+        return "<br>".join(
+            self._look.describe(self._codings[u]) for u in uuids if u in self._codings
+        )
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(event, QHelpEvent) and self._doc is not None:
             u16 = self.editor.cursorForPosition(event.pos()).position()
@@ -247,30 +267,34 @@ class DocumentPane(QWidget):
 
     def set_layer(self, name: str, selections: list[QTextEdit.ExtraSelection]) -> None:
         self._layers[name] = selections
-        # Find hits under the focused coding, so the coding's outline stays visible.
-        ordered = [s for key in ("find", "focus") for s in self._layers.get(key, [])]
-        self.editor.setExtraSelections(ordered)
+        self.editor.setExtraSelections([s for key in ("find",) for s in self._layers.get(key, [])])
 
     def extra_formats(self, name: str) -> list[QTextCharFormat]:
         return [s.format for s in self._layers.get(name, [])]
 
     def focus_coding(self, uuid: str | None, *, scroll: bool = True) -> None:
-        """Outline one coding (e.g. the current row of the codings list) and scroll to it."""
+        """Frame one coding (e.g. the current row of the codings list) and scroll to it.
+
+        A frame, not a fill: the colours and underlines of codings overlapping it stay visible.
+        """
         coding = self._codings.get(uuid) if uuid else None
+        self._focus = coding.uuid if coding else None
+        self.editor.stripes.set_current(self._focus)
         if coding is None:
-            self.set_layer("focus", [])
+            self.editor.set_outline(None)
             return
-        fmt = QTextCharFormat()
-        fmt.setBackground(tint(QColor(self._color_of(coding)), 0.7))
-        fmt.setForeground(QColor("#000000"))
-        fmt.setFontUnderline(True)
-        fmt.setUnderlineColor(QColor("#000000"))
-        self.set_layer("focus", [self._selection(coding.start, coding.end, fmt)])
+        self.editor.set_outline(
+            (self._omap.to_utf16(coding.start), self._omap.to_utf16(coding.end))
+        )
         if scroll:
             cursor = QTextCursor(self.editor.document())
             cursor.setPosition(self._omap.to_utf16(coding.start))
             self.editor.setTextCursor(cursor)
             self.editor.ensureCursorVisible()
+
+    @property
+    def focused(self) -> str | None:
+        return self._focus
 
     # -- find ----------------------------------------------------------------------------
 
@@ -332,3 +356,4 @@ class DocumentPane(QWidget):
         elif delta < 0:
             self.editor.zoomOut(-delta)
         self._zoom = steps
+        self.editor.relayout()

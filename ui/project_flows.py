@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from r2pcoder.codebook_store import CodebookLoadReport
+from r2pcoder.codebook.store import CodebookLoadReport
 from r2pcoder.errors import R2pError
 from r2pcoder.importer import ImportReport
 
@@ -148,8 +148,9 @@ class ProjectFlows(QObject):
             out = out.with_suffix(".qdc" if "qdc" in chosen else ".qdpx")
         layer: str | None = None
         if out.suffix.lower() == ".qdpx":
-            names = {"Every coder's codings": None, "Agreed by all coders": "all",
-                     "Majority of coders": "majority"}  # fmt: skip
+            names = {"Every coder's codings": None,
+                     "All coders who worked on each statement agree": "all",
+                     "Majority of the coders who worked on each statement": "majority"}  # fmt: skip
             names |= {f"Coder: {c.name}": f"coder:{c.uuid}" for c in project.coders.list()}
             label, ok = QInputDialog.getItem(
                 self._win, "Which codings", "Codings to export:", list(names), 0, False

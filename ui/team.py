@@ -14,6 +14,7 @@ the merge code to load.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,9 +84,15 @@ class TeamJobs:
         dry_run: bool,
         foreign: bool = False,
         proposals: Mapping[str, ProposalDecision] | None = None,
+        prefer: Sequence[str] = (),
     ) -> Job[MergeOutcome]:
-        """Preview (a read) or run (a write) a merge of returned packets into the master."""
+        """Preview (a read) or run (a write) a merge of returned packets into the master.
+
+        ``prefer``: the copies that win where copies of a packet diverged (see
+        :func:`r2pcoder.merge.merge_packets`).
+        """
         project, files, decisions = self._project(), list(packets), dict(proposals or {})
+        preferred = list(prefer)
 
         def work(progress: ProgressFn, cancelled: CancelCheck) -> MergeOutcome:
             from r2pcoder.merge import merge_packets  # noqa: PLC0415 - on the worker
@@ -96,6 +103,7 @@ class TeamJobs:
                 dry_run=dry_run,
                 foreign=foreign,
                 proposals=decisions,
+                prefer=preferred,
                 progress=progress,
                 cancelled=cancelled,
             )
@@ -136,6 +144,33 @@ class TeamJobs:
             return disagreements(project, settings, theme_key)
 
         return self._c.runner.start(work, name="disagreements", writes=_segments(settings))
+
+    def vs_gold(self, settings: AgreementSettings) -> Job[list[AgreementReport]]:
+        """Each coder against the gold layer, on the statement unit (a read)."""
+        project = self._project()
+        chosen = replace(settings, unit="statement", by=None)
+
+        def work(progress: ProgressFn, cancelled: CancelCheck) -> list[AgreementReport]:
+            from r2pcoder.review.feedback import agreement_vs_gold  # noqa: PLC0415 - worker
+
+            return agreement_vs_gold(project, chosen, progress=progress, cancelled=cancelled)
+
+        return self._c.runner.start(work, name="agreement vs gold", writes=False)
+
+    def coder_feedback(self, coder: str, out: Path) -> Job[tuple[Path, int]]:
+        """Write one coder's (name or UUID) differences from gold as CSV; the file and count."""
+        project = self._project()
+
+        def work(_progress: ProgressFn, _cancelled: CancelCheck) -> tuple[Path, int]:
+            from r2pcoder.review.feedback import (  # noqa: PLC0415 - on the worker
+                coder_differences,
+                write_differences,
+            )
+
+            found = coder_differences(project, coder)
+            return write_differences(found, out), len(found)
+
+        return self._c.runner.start(work, name="coder feedback", writes=False)
 
     def save_snapshot(self, report: AgreementReport, label: str) -> Job[SnapshotInfo]:
         """Keep an agreement report in the master as a reliability snapshot (a write)."""

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from r2pcoder.autocode import discard_many, restore_many
 from r2pcoder.changes import Changes
-from r2pcoder.codebook_store import CodebookService
+from r2pcoder.codebook.store import CodebookService
 from r2pcoder.coding import Coding, CodingRequest, CodingService
 from r2pcoder.documents import DocumentService
+from r2pcoder.wording import counted
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
 
 __all__ = [
     "UNSET",
     "ApplyCodeCommand",
+    "AutocodeCommand",
     "CoreCommand",
     "DiscardCodingCommand",
     "MarkDoneCommand",
+    "MemoCommand",
     "RecodeCommand",
     "RenameCodeCommand",
 ]
@@ -180,3 +188,53 @@ class RenameCodeCommand(CoreCommand):
         assert self._old is not None
         self._codebook.rename_theme(self._theme_id, self._old)
         self._notify(Changes(codebook=True))
+
+
+class AutocodeCommand(CoreCommand):
+    """Codings stored by one autocoding (a job); undo discards them all, redo restores them.
+
+    Pushed after the job has stored the codings, so its first ``redo`` is skipped.
+    """
+
+    def __init__(self, project: Project, applied: list[Coding], label: str, notify: Notify) -> None:
+        super().__init__(f"Code {counted(len(applied), 'search hit')} as '{label}'")
+        self._project = project
+        self._codings = list(applied)
+        self._notify = notify
+        self._ran_first = True
+
+    def _changes(self) -> Changes:
+        return Changes(codings=frozenset(c.document_id for c in self._codings))
+
+    def forward(self) -> None:
+        self._codings = restore_many(self._project, self._codings)
+        self._notify(self._changes())
+
+    def undo(self) -> None:
+        self._codings = discard_many(self._project, [c.uuid for c in self._codings])
+        self._notify(self._changes())
+
+
+class MemoCommand(CoreCommand):
+    """Write a memo on a statement or a theme; undo writes back the text before."""
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        before: str,
+        after: str,
+        what: str,
+        notify: Callable[[], None],
+    ) -> None:
+        super().__init__(f"Edit memo on {what}")
+        self._write = write
+        self._texts = (before, after)
+        self._notify = notify
+
+    def forward(self) -> None:
+        self._write(self._texts[1])
+        self._notify()
+
+    def undo(self) -> None:
+        self._write(self._texts[0])
+        self._notify()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.layers import (
     MIXED,

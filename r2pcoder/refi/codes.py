@@ -8,7 +8,7 @@ stances. Into a project that has a codebook, a code is matched to a theme by GUI
 UUID), then by the codebook id an r2pcoder export records, then by its name when exactly one
 theme bears it; unmatched codes arrive as new themes under their parent's theme, with keys from
 :class:`~r2pcoder.refi.keys.KeyMaker` and the code's GUID as their UUID. The revised codebook is
-installed with :func:`r2pcoder.codebook_store.install_codebook` in the caller's transaction.
+installed with :func:`r2pcoder.codebook.store.install_codebook` in the caller's transaction.
 
 The schema's ``isCodable`` has no column in r2pcoder yet: the UUIDs of themes from non-codable
 codes are kept in the project settings (``refi_not_codable``) so that an export writes them back
@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from r2pcoder.codebook_store import codebook_in, install_codebook
-from r2pcoder.codebook_types import DEFAULT_COLOR, Codebook, Stance, StanceScale, Theme
+from r2pcoder.codebook.model import DEFAULT_COLOR, Codebook, Stance, StanceScale, Theme
+from r2pcoder.codebook.store import codebook_in, install_codebook
 from r2pcoder.refi.colors import parse_color
 from r2pcoder.refi.describe import unpack
 from r2pcoder.refi.guids import guid_key, uuid_for

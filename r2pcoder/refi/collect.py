@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 
-from r2pcoder.codebook_store import StanceInfo, ThemeInfo
+from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.export.layers import CoderRef, CodingTuple, LayerChoice, resolve_layer, select_codings
 from r2pcoder.refi.codes import NOT_CODABLE
 from r2pcoder.schema import (

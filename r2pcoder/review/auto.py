@@ -27,7 +27,7 @@ from r2pcoder.errors import R2pError
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.review.board import STATUS_CODES, Board, fetch_codings
 from r2pcoder.review.decide import Context, copies
-from r2pcoder.review.model import CellState
+from r2pcoder.review.model import CellChange, CellState
 from r2pcoder.review.store import coding_uuids
 
 __all__ = ["AUTO_RULES", "AutoProposal", "AutoReport", "AutoRule", "plan_auto", "write_auto"]
@@ -81,6 +81,8 @@ class AutoReport:
         no_majority: cells with a tie or a split (``majority``) or a disagreement
             (``unanimous``), left for the lead.
         too_few: cells of statements fewer coders worked on than the rule needs.
+        change: the run as a change that ``ReviewService.undo`` takes back (when asked for
+            with ``undoable``; never for a dry run).
     """
 
     rule: AutoRule
@@ -89,6 +91,7 @@ class AutoReport:
     already: int
     no_majority: int
     too_few: int
+    change: CellChange | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""

@@ -104,8 +104,12 @@ class ReviewService:
     ) -> list[QueueItem]:
         """The cells ``filters`` asks for (default: awaiting and re-opened), in statement order."""
         self.check_master()
+        chosen = filters or QueueFilter()
         with self._project.unit_of_work() as s:
-            return build_queue(load_board(s), filters or QueueFilter(), threshold)
+            # A statement's cells depend on that statement alone: when the filter names
+            # statements, only they are read (the window refreshes one statement's rows so).
+            board = load_board(s, documents=chosen.documents or None)
+            return build_queue(board, chosen, threshold)
 
     def statement(self, document_id: int, *, threshold: float = SPAN_THRESHOLD) -> StatementReview:
         """One statement with every coder's codings in lanes, differences marked, and its cells."""
@@ -307,12 +311,14 @@ class ReviewService:
     # -- auto rules ------------------------------------------------------------------------
 
     def auto(
-        self, rule: AutoRule, *, by: Decider, dry_run: bool = False,
+        self, rule: AutoRule, *, by: Decider, dry_run: bool = False, undoable: bool = False,
         progress: ProgressFn | None = None, cancelled: CancelCheck | None = None,
     ) -> AutoReport:  # fmt: skip
         """Decide, by ``rule``, the cells the coders settle among themselves.
 
         See :mod:`r2pcoder.review.auto`; ``dry_run`` reports the same and writes nothing.
+        ``undoable`` also returns the run as a :class:`CellChange` (``report.change``), which
+        :meth:`undo` takes back and :meth:`redo` makes again, like any decision.
         """
         self.check_master()
         report = wrap_progress(progress, 0.0, 1.0)
@@ -327,6 +333,15 @@ class ReviewService:
             ctx = Context(s, board, by, utcnow(), "")
             states = write_auto(ctx, plan, progress=wrap_progress(progress, 0.5, 0.8))
             write_states(s, states, fresh=True)
+            change = _auto_change(s, rule, states) if undoable else None
             report(1.0)
         return AutoReport(plan.rule, False, plan.decided, plan.already, plan.no_majority,
-                          plan.too_few)  # fmt: skip
+                          plan.too_few, change)  # fmt: skip
+
+
+def _auto_change(session: Session, rule: AutoRule, states: Sequence[CellState]) -> CellChange:
+    """An auto run as a change: its cells held nothing before (rules skip decided cells)."""
+    cells = [st.cell for st in states]
+    written = read_states(session, cells)
+    return CellChange(f"auto rule {rule}", tuple(CellState(*cell) for cell in cells),
+                      tuple(written[cell] for cell in cells))  # fmt: skip

@@ -8,7 +8,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from r2pcoder import codebook as codebook_module
 from r2pcoder.codebook import (
     CODEBOOK_SCHEMA_VERSION,
     Codebook,
@@ -21,6 +20,7 @@ from r2pcoder.codebook import (
     parse_codebook,
     save_codebook,
 )
+from r2pcoder.codebook import validate as codebook_module
 from r2pcoder.errors import CodebookInvalid
 
 

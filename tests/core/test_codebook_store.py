@@ -3,7 +3,7 @@ from dataclasses import replace
 from tests.conftest import TemplateIds
 
 from r2pcoder.codebook import Theme, load_codebook
-from r2pcoder.codebook_store import item_uuid
+from r2pcoder.codebook.store import item_uuid
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.resources import bundled

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import TemplateIds
 
-from r2pcoder.codebook_store import ThemeInfo
+from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.errors import Cancelled, CodingRefused, UnknownEntity

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import gc
 import os
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on a 1366x768 laptop screen: the smallest screen the window must fit.
+os.environ["QT_QPA_PLATFORM"] = (
+    f"offscreen:configfile={Path(__file__).with_name('screen_1366x768.json')}"
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen"
+    else os.environ["QT_QPA_PLATFORM"]
+)
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import shiboken6
@@ -75,6 +80,24 @@ def make_window(qtbot, settings: QSettings, data_dir: Path, project: Path | None
 @pytest.fixture
 def window(qtbot, settings: QSettings, project_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
     win = make_window(qtbot, settings, tmp_path / "data", project_path)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def review_master(project_path: Path):
+    """The project coded by Ana, Ben and Cy for review (see tests/ui/review_setup.py)."""
+    from tests.ui.review_setup import coded_master  # noqa: PLC0415 - it imports this module
+
+    return coded_master(project_path)
+
+
+@pytest.fixture
+def review_win(qtbot, settings: QSettings, project_path: Path, tmp_path: Path):
+    """A window on the project for Lena, the lead (ask for the coded master before it)."""
+    from tests.ui.review_setup import review_window  # noqa: PLC0415 - it imports this module
+
+    win = review_window(qtbot, settings, project_path, tmp_path / "data")
     yield win
     win.close()
 

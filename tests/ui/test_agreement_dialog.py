@@ -47,10 +47,9 @@ def compute(qtbot, dialog: AgreementDialog):
 def test_compute_fills_the_theme_table_with_values_intervals_and_bands(qtbot, dialog):
     report = compute(qtbot, dialog)
     labels = [dialog.table.item(i, 0).text() for i in range(dialog.table.rowCount())]
-    assert labels[:2] == ["Prevention", "Veto restraint"]
-    assert labels[-1] == "Overall: All themes"
+    assert labels[:3] == ["Overall: All themes", "Prevention", "Veto restraint"]
     alpha_column = 2 + list(report.measures).index("krippendorff_alpha")
-    prevention_alpha = dialog.table.item(0, alpha_column)
+    prevention_alpha = dialog.table.item(1, alpha_column)
     assert prevention_alpha.text().startswith("0.444  [")
     assert prevention_alpha.background().color().name() == BAND_COLORS["unreliable"]
     assert dialog.progress.value() == 1000
@@ -66,10 +65,18 @@ def test_pairwise_matrix_shows_each_pair_once_per_side(qtbot, dialog):
 def test_clicking_a_theme_lists_its_disagreements(qtbot, dialog):
     compute(qtbot, dialog)
     with qtbot.waitSignal(dialog.disagreements_shown, timeout=10_000) as blocker:
-        dialog.table.cellClicked.emit(1, 0)  # Veto restraint
+        dialog.table.cellClicked.emit(2, 0)  # Veto restraint (the overall row comes first)
     found = blocker.args[0]
     assert [d.title for d in found] == ["Statement of Mexico", "Statement of the Nordic countries"]
-    assert "Ana: opposes" in dialog.details.toPlainText()
+    model = dialog.disagreements
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Statement", "Where", "Ana", "Ben"]
+    assert model.data(model.index(0, 2)).startswith("opposes")
+    assert model.data(model.index(0, 3)).startswith("neutral")
+    assert "2 disagreements on Veto restraint" in dialog.details_label.text()
+    with qtbot.waitSignal(dialog.review_requested) as requested:
+        dialog.details.activated.emit(model.index(1, 0))
+    assert requested.args == [found[1].document_id, "veto"]
 
 
 def test_strata_are_one_choice_away(qtbot, dialog):
@@ -77,7 +84,7 @@ def test_strata_are_one_choice_away(qtbot, dialog):
     compute(qtbot, dialog)
     assert dialog.stratum.count() == 4
     dialog.stratum.setCurrentIndex(1)
-    assert dialog.table.item(0, 1).text() == "1"  # one statement per regional group here
+    assert dialog.table.item(1, 1).text() == "1"  # one statement per regional group here
 
 
 def test_save_then_export_a_snapshot(qtbot, dialog, project, tmp_path: Path):

@@ -42,8 +42,13 @@ def _choose_layer(dialog: ExportDialog, text: str) -> None:
 def test_layers_offered_are_the_rules_and_each_coder(qtbot, controller: AppController) -> None:
     dialog = _dialog(qtbot, controller)
     names = [dialog.layer.itemText(i) for i in range(dialog.layer.count())]
-    assert names[:2] == ["Agreed by all coders", "Majority of coders"]
-    assert names[2:] == ["Coder: Ana", "Coder: Ben"]
+    assert names[:4] == [
+        "Final: gold, else what the coders agree on, else a single coder",
+        "Gold: the lead's decisions only",
+        "All coders who worked on each statement agree",
+        "Majority of the coders who worked on each statement",
+    ]
+    assert names[4:] == ["Coder: Ana", "Coder: Ben"]
 
 
 def test_preview_shows_one_tab_per_table_with_row_counts(qtbot, controller: AppController) -> None:
@@ -68,7 +73,7 @@ def test_export_after_preview_writes_csv_files(
     qtbot, controller: AppController, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, controller)
-    _choose_layer(dialog, "Agreed by all coders")
+    _choose_layer(dialog, "All coders who worked on each statement agree")
     with qtbot.waitSignal(dialog.previewed, timeout=20_000):
         dialog.preview_button.click()
     out = tmp_path / "csv"
@@ -116,6 +121,7 @@ def test_bad_target_is_refused_before_any_job(
     qtbot, controller: AppController, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.runner.running() == 0)  # the final layer's counts
     dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
     dialog.out.setText(str(tmp_path / "missing" / "x.xlsx"))
     assert dialog.export() is None

@@ -32,15 +32,10 @@ def test_coding_list_model_contract(qtmodeltester, window: MainWindow) -> None:
     veto = next(t.id for t in window.controller.themes() if t.key == "veto")
     window.pane.select(3, 10)
     window.apply_theme(veto)
-    model = CodingListModel()
+    model = CodingListModel(window)
     doc = window.pane.document
     assert doc is not None
-    model.set_codings(
-        window.controller.codings(doc.id),
-        doc.text,
-        window.controller.theme,
-        window.controller.stance,
-    )
+    model.set_codings(window.controller.codings(doc.id), doc.text, window.controller.look)
     qtmodeltester.check(model)
     assert model.data(model.index(0, 2)) == "support"
 

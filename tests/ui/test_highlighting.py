@@ -87,15 +87,17 @@ def test_combining_marks_are_kept_inside_a_coding(window: MainWindow) -> None:
     assert doc.text[coding.start : coding.end] == "q\u0301uartier"
 
 
-def test_focusing_a_coding_outlines_it_as_an_extra_selection(window: MainWindow) -> None:
+def test_focusing_a_coding_frames_it_without_painting_over_it(window: MainWindow) -> None:
     window.pane.select(36, 46)
     coding = window.apply_theme(theme(window, "prevention").id)
     assert coding is not None
-    (fmt,) = window.pane.extra_formats("focus")
-    assert fmt.fontUnderline()
+    assert window.pane.focused == coding.uuid
+    (frame,) = window.pane.editor.outline_rects()  # one line: one rectangle
+    assert frame.width() > 0
+    assert window.pane.extra_formats("focus") == []  # no fill over the coding's own colours
     window.codings.table.clearSelection()
     window.pane.focus_coding(None)
-    assert window.pane.extra_formats("focus") == []
+    assert window.pane.editor.outline_rects() == []
 
 
 def test_hovering_a_coding_names_its_theme_and_stance(qtbot, window: MainWindow) -> None:
@@ -109,3 +111,21 @@ def test_hovering_a_coding_names_its_theme_and_stance(qtbot, window: MainWindow)
     event = QHelpEvent(QEvent.Type.ToolTip, point, editor.viewport().mapToGlobal(point))
     QApplication.sendEvent(editor.viewport(), event)
     assert QToolTip.text() == "<b>Prevention</b> - Supports"
+
+
+def test_the_highlight_of_every_bundled_theme_stands_out_on_white(window: MainWindow) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    from coloraide import Color  # noqa: PLC0415
+
+    from r2pcoder.codebook import load_codebook  # noqa: PLC0415
+    from r2pcoder.textnorm import OffsetMap  # noqa: PLC0415
+
+    highlighter = window.pane.highlighter
+    for path in sorted((Path(__file__).resolve().parents[2] / "codebook").glob("*.yaml")):
+        themes = [t for t, _, _ in load_codebook(path).walk()]
+        highlighter.set_codings(OffsetMap("x" * 10), [(0, 1, t.id, t.color) for t in themes])
+        for t in themes:
+            shown = highlighter.format_for(frozenset({t.id})).background().color().name()
+            assert Color(shown).delta_e(Color("white"), method="2000") >= 16, (t.id, shown)
+    window.pane.recolor(window.controller.look)

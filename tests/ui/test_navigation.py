@@ -34,8 +34,8 @@ def test_next_and_previous_coding_move_through_the_text(window: MainWindow) -> N
     assert window.codings.current_uuid() == second.uuid
     window.step_coding(-1)
     assert window.codings.current_uuid() == first.uuid
-    (fmt,) = window.pane.extra_formats("focus")
-    assert fmt.fontUnderline()
+    assert window.pane.focused == first.uuid
+    assert window.pane.editor.outline_rects()
 
 
 def test_mark_done_changes_this_coders_status(window: MainWindow, ids) -> None:

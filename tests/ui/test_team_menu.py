@@ -15,7 +15,7 @@ DIALOGS = {
 
 @pytest.mark.parametrize("name", sorted(DIALOGS))
 def test_team_menu_opens_each_dialog_on_the_project(qtbot, window: MainWindow, name: str) -> None:
-    label = {"packets": "write coder packets", "merge": "merge packets"}.get(name, name)
+    label = {"packets": "make coder packets", "merge": "merge packets"}.get(name, name)
     action = next(
         a for a in window.actions_.all if a.text().replace("&", "").rstrip("…").lower() == label
     )

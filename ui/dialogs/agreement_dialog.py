@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,6 +54,10 @@ from r2pcoder.reliability import (
 from r2pcoder.reliability.settings import LevelName
 
 from ui.controller import AppController
+from ui.dialogs.disagreements_model import DisagreementModel
+from ui.dialogs.gold_panel import GoldPanel
+from ui.fit import fit_size
+from ui.table_model import result_table
 from ui.workers import Job
 
 __all__ = ["AgreementDialog", "open_agreement_dialog"]
@@ -78,11 +82,17 @@ def cell_text(value: MeasureValue) -> str:
     return text
 
 
+def _shown(value: str) -> str:
+    # The core names statements without the field "(none)"; a reader sees a dash.
+    return "\N{EM DASH}" if value in ("(none)", "") else value
+
+
 class AgreementDialog(QWidget):
     """Measure inter-coder agreement of the open master and inspect the result."""
 
     computed = Signal(object)
     disagreements_shown = Signal(object)
+    review_requested = Signal(int, str)  # statement id, theme key: settle it in review mode
     saved = Signal(object)
     exported = Signal(object)
     failed = Signal(str)
@@ -91,7 +101,7 @@ class AgreementDialog(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Agreement")
         self.setObjectName("agreement-dialog")
-        self.resize(1000, 700)
+        fit_size(self, 1000, 700)
         self._controller = controller
         self._job: Job[AgreementReport] | None = None
         self.report: AgreementReport | None = None
@@ -144,8 +154,14 @@ class AgreementDialog(QWidget):
         self.table.cellClicked.connect(self._on_table_cellClicked)
         self.matrix = QTableWidget(0, 0)
         self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.details = QPlainTextEdit(readOnly=True)
-        self.details.setPlaceholderText("Click a theme to see where the coders disagree.")
+        self.disagreements = DisagreementModel(self)
+        self.details = result_table("disagreements", self.disagreements, 1, (200, 160))
+        self.details.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.details.activated.connect(self._on_details_activated)
+        self.details_label = QLabel("Click a theme to see where the coders disagree.")
+        self.details_label.setWordWrap(True)
+        self.gold = GoldPanel(self._controller)
+        self.gold.compare_button.clicked.connect(lambda: self.gold.compare(self.settings()))
         self.notes = QPlainTextEdit(readOnly=True)
         self.tabs = QTabWidget()
         self.save_button = QPushButton("Save snapshot…")
@@ -157,13 +173,11 @@ class AgreementDialog(QWidget):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("Unit", self.unit)
-        form.addRow("Measures", self.measures)
-        form.addRow("Coders", self.coders)
-        form.addRow("Stratify by", self.by)
-        form.addRow("Alpha's level", self.level)
-        form.addRow("Overlap", self.overlap)
-        form.addRow("Bootstrap", self.bootstrap)
+        for label, field in (("Unit", self.unit), ("Measures", self.measures),
+                             ("Coders", self.coders), ("Stratify by", self.by),
+                             ("Alpha's level", self.level), ("Overlap", self.overlap),
+                             ("Bootstrap", self.bootstrap)):  # fmt: skip
+            form.addRow(label, field)
         hint = QLabel("No measure ticked: the unit's defaults. No coder ticked: every coder.")
         hint.setWordWrap(True)
         run = QHBoxLayout()
@@ -183,9 +197,7 @@ class AgreementDialog(QWidget):
         pickers.addWidget(self.variant)
         pickers.addWidget(QLabel("Statements"))
         pickers.addWidget(self.stratum, 1)
-        self.tabs.addTab(self.matrix, "Pairwise coders")
-        self.tabs.addTab(self.details, "Disagreements")
-        self.tabs.addTab(self.notes, "Notes")
+        self._add_tabs()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.tabs)
@@ -204,9 +216,27 @@ class AgreementDialog(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self._close_button())
         layout = QVBoxLayout(self)
         layout.addWidget(body, 1)
         layout.addLayout(buttons)
+
+    def _add_tabs(self) -> None:
+        disagreements = QWidget()
+        column = QVBoxLayout(disagreements)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.details_label)
+        column.addWidget(self.details, 1)
+        self.tabs.addTab(self.matrix, "Pairwise coders")
+        self.tabs.addTab(disagreements, "Disagreements")
+        self.tabs.addTab(self.gold, "Coders vs gold")
+        self.tabs.addTab(self.notes, "Notes")
+
+    def _close_button(self) -> QPushButton:
+        close = QPushButton("Close")
+        close.setObjectName("close-button")
+        close.clicked.connect(self.close)
+        return close
 
     def _fill_coders(self) -> None:
         project = self._controller.project
@@ -291,7 +321,10 @@ class AgreementDialog(QWidget):
         self.export_button.setEnabled(False)
         for combo, items in (
             (self.variant, [v or "(one reading)" for v in report.variants]),
-            (self.stratum, ["All statements"] + [f"{s.field} = {s.value}" for s in report.strata]),
+            (
+                self.stratum,
+                ["All statements"] + [f"{s.field} = {_shown(s.value)}" for s in report.strata],
+            ),
         ):
             combo.blockSignals(True)
             combo.clear()
@@ -300,7 +333,7 @@ class AgreementDialog(QWidget):
         self._show_rows()
         self._show_matrix()
         self.notes.setPlainText(self._notes(report))
-        self.details.clear()
+        self.disagreements.set_rows([])
         n = len(report.documents)
         self.status.setText(
             f"{len(report.coders)} coders, {n} statement{'s' if n != 1 else ''}. "
@@ -316,7 +349,9 @@ class AgreementDialog(QWidget):
         variant = report.variants[self.variant.currentIndex()] if report.variants else ""
         index = self.stratum.currentIndex()
         rows = report.rows if index <= 0 else report.strata[index - 1].rows
-        return [r for r in rows if r.variant == variant or not any(x.variant for x in rows)]
+        kept = [r for r in rows if r.variant == variant or not any(x.variant for x in rows)]
+        # The overall result first: it is what a paper reports, and must not scroll away.
+        return sorted(kept, key=lambda r: r.scope != "overall")
 
     def _show_rows(self) -> None:
         if self.report is None:
@@ -391,20 +426,27 @@ class AgreementDialog(QWidget):
         job = self._controller.team.disagreements(settings, theme_key)
         job.observe(self, success=self._on_disagreements, failure=self._on_job_failed)
         self._theme_key = theme_key
-        self.details.setPlainText(f"Looking for disagreements on {theme_key}…")
-        self.tabs.setCurrentWidget(self.details)
+        self.details_label.setText(f"Looking for disagreements on {self._theme_name()}…")
+        self.tabs.setCurrentIndex(1)
         return job
 
     def _on_disagreements(self, found: list[Disagreement]) -> None:
         n = len(found)
-        lines = [f"{n} disagreement{'s' if n != 1 else ''} on {self._theme_key}", ""]
-        for d in found:
-            lines.append(f"{d.title}: {d.unit} ({d.start}-{d.end})")
-            for v in d.values:
-                quotes = " | ".join(f"“{q}”" for q in v.quotes)
-                lines.append(f"    {v.coder}: {v.value}{'   ' + quotes if quotes else ''}")
-        self.details.setPlainText("\n".join(lines))
+        self.disagreements.set_rows(found)
+        self.details_label.setText(
+            f"{n} disagreement{'s' if n != 1 else ''} on {self._theme_name()}. Double-click a "
+            "row (or Enter) to settle it in review mode."
+        )
         self.disagreements_shown.emit(found)
+
+    def _on_details_activated(self, index: QModelIndex) -> None:
+        if index.isValid() and self._theme_key:
+            self.review_requested.emit(self.disagreements.disagreement(index.row()).document_id,
+                                       self._theme_key)  # fmt: skip
+
+    def _theme_name(self) -> str:
+        theme = next((t for t in self._controller.themes() if t.key == self._theme_key), None)
+        return theme.name if theme is not None else self._theme_key
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -442,6 +484,12 @@ class AgreementDialog(QWidget):
         self.status.setText(f"Wrote {path}.")
         self.exported.emit(path)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.close()  # Esc, as in every dialog
+            return
+        super().keyPressEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # A running computation is told to stop; its result would have nowhere to go.
         self.cancel()
@@ -452,4 +500,7 @@ def open_agreement_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the Agreement window for the controller's open master (deleted on close)."""
     dialog = AgreementDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    settle = getattr(parent, "open_review_cell", None)
+    if settle is not None:
+        dialog.review_requested.connect(settle)
     dialog.show()

@@ -7,7 +7,7 @@ the preview shows the first rows of each table, built in the worker so the windo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,9 +43,13 @@ from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.run import ExportFormat, export_warnings
 
 from ui.controller import AppController
+from ui.fit import fit_size
 from ui.progress_dialog import show_progress
 from ui.team import PreviewTables
 from ui.workers import Job
+
+if TYPE_CHECKING:
+    from r2pcoder.review import ReviewStatus
 
 __all__ = ["ExportDialog", "PreviewModel", "open_export_dialog"]
 
@@ -101,11 +105,15 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setObjectName("export-dialog")
-        self.resize(980, 640)
+        fit_size(self, 980, 640)
         self._controller = controller
         self._prepared: Prepared | None = None
         self._prepared_key: tuple[Any, ...] | None = None
         self.layer = QComboBox()
+        self.counts = QLabel()
+        self.counts.setObjectName("layer-counts")
+        self.counts.setWordWrap(True)
+        self.counts.hide()
         self.tables = QListWidget()
         self.by = {name: QCheckBox(name.replace("_", " ")) for name in _BY_CHOICES}
         self.count_members = QCheckBox("Count member states of group statements")
@@ -121,11 +129,17 @@ class ExportDialog(QDialog):
         self._layout()
 
     def _fill(self) -> None:
-        self.layer.addItem("Agreed by all coders", "all")
-        self.layer.addItem("Majority of coders", "majority")
         project = self._controller.project
+        if project is not None and project.info.role == "master":
+            self.layer.addItem("Final: gold, else what the coders agree on, else a single coder",
+                               "final")  # fmt: skip
+            self.layer.addItem("Gold: the lead's decisions only", "gold")
+        self.layer.addItem("All coders who worked on each statement agree", "all")
+        self.layer.addItem("Majority of the coders who worked on each statement", "majority")
         for coder in project.coders.list() if project is not None else []:
             self.layer.addItem(f"Coder: {coder.name}", f"coder:{coder.uuid}")
+        self.layer.currentIndexChanged.connect(self._on_layer_changed)
+        self._on_layer_changed()
         for name in TABLES:
             item = QListWidgetItem(name.replace("_", " "))
             item.setData(Qt.ItemDataRole.UserRole, name)
@@ -154,6 +168,7 @@ class ExportDialog(QDialog):
         out_row.addWidget(choose)
         form = QFormLayout()
         form.addRow("Which codings", self.layer)
+        form.addRow("", self.counts)
         form.addRow("Counts by", by_row)
         form.addRow("", self.count_members)
         form.addRow("Format", self.format)
@@ -191,6 +206,36 @@ class ExportDialog(QDialog):
     def chosen_format(self) -> ExportFormat:
         fmt = str(self.format.currentData())
         return "xlsx" if fmt == "xlsx" else "html" if fmt == "html" else "csv"
+
+    def _on_layer_changed(self) -> None:
+        """For gold and final, what review reports: cells decided, by which rule, awaiting."""
+        rule = str(self.layer.currentData())
+        self.counts.setVisible(rule in ("gold", "final"))
+        if rule not in ("gold", "final"):
+            return
+        self.counts.setText("Counting the review's cells…")
+        try:
+            job = self._controller.review.status()
+        except R2pError as exc:
+            self.counts.setText(str(exc))
+            return
+        job.observe(self, success=lambda status: self._show_counts(rule, status))
+
+    def _show_counts(self, rule: str, status: ReviewStatus) -> None:
+        if str(self.layer.currentData()) != rule:
+            return  # another layer was chosen meanwhile
+        decided = (
+            f"{status.decided} cells decided ({status.auto} by a rule"
+            + (f", {status.reopened} re-opened" if status.reopened else "") + ")"
+        )  # fmt: skip
+        if rule == "gold":
+            left = status.awaiting + status.agreed + status.single
+            text = f"Gold: {decided}; {left} undecided cells are left out."
+        else:
+            text = (f"Final: {decided}, {status.agreed} agreed by the coders, {status.single} "
+                    f"from a single coder; {status.awaiting} cells await adjudication and are "
+                    "left out.")  # fmt: skip
+        self.counts.setText(text + "".join(f" WARNING: {w}" for w in status.warnings))
 
     def _on_format_current_index_changed(self) -> None:
         self.bom.setEnabled(self.chosen_format() == "csv")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
 from r2pcoder.merge import MergeReport, ProposalDecision
 
 from ui.controller import AppController
+from ui.dialogs.merge_conflicts import ConflictsPanel, ReopenedPanel
+from ui.fit import fit_size
 from ui.progress_dialog import show_progress
 from ui.team import MergeOutcome
 from ui.workers import Job
@@ -48,16 +51,18 @@ class MergeDialog(QDialog):
 
     previewed = Signal(object)
     merged = Signal(object)
+    review_requested = Signal(str, str)  # a re-opened cell: statement UUID, theme key
 
     def __init__(self, parent: QWidget | None, controller: AppController) -> None:
         super().__init__(parent)
         self.setWindowTitle("Merge returned packets")
         self.setObjectName("merge-dialog")
-        self.resize(960, 620)
+        fit_size(self, 960, 660)
         self._controller = controller
         self._report: MergeReport | None = None
         self._themes: list[tuple[str, str]] = []
         self.files = QListWidget()
+        self.files.setMaximumHeight(110)  # the preview below needs the room
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.foreign = QCheckBox("Import as foreign (another master: match by text and by name)")
         self.table = QTableWidget(0, len(_COLUMNS))
@@ -69,6 +74,11 @@ class MergeDialog(QDialog):
         self.proposals.setHorizontalHeaderLabels(["Proposed theme", "Coder", "Codings", "Decision"])
         self.proposals.horizontalHeader().setStretchLastSection(True)
         self.details = QPlainTextEdit(readOnly=True)
+        self.conflicts = ConflictsPanel()
+        self.conflicts.choice_changed.connect(self._on_decision_changed)
+        self.reopened = ReopenedPanel()
+        self.reopened.opened.connect(self.review_requested)
+        self.tabs = QTabWidget()
         self.status = QLabel("Add the packets your coders sent back, then preview.")
         self.preview_button = QPushButton("Preview")
         self.merge_button = QPushButton("Merge")
@@ -94,9 +104,19 @@ class MergeDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.files, 1)
         top.addLayout(side)
+        for widget, title in (
+            (self.proposals, "Proposed themes"),
+            (self.conflicts, "Diverged copies"),
+            (self.reopened, "Re-opened for review"),
+            (self.details, "Details"),
+        ):
+            self.tabs.addTab(widget, title)  # fmt: skip
         split = QSplitter(Qt.Orientation.Vertical)
-        for widget in (self.table, self.proposals, self.details):
-            split.addWidget(widget)
+        split.addWidget(self.table)
+        split.addWidget(self.tabs)
+        # The preview table is what the lead reads: give it most of the height.
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         for button in (self.preview_button, self.merge_button, close):
@@ -160,8 +180,9 @@ class MergeDialog(QDialog):
             self.status.setText("Open the master project and add at least one packet.")
             return None
         job = self._controller.team.merge(
-            packets, dry_run=dry_run, foreign=self.foreign.isChecked(), proposals=self.decisions()
-        )
+            packets, dry_run=dry_run, foreign=self.foreign.isChecked(),
+            proposals=self.decisions(), prefer=self.conflicts.prefer(packets),
+        )  # fmt: skip
         return job.observe(self, failure=self._on_job_failed)
 
     def preview(self) -> Job[MergeOutcome] | None:
@@ -191,8 +212,15 @@ class MergeDialog(QDialog):
         self._show(report)
         ready = report.changed and not report.refused
         self.merge_button.setEnabled(ready)
+        waiting = any(c.resolution.startswith("not merged") for layer in report.layers
+                      for c in layer.conflicts)  # fmt: skip
         if report.refused:
             self.status.setText("Some files cannot be merged; remove them to go on.")
+        elif waiting:
+            self.status.setText(
+                "Copies of a packet diverged: choose the copy that wins under Diverged copies, "
+                "or merge the rest now and choose later."
+            )
         elif not report.changed:
             self.status.setText("Nothing to merge: the master already holds this work.")
         else:
@@ -203,7 +231,14 @@ class MergeDialog(QDialog):
         report, self._themes = result
         self._report = None
         self._show(report)
-        self.status.setText("Merged. A backup of the master was kept beside it.")
+        self.reopened.show_cells(report.reopened)
+        self._title(2, "Re-opened for review", len(report.reopened))
+        if report.reopened:
+            self.tabs.setCurrentWidget(self.reopened)
+        self.status.setText(
+            "Merged. A backup of the master was kept beside it." if report.backup
+            else "Nothing changed: the master already holds this work."
+        )  # fmt: skip
         self.merged.emit(report)
 
     # -- showing a report ------------------------------------------------------------------
@@ -223,7 +258,17 @@ class MergeDialog(QDialog):
             for j, text in enumerate(row):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self._show_proposals(report)
+        self._title(0, "Proposed themes", self.proposals.rowCount())
+        diverged = self.conflicts.show_report(report)
+        self._title(1, "Diverged copies", diverged)
+        if diverged:
+            self.tabs.setCurrentWidget(self.conflicts)
+        elif self.proposals.rowCount():
+            self.tabs.setCurrentWidget(self.proposals)
         self.details.setPlainText("\n".join(report.summary()))
+
+    def _title(self, tab: int, text: str, count: int) -> None:
+        self.tabs.setTabText(tab, f"{text} ({count})" if count else text)
 
     def _show_proposals(self, report: MergeReport) -> None:
         previous = self.decisions()
@@ -247,7 +292,7 @@ class MergeDialog(QDialog):
             combo.currentIndexChanged.connect(self._on_decision_changed)
             self.proposals.setCellWidget(i, 3, combo)
 
-    def _on_decision_changed(self, _index: int) -> None:
+    def _on_decision_changed(self, _index: int = 0) -> None:
         # The counts depend on the decisions, so the preview is run again before a merge.
         self._invalidate()
         self.preview()
@@ -272,4 +317,7 @@ def open_merge_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the merge dialog for the controller's open master (non-modal, deleted on close)."""
     dialog = MergeDialog(parent, controller)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    settle = getattr(parent, "open_review_cell", None)
+    if settle is not None:
+        dialog.review_requested.connect(settle)
     dialog.show()

@@ -16,18 +16,17 @@ from typing import Any
 
 import yaml
 
-from r2pcoder.codebook_types import CODEBOOK_SCHEMA_VERSION, Codebook, Theme
+from r2pcoder.codebook.model import CODEBOOK_SCHEMA_VERSION, THEME_TEXT, Codebook, Theme
 from r2pcoder.errors import CodebookInvalid, CodebookProblem
 
 __all__ = ["codebook_data", "dump_codebook", "read_codebook_data", "save_codebook"]
 
-_THEME_TEXT = ("description", "include", "exclude", "example")
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _theme_data(theme: Theme) -> dict[str, Any]:
     data: dict[str, Any] = {"id": theme.id, "name": theme.name}
-    data.update((key, getattr(theme, key)) for key in _THEME_TEXT if getattr(theme, key))
+    data.update((key, getattr(theme, key)) for key in THEME_TEXT if getattr(theme, key))
     data["color"] = theme.color
     if theme.shortcut is not None:
         data["shortcut"] = theme.shortcut

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from r2pcoder.codebook import Codebook, Stance, StanceScale, Theme
-from r2pcoder.codebook_diff import CodebookDiff, diff_codebooks
+from r2pcoder.codebook.diff import CodebookDiff, diff_codebooks
 from r2pcoder.errors import R2pError, UnknownEntity
 from r2pcoder.schema import CodingRow, ProjectRow, StanceRow, ThemeRow
 from r2pcoder.wording import counted

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from r2pcoder.codebook_types import Codebook, Stance, Theme
+from r2pcoder.codebook.model import Codebook, Stance, Theme
 
 __all__ = ["CodebookDiff", "diff_codebooks"]
 

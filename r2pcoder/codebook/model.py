@@ -1,8 +1,7 @@
 """The codebook value types: the theme tree and the stance scale, as frozen dataclasses.
 
-Kept apart from reading and writing so that :mod:`r2pcoder.codebook_diff` and
-:mod:`r2pcoder.codebook_write` can use them without import cycles; everyone else imports them from
-:mod:`r2pcoder.codebook`. Pure: must not import Qt or ``ui``.
+Everything else in the package (validation, files, comparison, the project's store) is built on
+these; other modules import them from :mod:`r2pcoder.codebook`. Pure: must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -11,10 +10,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["CODEBOOK_SCHEMA_VERSION", "DEFAULT_COLOR", "Codebook", "Stance", "StanceScale", "Theme"]
+__all__ = [
+    "CODEBOOK_SCHEMA_VERSION",
+    "DEFAULT_COLOR",
+    "THEME_TEXT",
+    "Codebook",
+    "Stance",
+    "StanceScale",
+    "Theme",
+]
 
 CODEBOOK_SCHEMA_VERSION = 1
 DEFAULT_COLOR = "#808080"
+THEME_TEXT = ("description", "include", "exclude", "example")
+"""A theme's free-text fields, in the order files write them."""
 
 
 @dataclass(frozen=True)

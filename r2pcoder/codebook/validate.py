@@ -1,10 +1,8 @@
-"""Codebooks: the theme tree and stance scale coders apply, and the YAML/JSON files that hold them.
+"""Reading a codebook from data: validation of the format, every problem at once, and migration.
 
 This module owns validating the codebook format (``schema_version`` 1), reporting every problem in
-a file at once with its location, and the ``migrate_codebook`` ladder for older files. It is the
-public face of the codebook: the value types (:mod:`r2pcoder.codebook_types`), file reading and
-writing (:mod:`r2pcoder.codebook_file`) and comparison (:mod:`r2pcoder.codebook_diff`) are
-re-exported here. Pure: no database, and it must not import Qt or ``ui``.
+a file at once with its location, and the ``migrate_codebook`` ladder for older files. Pure: no
+database, and it must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -16,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from r2pcoder.codebook_diff import CodebookDiff, diff_codebooks
-from r2pcoder.codebook_file import dump_codebook, read_codebook_data, save_codebook
-from r2pcoder.codebook_types import (
+from r2pcoder.codebook.files import read_codebook_data
+from r2pcoder.codebook.model import (
     CODEBOOK_SCHEMA_VERSION,
     DEFAULT_COLOR,
+    THEME_TEXT,
     Codebook,
     Stance,
     StanceScale,
@@ -28,21 +26,7 @@ from r2pcoder.codebook_types import (
 )
 from r2pcoder.errors import CodebookInvalid, CodebookProblem
 
-__all__ = [
-    "CODEBOOK_SCHEMA_VERSION",
-    "DEFAULT_COLOR",
-    "Codebook",
-    "CodebookDiff",
-    "Stance",
-    "StanceScale",
-    "Theme",
-    "diff_codebooks",
-    "dump_codebook",
-    "load_codebook",
-    "migrate_codebook",
-    "parse_codebook",
-    "save_codebook",
-]
+__all__ = ["load_codebook", "migrate_codebook", "parse_codebook"]
 
 _ID_RE = re.compile(r"[a-z0-9_]+\Z")
 _COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}\Z")
@@ -52,8 +36,7 @@ _STANCE_KEY_RE = re.compile(r"[a-z0-9]\Z")
 _TOP_KEYS = ("schema_version", "id", "name", "version", "description", "stances", "themes")
 _SCALE_KEYS = ("ordinal", "values")
 _STANCE_KEYS = ("id", "name", "definition", "color", "shortcut")
-_THEME_TEXT = ("description", "include", "exclude", "example")
-_THEME_KEYS = ("id", "name", *_THEME_TEXT, "color", "shortcut", "children", "parent")
+_THEME_KEYS = ("id", "name", *THEME_TEXT, "color", "shortcut", "children", "parent")
 
 
 # --- Validation --------------------------------------------------------------------------
@@ -197,7 +180,7 @@ class _Reader:
             "id": self.ident(raw, location),
             "name": self.text(raw, "name", location, required=True),
         }
-        fields.update((key, self.text(raw, key, location)) for key in _THEME_TEXT)
+        fields.update((key, self.text(raw, key, location)) for key in THEME_TEXT)
         fields["color"] = self.color(raw, location)
         fields["shortcut"] = self.shortcut(raw, location, theme=True)
         draft = _Draft(fields, location)
