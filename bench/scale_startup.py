@@ -5,8 +5,12 @@ r2pcoder --help`` (target <= 3x the reference), ``uv run r2pcoder info`` on the 
 (<= 5x) and ``uv run r2pcoder code add`` on a copy of it (measured, no target); the figure is
 the median of each. Both ways a command can start are measured:
 
-- **as this machine runs it**: ``PYTHONDONTWRITEBYTECODE=1``, so nothing is compiled once and
-  kept: every process compiles every module it imports (SQLAlchemy alone is half a second);
+- **nothing cached**, as this machine runs it: ``PYTHONDONTWRITEBYTECODE=1``, and bytecode
+  only for Python's standard library (as Python's installer compiles it; ``uv`` installs
+  packages without compiling them). Every process compiles every module of r2pcoder and of its
+  dependencies it imports (SQLAlchemy alone is half a second). A private ``PYTHONPYCACHEPREFIX``
+  holds the standard library's bytecode, so ``__pycache__`` folders an earlier run may have
+  written beside the sources are not read;
 - **as a normal installation runs it**: bytecode cached, in a private cache
   (``PYTHONPYCACHEPREFIX``) warmed by one run of each command first.
 
@@ -20,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Sequence
@@ -51,14 +56,15 @@ def _commands(sample: Path, copy: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def _environment(cache: Path | None) -> dict[str, str]:
+def _environment(cache: Path, *, keep: bool) -> dict[str, str]:
+    """Bytecode is read from and written to ``cache`` only (never from ``__pycache__`` folders,
+    which an earlier run may have filled); ``keep=False`` writes none."""
     env = dict(os.environ)
-    env.pop("PYTHONPYCACHEPREFIX", None)
-    if cache is None:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-    else:
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    if keep:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -68,16 +74,30 @@ def _time(command: Sequence[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def _keep_only_the_standard_library(cache: Path) -> None:
+    """Remove from ``cache`` the bytecode of everything outside Python's standard library."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    kept = cache / stdlib.relative_to(stdlib.anchor)
+    parked = cache.with_name(cache.name + "-stdlib")
+    if kept.is_dir():
+        kept.rename(parked)
+    shutil.rmtree(cache)
+    if parked.is_dir():
+        kept.parent.mkdir(parents=True)
+        parked.rename(kept)
+
+
 def _measure(
-    way: str, sample: Path, template: Path, root: Path, cache: Path | None, repeats: int
+    way: str, sample: Path, template: Path, root: Path, cache: Path, repeats: int, *, keep: bool
 ) -> list[Result]:
-    env = _environment(cache)
     copy = root / "coded.r2p"
     commands = _commands(sample, copy)
-    if cache is not None:  # warm the cache: a normal installation has compiled everything once
-        for command in commands.values():
-            scratch(template, copy)
-            _time(command, env)
+    for command in commands.values():  # every module each command imports, compiled once
+        scratch(template, copy)
+        _time(command, _environment(cache, keep=True))
+    if not keep:
+        _keep_only_the_standard_library(cache)
+    env = _environment(cache, keep=keep)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeats):
         for name, command in commands.items():
@@ -109,6 +129,7 @@ def run(quick: bool = False) -> list[Result]:
         with Project(template) as project:
             project.coders.add("Ana Lima")
         rows = _measure("nothing cached (PYTHONDONTWRITEBYTECODE=1)", sample, template, root,
-                        None, repeats)  # fmt: skip
-        rows += _measure("bytecode cached", sample, template, root, root / "pycache", repeats)
+                        root / "empty", repeats, keep=False)  # fmt: skip
+        rows += _measure("bytecode cached", sample, template, root, root / "pycache", repeats,
+                         keep=True)  # fmt: skip
     return rows
