@@ -4,8 +4,8 @@ Each part is a module with ``run(quick) -> list[Result]``; parts share the corpo
 masters of :func:`bench.scale_corpus.workspace`, built once per run. The list below is the
 suite: a part is added by naming its module.
 
-Run: uv run python -m bench --only scale (about 15 minutes on 2 shared cores; ``--quick``, a
-smoke run, about one minute).
+Run: uv run python -m bench --only scale (about ten minutes on 2 shared cores; ``--quick``, a
+smoke run, under a minute).
 """
 
 from __future__ import annotations
