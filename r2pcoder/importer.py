@@ -222,5 +222,5 @@ def _write(
             imported.append(
                 DocumentSummary(row.id, row.uuid, row.sha256, row.length, meta, row.source_file)
             )
-    log.info("Imported %d statement(s) into %s", len(imported), project.path.name)
+    log.info("Imported %s into %s", counted(len(imported), "statement"), project.path.name)
     return imported

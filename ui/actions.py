@@ -1,4 +1,9 @@
-"""Menus, actions and keyboard shortcuts of the main window, and the shortcut sheet."""
+"""Menus, actions and keyboard shortcuts of the main window, and the shortcut sheet.
+
+The actions call the window's public methods only (``focus_part``, ``open_find``,
+``apply_theme``...), never its child widgets; ``MainWindow`` is imported for type checking
+only, so at run time the import goes one way: the window imports its actions.
+"""
 
 from __future__ import annotations
 
@@ -143,12 +148,12 @@ class WindowActions:
             self.mutating.append(action)
         self.undo, self.redo = undo, redo
         menu.addSeparator()
-        self.add("&Find in statement", menu, w.pane.open_find, Key.Find, "Search the open text",
+        self.add("&Find in statement", menu, w.open_find, Key.Find, "Search the open text",
                  coding=True)  # fmt: skip
-        self.add("Find &next", menu, lambda: w.pane.find_step(1), Key.FindNext, "", coding=True)
-        self.add("Find pre&vious", menu, lambda: w.pane.find_step(-1), Key.FindPrevious, "",
+        self.add("Find &next", menu, lambda: w.find_step(1), Key.FindNext, "", coding=True)
+        self.add("Find pre&vious", menu, lambda: w.find_step(-1), Key.FindPrevious, "",
                  coding=True)  # fmt: skip
-        self.add("&Copy", menu, w.pane.editor.copy, Key.Copy, "Copy the selected text",
+        self.add("&Copy", menu, w.copy_selection, Key.Copy, "Copy the selected text",
                  coding=True)  # fmt: skip
         menu.addSeparator()
         self.snap = self.add(
@@ -157,9 +162,17 @@ class WindowActions:
         )  # fmt: skip
         self.snap.setCheckable(True)
         self.snap.setChecked(True)
-        self.add("Filter &documents", menu, w.docs.search.setFocus, "Ctrl+Shift+F", "",
-                 coding=True)  # fmt: skip
-        self.add("Filter &themes", menu, w.codebook.search.setFocus, "Ctrl+T", "", coding=True)
+        self.add(
+            "Filter &documents",
+            menu,
+            partial(w.focus_part, "document filter"),
+            "Ctrl+Shift+F",
+            "",
+            coding=True,
+        )
+        self.add(
+            "Filter &themes", menu, partial(w.focus_part, "theme filter"), "Ctrl+T", "", coding=True
+        )
 
     def _view(self, menu: QMenu) -> None:
         w = self._win
@@ -167,14 +180,14 @@ class WindowActions:
         self.add("Zoom &out", menu, lambda: w.zoom(-1), Key.ZoomOut, "Smaller statement text")
         self.add("&Reset zoom", menu, lambda: w.zoom(None), "Ctrl+0", "")
         menu.addSeparator()
-        for text, slot, key, tip in (
-            ("Focus &text", w.pane.editor.setFocus, "Alt+1", "Move focus to the text"),
-            ("Focus &documents", w.docs.table.setFocus, "Alt+2", ""),
-            ("Focus code&book", w.codebook.tree.setFocus, "Alt+3", ""),
-            ("Focus co&dings", w.codings.table.setFocus, "Alt+4", ""),
-            ("Focus &memos", w.focus_memos, "Alt+5", "The memo on this statement"),
+        for text, part, key, tip in (
+            ("Focus &text", "text", "Alt+1", "Move focus to the text"),
+            ("Focus &documents", "documents", "Alt+2", ""),
+            ("Focus code&book", "codebook", "Alt+3", ""),
+            ("Focus co&dings", "codings", "Alt+4", ""),
+            ("Focus &memos", "memos", "Alt+5", "The memo on this statement"),
         ):
-            self.add(text, menu, slot, key, tip, coding=True)
+            self.add(text, menu, partial(w.focus_part, part), key, tip, coding=True)
         menu.addSeparator()
         self.others = self.add(
             "Show &other coders' codings", menu, w.toggle_others, "Ctrl+Shift+O",

@@ -120,10 +120,6 @@ class CodebookPanel(QWidget):
             self.stance_grid.addWidget(button, n // 2, n % 2)
             self.stance_buttons[stance.id] = button
 
-    def set_stances_enabled(self, enabled: bool) -> None:
-        for button in self.stance_buttons.values():
-            button.setEnabled(enabled)
-
     def _filter(self, text: str) -> None:
         self.proxy.set_search(text)
         self.tree.expandAll()

@@ -420,10 +420,30 @@ class MainWindow(QMainWindow):
         self.memos.model.set_memos(self.controller.workbench.memos(
             self.memos.search.text(), self.memos.every_coder.isChecked()))  # fmt: skip
 
-    def focus_memos(self) -> None:
-        self.dock_widgets["memos"].show()
-        self.dock_widgets["memos"].raise_()
-        self.memos.document_memo.setFocus()
+    def focus_part(self, part: str) -> None:
+        """Move the keyboard to a part of the window, by the name the View menu uses."""
+        if part == "memos":
+            self.dock_widgets["memos"].show()
+            self.dock_widgets["memos"].raise_()
+        widgets = {
+            "text": self.pane.editor,
+            "documents": self.docs.table,
+            "document filter": self.docs.search,
+            "codebook": self.codebook.tree,
+            "theme filter": self.codebook.search,
+            "codings": self.codings.table,
+            "memos": self.memos.document_memo,
+        }
+        widgets[part].setFocus()
+
+    def open_find(self) -> None:
+        self.pane.open_find()
+
+    def find_step(self, delta: int) -> None:
+        self.pane.find_step(delta)
+
+    def copy_selection(self) -> None:
+        self.pane.editor.copy()
 
     def open_picker(self) -> None:
         if self.pane.selection() is None:
@@ -512,10 +532,6 @@ class MainWindow(QMainWindow):
     def _codings_clicked(self, uuids: list[str]) -> None:
         if uuids:
             self.codings.select(uuids)
-
-    def open_dialog(self, name: str) -> None:
-        """Open a team dialog by name: packets, merge, agreement or export."""
-        self.flows.open_dialog(name)
 
     # -- help ------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QTimer
 
 from r2pcoder.errors import R2pError
 from r2pcoder.progress import CancelCheck, ProgressFn
+from r2pcoder.wording import counted
 
 from ui.workers import Job
 
@@ -165,7 +166,9 @@ class ReviewJobs:
         if change is not None and change.changed:
             n = len(change.after)
             rules = " and ".join(r.rule for r in outcome.reports)
-            text = f"Auto rule{'s' if len(outcome.reports) > 1 else ''} {rules}: {n} cell(s)"
+            text = (
+                f"Auto rule{'s' if len(outcome.reports) > 1 else ''} {rules}: {counted(n, 'cell')}"
+            )
             self._c.push_done(ReviewCommand(self.service(), change, text, self._c.reviewed.emit,
                                             self.replay_failed))  # fmt: skip
             self._c.reviewed.emit(replace(change, action=text), False)

@@ -29,6 +29,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled
+from r2pcoder.wording import counted
 
 __all__ = ["Job", "JobFn", "JobRunner"]
 
@@ -228,7 +229,7 @@ class JobRunner(QObject):
         self.cancel_all()
         _done, not_done = wait_futures(list(self._futures.values()), timeout=timeout_s)
         if not_done:
-            _log.warning("%d background job(s) still running after %.0f s", len(not_done),
+            _log.warning("%s still running after %.0f s", counted(len(not_done), "background job"),
                          timeout_s)  # fmt: skip
         self._jobs.clear()
         self._futures = {i: f for i, f in self._futures.items() if not f.done()}

@@ -32,6 +32,7 @@ from r2pcoder.review import (
     QueueFilter,
     QueueItem,
 )
+from r2pcoder.wording import counted
 
 __all__ = ["register", "vs_gold"]
 
@@ -172,7 +173,8 @@ def _status(args: argparse.Namespace) -> int:
 def _item(item: QueueItem) -> dict[str, Any]:
     data: dict[str, Any] = {
         "statement": item.document_id, "statement_uuid": item.document_uuid,
-        "title": item.title, "regional_group": item.regional_group, "theme": item.theme_key,
+        "title": item.title, "speaker": item.speaker, "regional_group": item.regional_group,
+        "theme": item.theme_key,
         "status": item.status, "differences": list(item.kinds),
         "values": [{"coder": v.coder, "coder_uuid": v.coder_uuid, "value": v.label}
                    for v in item.values],
@@ -196,7 +198,7 @@ def _list(args: argparse.Namespace) -> int:
         + (f"  [{', '.join(i.kinds)}]" if i.kinds else "")
         for i in items
     ]
-    lines.append(f"{len(items)} cell{'s' if len(items) != 1 else ''}.")
+    lines.append(f"{counted(len(items), 'cell')}.")
     emit(args, [_item(i) for i in items], lines)
     return 0
 
@@ -286,10 +288,10 @@ def _reopen(args: argparse.Namespace) -> int:
         theme = project.codebook.theme_by_key(args.theme).id if args.theme else None
         change = project.review.reopen(doc_id, theme, by=_decider(project, None))
         data, _ = _describe(project, change)
-    lines = [f"Re-opened {len(change.before)} cell(s); these decisions were withdrawn:"]
+    lines = [f"Re-opened {counted(len(change.before), 'cell')}; these decisions were withdrawn:"]
     lines += [
         f"  statement {c['statement']}, {c['theme']}: {c['decision']} by {c['decided_by']}"
-        + (f" ({len(c['gold_codings'])} gold coding(s))" if c["gold_codings"] else "")
+        + (f" ({counted(len(c['gold_codings']), 'gold coding')})" if c["gold_codings"] else "")
         for c in data["before"]
     ]
     emit(args, data, lines)
@@ -308,7 +310,7 @@ def _feedback(args: argparse.Namespace) -> int:
         kinds[d.kind] = kinds.get(d.kind, 0) + 1
     data = {"coder": args.coder, "file": str(path), "differences": len(found), "kinds": kinds}
     lines = [
-        f"Wrote {path}: {len(found)} difference(s) from gold"
+        f"Wrote {path}: {counted(len(found), 'difference')} from gold"
         + (f" ({', '.join(f'{k} {n}' for k, n in kinds.items())})" if kinds else "")
         + "."
     ]

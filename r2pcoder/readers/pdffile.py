@@ -79,7 +79,9 @@ def extract_pdf(data: bytes, name: str) -> Decoded:
             f" and {len(empty) - _MAX_LISTED_PAGES} more" if len(empty) > _MAX_LISTED_PAGES else ""
         )
         warnings += (
-            f"page(s) {listed}{more} have no text layer (scanned?); their text is missing",
+            f"page {listed} has no text layer (scanned?); its text is missing"
+            if len(empty) == 1
+            else f"pages {listed}{more} have no text layer (scanned?); their text is missing",
         )
     return Decoded(text, "pdf", warnings)
 

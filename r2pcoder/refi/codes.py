@@ -36,6 +36,7 @@ from r2pcoder.refi.keys import KeyMaker
 from r2pcoder.refi.model import RefiCode, RefiData
 from r2pcoder.refi.report import LeftOut, ThemeKey
 from r2pcoder.schema import ProjectRow, StanceRow, ThemeRow
+from r2pcoder.wording import counted
 
 __all__ = ["NOT_CODABLE", "STANCE_ROOT", "CodeMap", "map_codes"]
 
@@ -214,8 +215,8 @@ def _link(mapper: _Mapper, current: Codebook | None) -> list[_Draft]:
         if parent is not None and parent not in shown:
             top.extend(group)
             mapper.warnings.append(
-                f"{len(group)} new theme(s) belong under the retired theme {parent}; they were "
-                "added at the top level"
+                f"{counted(len(group), 'new theme')} under the retired theme {parent} "
+                "went to the top level"
             )
     return top
 
@@ -241,8 +242,8 @@ def _revised(mapper: _Mapper, group: RefiCode | None, stances: list[Stance], ste
     scale = StanceScale(current.stances.ordinal, current.stances.stances + tuple(stances))
     if stances and current.stances.stances:
         mapper.warnings.append(
-            f"{len(stances)} stance(s) of the file were added at the end of the project's stance "
-            f"scale: {', '.join(s.name for s in stances)}"
+            f"{counted(len(stances), 'stance')} of the file went to the end of the "
+            f"project's stance scale: {', '.join(s.name for s in stances)}"
         )
     return Codebook(current.id, current.name, current.version, current.description, themes, scale)
 
@@ -268,7 +269,7 @@ def map_codes(
         for code in group.children:
             if code.children:
                 n = len(list(_walk(code.children)))
-                reason = f"its {n} sub-code(s) sit under a stance; stances have no children"
+                reason = f"{counted(n, 'sub-code')} under a stance, and stances have no children"
                 left_out.append(LeftOut(f"code {code.name!r}", reason))
     if not data.codes:
         return mapper.result
@@ -300,7 +301,7 @@ def _finish(mapper: _Mapper, data: RefiData) -> None:
         kept += [themes[k].uuid for k in mapper.not_codable if themes[k].uuid not in kept]
         header.settings = {**header.settings, NOT_CODABLE: kept}
         mapper.warnings.append(
-            f"{len(mapper.not_codable)} code(s) are not codable in the file (folders); they "
-            "became themes, marked not codable for export, but r2pcoder does not yet stop "
+            f"not codable in the file (folders): {counted(len(mapper.not_codable), 'code')}; "
+            "they became themes, marked not codable for export, but r2pcoder does not yet stop "
             "coding with them"
         )

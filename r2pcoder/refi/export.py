@@ -40,6 +40,7 @@ from r2pcoder.refi.report import LeftOut, RefiExportReport
 from r2pcoder.refi.variables import FIELD_NAMES, field_for
 from r2pcoder.refi.xmlread import CODEBOOK_NS, PROJECT_NS
 from r2pcoder.refi.xmlwrite import XmlWriter
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -305,7 +306,7 @@ def export_refi(
         replaced = _write_codebook(data, out)
         theme_memos = sum(1 for m in data.memos if m.theme_id is not None)
         if theme_memos:
-            left.append(LeftOut(f"{theme_memos} theme memo(s)", "a .qdc codebook has no notes; "
+            left.append(LeftOut(counted(theme_memos, "theme memo"), "a .qdc codebook has no notes; "
                                 "export a .qdpx project to keep them"))  # fmt: skip
         counts = {"themes": len(data.themes), "stances": len(data.stances)}
     else:
@@ -314,10 +315,11 @@ def export_refi(
                   "stances": len(data.stances), "coders": len(data.coders),
                   "codings": len(data.codings), "memos": len(data.memos)}  # fmt: skip
         if data.done_marks:
-            left.append(LeftOut(f"{data.done_marks} 'done' mark(s) of coders on statements",
+            marks = counted(data.done_marks, "'done' mark")
+            left.append(LeftOut(f"{marks} of coders on statements",
                                 "REFI-QDA has no element for a coder's progress"))  # fmt: skip
     if replaced:
-        left.append(LeftOut(f"{replaced} control character(s) in names, memos or metadata",
+        left.append(LeftOut(f"{counted(replaced, 'control character')} in names, memos or metadata",
                             "XML cannot hold them; they were written as U+FFFD"))  # fmt: skip
     report(1.0)
     return RefiExportReport(file=out, layer=data.layer if suffix == ".qdpx" else "codebook only",

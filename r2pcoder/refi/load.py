@@ -23,6 +23,7 @@ from r2pcoder.refi.passages import Context, ImportLog, place_codings, place_docu
 from r2pcoder.refi.people import Coders
 from r2pcoder.refi.read import LoadedFile, read_refi_file
 from r2pcoder.refi.report import Counts, LeftOut, RefiImportReport, RefiRefused
+from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
@@ -48,9 +49,9 @@ def _file_level(loaded: LoadedFile, out: ImportLog) -> None:
     if data.description.strip():
         out.out("the project's description", "r2pcoder projects have no description field")
     if data.sets:
-        out.out(f"{data.sets} set(s)", "r2pcoder has no sets of codes or sources")
+        out.out(counted(data.sets, "set"), "r2pcoder has no sets of codes or sources")
     if data.graphs:
-        out.out(f"{data.graphs} graph(s)", "r2pcoder has no graphs")
+        out.out(counted(data.graphs, "graph"), "r2pcoder has no graphs")
 
 
 def import_refi(

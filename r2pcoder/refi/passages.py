@@ -43,6 +43,7 @@ from r2pcoder.refi.stored import StoredMap
 from r2pcoder.refi.variables import meta_for
 from r2pcoder.schema import CodingRow, DocumentRow, new_uuid, utcnow
 from r2pcoder.textnorm import content_hash
+from r2pcoder.wording import counted
 
 __all__ = ["Context", "ImportLog", "Placed", "place_codings", "place_documents"]
 
@@ -336,7 +337,8 @@ class _Coder:
         if source.codings:
             n = len(source.codings)
             self.log.warnings.append(
-                f"{n} coding(s) of the whole source {source.name!r} became codings of its text"
+                f"{counted(n, 'coding')} of the whole source {source.name!r} became codings of "
+                "its text"
             )
 
 
@@ -368,13 +370,14 @@ def place_codings(
             worker.selection(selection)
         worker.whole()
         if source.other_selections:
-            log.out(f"{source.other_selections} {source.kind} selection(s) in {source.name!r}",
+            log.out(counted(source.other_selections, f"{source.kind} selection")
+                    + f" in {source.name!r}",
                     "they mark areas of a page or times in a recording, not text")  # fmt: skip
         adjusted += worker.adjusted
     if adjusted:
         log.warnings.append(
-            f"{adjusted} selection(s) split a line break or a letter and its accent; their ends "
-            "were moved outward to whole characters"
+            f"{counted(adjusted, 'selection')} split a line break or a letter and its accent; "
+            "their ends were moved outward to whole characters"
         )
     if batch.rows:
         driver = s.connection().connection.driver_connection

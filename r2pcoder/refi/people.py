@@ -21,6 +21,7 @@ from r2pcoder.coders import insert_coder
 from r2pcoder.refi.guids import guid_key, uuid_for
 from r2pcoder.refi.model import RefiData
 from r2pcoder.schema import CoderRow
+from r2pcoder.wording import counted
 
 __all__ = ["Coders"]
 
@@ -83,8 +84,8 @@ class Coders:
         """Add the attribution notes to the warnings."""
         if self.disagreements:
             self._warnings.append(
-                f"in {self.disagreements} coding(s) the selection and the coding name different "
-                "users; each coding went to the coding's user"
+                f"in {counted(self.disagreements, 'coding')} the selection and the coding name "
+                "different users; each coding went to the coding's user"
             )
         if self.unattributed:
             self._warnings.append(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from r2pcoder.errors import R2pError
+from r2pcoder.wording import counted
 
 __all__ = ["Counts", "LeftOut", "RefiExportReport", "RefiImportReport", "RefiRefused", "ThemeKey"]
 
@@ -99,7 +100,7 @@ class RefiImportReport:
             f"{c.stances_added} added, {c.stances_matched} matched.",
             f"Coders: {c.coders_added} added, {c.coders_matched} matched; codings: "
             f"{c.codings_added} added, {c.codings_present} already present; "
-            f"{c.memos_written} memo(s) written.",
+            f"{counted(c.memos_written, 'memo')} written.",
         ]
         if self.offsets:
             lines.append(f"Offsets: {self.offsets}")
@@ -108,7 +109,7 @@ class RefiImportReport:
         lines += [f"LEFT OUT: {item}" for item in self.left_out]
         if self.left_out:
             lines.append(
-                f"{len(self.left_out)} item(s) were left out; everything else was imported."
+                f"Left out: {counted(len(self.left_out), 'item')}; everything else was imported."
             )
         return lines
 

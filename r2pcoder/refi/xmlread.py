@@ -37,6 +37,7 @@ from r2pcoder.refi.model import (
     RefiVariableValue,
 )
 from r2pcoder.refi.report import RefiRefused
+from r2pcoder.wording import counted
 
 __all__ = ["CODEBOOK_NS", "PROJECT_NS", "parse_refi_xml"]
 
@@ -353,6 +354,7 @@ def parse_refi_xml(data: bytes, source: str) -> RefiData:
         reader.warnings.insert(0, f"{source} uses {said}, not {expected!r}; read anyway")
     if reader.undated:
         reader.warnings.append(
-            f"{reader.undated} selection(s) have no creationDateTime; they get the import time"
+            f"without creationDateTime: {counted(reader.undated, 'selection')}; they get the "
+            "import time"
         )
     return replace(data_read, warnings=tuple(reader.warnings), problems=tuple(reader.problems))

@@ -29,6 +29,7 @@ from r2pcoder.review.board import STATUS_CODES, Board, fetch_codings
 from r2pcoder.review.decide import Context, copies
 from r2pcoder.review.model import CellChange, CellState
 from r2pcoder.review.store import coding_uuids
+from r2pcoder.wording import counted
 
 __all__ = ["AUTO_RULES", "AutoProposal", "AutoReport", "AutoRule", "plan_auto", "write_auto"]
 
@@ -108,7 +109,7 @@ class AutoReport:
         absent = sum(1 for p in self.decided if p.value == "not coded")
         left = "tie or split" if self.rule == "majority" else "the coders disagree"
         lines = [
-            f"Rule {self.rule}: {verb} {len(self.decided)} cell(s)"
+            f"Rule {self.rule}: {verb} {counted(len(self.decided), 'cell')}"
             + (f", {absent} of them as absent" if absent else "")
             + ".",
             f"  left for the lead: {self.no_majority} ({left})",

@@ -193,6 +193,7 @@ class QueueItem(NamedTuple):
     document_uuid: str
     title: str
     regional_group: str
+    speaker: str
     theme_id: int
     theme_key: str
     theme: str

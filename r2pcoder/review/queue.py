@@ -118,7 +118,8 @@ def _items(
         for p, j in zip(unique.tolist(), first.tolist(), strict=True)
     }  # fmt: skip
     docs = [
-        (d.id, d.uuid, d.title, d.meta.get("regional_group", "")) for d in board.corpus.documents
+        (d.id, d.uuid, d.title, d.meta.get("regional_group", ""), d.meta.get("speaker", ""))
+        for d in board.corpus.documents
     ]
     themes = [(t.id, t.key, t.name) for t in board.corpus.themes]
     # Index 0 (no cell) never comes up: only cells are listed.
@@ -129,11 +130,11 @@ def _items(
         ts.tolist(), ds.tolist(), board.status_codes[ts, ds].tolist(), bits[ts, ds].tolist(),
         patterns.tolist(), strict=True,
     ):  # fmt: skip
-        doc_id, uuid, title, group = docs[d]
+        doc_id, uuid, title, group, speaker = docs[d]
         theme_id, key, name = themes[t]
         decision = decisions.get((doc_id, theme_id)) if decisions else None
-        items.append(QueueItem(doc_id, uuid, title, group, theme_id, key, name, names[status],
-                               kinds[bit], shared[pattern], decision))  # fmt: skip
+        items.append(QueueItem(doc_id, uuid, title, group, speaker, theme_id, key, name,
+                               names[status], kinds[bit], shared[pattern], decision))  # fmt: skip
     return items
 
 

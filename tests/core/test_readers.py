@@ -543,7 +543,7 @@ def test_pdf_with_some_blank_pages_warns_which(tmp_path):
     pdf = _text_pdf([["one"], [], ["three"]])
     result = read_document(_write(tmp_path, "s.pdf", pdf))
     assert result.text.split() == ["one", "three"]
-    assert result.warnings == ("page(s) 2 have no text layer (scanned?); their text is missing",)
+    assert result.warnings == ("page 2 has no text layer (scanned?); its text is missing",)
 
 
 def test_pdf_with_garbled_text_is_read_with_a_warning(tmp_path):

@@ -157,7 +157,7 @@ def test_codebook_export_validates_and_imports_back(coded, tmp_path):
     report = export_refi(coded, out)
     assert report.counts == {"themes": 3, "stances": 3}
     assert [str(i) for i in report.left_out] == [
-        "1 theme memo(s): a .qdc codebook has no notes; export a .qdpx project to keep them"
+        "1 theme memo: a .qdc codebook has no notes; export a .qdpx project to keep them"
     ]
     xsd = schema("Codebook.xsd")
     assert xsd.validate(etree.parse(str(out))), xsd.error_log
@@ -200,7 +200,7 @@ def test_retired_themes_with_codings_and_done_marks(coded, ids, tmp_path):
     out = tmp_path / "out.qdpx"
     report = export_refi(coded, out)
     assert [str(i) for i in report.left_out] == [
-        "1 'done' mark(s) of coders on statements: REFI-QDA has no element for a coder's progress"
+        "1 'done' mark of coders on statements: REFI-QDA has no element for a coder's progress"
     ]
     with Project.create(tmp_path / "copy.r2p") as copy:
         import_refi(copy, out)

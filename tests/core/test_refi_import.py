@@ -179,7 +179,7 @@ def test_maxqda_quirks(empty, tmp_path):
     assert (meta.regional_group, meta.date, meta.speaker) == ("African", "2017-09-06", "Ghana")
     warnings = "\n".join(report.warnings)
     assert "the sources folder is called Sources" in warnings
-    assert "2 selection(s) have no creationDateTime" in warnings  # both of them
+    assert "without creationDateTime: 2 selections" in warnings  # both of them
     assert "2 sources are called 'Statement'" in warnings
     assert "has no isCodable attribute" in warnings
     assert "read as #AARRGGBB" in warnings
@@ -276,7 +276,7 @@ def test_sources_without_text_and_other_media_are_reported(empty, tmp_path):
     assert [str(i) for i in report.left_out] == [
         "source 'Interview.mp3': a AudioSource holds no text; r2pcoder codes text only",
         f"source 'Gone': its file internal://{u % 4}.txt is not in the archive",
-        "1 PDFSource selection(s) in 'Report.pdf': they mark areas of a page or times in a "
+        "1 PDFSource selection in 'Report.pdf': they mark areas of a page or times in a "
         "recording, not text",
     ]
 
@@ -338,7 +338,7 @@ def test_stances_of_the_file_join_the_project_scale_with_a_warning(project, tmp_
         "mixed",
     ]
     assert (report.counts.stances_matched, report.counts.stances_added) == (1, 1)
-    assert "1 stance(s) of the file were added at the end of the project's stance scale: Mixed" in (
+    assert "1 stance of the file went to the end of the project's stance scale: Mixed" in (
         report.warnings
     )
 
@@ -454,7 +454,4 @@ def test_new_codes_under_existing_and_retired_themes_keep_their_children(project
     assert paths["mediation"] == ("Prevention", "Mediation")
     assert paths["good_offices"] == ("Prevention", "Mediation", "Good offices")
     assert paths["act"] == ("ACT",)
-    assert (
-        "1 new theme(s) belong under the retired theme veto; they were added at the top level"
-        in report.warnings
-    )
+    assert "1 new theme under the retired theme veto went to the top level" in report.warnings

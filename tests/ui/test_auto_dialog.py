@@ -58,7 +58,7 @@ def test_preview_then_apply_as_one_undoable_run(
     ]
     # Hand-counted: 4 cells, none decided; D3 has one coder (left), the three others decided.
     assert dialog.summary.text().splitlines() == [
-        "Would decide 3 cell(s): 2 by unanimous, 1 by majority.",
+        "Would decide 3 cells: 2 by unanimous, 1 by majority.",
         "Left undecided: 1, of which 1 from a single coder (the final layer takes those as they "
         "are). Already decided: 0.",
         "Nothing was written.",
@@ -68,8 +68,8 @@ def test_preview_then_apply_as_one_undoable_run(
         dialog.apply_button.click()
     decided = dump(project_path, GOLD_TABLES)["gold_decisions"]
     assert sorted(d[5] for d in decided) == ["majority", "unanimous", "unanimous"]
-    assert "Applied unanimous, majority: 3 cell(s) decided." in dialog.summary.text()
-    assert window.stack.undoText() == "Auto rules unanimous and majority: 3 cell(s)"
+    assert "Applied unanimous, majority: 3 cells decided." in dialog.summary.text()
+    assert window.stack.undoText() == "Auto rules unanimous and majority: 3 cells"
     qtbot.waitUntil(lambda: "decided: 3 (3 by a rule)" in mode.page.progress.text())
     assert mode.page.queue_model.rowCount() == 0
     window.stack.undo()

@@ -57,10 +57,10 @@ def test_diverged_copies_show_both_files_and_the_lead_chooses_the_copy_that_wins
     assert dialog.tabs.tabText(1) == "Diverged copies (1)"
     rows = sorted(r[:5] for r in _cells(panel.conflicts))
     assert rows == [
-        ["Ana", "Statement of Ghana", "laptop2.r2p", "1 coding(s), 0 memo(s), 0 done mark(s)",
+        ["Ana", "Statement of Ghana", "laptop2.r2p", "1 coding, 0 memos, 0 done marks",
          "given now"],
         ["Ana", "Statement of Ghana", "project-ana.r2p",
-         "2 coding(s), 0 memo(s), 0 done mark(s)", "given now"],
+         "2 codings, 0 memos, 0 done marks", "given now"],
     ]  # fmt: skip
     assert all(r[5].startswith("not merged") for r in _cells(panel.conflicts))
     assert "diverged" in dialog.status.text()

@@ -125,8 +125,8 @@ def test_team_menu_opens_both_dialogs(
     qtbot, settings: QSettings, project_path: Path, tmp_path: Path
 ) -> None:
     window = make_window(qtbot, settings, tmp_path / "data", project_path)
-    window.open_dialog("packets")
-    window.open_dialog("merge")
+    window.flows.open_dialog("packets")
+    window.flows.open_dialog("merge")
     packets_dialog = window.findChild(PacketsDialog)
     merge_dialog = window.findChild(MergeDialog)
     assert packets_dialog is not None

@@ -113,3 +113,20 @@ def test_escape_in_the_find_box_closes_the_find_bar(qtbot, window: MainWindow) -
     qtbot.keyClick(window.pane.find_edit, Qt.Key.Key_Escape)
     assert window.pane.find_bar.isHidden()
     assert window.pane.extra_formats("find") == []
+
+
+def test_the_focus_keys_move_the_keyboard_to_each_part_of_the_window(window: MainWindow) -> None:
+    by_key = {a.shortcut().toString(): a for a in window.actions_.all}
+    expected = {
+        "Alt+1": window.pane.editor,
+        "Alt+2": window.docs.table,
+        "Alt+3": window.codebook.tree,
+        "Alt+4": window.codings.table,
+        "Alt+5": window.memos.document_memo,
+        "Ctrl+Shift+F": window.docs.search,
+        "Ctrl+T": window.codebook.search,
+    }
+    for key, widget in expected.items():
+        by_key[key].trigger()
+        assert window.focusWidget() is widget, key
+    assert window.dock_widgets["memos"].isVisible()

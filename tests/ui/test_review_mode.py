@@ -52,7 +52,7 @@ def test_entering_lists_what_awaits_and_writes_nothing(
     before = dump(project_path, CODER_TABLES)
     assert window.controller.coder is None
     mode = enter(qtbot, window)
-    assert rows(mode) == [("Statement of Ghana", "Veto restraint", "awaiting")]
+    assert rows(mode) == [("Ghana", "Veto restraint", "awaiting")]
     assert mode.page.progress.text() == (
         "Awaiting a decision: 1 · decided: 0 · agreed: 2 · single coder: 1"
     )
@@ -121,7 +121,7 @@ def test_accepting_by_key_decides_the_cell_and_undo_brings_it_back(
         "Undone: Accept Ana's coding of 'Veto restraint' in 'Statement of Ghana'."
     )
     assert gold(project_path) == []
-    assert rows(mode) == [("Statement of Ghana", "Veto restraint", "awaiting")]
+    assert rows(mode) == [("Ghana", "Veto restraint", "awaiting")]
     assert mode.cell == (built.docs[0], veto)
     assert mode.page.queue.currentIndex().row() == 0
     qtbot.waitUntil(lambda: "Awaiting a decision: 1" in mode.page.progress.text())
@@ -164,7 +164,7 @@ def test_a_decision_made_elsewhere_shows_on_refresh_and_refuses_a_stale_undo(
     assert gold(project_path) == []  # still absent, as decided elsewhere
     mode.page.status.setCurrentIndex(mode.page.status.findText("Every cell"))
     qtbot.waitUntil(lambda: len(rows(mode)) == 4)
-    assert ("Statement of Ghana", "Veto restraint", "decided") in rows(mode)
+    assert ("Ghana", "Veto restraint", "decided") in rows(mode)
 
 
 def test_stance_span_add_absent_and_remove_are_keys_each_undone(
@@ -259,15 +259,15 @@ def test_withdrawing_and_keeping_a_decision(
     conn.close()
     window.stack.clear()
     mode.refresh()
-    qtbot.waitUntil(lambda: rows(mode) == [("Statement of Ghana", "Veto restraint", "re-opened")])
+    qtbot.waitUntil(lambda: rows(mode) == [("Ghana", "Veto restraint", "re-opened")])
     cells = mode.page.cells_model
     assert "re-opened" in str(cells.data(cells.index(1, cells.columnCount() - 1)))
     press(qtbot, window, Qt.Key.Key_K)
     assert rows(mode) == []
     window.stack.undo()
-    assert rows(mode) == [("Statement of Ghana", "Veto restraint", "re-opened")]
+    assert rows(mode) == [("Ghana", "Veto restraint", "re-opened")]
     press(qtbot, window, Qt.Key.Key_W)  # withdraw: back to awaiting, gold emptied
-    assert rows(mode) == [("Statement of Ghana", "Veto restraint", "awaiting")]
+    assert rows(mode) == [("Ghana", "Veto restraint", "awaiting")]
     assert gold(project_path) == []
 
 
@@ -284,13 +284,13 @@ def test_filters_narrow_the_queue(qtbot, window: MainWindow, built: Built) -> No
     page.kind.setCurrentIndex(0)
     page.group.setCurrentIndex(page.group.findData("Western European and Others"))
     qtbot.waitUntil(lambda: rows(mode) == [
-        ("Statement of the Nordic countries", "Prevention", "single coder")
+        ("Denmark", "Prevention", "single coder")
     ])  # fmt: skip
     page.theme.setCurrentIndex(0)
     page.group.setCurrentIndex(0)
     page.coder.setCurrentIndex(page.coder.findData("Cy"))
     qtbot.waitUntil(lambda: len(rows(mode)) == 2)
-    assert {r[0] for r in rows(mode)} == {"Statement of Ghana"}
+    assert {r[0] for r in rows(mode)} == {"Ghana"}
     assert page.queue_count.text() == "2 cells listed"
 
 

@@ -86,6 +86,6 @@ def test_what_a_decision_reads_as() -> None:
     coded = Decision("u", 1, 2, "coded", (), None, "Lena", None, when, "", when, "merge")
     assert decision_text(coded, ["supports", "supports"]) == "supports (2 codings) · re-opened"
     assert "by the rule <i>majority</i>" in provenance(absent)
-    assert "2 coder(s) gave this value" in provenance(absent)
+    assert "2 coders gave this value" in provenance(absent)
     assert "<b>Re-opened</b>: merge" in provenance(coded)
     assert provenance(None) == "Not decided."

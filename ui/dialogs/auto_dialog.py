@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.review import AutoProposal, AutoReport, AutoRule
+from r2pcoder.wording import counted
 
 from ui.controller import AppController
 from ui.dialogs.result_models import start_job
@@ -66,7 +67,7 @@ def preview_summary(reports: list[AutoReport], rows: list[tuple[str, AutoProposa
                         for rep in reports)  # fmt: skip
     absent = sum(1 for _, p in rows if p.value == "not coded")
     lines = [
-        f"Would decide {len(rows)} cell(s): {by_rule}"
+        f"Would decide {counted(len(rows), 'cell')}: {by_rule}"
         + (f" ({absent} of them absent)." if absent else "."),
         f"Left undecided: {undecided - len(rows)}"
         + (f", of which {single} from a single coder (the final layer takes those as they are)"
@@ -152,8 +153,10 @@ class AutoDialog(QDialog):
     def _on_applied(self, outcome: AutoOutcome) -> None:
         n = len(outcome.change.after) if outcome.change is not None else 0
         rules = ", ".join(r.rule for r in outcome.reports)
-        self.summary.setText(f"Applied {rules}: {n} cell(s) decided. Edit > Undo takes them "
-                             "back." + (f" {outcome.error}" if outcome.error else ""))  # fmt: skip
+        error = f" {outcome.error}" if outcome.error else ""
+        self.summary.setText(
+            f"Applied {rules}: {counted(n, 'cell')} decided. Edit > Undo takes them back.{error}"
+        )
         self.model.set_rows([])
         self.apply_button.setEnabled(False)
         self.applied.emit(outcome)

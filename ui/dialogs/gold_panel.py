@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.reliability import AgreementReport, AgreementSettings
+from r2pcoder.wording import counted
 
 from ui.controller import AppController
 from ui.dialogs.disagreements_model import VsGoldModel
@@ -83,8 +84,8 @@ class GoldPanel(QWidget):
         self.model.set_reports(reports)
         cells = len(reports[0].documents) if reports else 0
         self.status.setText(
-            f"{len(reports)} coder(s) against gold, over the decided cells of {cells} "
-            "statement(s). n/a: undefined (hover for the reason)."
+            f"{counted(len(reports), 'coder')} against gold, over the decided cells of "
+            f"{counted(cells, 'statement')}. n/a: undefined (hover for the reason)."
         )
         self.compared.emit(reports)
 
@@ -105,5 +106,5 @@ class GoldPanel(QWidget):
 
     def _on_exported(self, result: tuple[Path, int]) -> None:
         path, count = result
-        self.status.setText(f"Wrote {count} difference(s) from gold to {path}.")
+        self.status.setText(f"Wrote {counted(count, 'difference')} from gold to {path}.")
         self.feedback_written.emit(result)

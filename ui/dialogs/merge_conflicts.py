@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from r2pcoder.merge import Conflict, Holder, MergeReport
 from r2pcoder.review import ReopenedCell
+from r2pcoder.wording import counted
 
 __all__ = ["LATER", "ConflictsPanel", "PacketChoice", "ReopenedPanel", "packet_choices"]
 
@@ -63,8 +64,8 @@ def packet_choices(report: MergeReport) -> list[PacketChoice]:
 
 
 def _holds(holder: Holder) -> str:
-    return (f"{holder.codings} coding(s), {holder.memos} memo(s), {holder.marks} done "
-            "mark(s)")  # fmt: skip
+    return ", ".join((counted(holder.codings, "coding"), counted(holder.memos, "memo"),
+                      counted(holder.marks, "done mark")))  # fmt: skip
 
 
 def _table(columns: Sequence[str]) -> QTableWidget:
@@ -133,9 +134,9 @@ class ConflictsPanel(QWidget):
         _fill(self.conflicts, rows)
         n = sum(len(p.conflicts) for p in self._packets)
         self.hint.setText(
-            f"Copies of a packet changed {n} statement(s) differently. Choose the copy that wins "
-            "for each packet (the other's work there is set aside, and stays in its file), or "
-            "choose later: the rest is merged now either way."
+            f"Copies of a packet changed {counted(n, 'statement')} differently. Choose the copy "
+            "that wins for each packet (the other's work there is set aside, and stays in its "
+            "file), or choose later: the rest is merged now either way."
             if n else "No copies of a packet diverged."
         )  # fmt: skip
         return n
@@ -178,8 +179,9 @@ class ReopenedPanel(QWidget):
         _fill(self.table, [(c.title, c.theme_key, ", ".join(c.coders), c.reason)
                            for c in self._cells])  # fmt: skip
         self.hint.setText(
-            f"This merge re-opened {len(cells)} decided review cell(s): their gold decisions are "
-            "kept and they are back in the review queue. Double-click one to review it."
+            f"This merge re-opened {counted(len(cells), 'decided review cell')}: their gold "
+            "decisions are kept and they are back in the review queue. Double-click one to "
+            "review it."
             if cells else "This merge re-opened no decided review cell."
         )  # fmt: skip
 

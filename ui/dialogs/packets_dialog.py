@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.packets import PacketOptions, PacketsReport
+from r2pcoder.wording import counted
 
 from ui.controller import AppController
+from ui.dialogs.result_models import show_beside
 from ui.progress_dialog import show_progress
 from ui.workers import Job
 
@@ -143,7 +145,7 @@ class PacketsDialog(QDialog):
 
     def _on_job_succeeded(self, report: PacketsReport) -> None:
         self.summary_view.setPlainText("\n".join(report.summary()))
-        self.status.setText(f"Wrote {len(report.packets)} packet(s).")
+        self.status.setText(f"Wrote {counted(len(report.packets), 'packet')}.")
         self.created.emit(report)
 
     def _on_job_failed(self, exc: BaseException) -> None:
@@ -152,6 +154,4 @@ class PacketsDialog(QDialog):
 
 def open_packets_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the packets dialog for the controller's open master (non-modal, deleted on close)."""
-    dialog = PacketsDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
+    show_beside(PacketsDialog(parent, controller), parent)

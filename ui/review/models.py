@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from r2pcoder.review import AutoProposal, Decision, GoldCoding, QueueItem, StatementReview
+from r2pcoder.wording import counted
 
 from ui.table_model import ColumnsModel
 
@@ -66,7 +67,7 @@ def provenance(decision: Decision | None, gold: Sequence[GoldCoding] = ()) -> st
         f"{html.escape(decision.decided_by)} on {decision.decided_at:%Y-%m-%d %H:%M} UTC"
     ]
     if decision.source_coders:
-        lines.append(f"{len(decision.source_coders)} coder(s) gave this value")
+        lines.append(f"{counted(len(decision.source_coders), 'coder')} gave this value")
     for g in gold:
         lines.append(f"gold coding {g.start}-{g.end}: {g.origin}")
     if decision.note:
@@ -136,7 +137,8 @@ class QueueModel(ColumnsModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (item.title, item.theme, STATUS_NAMES[item.status], _kinds(item))[index.column()]
+            label = item.speaker or item.title  # titles mostly begin "Statement by..."
+            return (label, item.theme, STATUS_NAMES[item.status], _kinds(item))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             values = "<br>".join(
                 f"{html.escape(v.coder)}: {html.escape(v.label)}" for v in item.values
