@@ -24,6 +24,7 @@ SUITES = (
     "export",
     "refi",
     "review",
+    "scale",
 )
 
 

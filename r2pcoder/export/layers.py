@@ -42,6 +42,7 @@ from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from r2pcoder.errors import ExportFailed
+from r2pcoder.models import CoderRef  # the one read model of a coder, named in exports
 
 __all__ = [
     "GOLD_CODER",
@@ -85,15 +86,6 @@ class CodingTuple(NamedTuple):
     start: int
     end: int
     memo: str
-
-
-@dataclass(frozen=True)
-class CoderRef:
-    """A coder as named in an export."""
-
-    id: int
-    uuid: str
-    name: str
 
 
 @dataclass(frozen=True)
