@@ -53,7 +53,7 @@ from PySide6.QtWidgets import QApplication
 from ui.app import build_window
 app = QApplication([])
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
-settings.setValue("coder/name", "Coder 1")
+settings.setValue("coder/name", sys.argv[4])
 window = build_window(Path(sys.argv[1]), settings, Path(sys.argv[3]))
 window.show()
 app.processEvents()
@@ -197,16 +197,25 @@ def _apply(window: MainWindow, big: int, repeats: int) -> Result:
                   median <= 0.016, repeats, extra)  # fmt: skip
 
 
-def _startup(path: Path, root: Path, repeats: int) -> Result:
+def startup_times(
+    path: Path, root: Path, repeats: int, coder: str = "Coder 1"
+) -> tuple[list[float], list[float]]:
+    """Seconds to a usable main window on ``path`` as ``coder``, each in a fresh interpreter:
+    (whole process, inside the interpreter), one pair per repeat."""
     times: list[float] = []
     inside: list[float] = []
     for n in range(repeats):
         command = [sys.executable, "-c", STARTUP, str(path), str(root / f"s{n}.ini"),
-                   str(root / "data")]  # fmt: skip
+                   str(root / "data"), coder]  # fmt: skip
         t0 = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - t0)
         inside.append(float(done.stdout.split()[0]))
+    return times, inside
+
+
+def _startup(path: Path, root: Path, repeats: int) -> Result:
+    times, inside = startup_times(path, root, repeats)
     median = statistics.median(times)
     # "inside" starts at the first line of the script, i.e. without the interpreter's own start.
     extra = {"inside_interpreter_s": round(statistics.median(inside), 3)}

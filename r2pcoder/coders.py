@@ -5,34 +5,36 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import R2pError, UnknownEntity
+from r2pcoder.models import CoderRef
 from r2pcoder.schema import CoderRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["Coder", "CoderService", "clean_coder_name", "coder_row", "insert_coder"]
+__all__ = [
+    "Coder",
+    "CoderRef",
+    "CoderService",
+    "clean_coder_name",
+    "coder_row",
+    "insert_coder",
+]
 
 _MAX_NAME = 200
 
 
-@dataclass(frozen=True)
-class Coder:
-    """A coder as the rest of the app sees one."""
-
-    id: int
-    uuid: str
-    name: str
+Coder = CoderRef
+"""The coder read model under the name the window knows it by (the same type)."""
 
 
-def _coder(row: CoderRow) -> Coder:
-    return Coder(id=row.id, uuid=row.uuid, name=row.name)
+def _coder(row: CoderRow) -> CoderRef:
+    return CoderRef(id=row.id, uuid=row.uuid, name=row.name)
 
 
 def clean_coder_name(name: str) -> str:
@@ -67,12 +69,12 @@ class CoderService:
     def __init__(self, project: Project) -> None:
         self._project = project
 
-    def add(self, name: str, *, uuid: str | None = None) -> Coder:
+    def add(self, name: str, *, uuid: str | None = None) -> CoderRef:
         """Add a coder called ``name`` (names need not be unique; identity is the UUID)."""
         with self._project.unit_of_work() as s:
             return _coder(insert_coder(s, name, uuid=uuid))
 
-    def rename(self, coder_id: int, name: str) -> Coder:
+    def rename(self, coder_id: int, name: str) -> CoderRef:
         """Give a coder a new display name."""
         clean = clean_coder_name(name)
         with self._project.unit_of_work() as s:
@@ -80,17 +82,17 @@ class CoderService:
             row.name = clean
             return _coder(row)
 
-    def list(self) -> list[Coder]:
+    def list(self) -> list[CoderRef]:
         """Every coder, in the order they were added."""
         with self._project.reading() as s:
             return [_coder(r) for r in s.scalars(select(CoderRow).order_by(CoderRow.id))]
 
-    def get(self, coder_id: int) -> Coder:
+    def get(self, coder_id: int) -> CoderRef:
         """The coder with ``coder_id``."""
         with self._project.reading() as s:
             return _coder(coder_row(s, coder_id))
 
-    def find(self, name_or_uuid: str) -> Coder:
+    def find(self, name_or_uuid: str) -> CoderRef:
         """The coder with this UUID, or the only coder with this name (case-insensitive)."""
         wanted = name_or_uuid.strip()
         with self._project.reading() as s:

@@ -2,14 +2,14 @@
 
 Each method is one user intent and commits at once. ``apply``/``discard`` and
 ``discard``/``restore`` are inverse pairs (the undo stack relies on that): a restored coding keeps
-its UUID and timestamps. Must not import Qt or ``ui``.
+its UUID and timestamps. The values it takes and returns (:class:`CodingRequest`,
+:class:`Coding`) are the read models of :mod:`r2pcoder.models`. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select
@@ -17,45 +17,23 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.errors import CodingRefused, UnknownEntity
 from r2pcoder.layer_guard import LOCKED, check_layer_editable, refuse_locked
+from r2pcoder.models import Coding, CodingRequest, ListedCoding
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, StanceRow, ThemeRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
     from r2pcoder.db import Project
 
-__all__ = ["BatchResult", "Coding", "CodingRequest", "CodingService", "refuse_duplicate"]
+__all__ = [
+    "BatchResult",
+    "Coding",
+    "CodingRequest",
+    "CodingService",
+    "ListedCoding",
+    "refuse_duplicate",
+]
 
 _UNSET = object()
-
-
-@dataclass(frozen=True)
-class CodingRequest:
-    """What a coder asks for: this span of this document, with this theme and stance."""
-
-    document_id: int
-    coder_id: int
-    theme_id: int
-    start: int
-    end: int
-    stance_id: int | None = None
-    memo: str = ""
-
-
-@dataclass(frozen=True)
-class Coding:
-    """A stored coding; also the snapshot that :meth:`CodingService.restore` takes back."""
-
-    id: int
-    uuid: str
-    document_id: int
-    coder_id: int
-    theme_id: int
-    stance_id: int | None
-    start: int
-    end: int
-    memo: str
-    created_at: datetime
-    modified_at: datetime
 
 
 def to_coding(row: CodingRow) -> Coding:
@@ -112,6 +90,23 @@ _TWIN = (
     )
     .limit(1)
 )
+
+
+# Everything a list shows of a coding, in one joined query: corpus order, then position.
+_LISTING = (
+    select(
+        CodingRow.uuid, CodingRow.document_id, DocumentRow.uuid, DocumentRow.title,
+        CodingRow.coder_id, CoderRow.name, CoderRow.uuid, ThemeRow.key, StanceRow.key,
+        CodingRow.start, CodingRow.end, CodingRow.memo,
+    )
+    .join(DocumentRow, DocumentRow.id == CodingRow.document_id)
+    .join(CoderRow, CoderRow.id == CodingRow.coder_id)
+    .join(ThemeRow, ThemeRow.id == CodingRow.theme_id)
+    .outerjoin(StanceRow, StanceRow.id == CodingRow.stance_id)
+    .order_by(DocumentRow.position, DocumentRow.id, CodingRow.start, CodingRow.end, CodingRow.id)
+)  # fmt: skip
+_TEXT = select(DocumentRow.text).where(DocumentRow.id == bindparam("document"))
+_STREAMED = 2_000
 
 
 def _lookup(session: Session, document_id: int, theme_id: int | None, stance_id: int | None,
@@ -405,6 +400,37 @@ class CodingService:
         stmt = stmt.order_by(CodingRow.start, CodingRow.end, CodingRow.id)
         with self._project.reading() as s:
             return [to_coding(r) for r in s.scalars(stmt)]
+
+    def listing(
+        self,
+        *,
+        coder_id: int | None = None,
+        document_id: int | None = None,
+        uuid: str | None = None,
+    ) -> Iterator[ListedCoding]:
+        """Codings with all a list shows, in corpus order and by position, as a stream.
+
+        One joined query, read as it is consumed; each statement's text is read once, for the
+        quotes of its codings. Filters: one coder, one statement, one coding. The read snapshot
+        stays open until the iteration ends (or the iterator is closed).
+        """
+        stmt = _LISTING
+        if coder_id is not None:
+            stmt = stmt.where(CodingRow.coder_id == coder_id)
+        if document_id is not None:
+            stmt = stmt.where(CodingRow.document_id == document_id)
+        if uuid is not None:
+            stmt = stmt.where(CodingRow.uuid == uuid)
+        with self._project.reading() as s:
+            conn = s.connection()  # Core rows: no ORM loading for plain columns
+            document, text = None, ""
+            for row in conn.execute(stmt).yield_per(_STREAMED):
+                uuid_, doc, doc_uuid, title, coder, name, coder_uuid, theme, stance = row[:9]
+                start, end, memo = row[9:]
+                if doc != document:
+                    document, text = doc, conn.execute(_TEXT, {"document": doc}).scalar() or ""
+                yield ListedCoding(uuid_, doc, doc_uuid, title, coder, name, coder_uuid, theme,
+                                   stance, start, end, text[start:end], memo)  # fmt: skip
 
     def count(self, coder_id: int | None = None) -> int:
         """How many codings the project holds (of one coder, or all)."""

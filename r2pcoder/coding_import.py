@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from r2pcoder.coding import Coding, CodingRequest
-from r2pcoder.documents import DocumentSummary
 from r2pcoder.errors import CodingRefused, ImportProblem, R2pError, UnknownEntity
+from r2pcoder.models import Coding, CodingRequest, DocumentSummary
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.wording import counted
 

@@ -38,6 +38,11 @@ from r2pcoder.migrations import (
 from r2pcoder.schema import ProjectRow, new_uuid, utcnow
 
 if TYPE_CHECKING:
+    from r2pcoder.codebook.store import CodebookService
+    from r2pcoder.coders import CoderService
+    from r2pcoder.coding import CodingService
+    from r2pcoder.documents import DocumentService
+    from r2pcoder.memos import MemoService
     from r2pcoder.review.service import ReviewService
 
 __all__ = ["Project", "ProjectInfo", "Role", "make_engine", "make_readonly_engine"]
@@ -163,7 +168,6 @@ class Project:
             self._read_sessions = sessionmaker(
                 self._engine.execution_options(**{_READ: True}), expire_on_commit=False
             )
-            self._attach_services()
             self.info = self._read_info()
         except DatabaseError as exc:
             self._engine.dispose()
@@ -172,20 +176,42 @@ class Project:
             self._engine.dispose()
             raise
 
-    def _attach_services(self) -> None:
-        # Imported here: the services import Project for typing only, and keeping the imports
-        # local avoids an import cycle at module load.
-        from r2pcoder.codebook.store import CodebookService  # noqa: PLC0415
-        from r2pcoder.coders import CoderService  # noqa: PLC0415
-        from r2pcoder.coding import CodingService  # noqa: PLC0415
-        from r2pcoder.documents import DocumentService  # noqa: PLC0415
-        from r2pcoder.memos import MemoService  # noqa: PLC0415
+    # The services are made on first use, each importing its module then: a command that only
+    # merges or reads the project header loads none of them.
+    @cached_property
+    def coders(self) -> CoderService:
+        """Coders: add, rename, list, find."""
+        from r2pcoder.coders import CoderService  # noqa: PLC0415 - see above
 
-        self.coders = CoderService(self)
-        self.documents = DocumentService(self)
-        self.codebook = CodebookService(self)
-        self.codings = CodingService(self)
-        self.memos = MemoService(self)
+        return CoderService(self)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        """Statements: add, list, read, describe, remove, mark done."""
+        from r2pcoder.documents import DocumentService  # noqa: PLC0415 - see above
+
+        return DocumentService(self)
+
+    @cached_property
+    def codebook(self) -> CodebookService:
+        """The project's codebook: load, revise, list themes and stances."""
+        from r2pcoder.codebook.store import CodebookService  # noqa: PLC0415 - see above
+
+        return CodebookService(self)
+
+    @cached_property
+    def codings(self) -> CodingService:
+        """Codings: apply, discard, restore, recode, list, count."""
+        from r2pcoder.coding import CodingService  # noqa: PLC0415 - see above
+
+        return CodingService(self)
+
+    @cached_property
+    def memos(self) -> MemoService:
+        """Memos on statements and themes."""
+        from r2pcoder.memos import MemoService  # noqa: PLC0415 - see above
+
+        return MemoService(self)
 
     @cached_property
     def review(self) -> ReviewService:

@@ -7,8 +7,8 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from r2pcoder.coders import coder_row
 from r2pcoder.errors import R2pError, UnknownEntity
 from r2pcoder.layer_guard import check_layer_editable
 from r2pcoder.metadata import DocumentMeta, validate_meta
+from r2pcoder.models import Document, DocumentSummary, Status
 from r2pcoder.schema import CodingRow, DocumentRow, DocumentStatusRow, new_uuid, utcnow
 from r2pcoder.textnorm import content_hash, normalize_text
 
@@ -25,34 +26,17 @@ if TYPE_CHECKING:
 
 __all__ = ["Document", "DocumentService", "DocumentSummary", "Status", "document_row"]
 
-Status = Literal["not started", "in progress", "done"]
+
+# A statement without its text: lists never load the texts (1,500 statements hold megabytes).
+_SUMMARY = select(
+    DocumentRow.id, DocumentRow.uuid, DocumentRow.sha256, DocumentRow.length, DocumentRow.title,
+    DocumentRow.speaker, DocumentRow.on_behalf_of, DocumentRow.regional_group, DocumentRow.date,
+    DocumentRow.event, DocumentRow.doc_type, DocumentRow.attributes, DocumentRow.source_file,
+).order_by(DocumentRow.position, DocumentRow.id)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class DocumentSummary:
-    """A statement without its text: what lists and filters need."""
-
-    id: int
-    uuid: str
-    sha256: str
-    length: int
-    meta: DocumentMeta
-    source_file: str
-
-    @property
-    def title(self) -> str:
-        """The statement's title."""
-        return self.meta.title
-
-
-@dataclass(frozen=True)
-class Document(DocumentSummary):
-    """A statement with its normalized text."""
-
-    text: str
-
-
-def _meta(row: DocumentRow) -> DocumentMeta:
+def _meta(row: Any) -> DocumentMeta:
+    """``row``: a DocumentRow, or a Core row with the columns of :data:`_SUMMARY`."""
     return DocumentMeta(
         title=row.title,
         speaker=row.speaker,
@@ -65,7 +49,7 @@ def _meta(row: DocumentRow) -> DocumentMeta:
     )
 
 
-def _summary(row: DocumentRow) -> DocumentSummary:
+def _summary(row: Any) -> DocumentSummary:
     return DocumentSummary(row.id, row.uuid, row.sha256, row.length, _meta(row), row.source_file)
 
 
@@ -149,8 +133,7 @@ class DocumentService:
     def list(self) -> list[DocumentSummary]:
         """Every statement in corpus order, without texts."""
         with self._project.reading() as s:
-            rows = s.scalars(select(DocumentRow).order_by(DocumentRow.position, DocumentRow.id))
-            return [_summary(r) for r in rows]
+            return [_summary(r) for r in s.connection().execute(_SUMMARY)]
 
     def get(self, document_id: int) -> Document:
         """One statement with its text."""

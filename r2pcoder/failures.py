@@ -20,11 +20,10 @@ import errno
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.exc import DBAPIError
 
 from r2pcoder.errors import (
     DiskFull,
@@ -203,12 +202,25 @@ def diagnose(exc: BaseException, path: Path | None = None) -> Failure | None:
         path: the file being worked on (the project, or the file being written), which lets a
             read-only folder be told from a read-only file and a full disk from a failing one.
     """
-    orig: BaseException | None = exc.orig if isinstance(exc, DBAPIError) else exc
+    orig: BaseException | None = _driver_error(exc)
     if isinstance(orig, sqlite3.Error):
         return _sqlite(orig, path)
     if isinstance(orig, OSError):
         return _os(orig, path)
     return None
+
+
+def _driver_error(exc: BaseException) -> BaseException | None:
+    """The driver's own error inside SQLAlchemy's wrapper, or ``exc`` itself.
+
+    SQLAlchemy is not imported for this: a command that failed before loading it (a usage error,
+    a missing file) has no SQLAlchemy error to unwrap, and its message must come quickly.
+    """
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
+        orig: BaseException | None = exc.orig
+        return orig
+    return exc
 
 
 def explain(

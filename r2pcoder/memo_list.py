@@ -49,20 +49,6 @@ class MemoInfo:
     modified_at: datetime
 
 
-def _find(
-    s: Session, document_id: int | None, theme_id: int | None, coder_id: int | None
-) -> MemoRow | None:
-    return s.scalars(
-        select(MemoRow).where(
-            MemoRow.document_id.is_(None)
-            if document_id is None
-            else MemoRow.document_id == document_id,
-            MemoRow.theme_id.is_(None) if theme_id is None else MemoRow.theme_id == theme_id,
-            MemoRow.coder_id.is_(None) if coder_id is None else MemoRow.coder_id == coder_id,
-        )
-    ).one_or_none()
-
-
 def list_memos(
     project: Project, coder_id: int | None, *, every_coder: bool = False, search: str = ""
 ) -> list[MemoInfo]:

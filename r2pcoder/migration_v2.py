@@ -19,9 +19,10 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 from r2pcoder.packet_history import (
     COUNTED_TABLES,

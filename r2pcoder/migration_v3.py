@@ -7,7 +7,10 @@ models comes with a step of its own and never alters what this step did. Must no
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["add_gold_layer"]
 

@@ -5,7 +5,9 @@ A project file records its schema version in ``PRAGMA user_version`` and its kin
 touched when it is refused, and no journal file is created beside it) and then :func:`migrate`,
 which backs the file up with the SQLite backup API and applies every step plus the new version
 number in one transaction. The newest :data:`BACKUPS_KEPT` upgrade backups of a project are kept.
-Must not import Qt or ``ui``.
+Importing this module loads no SQLAlchemy (the checks use ``sqlite3``; the steps receive their
+connection), so a command can refuse a file that is not a project before loading it. Must not
+import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine
-
-from r2pcoder import schema_merge  # noqa: F401  (registers the round-trip tables in Base)
 from r2pcoder.errors import NotAProject, ProjectCorrupt, SchemaTooNew, SchemaTooOld
 from r2pcoder.failures import explain
 from r2pcoder.migration_v2 import upgrade_to_packet_histories
 from r2pcoder.migration_v3 import add_gold_layer
-from r2pcoder.schema import Base
+from r2pcoder.migration_v4 import index_layers_and_record_packet_copies
 from r2pcoder.tempfiles import PartFile, remove_orphans
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 __all__ = [
     "APPLICATION_ID",
@@ -46,15 +49,19 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this version of r2pcoder writes. Bump it with every schema change, add a step."""
 
 APPLICATION_ID = 0x52325043
 """``PRAGMA application_id`` of every r2pcoder project ("R2PC"): tells our files from others."""
 
-Step = Callable[[Connection], None]
+Step = Callable[["Connection"], None]
 
-STEPS: Mapping[int, Step] = {2: upgrade_to_packet_histories, 3: add_gold_layer}
+STEPS: Mapping[int, Step] = {
+    2: upgrade_to_packet_histories,
+    3: add_gold_layer,
+    4: index_layers_and_record_packet_copies,
+}
 """``STEPS[k]`` upgrades a file from version k-1 to k. Version 1 is the first released schema."""
 
 OLDEST_UPGRADABLE = 1
@@ -204,6 +211,11 @@ def _check_readable(path: Path, *, quick_check: bool) -> None:
 
 def create_schema(conn: Connection) -> None:
     """Create every table of the current schema and stamp the file as an r2pcoder project."""
+    # The models are loaded here, not with this module: checking a file before opening it
+    # (check_file, check_header) needs nothing of SQLAlchemy.
+    from r2pcoder import schema_merge  # noqa: F401, PLC0415 - registers the round-trip tables
+    from r2pcoder.schema import Base  # noqa: PLC0415
+
     Base.metadata.create_all(conn)
     conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

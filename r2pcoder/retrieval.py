@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.errors import R2pError
+from r2pcoder.models import CoderRef
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow
 
@@ -99,13 +100,6 @@ class _Row(NamedTuple):
     start: int
     end: int
     memo: str
-
-
-@dataclass(frozen=True)
-class _Coder:
-    id: int
-    uuid: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -236,11 +230,10 @@ def _texts(s: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _layer_codings(
-    s: Session, choice: LayerChoice | str, codings: list[_Row], coders: Sequence[_Coder]
+    s: Session, choice: LayerChoice | str, codings: list[_Row], coders: Sequence[CoderRef]
 ) -> tuple[list[_Row], str]:
     # Loaded here, on the caller's (worker) thread: the export package brings numpy.
     from r2pcoder.export.layers import (  # noqa: PLC0415
-        CoderRef,
         CodingTuple,
         parse_layer,
         resolve_layer,
@@ -248,7 +241,7 @@ def _layer_codings(
     )
 
     chosen = parse_layer(choice) if isinstance(choice, str) else choice
-    layer = resolve_layer(chosen, [CoderRef(c.id, c.uuid, c.name) for c in coders])
+    layer = resolve_layer(chosen, coders)
     done = [(int(c), int(d)) for c, d in s.execute(
         select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id))]  # fmt: skip
     # The rules decide per statement and theme, so reading only the chosen themes is exact.
@@ -279,7 +272,7 @@ def retrieve(
     if progress is not None:
         progress(0.0)
     with project.reading() as s:
-        coders = [_Coder(*r) for r in s.execute(
+        coders = [CoderRef(*r) for r in s.execute(
             select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))]  # fmt: skip
         docs = _documents(s)
         use = () if query.layer is not None else query.coders

@@ -9,6 +9,7 @@ accidental lazy load on a detached object fails loudly. Must not import Qt or ``
 from __future__ import annotations
 
 import uuid as uuid_mod
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,7 +64,13 @@ def utcnow() -> datetime:
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """A timestamp stored as naive UTC (SQLite has no time zones) and read back as aware UTC."""
+    """A timestamp stored as naive UTC (SQLite has no time zones) and read back as aware UTC.
+
+    On SQLite it is stored as SQLAlchemy's ``DATETIME`` stores it (``2026-01-15
+    09:30:00.000000``: microseconds always six digits), but converted in one C call each way
+    (:meth:`datetime.isoformat`, :meth:`datetime.fromisoformat`) rather than through the
+    generic type's formatting: a merge writes two million of them.
+    """
 
     impl = DateTime
     cache_ok = True
@@ -77,6 +84,40 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         """Read back as an aware UTC datetime, equal to what was stored."""
         return None if value is None else value.replace(tzinfo=UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], str | None] | None:
+        """On SQLite: naive UTC text, exactly the form of SQLAlchemy's ``DATETIME``."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _stored_text
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[str | None], datetime | None] | None:
+        """On SQLite: the stored text as an aware UTC datetime."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _aware_utc
+
+
+def _stored_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise TypeError(f"a timestamp must be a datetime, not {type(value).__name__}")
+    zone = value.tzinfo
+    if zone is None:  # naive: UTC already
+        return value.isoformat(" ", "microseconds")
+    if zone is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:_STORED_LENGTH]  # without "+00:00"
+
+
+_STORED_LENGTH = len("2026-01-15 09:30:00.000000")
+
+
+def _aware_utc(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -193,6 +234,9 @@ class CodingRow(Base):
         CheckConstraint('start >= 0 AND start < "end"', name="non_empty_span"),
         Index("ix_codings_document", "document_id", "coder_id", "start"),
         Index("ix_codings_theme", "theme_id"),
+        # One coder's layer: a merge reads it whole, ``code list --coder`` lists it, the window
+        # counts it per statement (schema 4).
+        Index("ix_codings_coder", "coder_id", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

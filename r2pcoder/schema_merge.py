@@ -2,15 +2,17 @@
 
 In a master: ``packet_issues`` (which packet was issued to whom), ``merge_versions`` (which copy
 of which packet decides each statement of each coder's layer, and which diverged copies wait for
-the lead or were set aside) and ``packet_lines`` (the change histories of merged copies, so that a
-later copy can be placed on them). In a packet: ``packet_history`` (every write, kept by triggers;
-see :mod:`r2pcoder.packet_history`). Every project file holds every table; those of the other role
-stay empty. Must not import Qt or ``ui``.
+the lead or were set aside), ``packet_lines`` (the change histories of merged copies, so that a
+later copy can be placed on them) and ``packet_copies`` (what a merge read in each packet file,
+by the file's SHA-256, so that the same file offered again is not read again). In a packet:
+``packet_history`` (every write, kept by triggers; see :mod:`r2pcoder.packet_history`). Every
+project file holds every table; those of the other role stay empty. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -26,7 +28,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from r2pcoder.schema import Base, UtcDateTime
 
-__all__ = ["MergeVersionRow", "PacketHistoryRow", "PacketIssueRow", "PacketLineRow"]
+__all__ = [
+    "MergeVersionRow",
+    "PacketCopyRow",
+    "PacketHistoryRow",
+    "PacketIssueRow",
+    "PacketLineRow",
+]
 
 CODEBOOK_UNIT = "*"
 """The unit of a coder's work that belongs to no statement: memos on themes."""
@@ -123,3 +131,27 @@ class PacketLineRow(Base):
     length: Mapped[int] = mapped_column(Integer)
     tip: Mapped[str] = mapped_column(String(32))
     file_name: Mapped[str] = mapped_column(Text, default="")
+
+
+class PacketCopyRow(Base):
+    """In a master: one coder's work in one packet file a merge has read (schema 4).
+
+    A file is known by its SHA-256 (with its write-ahead log, if one lay beside it): the same
+    bytes always hold the same history and rows. ``history`` is what reading the file's change
+    history gave (its line's key, base, length and tip, where its coder wrote last per unit, and
+    writes under other names), in the form :mod:`r2pcoder.merge.copies` reads back; the line's
+    digests are kept once, in ``packet_lines``. ``clean`` says whether every row of the coder's
+    work crossed into the master without a word to say about it (no row left out, nothing under
+    another name, no clash, nothing that differed from the master where the history said it
+    should not), or ``None`` when the rows were not read.
+    """
+
+    __tablename__ = "packet_copies"
+    __table_args__ = (UniqueConstraint("file_sha256", "coder_uuid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    coder_uuid: Mapped[str] = mapped_column(String(36))
+    history: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    clean: Mapped[bool | None] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

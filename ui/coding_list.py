@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -33,6 +32,7 @@ from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.coding import Coding
 
 from ui.look import CodebookLook
+from ui.table_model import ColumnsModel
 
 __all__ = ["UUID_ROLE", "CodingListModel", "CodingListPanel"]
 
@@ -42,8 +42,10 @@ COLUMNS = ("Theme", "Stance", "Quote", "Memo")
 _QUOTE_CHARS = 120
 
 
-class CodingListModel(QAbstractTableModel):
+class CodingListModel(ColumnsModel):
     """One row per coding of the current statement and coder, in text order."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,11 +73,8 @@ class CodingListModel(QAbstractTableModel):
     def uuids(self) -> list[str]:
         return [c.uuid for c in self._codings]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self._codings)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(COLUMNS)
+    def _count(self) -> int:
+        return len(self._codings)
 
     def quote(self, coding: Coding) -> str:
         text = " ".join(self._text[coding.start : coding.end].split())
@@ -91,13 +90,6 @@ class CodingListModel(QAbstractTableModel):
             coding.memo,
         )
         return values[column]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._codings):

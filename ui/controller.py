@@ -133,7 +133,9 @@ class AppController(QObject):
         self.project = project
         self._remember(project.path)
         self._reload_codebook()
-        self._bind_coder(self.coder_name())
+        # The change of everything below loads the coder's counts: loading them here as well
+        # ran the count twice, in the background of a large project while it opens.
+        self._bind_coder(self.coder_name(), count=False)
         self.project_changed.emit()
         self.changed.emit(Changes(everything=True))
 
@@ -228,7 +230,7 @@ class AppController(QObject):
         self.changed.emit(Changes(everything=True))
         return self.coder
 
-    def _bind_coder(self, name: str) -> None:
+    def _bind_coder(self, name: str, *, count: bool = True) -> None:
         # The user's coder row is looked up, never made here: it is made by the first coding,
         # done mark or memo (require_coder), so a lead who only reviews a master, or reads a
         # read-only project, never becomes a coder with no codings.
@@ -240,7 +242,8 @@ class AppController(QObject):
         elif self.project is not None and name:
             self.coder = self._named(self.project, name)
         self._reload_codebook()
-        code_counts.load(self)
+        if count:
+            code_counts.load(self)
         self.coder_changed.emit()
 
     @staticmethod
@@ -322,8 +325,7 @@ class AppController(QObject):
         if changes.everything or changes.documents or (foreign and self._cached_in(changes)):
             self._cached = None
         if changes.everything or changes.documents:
-            if self.project is not None and self.coder is not None:
-                code_counts.load(self)
+            code_counts.load(self)  # without a coder: no counts, and the codebook is told so
         elif changes.codings:
             code_counts.recount(self, changes.codings)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.documents import DocumentSummary, Status
+
+from ui.table_model import ColumnsModel
 
 __all__ = ["DOC_ID_ROLE", "DocumentFilterProxy", "DocumentListPanel", "DocumentTableModel"]
 
@@ -71,8 +72,10 @@ def _pt(x: int, y: int) -> QPoint:
     return QPoint(x, y)
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(ColumnsModel):
     """One row per statement: metadata, this coder's status and number of codings."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,11 +142,8 @@ class DocumentTableModel(QAbstractTableModel):
             icon = self._icons[status] = status_icon(status)
         return icon
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(self._docs)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
-        return 0 if parent.isValid() else len(COLUMNS)
+    def _count(self) -> int:
+        return len(self._docs)
 
     def _text(self, doc: DocumentSummary, column: int) -> str | int:
         meta = doc.meta
@@ -160,13 +160,6 @@ class DocumentTableModel(QAbstractTableModel):
             count,
         )
         return values[column]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._docs):

@@ -1,7 +1,8 @@
 """The headless command line ``r2pcoder``: every subcommand is a thin layer over core calls.
 
 Each command module exposes ``register(subparsers)``, which adds its subcommands, each with a
-``handler(args) -> int`` set as the parser default. The exit codes are listed in
+``handler(args) -> int`` set as the parser default; :mod:`r2pcoder.cli.commands` says which
+module defines which command, so that a call loads only its own. The exit codes are listed in
 :data:`EXIT_CODES` (and by ``r2pcoder --help``). Must not import Qt or ``ui``.
 """
 
@@ -12,7 +13,9 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+from r2pcoder.cli.commands import COMMANDS, add_command, command_of
 from r2pcoder.cli.common import researcher_error
 from r2pcoder.wording import sentence
 
@@ -29,19 +32,9 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
 )  # fmt: skip
 """Every exit code of ``r2pcoder`` and what it means."""
 
-_COMMAND_MODULES = (
-    "r2pcoder.cli.project_cmds",
-    "r2pcoder.cli.document_cmds",
-    "r2pcoder.cli.merge_cmds",
-    "r2pcoder.cli.export_cmds",
-    "r2pcoder.cli.agreement_cmds",
-    "r2pcoder.cli.refi_cmds",
-    "r2pcoder.cli.review_cmds",
-)
 
-
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every registered subcommand."""
+def _parser(commands: Sequence[str] = ()) -> tuple[argparse.ArgumentParser, Any]:
+    """The top-level parser; its commands as stubs (name and help), except ``commands``."""
     parser = argparse.ArgumentParser(
         prog="r2pcoder",
         description="Code UN statements on R2P with several coders, merge their work, "
@@ -50,15 +43,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
-    return parser
+    modules = {COMMANDS[name].module for name in commands}
+    registered: set[str] = set()
+    for name, command in COMMANDS.items():
+        if command.module not in modules:
+            add_command(sub, name)  # a stub: enough for the list of commands and for usage errors
+        elif command.module not in registered:  # adds its commands, in the table's order
+            registered.add(command.module)
+            importlib.import_module(command.module).register(sub)
+    return parser, sub
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every registered subcommand (this loads every command's module)."""
+    return _parser(list(COMMANDS))[0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the process exit code.
+
+    Only the module of the command given is loaded (see :mod:`r2pcoder.cli.commands`).
+    """
+    given = list(sys.argv[1:] if argv is None else argv)
+    command = command_of(given)
+    parser, _ = _parser([command] if command else [])
+    args = parser.parse_args(given)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from r2pcoder.agreement import BOOTSTRAP_METHODS
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import add_json_flag, emit, open_project, project_arg
 from r2pcoder.errors import AgreementInputError
 from r2pcoder.reliability import (
@@ -52,9 +53,9 @@ SHORT = {
 
 def register(sub: Any) -> None:
     """Add the ``agreement`` and ``snapshot`` commands."""
-    cmd = sub.add_parser(
+    cmd = add_command(
+        sub,
         "agreement",
-        help="measure inter-coder agreement in a coded master",
         description="Measure inter-coder agreement per theme, per stance and overall, with a "
         "pairwise coder matrix and, with --by, per stratum. Alpha gets a bootstrap interval and "
         "a band (>= .800 reliable, >= .667 tentative).",
@@ -115,7 +116,7 @@ def register(sub: Any) -> None:
     )
     cmd.set_defaults(handler=_agreement)
 
-    snap = sub.add_parser("snapshot", help="list or export saved reliability snapshots")
+    snap = add_command(sub, "snapshot")
     actions = snap.add_subparsers(dest="action", required=True, metavar="ACTION")
     lst = actions.add_parser("list", help="list the snapshots in a master")
     project_arg(lst)

@@ -8,9 +8,11 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import (
     EXIT_PARTIAL,
     add_json_flag,
@@ -18,12 +20,16 @@ from r2pcoder.cli.common import (
     find_document,
     open_project,
     project_arg,
+    stream_json,
+    stream_lines,
 )
-from r2pcoder.coding import Coding, CodingRequest
 from r2pcoder.coding_import import COLUMNS, import_codings, span_of_quote
-from r2pcoder.db import Project
 from r2pcoder.errors import CodingRefused, R2pError
+from r2pcoder.models import Coding, CodingRequest
 from r2pcoder.wording import counted
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
 
 __all__ = ["passage_span", "register"]
 
@@ -37,7 +43,7 @@ def _passage_args(cmd: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add the coding commands."""
-    code = sub.add_parser("code", help="add, import, remove or list codings")
+    code = add_command(sub, "code")
     actions = code.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser(
         "add", help="code a passage", description="Code a passage given by --start/--end "
@@ -112,27 +118,6 @@ def _span(args: argparse.Namespace, text: str) -> tuple[int, int] | None:
     return int(args.start), int(args.end)
 
 
-class _Names:
-    """Names of coders, themes, stances and statements, read once per command."""
-
-    def __init__(self, project: Project) -> None:
-        self.coders = {c.id: c for c in project.coders.list()}
-        self.themes = {t.id: t for t in project.codebook.themes(include_retired=True)}
-        self.stances = {s.id: s for s in project.codebook.stances(include_retired=True)}
-        self.documents = {d.id: d for d in project.documents.list()}
-
-    def row(self, coding: Coding, text: str) -> dict[str, Any]:
-        stance = self.stances.get(coding.stance_id) if coding.stance_id is not None else None
-        coder, doc = self.coders[coding.coder_id], self.documents[coding.document_id]
-        return {
-            "uuid": coding.uuid, "document_id": coding.document_id, "document_uuid": doc.uuid,
-            "document_title": doc.title, "coder_id": coding.coder_id, "coder": coder.name,
-            "coder_uuid": coder.uuid, "theme": self.themes[coding.theme_id].key,
-            "stance": stance.key if stance else None, "start": coding.start, "end": coding.end,
-            "quote": text[coding.start : coding.end], "memo": coding.memo,
-        }  # fmt: skip
-
-
 def _add(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         doc = project.documents.get(find_document(project, args.document).id)
@@ -144,7 +129,7 @@ def _add(args: argparse.Namespace) -> int:
             CodingRequest(doc.id, coder.id, theme.id, *span, stance.id if stance else None,
                           args.memo)
         )  # fmt: skip
-        data = _Names(project).row(coding, doc.text)
+        data = vars(next(project.codings.listing(uuid=coding.uuid)))
     start, end = span
     emit(args, data, [f"Coded {start}-{end} {data['quote']!r} as {theme.name} ({coding.uuid})."])
     return 0
@@ -201,17 +186,15 @@ def _remove(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        docs = (
-            [find_document(project, args.document)] if args.document else project.documents.list()
-        )
-        coder_id = project.coders.find(args.coder).id if args.coder else None
-        names = _Names(project)
-        rows = []
-        for summary in docs:
-            text = project.documents.get(summary.id).text
-            rows += [names.row(c, text) for c in project.codings.for_document(summary.id, coder_id)]
-    lines = [f"{r['uuid']}  {r['coder']}  doc {r['document_id']} {r['document_title'][:40]!r}  "
-             f"{r['start']}-{r['end']}  {r['theme']}/{r['stance'] or '-'}  {r['quote'][:60]!r}"
-             for r in rows]  # fmt: skip
-    emit(args, rows, lines or ["No codings."])
+        document = find_document(project, args.document).id if args.document else None
+        coder = project.coders.find(args.coder).id if args.coder else None
+        listed = project.codings.listing(coder_id=coder, document_id=document)
+        if getattr(args, "json", False):
+            stream_json(map(vars, listed), sys.stdout)
+            return 0
+        lines = (f"{c.uuid}  {c.coder}  doc {c.document_id} {c.document_title[:40]!r}  "
+                 f"{c.start}-{c.end}  {c.theme}/{c.stance or '-'}  {c.quote[:60]!r}\n"
+                 for c in listed)  # fmt: skip
+        if not stream_lines(lines, sys.stdout):
+            sys.stdout.write("No codings.\n")
     return 0

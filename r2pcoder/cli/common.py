@@ -1,6 +1,8 @@
 """Helpers shared by the command modules: opening projects, output as text or JSON.
 
-Must not import Qt or ``ui``.
+Light, like the table of commands: what opens a project is imported when a project is opened,
+so that a usage error or an unreadable file is reported without loading SQLAlchemy. Must not
+import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -8,14 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from json.encoder import encode_basestring as _string
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from r2pcoder.coding_import import DocumentFinder
-from r2pcoder.db import Project
-from r2pcoder.documents import DocumentSummary
 from r2pcoder.errors import R2pError
 from r2pcoder.failures import explain
+
+if TYPE_CHECKING:
+    from r2pcoder.db import Project
+    from r2pcoder.documents import DocumentSummary
 
 __all__ = [
     "add_json_flag",
@@ -24,6 +30,8 @@ __all__ = [
     "open_project",
     "project_arg",
     "researcher_error",
+    "stream_json",
+    "stream_lines",
 ]
 
 EXIT_PARTIAL = 4
@@ -42,7 +50,16 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def open_project(path: Path) -> Project:
-    """Open a project; errors surface as one-line messages through ``main``."""
+    """Open a project; errors surface as one-line messages through ``main``.
+
+    A file that is missing, not a project or too new is refused before the database layer is
+    loaded (the same check opening it makes first).
+    """
+    from r2pcoder.migrations import check_header  # noqa: PLC0415 - see the module docstring
+
+    check_header(path)
+    from r2pcoder.db import Project  # noqa: PLC0415
+
     return Project(path)
 
 
@@ -70,6 +87,56 @@ def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
         sys.stdout.write("".join(f"{line}\n" for line in lines))
 
 
+_CHUNK = 2_000
+
+
+def _batched(items: Iterable[str]) -> Iterator[list[str]]:
+    it = iter(items)
+    while chunk := list(islice(it, _CHUNK)):
+        yield chunk
+
+
+def stream_lines(lines: Iterable[str], out: TextIO) -> int:
+    """Write ``lines`` (each with its newline) as they come, in chunks; returns how many."""
+    count = 0
+    for chunk in _batched(lines):
+        out.write("".join(chunk))
+        count += len(chunk)
+    return count
+
+
+def stream_json(items: Iterable[Mapping[str, Any]], out: TextIO) -> None:
+    """Write ``items`` as :func:`emit` writes a list of them, but as they come.
+
+    Each item is a flat mapping of strings, numbers and None; the text is the same as
+    ``json.dumps(list(items), indent=2, ensure_ascii=False)`` (a test holds it to that), and
+    memory stays that of one chunk whatever the number of items.
+    """
+    rows = (_json_object(item) for item in items)
+    first = next(rows, None)
+    if first is None:
+        out.write("[]\n")
+        return
+    out.write("[\n" + first)
+    for chunk in _batched(rows):
+        out.write("".join(",\n" + row for row in chunk))
+    out.write("\n]\n")
+
+
+def _json_object(item: Mapping[str, Any]) -> str:
+    """One flat mapping as an element of an indented list (the C encoder for each value)."""
+    fields = ",\n".join(f"    {_string(key)}: {_value(value)}" for key, value in item.items())
+    return f"  {{\n{fields}\n  }}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    return json.dumps(value)
+
+
 def find_document(project: Project, ref: str) -> DocumentSummary:
     """A document by id, UUID, source file name or exact title."""
+    from r2pcoder.coding_import import DocumentFinder  # noqa: PLC0415 - see the module docstring
+
     return DocumentFinder(project.documents.list()).find(ref)

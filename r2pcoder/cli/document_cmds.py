@@ -6,17 +6,20 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import add_json_flag, emit, open_project, project_arg
-from r2pcoder.documents import DocumentSummary
+
+if TYPE_CHECKING:
+    from r2pcoder.documents import DocumentSummary
 
 __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
     """Add the ``documents`` command."""
-    docs = sub.add_parser("documents", help="list the statements of a project")
+    docs = add_command(sub, "documents")
     actions = docs.add_subparsers(dest="action", required=True, metavar="ACTION")
     lst = actions.add_parser(
         "list",

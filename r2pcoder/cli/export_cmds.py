@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import add_json_flag, emit, open_project
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export import (
@@ -42,9 +43,9 @@ def _names(text: str, known: tuple[str, ...], what: str) -> tuple[str, ...]:
 
 def register(sub: Any) -> None:
     """Add the ``export`` command."""
-    cmd = sub.add_parser(
+    cmd = add_command(
+        sub,
         "export",
-        help="export summaries: CSV files, an Excel workbook or an HTML report",
         description="Export the coded statements of a master: segments, matrices, counts, "
         "evidence, reliability and codebook. The layer (which codings) is printed in every output.",
     )

@@ -2,7 +2,8 @@
 
 ``merge`` exits 0 when everything offered is merged (or was already), 4 when something was held
 back (rows not merged, diverged copies waiting for ``--prefer``, or, in a dry run, files that
-would be refused), and 1 when nothing was merged (a file refused: the master is unchanged). Must
+would be refused), and 1 when nothing was merged (a file refused: the master is unchanged). The
+merge and the packets are loaded by the commands that run them, not by their ``--help``. Must
 not import Qt or ``ui``.
 """
 
@@ -10,19 +11,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import EXIT_PARTIAL, add_json_flag, emit, open_project
 from r2pcoder.errors import R2pError
-from r2pcoder.merge import DEFAULT_TIME_LIMIT, ProposalDecision, merge_packets
-from r2pcoder.packets import PacketOptions, create_packets
+from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT
+
+if TYPE_CHECKING:
+    from r2pcoder.merge import ProposalDecision
 
 __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
     """Add ``packets create`` and ``merge``."""
-    packets = sub.add_parser("packets", help="make coder packets from a master project")
+    packets = add_command(sub, "packets")
     packets_sub = packets.add_subparsers(dest="packets_command", metavar="ACTION", required=True)
     create = packets_sub.add_parser("create", help="write one packet file per coder")
     create.add_argument("master", type=Path, metavar="MASTER", help="the master project (.r2p)")
@@ -62,9 +66,9 @@ def register(sub: Any) -> None:
     add_json_flag(create)
     create.set_defaults(handler=_create)
 
-    merge = sub.add_parser(
+    merge = add_command(
+        sub,
         "merge",
-        help="merge returned packets into the master",
         description="Merge returned packets. Exit code 0: all merged (or already there); "
         f"{EXIT_PARTIAL}: some work held back (rows not merged, diverged copies waiting for "
         "--prefer, files refused in a dry run); 1: nothing merged.",
@@ -129,6 +133,8 @@ def _overlap(args: argparse.Namespace) -> float | tuple[str, ...]:
 
 
 def _create(args: argparse.Namespace) -> int:
+    from r2pcoder.packets import PacketOptions, create_packets  # noqa: PLC0415 - see the docstring
+
     options = PacketOptions(
         coders=tuple(args.coders), out_dir=args.out or args.master.resolve().parent,
         overlap=_overlap(args), seed=args.seed, split=not args.all, blind=args.blind,
@@ -141,6 +147,8 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _decisions(args: argparse.Namespace) -> dict[str, ProposalDecision]:
+    from r2pcoder.merge import ProposalDecision  # noqa: PLC0415 - see the module docstring
+
     decisions = {theme: ProposalDecision("accept") for theme in args.accept}
     decisions.update({theme: ProposalDecision("reject") for theme in args.reject})
     for item in args.map:
@@ -153,6 +161,8 @@ def _decisions(args: argparse.Namespace) -> dict[str, ProposalDecision]:
 
 def _merge(args: argparse.Namespace) -> int:
     with open_project(args.master) as master:
+        from r2pcoder.merge import merge_packets  # noqa: PLC0415 - see the module docstring
+
         report = merge_packets(
             master, args.packets, dry_run=args.dry_run, foreign=args.foreign,
             proposals=_decisions(args), prefer=args.prefer, time_limit=args.time_limit,

@@ -1,6 +1,7 @@
 """``r2pcoder init | info | import | coder | codebook``: set up a project from the command line.
 
-Must not import Qt or ``ui``.
+The database layer and the file readers are loaded by the commands that use them, so that
+``--help`` and a refused file cost no more than Python's own start. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import EXIT_PARTIAL, add_json_flag, emit, open_project, project_arg
 from r2pcoder.codebook import load_codebook, save_codebook
-from r2pcoder.db import Project
 from r2pcoder.errors import R2pError
-from r2pcoder.importer import import_files
 from r2pcoder.metadata import REGIONAL_GROUPS, DocumentMeta
 from r2pcoder.wording import counted
 
@@ -22,14 +22,14 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     """Add the project set-up commands."""
-    init = sub.add_parser("init", help="create a new, empty project file")
+    init = add_command(sub, "init")
     project_arg(init)
     init.add_argument("--name", default="", help="project name (default: the file name)")
     init.add_argument("--codebook", type=Path, help="codebook file to load at once")
     add_json_flag(init)
     init.set_defaults(handler=_init)
 
-    info = sub.add_parser("info", help="what a project holds")
+    info = add_command(sub, "info")
     project_arg(info)
     add_json_flag(info)
     info.set_defaults(handler=_info)
@@ -37,13 +37,11 @@ def register(sub: Any) -> None:
     _register_import(sub)
     _register_coder(sub)
     _register_codebook(sub)
-    # Coding commands live in their own module to keep each file small.
-    from r2pcoder.cli import coding_cmds  # noqa: PLC0415
-
-    coding_cmds.register(sub)
 
 
 def _init(args: argparse.Namespace) -> int:
+    from r2pcoder.db import Project  # noqa: PLC0415 - see the module docstring
+
     codebook = load_codebook(args.codebook) if args.codebook else None
     with Project.create(args.project, name=args.name) as project:
         if codebook is not None:
@@ -56,27 +54,30 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    with open_project(args.project) as project:
-        info = project.info
-        coders = project.coders.list()
-        docs = project.documents.list()
-        coder_rows: list[dict[str, Any]] = [
-            {"uuid": c.uuid, "name": c.name, "codings": project.codings.count(c.id)} for c in coders
-        ]
-        data: dict[str, Any] = {
-            "uuid": info.uuid, "name": info.name, "role": info.role,
-            "codebook": {"id": info.codebook_id, "name": info.codebook_name,
-                         "version": info.codebook_version},
-            "themes": len(project.codebook.themes()), "stances": len(project.codebook.stances()),
-            "documents": len(docs),
-            "coders": coder_rows,
-            "codings": project.codings.count(),
-        }  # fmt: skip
+    # A glance at the file (see r2pcoder.glance); one of an older schema is upgraded first, as
+    # opening it always does.
+    from r2pcoder.glance import glance  # noqa: PLC0415 - see the module docstring
+    from r2pcoder.migrations import SCHEMA_VERSION, check_file  # noqa: PLC0415
+
+    if check_file(args.project).user_version != SCHEMA_VERSION:
+        open_project(args.project).close()
+    seen = glance(args.project)
+    coder_rows: list[dict[str, Any]] = [
+        {"uuid": c.uuid, "name": c.name, "codings": c.codings} for c in seen.coders
+    ]
+    data: dict[str, Any] = {
+        "uuid": seen.uuid, "name": seen.name, "role": seen.role,
+        "codebook": {"id": seen.codebook_id, "name": seen.codebook_name,
+                     "version": seen.codebook_version},
+        "themes": seen.themes, "stances": seen.stances, "documents": seen.documents,
+        "coders": coder_rows,
+        "codings": seen.codings,
+    }  # fmt: skip
     lines = [
-        f"{info.name} ({info.role}, {info.uuid})",
-        f"Codebook: {info.codebook_name or 'none loaded'} {info.codebook_version}".rstrip(),
-        f"{counted(data['themes'], 'theme')}, {counted(data['stances'], 'stance')}, "
-        f"{counted(len(docs), 'statement')}, {counted(data['codings'], 'coding')}",
+        f"{seen.name} ({seen.role}, {seen.uuid})",
+        f"Codebook: {seen.codebook_name or 'none loaded'} {seen.codebook_version}".rstrip(),
+        f"{counted(seen.themes, 'theme')}, {counted(seen.stances, 'stance')}, "
+        f"{counted(seen.documents, 'statement')}, {counted(seen.codings, 'coding')}",
         *(f"  coder {c['name']}: {counted(c['codings'], 'coding')}" for c in coder_rows),
     ]
     emit(args, data, lines)
@@ -84,9 +85,9 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _register_import(sub: Any) -> None:
-    imp = sub.add_parser(
+    imp = add_command(
+        sub,
         "import",
-        help="import statements (.txt .md .docx .pdf .html) from files or folders",
         description="Import statements. Metadata comes from a CSV (one row per file, a 'file' "
         "column plus title, speaker, on_behalf_of, regional_group, date, event, doc_type, "
         "attr:<name>) and/or the options below, which fill what the CSV leaves empty. Exit "
@@ -113,6 +114,8 @@ def _import(args: argparse.Namespace) -> int:
         title=args.title, speaker=args.speaker, on_behalf_of=args.on_behalf_of, date=args.date,
         event=args.event, doc_type=args.doc_type, regional_group=args.regional_group,
     )  # fmt: skip
+    from r2pcoder.importer import import_files  # noqa: PLC0415 - see the module docstring
+
     with open_project(args.project) as project:
         report = import_files(project, args.paths, metadata_csv=args.metadata, defaults=defaults)
     emit(args, report.to_dict(), report.summary())
@@ -122,7 +125,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _register_coder(sub: Any) -> None:
-    coder = sub.add_parser("coder", help="add or list coders")
+    coder = add_command(sub, "coder")
     actions = coder.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="add a coder")
     project_arg(add)
@@ -150,7 +153,7 @@ def _coder_list(args: argparse.Namespace) -> int:
 
 
 def _register_codebook(sub: Any) -> None:
-    cb = sub.add_parser("codebook", help="validate, load or export a codebook")
+    cb = add_command(sub, "codebook")
     actions = cb.add_subparsers(dest="action", required=True, metavar="ACTION")
     val = actions.add_parser("validate", help="check a codebook file and list every problem")
     val.add_argument("file", type=Path)

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import EXIT_PARTIAL, add_json_flag, emit, open_project, project_arg
 from r2pcoder.export.layers import parse_layer
 from r2pcoder.progress import Throttled
@@ -24,9 +25,9 @@ log = logging.getLogger(__name__)
 
 def register(sub: Any) -> None:
     """Add the ``refi`` command and its ``import`` and ``export`` actions."""
-    refi = sub.add_parser(
+    refi = add_command(
+        sub,
         "refi",
-        help="import or export REFI-QDA projects (.qdpx) and codebooks (.qdc)",
         description="Exchange coded projects with other programs through the REFI-QDA 1.5 "
         f"standard. Exit code 0: everything carried over; {EXIT_PARTIAL}: something was left out "
         "(each item is listed); 1: the file was refused and the project left as it was.",

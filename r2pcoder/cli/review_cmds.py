@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from r2pcoder.cli.coding_cmds import passage_span
+from r2pcoder.cli.commands import add_command
 from r2pcoder.cli.common import add_json_flag, emit, find_document, open_project
 from r2pcoder.db import Project
 from r2pcoder.errors import R2pError, UnknownEntity
@@ -50,8 +51,8 @@ def _by_arg(parser: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add the ``review`` command and its actions."""
-    review = sub.add_parser(
-        "review", help="review and adjudicate the coders' differences into the gold layer",
+    review = add_command(
+        sub, "review",
         description="Settle the coders' differences in a master. Coder layers stay as merged; "
         "the lead's decisions go to a separate gold layer, with provenance.",
     )  # fmt: skip

@@ -44,6 +44,7 @@ import numpy.typing as npt
 
 from r2pcoder.errors import ExportFailed
 from r2pcoder.export.columns import CodingColumns, CodingTuple, IntArray
+from r2pcoder.models import CoderRef  # the one read model of a coder, named in exports
 from r2pcoder.reliability.units import MODAL_MIXED, MODAL_NONE, modal_values
 
 __all__ = [
@@ -74,15 +75,6 @@ MIXED = MODAL_MIXED
 """Statement-level value: the codings of the theme carry two or more different stances."""
 NOT_CODED = -4
 """Statement-level value of a coder who worked on the statement but did not code the theme."""
-
-
-@dataclass(frozen=True)
-class CoderRef:
-    """A coder as named in an export."""
-
-    id: int
-    uuid: str
-    name: str
 
 
 @dataclass(frozen=True)

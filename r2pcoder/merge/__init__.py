@@ -8,25 +8,31 @@ their change histories (``lines``, ``decide``, ``ledger``), planning per copy (`
 not import Qt or ``ui``.
 """
 
-from r2pcoder.merge.backup import KEPT as BACKUPS_KEPT
-from r2pcoder.merge.proposals import ProposalDecision
-from r2pcoder.merge.report import (
-    CodebookIssue,
-    Conflict,
-    Counts,
-    DocumentIssue,
-    Holder,
-    LayerReport,
-    Match,
-    MergeReport,
-    PacketsRefused,
-    ProposalInfo,
-    Refusal,
-    RowIssue,
-    Stamp,
-)
-from r2pcoder.merge.run import merge_packets
-from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from r2pcoder.merge.backup import KEPT as BACKUPS_KEPT
+    from r2pcoder.merge.proposals import ProposalDecision
+    from r2pcoder.merge.report import (
+        CodebookIssue,
+        Conflict,
+        Counts,
+        DocumentIssue,
+        Holder,
+        LayerReport,
+        Match,
+        MergeReport,
+        PacketsRefused,
+        ProposalInfo,
+        Refusal,
+        RowIssue,
+        Stamp,
+    )
+    from r2pcoder.merge.run import merge_packets
+    from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT
 
 __all__ = [
     "BACKUPS_KEPT",
@@ -47,3 +53,28 @@ __all__ = [
     "Stamp",
     "merge_packets",
 ]
+
+# Loaded on first use (PEP 562), so that the command line's parser can name the default time
+# limit without loading the merge and SQLAlchemy.
+_HOMES = {
+    "BACKUPS_KEPT": ("r2pcoder.merge.backup", "KEPT"),
+    "DEFAULT_TIME_LIMIT": ("r2pcoder.merge.untrusted", "DEFAULT_TIME_LIMIT"),
+    "ProposalDecision": ("r2pcoder.merge.proposals", "ProposalDecision"),
+    "merge_packets": ("r2pcoder.merge.run", "merge_packets"),
+    **{name: ("r2pcoder.merge.report", name) for name in (
+        "CodebookIssue", "Conflict", "Counts", "DocumentIssue", "Holder", "LayerReport", "Match",
+        "MergeReport", "PacketsRefused", "ProposalInfo", "Refusal", "RowIssue", "Stamp")},
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'r2pcoder.merge' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home[0]), home[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,17 +1,22 @@
 """Writing a merge into the master: layer plans, the round-trip records and the merge log.
 
-Everything here runs inside the merge's one transaction, on its driver connection; rows move with
-``executemany`` in batches, because a merge may move half a million codings, and the cancel check
-runs between batches. Must not import Qt or ``ui``.
+Everything here runs inside the merge's one transaction, through SQLAlchemy Core on the merge's
+connection, with the tables' own column types: rows move with ``executemany`` in batches,
+because a merge may move a million codings, and the cancel check runs between batches. A row
+read from a packet keeps its time stamps as the text SQLite stored (checked to be in the one
+form the master writes, see :mod:`r2pcoder.merge.validate`); they become datetimes only here, on
+their way into the master, where :class:`r2pcoder.schema.UtcDateTime` stores them again exactly
+so. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as upsert
 
 from r2pcoder.merge.foreign import MasterIndex
 from r2pcoder.merge.plan import LayerPlan
@@ -19,32 +24,43 @@ from r2pcoder.merge.proposals import write_proposals
 from r2pcoder.merge.report import LayerReport
 from r2pcoder.merge.source import CoderLine, SourceHeader
 from r2pcoder.progress import CancelCheck, check_cancelled
+from r2pcoder.schema import (
+    CoderRow,
+    CodingRow,
+    DocumentStatusRow,
+    MemoRow,
+    MergeLogRow,
+    ThemeRow,
+    utcnow,
+)
 
-__all__ = ["STAMP_FORMAT", "Writer", "now_text"]
-
-STAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-"""How timestamps are stored (as SQLAlchemy writes them)."""
+__all__ = ["Writer", "stored_time"]
 
 _BATCH = 20_000
 _LOGGED_ROWS = 200
-_INSERT = (
-    'INSERT INTO codings (uuid, document_id, coder_id, theme_id, stance_id, start, "end", memo, '
-    "created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+_REMOVE_CODING = delete(CodingRow).where(CodingRow.uuid == bindparam("key"))
+_CHANGE_CODING = update(CodingRow).where(CodingRow.uuid == bindparam("key"))
+_ADD_CODING = insert(CodingRow)
+_REMOVE_MEMO = delete(MemoRow).where(MemoRow.uuid == bindparam("key"))
+_memo = upsert(MemoRow)
+_PUT_MEMO = _memo.on_conflict_do_update(
+    index_elements=[MemoRow.uuid],
+    set_={name: _memo.excluded[name] for name in ("document_id", "theme_id", "text",
+                                                  "modified_at")},
+)  # fmt: skip
+_REMOVE_MARK = delete(DocumentStatusRow).where(
+    DocumentStatusRow.coder_id == bindparam("coder"),
+    DocumentStatusRow.document_id == bindparam("document"),
 )
-_UPDATE = (
-    'UPDATE codings SET document_id = ?, theme_id = ?, stance_id = ?, start = ?, "end" = ?, '
-    "memo = ?, created_at = ?, modified_at = ? WHERE uuid = ?"
-)
-_MEMO = (
-    "INSERT INTO memos (uuid, document_id, theme_id, coder_id, text, modified_at) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(uuid) DO UPDATE SET document_id = excluded.document_id, "
-    "theme_id = excluded.theme_id, text = excluded.text, modified_at = excluded.modified_at"
+_mark = upsert(DocumentStatusRow)
+_PUT_MARK = _mark.on_conflict_do_update(
+    index_elements=[DocumentStatusRow.coder_id, DocumentStatusRow.document_id],
+    set_={"done_at": _mark.excluded.done_at},
 )
 
-
-def now_text() -> str:
-    """The current time as the master stores timestamps."""
-    return datetime.now(UTC).strftime(STAMP_FORMAT)
+stored_time = datetime.fromisoformat
+"""A time stamp as read from a file (checked, naive UTC text) as the datetime it stands for."""
 
 
 def _batches(rows: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -55,44 +71,46 @@ def _batches(rows: Sequence[Any]) -> Iterable[Sequence[Any]]:
 class Writer:
     """Applies layer plans and records through the merge's open transaction."""
 
-    def __init__(self, raw: sqlite3.Connection, cancelled: CancelCheck | None) -> None:
-        self._raw = raw
+    def __init__(self, conn: Connection, cancelled: CancelCheck | None) -> None:
+        self._conn = conn
         self._cancelled = cancelled
-        self.now = now_text()
+        self.now = utcnow()
 
-    def _many(self, sql: str, rows: Sequence[Any]) -> None:
+    def many(self, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """Run ``statement`` once per row, in batches, checking for a cancel between them."""
         for batch in _batches(rows):
             check_cancelled(self._cancelled)
-            self._raw.executemany(sql, batch)
+            self._conn.execute(statement, batch)
 
     def apply(self, plan: LayerPlan, index: MasterIndex) -> None:
         """Make the coder's layer what ``plan`` says, adding the coder if the master lacks it."""
-        raw = self._raw
+        conn = self._conn
         coder = plan.report.coder_uuid
         if not plan.coder_known:
-            raw.execute(
-                "INSERT INTO coders (uuid, name, created_at) VALUES (?, ?, ?)",
-                (coder, plan.coder_name, self.now),
+            added = conn.execute(
+                insert(CoderRow)
+                .values(uuid=coder, name=plan.coder_name, created_at=self.now)
+                .returning(CoderRow.id)
             )
-            index.coders[coder] = raw.execute(
-                "SELECT id FROM coders WHERE uuid = ?", (coder,)
-            ).fetchone()[0]
+            index.coders[coder] = added.scalar_one()
             index.coder_names[coder] = plan.coder_name
             plan.coder_known = True
         coder_id = index.coders[coder]
-        write_proposals(raw, plan.proposals, self.now)
-        themes: dict[str, int] = dict(raw.execute("SELECT uuid, id FROM themes").fetchall())
-        self._many("DELETE FROM codings WHERE uuid = ?", [(u,) for u in plan.remove])
-        self._many(_UPDATE, [(r[0], themes[r[1]], *r[2:], u) for u, r in plan.change])
-        self._many(_INSERT, [(u, r[0], coder_id, themes[r[1]], *r[2:]) for u, r in plan.add])
-        self._many("DELETE FROM memos WHERE uuid = ?", [(u,) for u in plan.memo_remove])
-        memos = [(u, d, None if t is None else themes[t], coder_id, text, modified)
-                 for u, (d, t, text, modified) in plan.memo_put]  # fmt: skip
-        self._many(_MEMO, memos)
-        self._many("DELETE FROM document_status WHERE coder_id = ? AND document_id = ?",
-                   [(coder_id, d) for d in plan.marks_remove])  # fmt: skip
-        self._many("INSERT OR REPLACE INTO document_status (coder_id, document_id, done_at) "
-                   "VALUES (?, ?, ?)", [(coder_id, d, t) for d, t in plan.marks_put])  # fmt: skip
+        write_proposals(conn, plan.proposals, self.now)
+        themes: dict[str, int] = dict(conn.execute(select(ThemeRow.uuid, ThemeRow.id)).all())
+        self.many(_REMOVE_CODING, [{"key": u} for u in plan.remove])
+        self.many(_CHANGE_CODING, [{"key": u, **_coding(r, themes)} for u, r in plan.change])
+        self.many(_ADD_CODING, [{"uuid": u, "coder_id": coder_id, **_coding(r, themes)}
+                                for u, r in plan.add])  # fmt: skip
+        self.many(_REMOVE_MEMO, [{"key": u} for u in plan.memo_remove])
+        self.many(_PUT_MEMO, [
+            {"uuid": u, "document_id": d, "theme_id": None if t is None else themes[t],
+             "coder_id": coder_id, "text": text, "modified_at": stored_time(modified)}
+            for u, (d, t, text, modified) in plan.memo_put
+        ])  # fmt: skip
+        self.many(_REMOVE_MARK, [{"coder": coder_id, "document": d} for d in plan.marks_remove])
+        self.many(_PUT_MARK, [{"coder_id": coder_id, "document_id": d, "done_at": stored_time(t)}
+                              for d, t in plan.marks_put])  # fmt: skip
 
     def log(
         self,
@@ -117,9 +135,16 @@ class Writer:
                            "holders": [str(h) for h in k.holders]} for k in report.conflicts],
             "notes": list(report.notes),
         }  # fmt: skip
-        self._raw.execute(
-            "INSERT INTO merge_log (merged_at, file_name, file_sha256, coder_uuid, counts) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (self.now, header.path.name, header.file_sha256, report.coder_uuid,
-             json.dumps(counts, ensure_ascii=False)),
-        )  # fmt: skip
+        self._conn.execute(insert(MergeLogRow).values(
+            merged_at=self.now, file_name=header.path.name, file_sha256=header.file_sha256,
+            coder_uuid=report.coder_uuid, counts=counts,
+        ))  # fmt: skip
+
+
+def _coding(row: tuple[Any, ...], themes: dict[str, int]) -> dict[str, Any]:
+    """A coding in the master's terms (see :data:`r2pcoder.merge.rows.Row`) as column values."""
+    return {
+        "document_id": row[0], "theme_id": themes[row[1]], "stance_id": row[2], "start": row[3],
+        "end": row[4], "memo": row[5], "created_at": stored_time(row[6]),
+        "modified_at": stored_time(row[7]),
+    }  # fmt: skip

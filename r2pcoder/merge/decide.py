@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -95,7 +96,7 @@ class _Unit:
     lines: Sequence[Line]
     content: Content
     prefer: Preference
-    now: str
+    now: datetime
 
 
 def decide_coder(
@@ -106,7 +107,7 @@ def decide_coder(
     content: Content,
     prefer: Preference,
     titles: Mapping[str, str],
-    now: str,
+    now: datetime,
 ) -> CoderDecision:
     """Decide every unit any of ``offers`` holds (one coder's copies given now)."""
     decision = CoderDecision()

@@ -13,11 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import aliased
 
 from r2pcoder.merge.codebook_check import MasterTheme, codebook_differences
 from r2pcoder.merge.report import CodebookIssue, Match
 from r2pcoder.merge.source import SourceHeader, ThemeTuple
+from r2pcoder.schema import CoderRow, DocumentRow, StanceRow, ThemeProposalRow, ThemeRow
 
 __all__ = ["MasterDoc", "MasterIndex", "Matching", "load_index", "match_source"]
 
@@ -58,31 +60,36 @@ class MasterIndex:
         return {u: t.name for u, t in self.themes.items()}
 
 
+_parent = aliased(ThemeRow)
+_DOCS = select(DocumentRow.id, DocumentRow.uuid, DocumentRow.sha256, DocumentRow.length,
+               DocumentRow.title)  # fmt: skip
+_THEMES = select(
+    ThemeRow.uuid, ThemeRow.key, ThemeRow.name, _parent.uuid, ThemeRow.retired,
+    ThemeRow.description, ThemeRow.include, ThemeRow.exclude, ThemeRow.example, ThemeRow.color,
+    ThemeRow.proposed_by,
+).outerjoin(_parent, _parent.id == ThemeRow.parent_id)  # fmt: skip
+_STANCES = select(StanceRow.uuid, StanceRow.id, StanceRow.name, StanceRow.retired)
+_CODERS = select(CoderRow.uuid, CoderRow.id, CoderRow.name)
+_PROPOSALS = select(ThemeProposalRow.theme_uuid, ThemeProposalRow.status,
+                    ThemeProposalRow.target_uuid)  # fmt: skip
+
+
 def load_index(conn: Connection) -> MasterIndex:
     """Read the master's identities and the lead's decisions on proposed themes."""
     index = MasterIndex()
-    for doc_id, uuid, sha, length, title in conn.exec_driver_sql(
-        "SELECT id, uuid, sha256, length, title FROM documents"
-    ):
+    for doc_id, uuid, sha, length, title in conn.execute(_DOCS):
         doc = MasterDoc(doc_id, uuid, sha, length, title)
         index.docs[uuid] = index.docs_by_hash[sha] = index.docs_by_id[doc_id] = doc
-    for row in conn.exec_driver_sql(
-        "SELECT t.uuid, t.key, t.name, p.uuid, t.retired, t.description, t.include, t.exclude, "
-        "t.example, t.color, t.proposed_by FROM themes t LEFT JOIN themes p ON p.id = t.parent_id"
-    ):
+    for row in conn.execute(_THEMES):
         uuid, key, name, parent, retired, description, include, exclude, example, color, by = row
         index.themes[uuid] = MasterTheme(key, name, parent, bool(retired), description, include,
                                          exclude, example, color, by)  # fmt: skip
-    for uuid, stance_id, name, retired in conn.exec_driver_sql(
-        "SELECT uuid, id, name, retired FROM stances"
-    ):
+    for uuid, stance_id, name, retired in conn.execute(_STANCES):
         index.stances[uuid] = (stance_id, name, bool(retired))
-    for uuid, coder_id, name in conn.exec_driver_sql("SELECT uuid, id, name FROM coders"):
+    for uuid, coder_id, name in conn.execute(_CODERS):
         index.coders[uuid] = coder_id
         index.coder_names[uuid] = name
-    for uuid, status, target in conn.exec_driver_sql(
-        "SELECT theme_uuid, status, target_uuid FROM theme_proposals"
-    ):
+    for uuid, status, target in conn.execute(_PROPOSALS):
         index.proposals[uuid] = (status, target)
     return index
 

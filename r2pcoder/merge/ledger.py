@@ -8,14 +8,25 @@ histories (lines) those versions lie on. Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
-from r2pcoder.merge.lines import Line, Version
+from sqlalchemy import Connection, delete, insert, select
 
-__all__ = ["Issued", "Ledger", "Stored", "load_ledger", "store_lines", "store_versions"]
+from r2pcoder.merge.lines import Line, Version
+from r2pcoder.schema_merge import MergeVersionRow, PacketIssueRow, PacketLineRow
+
+__all__ = [
+    "Issued",
+    "Ledger",
+    "Stored",
+    "load_ledger",
+    "load_lines",
+    "store_lines",
+    "store_versions",
+]
 
 State = Literal["merged", "pending", "set_aside"]
 
@@ -27,7 +38,7 @@ class Issued:
     packet_uuid: str | None
     coder_uuid: str
     issue: int
-    created_at: str
+    created_at: datetime
     discarded_unmerged: bool
 
     @property
@@ -46,7 +57,7 @@ class Stored:
     counts: tuple[int, int, int] = (0, 0, 0)
     file_name: str = ""
     file_sha256: str = ""
-    recorded_at: str = ""
+    recorded_at: datetime | None = None
 
 
 @dataclass
@@ -87,43 +98,65 @@ class Ledger:
         )
 
 
-def load_ledger(raw: sqlite3.Connection) -> Ledger:
+_ISSUED = select(
+    PacketIssueRow.packet_uuid, PacketIssueRow.coder_uuid, PacketIssueRow.issue,
+    PacketIssueRow.created_at, PacketIssueRow.discarded_unmerged,
+)  # fmt: skip
+_VERSIONS = select(
+    MergeVersionRow.coder_uuid, MergeVersionRow.unit, MergeVersionRow.packet_key,
+    MergeVersionRow.issue, MergeVersionRow.position, MergeVersionRow.digest, MergeVersionRow.state,
+    MergeVersionRow.content, MergeVersionRow.codings, MergeVersionRow.memos,
+    MergeVersionRow.marks, MergeVersionRow.file_name, MergeVersionRow.file_sha256,
+    MergeVersionRow.recorded_at,
+).order_by(MergeVersionRow.id)  # fmt: skip
+_LINES = select(
+    PacketLineRow.packet_key, PacketLineRow.base, PacketLineRow.root, PacketLineRow.chain
+).order_by(PacketLineRow.id)
+
+
+def load_ledger(conn: Connection) -> Ledger:
     """Read the round-trip records of the master on its merge connection."""
     ledger = Ledger()
-    for row in raw.execute(
-        "SELECT packet_uuid, coder_uuid, issue, created_at, discarded_unmerged FROM packet_issues"
-    ):
-        ledger.issued.append(Issued(row[0], row[1], int(row[2]), str(row[3]), bool(row[4])))
-    for row in raw.execute(
-        "SELECT coder_uuid, unit, packet_key, issue, position, digest, state, content, codings, "
-        "memos, marks, file_name, file_sha256, recorded_at FROM merge_versions ORDER BY id"
-    ):
+    for issued in conn.execute(_ISSUED):
+        ledger.issued.append(Issued(issued[0], issued[1], int(issued[2]), issued[3],
+                                    bool(issued[4])))  # fmt: skip
+    for row in conn.execute(_VERSIONS):
         version = Version(row[2], int(row[3]), int(row[4]), bytes.fromhex(row[5]))
-        stored = Stored(version, row[6], row[7], (row[8], row[9], row[10]), *row[11:])
+        state: State = row[6]  # type: ignore[assignment]  # the table's CHECK allows no other
+        stored = Stored(version, state, row[7], (row[8], row[9], row[10]), row[11], row[12],
+                        row[13])  # fmt: skip
         ledger.versions.setdefault(row[0], {}).setdefault(row[1], []).append(stored)
-    for key, base, root, chain in raw.execute(
-        "SELECT packet_key, base, root, chain FROM packet_lines ORDER BY id"
-    ):
-        ledger.lines.setdefault(key, []).append(Line.stored(key, base, root, bytes(chain)))
+    ledger.lines = load_lines(conn)
     return ledger
 
 
+def load_lines(conn: Connection) -> dict[str, list[Line]]:
+    """The change histories of the copies merged so far, by packet key."""
+    lines: dict[str, list[Line]] = {}
+    for key, base, root, chain in conn.execute(_LINES):
+        lines.setdefault(key, []).append(Line.stored(key, base, root, bytes(chain)))
+    return lines
+
+
 def store_versions(
-    raw: sqlite3.Connection, coder: str, unit: str, versions: Sequence[Stored], now: str
+    conn: Connection, coder: str, unit: str, versions: Sequence[Stored], now: datetime
 ) -> None:
     """Replace what the master keeps for ``coder`` and ``unit`` by ``versions``."""
-    raw.execute("DELETE FROM merge_versions WHERE coder_uuid = ? AND unit = ?", (coder, unit))
-    raw.executemany(
-        "INSERT INTO merge_versions (coder_uuid, unit, packet_key, issue, position, digest, "
-        "state, content, codings, memos, marks, file_name, file_sha256, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(coder, unit, s.version.key, s.version.issue, s.version.position, s.version.digest.hex(),
-          s.state, s.content, *s.counts, s.file_name, s.file_sha256, s.recorded_at or now)
-         for s in versions],
-    )  # fmt: skip
+    conn.execute(delete(MergeVersionRow).where(MergeVersionRow.coder_uuid == coder,
+                                               MergeVersionRow.unit == unit))  # fmt: skip
+    rows = [
+        {"coder_uuid": coder, "unit": unit, "packet_key": s.version.key, "issue": s.version.issue,
+         "position": s.version.position, "digest": s.version.digest.hex(), "state": s.state,
+         "content": s.content, "codings": s.counts[0], "memos": s.counts[1],
+         "marks": s.counts[2], "file_name": s.file_name, "file_sha256": s.file_sha256,
+         "recorded_at": s.recorded_at or now}
+        for s in versions
+    ]  # fmt: skip
+    if rows:  # an empty parameter list would insert one row of defaults
+        conn.execute(insert(MergeVersionRow), rows)
 
 
-def store_lines(raw: sqlite3.Connection, ledger: Ledger, lines: Iterable[tuple[Line, str]]) -> bool:
+def store_lines(conn: Connection, ledger: Ledger, lines: Iterable[tuple[Line, str]]) -> bool:
     """Keep the lines of copies that came back, dropping any that another one extends.
 
     Returns True if anything was written.
@@ -134,17 +167,15 @@ def store_lines(raw: sqlite3.Connection, ledger: Ledger, lines: Iterable[tuple[L
         if any(other.extends(line) for other in known):
             continue
         for other in [o for o in known if line.extends(o)]:
-            raw.execute(
-                "DELETE FROM packet_lines WHERE packet_key = ? AND base = ? AND tip = ?",
-                (other.key, other.base, other.tip.hex()),
-            )
+            conn.execute(delete(PacketLineRow).where(
+                PacketLineRow.packet_key == other.key, PacketLineRow.base == other.base,
+                PacketLineRow.tip == other.tip.hex(),
+            ))  # fmt: skip
             known.remove(other)
-        raw.execute(
-            "INSERT INTO packet_lines (packet_key, base, root, chain, length, tip, file_name) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (line.key, line.base, line.digests[0].hex(), line.chain(), line.length,
-             line.tip.hex(), file_name),
-        )  # fmt: skip
+        conn.execute(insert(PacketLineRow).values(
+            packet_key=line.key, base=line.base, root=line.root.hex(), chain=line.chain,
+            length=line.length, tip=line.tip.hex(), file_name=file_name,
+        ))  # fmt: skip
         known.append(line)
         wrote = True
     return wrote

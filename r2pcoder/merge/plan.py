@@ -10,9 +10,10 @@ kept. Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+
+from sqlalchemy import Connection, bindparam, func, select
 
 from r2pcoder.merge.foreign import MasterIndex, Matching
 from r2pcoder.merge.lines import CODEBOOK_UNIT
@@ -33,9 +34,10 @@ from r2pcoder.merge.rows import (
     UnitRows,
     current_rows,
     desired_rows,
-    unit_contents,
 )
 from r2pcoder.merge.source import CoderLine, LayerData, SourceHeader
+from r2pcoder.schema import CodingRow
+from r2pcoder.schema import MemoRow as StoredMemo
 
 __all__ = ["LayerPlan", "PlanInput", "Prepared", "plan_layer", "prepare_layer"]
 
@@ -77,6 +79,9 @@ class LayerPlan:
     marks_remove: list[int] = field(default_factory=list)
     proposals: list[ResolvedProposal] = field(default_factory=list)
     written: set[int] = field(default_factory=set)
+    clean: bool = False
+    """True when nothing of the layer needs a word: no row left out or held back, nothing under
+    another name, no clash, no statement that differs from the master where it should not."""
 
 
 def prepare_layer(
@@ -95,7 +100,7 @@ def prepare_layer(
     return Prepared(layer, proposals, desired_rows(layer, matching, destinations, index))
 
 
-def plan_layer(raw: sqlite3.Connection, given: PlanInput, index: MasterIndex) -> LayerPlan:
+def plan_layer(conn: Connection, given: PlanInput, index: MasterIndex) -> LayerPlan:
     """Diff the copy's rows against the master's layer on the units it writes (and checks)."""
     h, layer, desired = given.header, given.prepared.layer, given.prepared.desired
     report = LayerReport(h.path.name, h.file_sha256, given.coder.coder_uuid, layer.coder_name,
@@ -103,15 +108,15 @@ def plan_layer(raw: sqlite3.Connection, given: PlanInput, index: MasterIndex) ->
     plan = LayerPlan(report, layer.coder_name, proposals=list(given.prepared.proposals))
     coder_id = index.coders.get(layer.coder_uuid)
     plan.coder_known = coder_id is not None
-    current = current_rows(raw, coder_id)
+    current = current_rows(conn, coder_id)
     if not all(p.stored for p in plan.proposals):
         # The lead decided on a proposed theme: the units merged before change with that
         # decision, so they are written again rather than only compared.
         given = replace(given, write=given.write | given.verify, verify=frozenset())
     docs = {index.docs[u].id for u in given.write if u in index.docs}
     plan.written = docs
-    clashes = _diff_codings(raw, plan, current, desired, (docs, coder_id))
-    clashes += _diff_memos(raw, plan, current, desired, (docs, CODEBOOK_UNIT in given.write),
+    clashes = _diff_codings(conn, plan, current, desired, (docs, coder_id))
+    clashes += _diff_memos(conn, plan, current, desired, (docs, CODEBOOK_UNIT in given.write),
                            coder_id)  # fmt: skip
     _diff_marks(plan, current, desired, docs)
     checked = {index.docs[u].id for u in given.verify if u in index.docs}
@@ -125,7 +130,11 @@ def plan_layer(raw: sqlite3.Connection, given: PlanInput, index: MasterIndex) ->
                     len(plan.memo_put) + len(plan.memo_remove),
                     len(plan.marks_put) + len(plan.marks_remove), not_merged)  # fmt: skip
     changed = counts.any or not plan.coder_known or not all(p.stored for p in plan.proposals)
-    notes = _notes(len(clashes), _mismatched(current, desired, given, checked))
+    mismatched = _mismatched(current, desired, given, checked)
+    notes = _notes(len(clashes), mismatched)
+    plan.clean = not (desired.issues or desired.held_back or shown or clashes or mismatched
+                      or given.matching.unmatched_documents or given.matching.unknown_stances
+                      or plan.proposals)  # fmt: skip
     if not plan.coder_known:
         notes += (f"coder {layer.coder_name} is new to this master and is added with this work",)
     plan.report = replace(
@@ -172,24 +181,29 @@ def _mismatched(current: UnitRows, desired: Desired, given: PlanInput, checked: 
     units: list[int | str] = sorted(checked)
     if CODEBOOK_UNIT in given.verify:
         units.append(CODEBOOK_UNIT)
-    return sum(unit_contents(current, u) != unit_contents(desired.rows, u) for u in units)
+    return sum(not current.same_unit(desired.rows, u) for u in units)
 
 
-def _taken(raw: sqlite3.Connection, table: str, uuids: Sequence[str]) -> dict[str, int | None]:
+# One query with the UUIDs as a JSON array: SQLite unpacks it in C, far faster than hundreds of
+# IN lists built in Python.
+_GIVEN = select(func.json_each(bindparam("uuids")).table_valued("value").c.value)
+_TAKEN = {
+    table: select(table.uuid, table.coder_id).where(table.uuid.in_(_GIVEN))
+    for table in (CodingRow, StoredMemo)
+}
+
+
+def _taken(conn: Connection, table: type[CodingRow | StoredMemo],
+           uuids: Sequence[str]) -> dict[str, int | None]:  # fmt: skip
     """Which of ``uuids`` the master already has (anywhere), with the coder each belongs to."""
     if not uuids:
         return {}
-    # One query with the UUIDs as a JSON array: SQLite unpacks it in C, far faster than
-    # hundreds of IN lists built in Python.
-    rows = raw.execute(
-        f"SELECT uuid, coder_id FROM {table} WHERE uuid IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(uuids)),),
-    )
-    return dict(rows.fetchall())
+    rows = conn.execute(_TAKEN[table], {"uuids": json.dumps(list(uuids))})
+    return {uuid: coder for uuid, coder in rows}  # noqa: C416
 
 
 def _diff_codings(
-    raw: sqlite3.Connection,
+    conn: Connection,
     plan: LayerPlan,
     current: UnitRows,
     desired: Desired,
@@ -199,7 +213,7 @@ def _diff_codings(
     have = current.codings_in(docs)
     want = desired.rows.codings_in(docs)
     fresh = [u for u in want if u not in have]
-    taken = _taken(raw, "codings", fresh)
+    taken = _taken(conn, CodingRow, fresh)
     # The coder's own coding on a statement another copy decides moves here; another coder's
     # coding is never taken over.
     clashes = [u for u, owner in taken.items() if owner is None or owner != coder_id]
@@ -211,7 +225,7 @@ def _diff_codings(
 
 
 def _diff_memos(
-    raw: sqlite3.Connection,
+    conn: Connection,
     plan: LayerPlan,
     current: UnitRows,
     desired: Desired,
@@ -222,7 +236,7 @@ def _diff_memos(
     units: set[int | str] = {*docs, *([CODEBOOK_UNIT] if codebook else [])}
     have = current.memos_in(units)
     want = desired.rows.memos_in(units)
-    taken = _taken(raw, "memos", [u for u in want if u not in have])
+    taken = _taken(conn, StoredMemo, [u for u in want if u not in have])
     clashes = [u for u, owner in taken.items() if owner is None or owner != coder_id]
     plan.memo_put = [(u, r) for u, r in want.items() if have.get(u) != r and u not in clashes]
     plan.memo_remove = [u for u in have if u not in want and u not in desired.protected]

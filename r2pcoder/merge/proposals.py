@@ -10,14 +10,18 @@ stored, so merging the same packet again gives the same result. Must not import 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as upsert
 
 from r2pcoder.errors import MergeRefused
 from r2pcoder.merge.foreign import MasterIndex
 from r2pcoder.merge.source import ThemeTuple
+from r2pcoder.schema import ThemeProposalRow, ThemeRow
 
 __all__ = ["Decision", "ProposalDecision", "ResolvedProposal", "resolve", "write_proposals"]
 
@@ -99,45 +103,48 @@ def _target(
     return target
 
 
-def write_proposals(
-    raw: sqlite3.Connection, proposals: Sequence[ResolvedProposal], now: str
-) -> None:
+def write_proposals(conn: Connection, proposals: Sequence[ResolvedProposal], now: datetime) -> None:
     """Store proposals and decisions in the master, adding proposed themes where kept.
 
-    Runs inside the merge's transaction on its driver connection.
+    Runs inside the merge's transaction, on its connection.
     """
     for p in proposals:
         keep = p.decision in ("pending", "accept")
-        exists = raw.execute("SELECT 1 FROM themes WHERE uuid = ?", (p.theme.uuid,)).fetchone()
+        exists = conn.execute(select(ThemeRow.id).where(ThemeRow.uuid == p.theme.uuid)).first()
         if keep and not exists:
             t = p.theme
-            raw.execute(
-                "INSERT INTO themes (uuid, key, parent_id, name, description, include, exclude, "
-                "example, color, shortcut, position, retired, proposed_by) "
-                "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                (t.uuid, f"{t.key}~{t.uuid[:8]}", t.name, t.description, t.include, t.exclude,
-                 t.example, t.color, _NEW_POSITION + t.position, p.decision == "pending",
-                 p.coder_uuid),
-            )  # fmt: skip
+            conn.execute(insert(ThemeRow).values(
+                uuid=t.uuid, key=f"{t.key}~{t.uuid[:8]}", parent_id=None, name=t.name,
+                description=t.description, include=t.include, exclude=t.exclude,
+                example=t.example, color=t.color, shortcut=None,
+                position=_NEW_POSITION + t.position, retired=p.decision == "pending",
+                proposed_by=p.coder_uuid,
+            ))  # fmt: skip
         elif exists:
-            raw.execute(
-                "UPDATE themes SET retired = ? WHERE uuid = ?",
-                (p.decision != "accept", p.theme.uuid),
-            )
+            conn.execute(update(ThemeRow).where(ThemeRow.uuid == p.theme.uuid)
+                         .values(retired=p.decision != "accept"))  # fmt: skip
         if not p.stored:
-            raw.execute(
-                "INSERT INTO theme_proposals (theme_uuid, coder_uuid, key, name, status, "
-                "target_uuid, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(theme_uuid) "
-                "DO UPDATE SET status = excluded.status, target_uuid = excluded.target_uuid, "
-                "decided_at = excluded.decided_at",
-                (p.theme.uuid, p.coder_uuid, p.theme.key, p.theme.name, _STATUS[p.decision],
-                 p.target, None if p.decision == "pending" else now),
+            decided = None if p.decision == "pending" else now
+            proposal = upsert(ThemeProposalRow).values(
+                theme_uuid=p.theme.uuid, coder_uuid=p.coder_uuid, key=p.theme.key,
+                name=p.theme.name, status=_STATUS[p.decision], target_uuid=p.target,
+                decided_at=decided,
             )  # fmt: skip
+            conn.execute(proposal.on_conflict_do_update(
+                index_elements=[ThemeProposalRow.theme_uuid],
+                set_={name: proposal.excluded[name]
+                      for name in ("status", "target_uuid", "decided_at")},
+            ))  # fmt: skip
     # Parents are set once every proposed theme exists, whatever order they came in.
-    for p in proposals:
-        if p.theme.parent_uuid is not None:
-            raw.execute(
-                "UPDATE themes SET parent_id = (SELECT id FROM themes WHERE uuid = ?) "
-                "WHERE uuid = ? AND proposed_by IS NOT NULL",
-                (p.theme.parent_uuid, p.theme.uuid),
-            )
+    parents = [{"parent": p.theme.parent_uuid, "theme": p.theme.uuid}
+               for p in proposals if p.theme.parent_uuid is not None]  # fmt: skip
+    if parents:
+        conn.execute(_SET_PARENT, parents)
+
+
+_SET_PARENT = (
+    update(ThemeRow)
+    .where(ThemeRow.uuid == bindparam("theme"), ThemeRow.proposed_by.is_not(None))
+    .values(parent_id=select(ThemeRow.id).where(ThemeRow.uuid == bindparam("parent"))
+            .scalar_subquery())
+)  # fmt: skip

@@ -12,16 +12,19 @@ without writing anything. Must not import Qt or ``ui``.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from sqlalchemy import Connection, String, bindparam, select, type_coerce
+
 from r2pcoder.merge.foreign import MasterIndex, Matching
 from r2pcoder.merge.lines import CODEBOOK_UNIT
 from r2pcoder.merge.report import RowIssue
-from r2pcoder.merge.source import LayerData
+from r2pcoder.merge.source import CodingTuple, LayerData
+from r2pcoder.schema import CodingRow, DocumentStatusRow, ThemeRow
+from r2pcoder.schema import MemoRow as StoredMemo
 
 __all__ = ["Desired", "MemoRow", "Row", "UnitRows", "current_rows", "desired_rows", "unit_contents"]
 
@@ -36,12 +39,15 @@ class UnitRows:
     """One coder's rows by UUID; a unit is a statement id, or ``*`` for memos on themes.
 
     Codings are kept in one flat dict (a merge moves hundreds of thousands of them; grouping
-    each by statement as it arrives costs more than the rest of its way into the master).
+    each by statement as it arrives costs more than the rest of its way into the master). They
+    are grouped by unit once, on the first question about a single unit; the rows must not
+    change after that.
     """
 
     codings: dict[str, Row] = field(default_factory=dict)
     memos: dict[str, MemoRow] = field(default_factory=dict)
     marks: dict[int, str] = field(default_factory=dict)
+    _units: dict[int | str, _Unit] | None = field(default=None, repr=False, compare=False)
 
     def codings_in(self, docs: Set[int]) -> dict[str, Row]:
         """The codings on the given statements, by UUID (the same dict if that is all of them)."""
@@ -55,9 +61,42 @@ class UnitRows:
 
     def unit(self, unit: int | str) -> tuple[list[tuple[str, Row]], list[tuple[str, MemoRow]]]:
         """The codings and memos of one unit, sorted."""
-        codings = sorted((u, r) for u, r in self.codings.items() if r[0] == unit)
-        memos = sorted((u, r) for u, r in self.memos.items() if _memo_unit(r) == unit)
-        return codings, memos
+        if self._units is None:
+            self._units = self._group()
+        found = self._units.get(unit)
+        if found is None:
+            return [], []
+        if not found.sorted:
+            found.codings.sort()
+            found.memos.sort()
+            found.sorted = True
+        return found.codings, found.memos
+
+    def same_unit(self, other: UnitRows, unit: int | str) -> bool:
+        """True if both hold the same codings, memos and done mark on ``unit``.
+
+        The same answer as comparing :func:`unit_contents`, without digesting either side.
+        """
+        mark = self.marks.get(unit) if isinstance(unit, int) else None
+        theirs = other.marks.get(unit) if isinstance(unit, int) else None
+        return mark == theirs and self.unit(unit) == other.unit(unit)
+
+    def _group(self) -> dict[int | str, _Unit]:
+        units: dict[int | str, _Unit] = {}
+        for uuid, row in self.codings.items():
+            units.setdefault(row[0], _Unit()).codings.append((uuid, row))
+        for uuid, memo in self.memos.items():
+            units.setdefault(_memo_unit(memo), _Unit()).memos.append((uuid, memo))
+        return units
+
+
+@dataclass
+class _Unit:
+    """One unit's rows, sorted on first use."""
+
+    codings: list[tuple[str, Row]] = field(default_factory=list)
+    memos: list[tuple[str, MemoRow]] = field(default_factory=list)
+    sorted: bool = False
 
 
 def _memo_unit(row: MemoRow) -> int | str:
@@ -109,7 +148,7 @@ def _codings(
     if matching.unknown_stances:
         out.per_stance = Counter(s for s in map(itemgetter(3), rows) if s is not None)
     documents, stances, wanted = matching.documents, matching.stances, out.rows.codings
-    valid: Counter[str] = Counter()
+    valid = 0
     for uuid, doc, theme, stance, start, end, memo, created, modified, found in rows:
         target = documents.get(doc)  # type: ignore[arg-type]
         problem = found
@@ -127,9 +166,25 @@ def _codings(
             else:
                 wanted[uuid] = (target.id, theme_to, stance_id, start, end, memo,  # type: ignore[index]
                                 created, modified)  # type: ignore[assignment]  # fmt: skip
-                valid[uuid] += 1  # type: ignore[index]
-    if len(valid) != sum(valid.values()) or len(set(map(itemgetter(0), rows))) != len(rows):
-        _shared_identities(rows, valid, out)
+                valid += 1
+    if len(wanted) != valid or len(set(map(itemgetter(0), rows))) != len(rows):
+        _shared_identities(rows, _valid_counts(rows, matching, destinations), out)
+
+
+def _valid_counts(
+    rows: Sequence[CodingTuple], matching: Matching, destinations: Mapping[str, str | None]
+) -> Counter[str]:
+    """Per identity, how many of its rows would have crossed (only asked when some share one)."""
+    valid: Counter[str] = Counter()
+    for uuid, doc, theme, stance, _start, end, *_, found in rows:
+        target = matching.documents.get(str(doc))
+        if found is not None or target is None or end > target.length:  # type: ignore[operator]
+            continue
+        if destinations.get(str(theme)) is None:
+            continue
+        if stance is None or matching.stances.get(stance) is not None:
+            valid[str(uuid)] += 1
+    return valid
 
 
 def _shared_identities(rows: Sequence[Sequence[object]], valid: Counter[str], out: Desired) -> None:
@@ -190,29 +245,49 @@ def _label(uuid: object) -> str:
     return str(uuid) if readable and len(str(uuid)) <= 80 else repr(uuid)[:80]  # noqa: PLR2004
 
 
-def current_rows(raw: sqlite3.Connection, coder_id: int | None) -> UnitRows:
+# The master's stored time stamps are compared as stored (text), as the packet's are read: both
+# are checked to be in the one form SQLAlchemy writes, so equal text is an equal time.
+_CODINGS = (
+    select(
+        CodingRow.uuid,
+        CodingRow.document_id,
+        ThemeRow.uuid,
+        CodingRow.stance_id,
+        CodingRow.start,
+        CodingRow.end,
+        CodingRow.memo,
+        type_coerce(CodingRow.created_at, String),
+        type_coerce(CodingRow.modified_at, String),
+    )
+    .join(ThemeRow, ThemeRow.id == CodingRow.theme_id)
+    .where(CodingRow.coder_id == bindparam("coder"))
+)
+_MEMOS = (
+    select(
+        StoredMemo.uuid,
+        StoredMemo.document_id,
+        ThemeRow.uuid,
+        StoredMemo.text,
+        type_coerce(StoredMemo.modified_at, String),
+    )
+    .outerjoin(ThemeRow, ThemeRow.id == StoredMemo.theme_id)
+    .where(StoredMemo.coder_id == bindparam("coder"))
+)
+_MARKS = select(
+    DocumentStatusRow.document_id, type_coerce(DocumentStatusRow.done_at, String)
+).where(DocumentStatusRow.coder_id == bindparam("coder"))  # fmt: skip
+
+
+def current_rows(conn: Connection, coder_id: int | None) -> UnitRows:
     """One coder's rows in the master, in the same terms as :func:`desired_rows`."""
     rows = UnitRows()
     if coder_id is None:
         return rows
-    for uuid, *rest in raw.execute(
-        'SELECT c.uuid, c.document_id, t.uuid, c.stance_id, c.start, c."end", c.memo, '
-        "c.created_at, c.modified_at FROM codings c JOIN themes t ON t.id = c.theme_id "
-        "WHERE c.coder_id = ?",
-        (coder_id,),
-    ):
-        rows.codings[uuid] = tuple(rest)
-    for uuid, doc_id, theme, text, modified in raw.execute(
-        "SELECT m.uuid, m.document_id, t.uuid, m.text, m.modified_at FROM memos m "
-        "LEFT JOIN themes t ON t.id = m.theme_id WHERE m.coder_id = ?",
-        (coder_id,),
-    ):
-        rows.memos[uuid] = (doc_id, theme, text, modified)
-    rows.marks = dict(
-        raw.execute(
-            "SELECT document_id, done_at FROM document_status WHERE coder_id = ?", (coder_id,)
-        ).fetchall()
-    )
+    coder = {"coder": coder_id}
+    rows.codings = {uuid: tuple(rest) for uuid, *rest in conn.execute(_CODINGS, coder)}  # type: ignore[misc]
+    rows.memos = {uuid: (doc, theme, text, modified)
+                  for uuid, doc, theme, text, modified in conn.execute(_MEMOS, coder)}  # fmt: skip
+    rows.marks = {doc: done for doc, done in conn.execute(_MARKS, coder)}  # noqa: C416
     return rows
 
 

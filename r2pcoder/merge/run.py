@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, update
 
 from r2pcoder.db import Project
 from r2pcoder.errors import MergeRefused
-from r2pcoder.merge.apply import Writer, now_text
+from r2pcoder.merge.apply import Writer
 from r2pcoder.merge.backup import clean_leftovers, prune, take_backup
-from r2pcoder.merge.copies import offer_of, unique_copies
+from r2pcoder.merge.copies import offer_of, unchanged_report, unique_copies
 from r2pcoder.merge.decide import CoderDecision, Offer, Preference, decide_coder
 from r2pcoder.merge.foreign import MasterIndex, Matching, load_index, match_source
 from r2pcoder.merge.identity import Candidate, identify
+from r2pcoder.merge.known import KnownCopies, load_known
 from r2pcoder.merge.ledger import Ledger, load_ledger
 from r2pcoder.merge.lines import CODEBOOK_UNIT
 from r2pcoder.merge.plan import PlanInput, Prepared, plan_layer, prepare_layer
@@ -41,6 +41,8 @@ from r2pcoder.merge.untrusted import DEFAULT_TIME_LIMIT, FileRefused, Guard
 from r2pcoder.merge.verdicts import divergence_notes, layer_report
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.review.reopen import capture, flag_reopened
+from r2pcoder.schema import ProjectRow, ThemeRow, utcnow
+from r2pcoder.schema_merge import PacketLineRow
 
 __all__ = ["merge_packets"]
 
@@ -107,24 +109,24 @@ def merge_packets(
         raise MergeRefused(f"{master.path.name} is a packet; merge packets into the master.")
     options = _Options(dry_run, dict(proposals or {}), tuple(map(str, prefer)), time_limit,
                        cancelled)  # fmt: skip
-    headers, refused = _read_headers(master, packets, foreign, options,
+    with master.engine.connect() as conn:
+        known = load_known(conn)  # files read before, known by their hash: not read again
+    headers, refused = _read_headers(master, packets, foreign, options, known,
                                      wrap_progress(progress, 0.0, 0.1))  # fmt: skip
     if refused and not dry_run:
         raise PacketsRefused(tuple(refused))
     with master.engine.connect() as conn:
         transaction = conn.begin()
         try:
-            raw = conn.connection.driver_connection
-            assert isinstance(raw, sqlite3.Connection)
             gone = []
             decided = None
             if not dry_run:
                 # Any write takes the write lock now, for the whole merge: nobody else commits
                 # until it ends, so the backup taken at the end shows the master as it was.
-                raw.execute("UPDATE project SET id = id WHERE id = 1")
+                conn.execute(update(ProjectRow).where(ProjectRow.id == 1).values(id=1))
                 gone = clean_leftovers(master.path)
                 decided = capture(conn)  # the coders' layers on adjudicated cells, before
-            run = _Run(conn, raw, options, foreign, wrap_progress(progress, 0.1, 1.0))
+            run = _Run(conn, options, foreign, known, wrap_progress(progress, 0.1, 1.0))
             run.notes += [f"Removed {p.name}, a partial backup left by a merge that did not "
                           "finish." for p in gone]  # fmt: skip
             report = run.execute(headers, refused)
@@ -153,23 +155,32 @@ def _read_headers(
     packets: Sequence[Path],
     foreign: bool,
     options: _Options,
+    known: KnownCopies,
     progress: ProgressFn,
 ) -> tuple[list[SourceHeader], list[Refusal]]:
-    headers: list[SourceHeader] = []
     refused: list[Refusal] = []
+    paths: list[Path] = []
     seen: set[Path] = set()
-    for i, given in enumerate(packets):
-        check_cancelled(options.cancelled)
-        progress(i / max(1, len(packets)))
+    for given in packets:
         path = Path(given)
         if path.resolve() == master.path.resolve():
             refused.append(Refusal(path.name, "it is the master itself"))
-            continue
-        if path.resolve() in seen:
-            continue  # the same file named twice: read once
-        seen.add(path.resolve())
-        found = read_header(path, master.info, foreign=foreign, guard=options.guard())
-        (refused if isinstance(found, Refusal) else headers).append(found)  # type: ignore[arg-type]
+        elif path.resolve() not in seen:  # the same file named twice is read once
+            seen.add(path.resolve())
+            paths.append(path)
+    check_cancelled(options.cancelled)
+
+    def read(path: Path) -> SourceHeader | Refusal:
+        return read_header(path, master.info, foreign=foreign, guard=options.guard(),
+                           recorded=known.history)  # fmt: skip
+
+    headers: list[SourceHeader] = []
+    # Two files at a time: SQLite reads one (without the GIL) while Python digests the other's
+    # history. Results come back in the order given; a cancel stops the rest.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-header") as pool:
+        for i, found in enumerate(pool.map(read, paths)):
+            progress((i + 1) / max(1, len(paths)))
+            (refused if isinstance(found, Refusal) else headers).append(found)  # type: ignore[arg-type]
     return headers, refused
 
 
@@ -179,28 +190,30 @@ class _Run:
     def __init__(
         self,
         conn: Connection,
-        raw: sqlite3.Connection,
         options: _Options,
         foreign: bool,
+        known: KnownCopies,
         progress: ProgressFn,
     ) -> None:
-        self.raw = raw
+        self.conn = conn
         self.options = options
         self.foreign = foreign
+        self.known = known
         self.progress = progress
         self.index: MasterIndex = load_index(conn)
-        self.ledger: Ledger = load_ledger(raw)
-        self.keys: dict[str, str] = dict(raw.execute("SELECT key, uuid FROM themes").fetchall())
-        self.writer = None if options.dry_run else Writer(raw, options.cancelled)
-        self.now = now_text()
+        self.ledger: Ledger = load_ledger(conn)
+        self.keys: dict[str, str] = dict(conn.execute(select(ThemeRow.key, ThemeRow.uuid)).all())
+        self.writer = None if options.dry_run else Writer(conn, options.cancelled)
+        self.now = utcnow()
         self.recorded = False
         self.notes: list[str] = []
         self._prepared: dict[int, Prepared] = {}
         self._current: dict[str, UnitRows] = {}
-        self._known = json.dumps(sorted(self.index.coders))
+        self._clean: dict[int, bool] = {}
+        self._coders = json.dumps(sorted(self.index.coders))
+        lines = select(PacketLineRow.packet_key, PacketLineRow.tip, PacketLineRow.file_name)
         self._line_names: dict[tuple[str, bytes], str] = {
-            (key, bytes.fromhex(tip)): name
-            for key, tip, name in raw.execute("SELECT packet_key, tip, file_name FROM packet_lines")
+            (key, bytes.fromhex(tip)): name for key, tip, name in conn.execute(lines)
         }
 
     def execute(self, headers: Sequence[SourceHeader], refused: list[Refusal]) -> MergeReport:
@@ -254,6 +267,7 @@ class _Run:
             by_coder.setdefault(c.coder.coder_uuid, []).append(i)
         reports: list[LayerReport] = []
         work: list[tuple[int, frozenset[str], frozenset[str]]] = []
+        planned: dict[int, LayerReport] = {}
         decisions: dict[str, CoderDecision] = {}
         offers: dict[int, Offer] = {}
         duplicates: dict[int, str] = {}
@@ -269,16 +283,22 @@ class _Run:
             for i in unique:
                 write = frozenset(decision.units(i, "write"))
                 verify = frozenset(decision.units(i, "same"))
-                if write or verify:
+                c = candidates[i]
+                known = None if write or not verify else unchanged_report(
+                    c, matchings[id(c.header)], self.index, self.known)  # fmt: skip
+                if known is not None:
+                    planned[i] = known  # read before, clean, nothing to write: not read again
+                elif write or verify:
                     work.append((i, write, verify))
         self.progress(0.1)
-        planned = self._plan_all(candidates, matchings, work)
+        planned.update(self._plan_all(candidates, matchings, work))
         for i, c in enumerate(candidates):
             decision = decisions[c.coder.coder_uuid]
             reports.append(layer_report(i, c, planned.get(i), decision, duplicates.get(i)))
         if self.writer is not None:
-            done = RunDone(candidates, decisions, offers, duplicates, reports)
-            self.recorded |= record(self.raw, self.writer, self.ledger, done, self.now)
+            done = RunDone(candidates, decisions, offers, duplicates, reports, self._clean,
+                           self.known)  # fmt: skip
+            self.recorded |= record(self.conn, self.writer, self.ledger, done, self.now)
         check_cancelled(self.options.cancelled)
         return sorted(reports, key=lambda r: (r.coder_name, r.coder_uuid, r.file_name))
 
@@ -299,7 +319,7 @@ class _Run:
             key: int | str = self.index.docs[unit].id if unit in self.index.docs else unit
             if offer is None:
                 if coder not in self._current:
-                    self._current[coder] = current_rows(self.raw, self.index.coders.get(coder))
+                    self._current[coder] = current_rows(self.conn, self.index.coders.get(coder))
                 return unit_contents(self._current[coder], key)
             c = candidates[offer.index]
             rows = self._prepare(offer.index, c, matchings[id(c.header)]).desired.rows
@@ -323,7 +343,7 @@ class _Run:
 
     def _prepare(self, index: int, c: Candidate, matching: Matching) -> Prepared:
         if index not in self._prepared:
-            layer = _read(c, self.options.guard(), self._known)
+            layer = _read(c, self.options.guard(), self._coders)
             self._prepared[index] = prepare_layer(layer, matching, self.index,
                                                   self.options.decisions, self.keys)  # fmt: skip
         return self._prepared[index]
@@ -335,10 +355,10 @@ class _Run:
         work: Sequence[tuple[int, frozenset[str], frozenset[str]]],
     ) -> dict[int, LayerReport]:
         planned: dict[int, LayerReport] = {}
-        previous = self.raw.execute("PRAGMA cache_size").fetchone()[0]
+        previous = self.conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
         # Random UUIDs land all over the coding index; a larger page cache for this one
         # transaction keeps its pages in memory instead of spilling and re-reading them.
-        self.raw.execute(f"PRAGMA cache_size = {_CACHE_SIZE}")
+        self.conn.exec_driver_sql(f"PRAGMA cache_size = {_CACHE_SIZE}")
         try:
             for step, (i, prepared, write, verify) in enumerate(
                 self._prefetched(candidates, matchings, work)
@@ -347,14 +367,15 @@ class _Run:
                 c = candidates[i]
                 given = PlanInput(c.header, c.coder, matchings[id(c.header)], prepared, write,
                                   verify)  # fmt: skip
-                plan = plan_layer(self.raw, given, self.index)
+                plan = plan_layer(self.conn, given, self.index)
+                self._clean[i] = plan.clean
                 self.progress(0.1 + 0.85 * (step + 0.5) / max(1, len(work)))
                 if self.writer is not None and plan.report.status == "merge":
                     self.writer.apply(plan, self.index)
                 planned[i] = plan.report
                 self.progress(0.1 + 0.85 * (step + 1) / max(1, len(work)))
         finally:
-            self.raw.execute(f"PRAGMA cache_size = {int(previous)}")
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
         return planned
 
     def _prefetched(
@@ -375,7 +396,7 @@ class _Run:
         def read(i: int) -> Prepared | LayerData:
             if i in self._prepared:
                 return self._prepared[i]
-            return _read(candidates[i], guard(), self._known)
+            return _read(candidates[i], guard(), self._coders)
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="packet-reader") as pool:
             pending = pool.submit(read, work[0][0])

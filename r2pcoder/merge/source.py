@@ -5,15 +5,19 @@ no side files), never ``ATTACH``-ed to the master, so a merge or a preview canno
 nothing in them runs. The header holds everything small: identity, the packet's change history
 per coder, statements and codebook, all checked (a broken codebook or identity refuses the file).
 A coder's rows are read later, on the reading thread, each with the reason SQLite finds it unfit
-to merge (see :mod:`r2pcoder.merge.validate`); timestamps stay in their stored text form, because
-a merge moves hundreds of thousands of them. Must not import Qt or ``ui``.
+to merge (see :mod:`r2pcoder.merge.validate`); timestamps stay in their stored text form until
+they are written (:mod:`r2pcoder.merge.apply`), because a merge moves a million of them.
+
+These reads are SQL of their own on the file's hardened ``sqlite3`` connection, not SQLAlchemy
+like the rest of the project: :mod:`r2pcoder.merge.untrusted` says why. Must not import Qt or
+``ui``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +46,10 @@ __all__ = [
     "read_header",
     "read_layer",
 ]
+
+Recorded = Callable[[str, str, tuple[str, int, int]], History | None]
+"""``recorded(file_sha256, coder_uuid, (key, base, revision))``: the history read before in a
+file with these bytes, or None (see :class:`r2pcoder.merge.known.KnownCopies`)."""
 
 CodingTuple = tuple[object, str | None, str | None, str | None, object, object, object, object,
                     object, str | None]  # fmt: skip
@@ -167,12 +175,21 @@ def file_sha256(path: Path, guard: Guard | None = None) -> str:
 
 
 def read_header(
-    path: Path, master: ProjectInfo, *, foreign: bool, guard: Guard
+    path: Path,
+    master: ProjectInfo,
+    *,
+    foreign: bool,
+    guard: Guard,
+    recorded: Recorded | None = None,
 ) -> SourceHeader | Refusal:
-    """Check ``path`` and read its identity, or say in plain words why it cannot be merged."""
+    """Check ``path`` and read its identity, or say in plain words why it cannot be merged.
+
+    ``recorded`` gives the history of a file read before, which is then not read again.
+    """
     try:
         with open_untrusted(path, guard) as opened, reading(guard):
-            return _header(opened.conn, path, master, foreign=foreign, guard=guard)
+            return _header(opened.conn, path, master, foreign=foreign, guard=guard,
+                           recorded=recorded)  # fmt: skip
     except FileRefused as exc:
         return Refusal(path.name, exc.reason, exc.problems)
     except OSError as exc:
@@ -183,8 +200,15 @@ def read_header(
 
 
 def _header(
-    conn: sqlite3.Connection, path: Path, master: ProjectInfo, *, foreign: bool, guard: Guard
+    conn: sqlite3.Connection,
+    path: Path,
+    master: ProjectInfo,
+    *,
+    foreign: bool,
+    guard: Guard,
+    recorded: Recorded | None,
 ) -> SourceHeader | Refusal:
+    sha256 = file_sha256(path, guard)
     project = conn.execute("SELECT uuid, role, packet_coder_uuid FROM project").fetchall()
     if len(project) != 1 or not all(isinstance(v, str | None) for v in project[0]):
         raise FileRefused("its project record is missing or damaged")
@@ -213,12 +237,14 @@ def _header(
     if role == "packet":
         if packet_coder not in names:
             raise FileRefused("its coder is missing (the file is damaged)")
-        lines, packet_uuid, issue, revision = _packet_line(conn, str(packet_coder), ids, names)
+        known = None if recorded is None else _recorded(recorded, sha256, str(packet_coder))
+        lines, packet_uuid, issue, revision = _packet_line(conn, str(packet_coder), ids, names,
+                                                           known)  # fmt: skip
     else:
         lines = tuple(_foreign_line(conn, str(uuid), u, ids[u], names[u]) for u in names)
         packet_uuid, issue, revision = None, 0, 0
     return SourceHeader(
-        path, file_sha256(path, guard), str(uuid), str(role), is_foreign, packet_uuid, issue,
+        path, sha256, str(uuid), str(role), is_foreign, packet_uuid, issue,
         revision,
         lines, tuple((str(u), str(sha), str(title)) for _, u, sha, title in documents),
         _themes(themes), tuple((str(s[1]), str(s[2]), str(s[3]), bool(s[4])) for s in stances),
@@ -236,8 +262,23 @@ def _themes(rows: list[Any]) -> tuple[ThemeTuple, ...]:
     )  # fmt: skip
 
 
+def _recorded(
+    recorded: Recorded, sha256: str, coder: str
+) -> Callable[[str, object, object], History | None]:
+    def find(key: str, base: object, revision: object) -> History | None:
+        if type(base) is not int or type(revision) is not int:
+            return None
+        return recorded(sha256, coder, (key, base, revision))
+
+    return find
+
+
 def _packet_line(
-    conn: sqlite3.Connection, coder: str, ids: Mapping[str, int], names: Mapping[str, str]
+    conn: sqlite3.Connection,
+    coder: str,
+    ids: Mapping[str, int],
+    names: Mapping[str, str],
+    known: Callable[[str, object, object], History | None] | None,
 ) -> tuple[tuple[CoderLine, ...], str | None, int, int]:
     v2 = "packet_history" in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     columns = "issue, revision, packet_uuid, root, base_revision" if v2 else "issue, revision"
@@ -262,7 +303,9 @@ def _packet_line(
         )
     key = str(packet_uuid) if packet_uuid else f"legacy:{coder}:{issue}"
     if v2:
-        history = read_history(conn, key, coder, (revision, root, base))
+        history = None if known is None else known(key, base, revision)
+        if history is None:
+            history = read_history(conn, key, coder, (revision, root, base))
     else:
         history = fixed_history(key, root, revision)
     line = CoderLine(coder, names[coder], key, issue, history)

@@ -17,7 +17,13 @@ https://www.sqlite.org/security.html):
 - only ordinary tables are read, each with the columns it must have: a view, a virtual table or a
   generated column where a packet table belongs refuses the file.
 
-Must not import Qt or ``ui``.
+This is why these files are read on a DB-API ``sqlite3`` connection with SQL of their own
+(here, in :mod:`r2pcoder.merge.source`, :mod:`r2pcoder.merge.lines` and the checks of
+:mod:`r2pcoder.merge.validate`), while the rest of the project, the master included, goes
+through SQLAlchemy: the defences above are set on the connection object itself, which an
+engine's pool would hand out and reuse, and every value is read as SQLite stored it and checked
+in SQL before any type is assumed, where an engine's column types would convert it or fail on
+it. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from r2pcoder.errors import AgreementInputError, UnknownEntity
+from r2pcoder.models import CoderRef  # the one read model of a coder, as reported
 from r2pcoder.reliability.settings import AgreementSettings
 from r2pcoder.schema import (
     CoderRow,
@@ -49,15 +50,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 META_FIELDS = ("speaker", "on_behalf_of", "regional_group", "date", "event", "doc_type", "title")
 """Document fields that ``by`` may name; any other name is looked up in the custom attributes."""
-
-
-@dataclass(frozen=True)
-class CoderRef:
-    """A coder as reported: UUID and name (row id for internal lookups)."""
-
-    id: int
-    uuid: str
-    name: str
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,18 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
             main(argv)
         assert exit_info.value.code == 0
     assert "usage" in capsys.readouterr().out
+
+
+def test_json_streamed_as_it_comes_reads_as_one_json_list() -> None:
+    import io  # noqa: PLC0415
+
+    from r2pcoder.cli.common import stream_json  # noqa: PLC0415
+
+    rows = [
+        {"quote": 'a "quoted"\nline, é, 😀', "start": 0, "stance": None, "memo": ""},
+        {"quote": "\\ and \t", "start": 12, "stance": "supports", "memo": "m"},
+    ]
+    for given in ([], rows[:1], rows):
+        out = io.StringIO()
+        stream_json(iter(given), out)
+        assert out.getvalue() == json.dumps(given, indent=2, ensure_ascii=False) + "\n"

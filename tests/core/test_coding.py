@@ -204,3 +204,28 @@ def test_discard_many_removes_all_or_none(project: Project, ids: TemplateIds) ->
     assert project.codings.count() == 2
     assert [c.uuid for c in project.codings.discard_many([a.uuid, b.uuid])] == [a.uuid, b.uuid]
     assert project.codings.count() == 0
+
+
+def test_listing_is_in_corpus_order_then_by_position_with_names_and_quotes(
+    project: Project, ids: TemplateIds
+) -> None:
+    prevention, veto = _theme(project, "prevention").id, _theme(project, "veto").id
+    ana, ben = ids.coders
+    first, second, third = ids.documents
+    # Added out of order: the listing orders them.
+    for doc, coder, theme, start, end in [(third, ana, veto, 5, 9), (first, ben, prevention, 3, 10),
+                                          (first, ana, veto, 3, 10), (first, ana, prevention, 0, 2),
+                                          (second, ben, veto, 0, 11)]:  # fmt: skip
+        project.codings.apply(CodingRequest(doc, coder, theme, start, end))
+    listed = list(project.codings.listing())
+    texts = {d: project.documents.get(d).text for d in ids.documents}
+    assert [(c.document_id, c.start, c.end, c.coder, c.theme) for c in listed] == [
+        (first, 0, 2, "Ana", "prevention"), (first, 3, 10, "Ben", "prevention"),
+        (first, 3, 10, "Ana", "veto"), (second, 0, 11, "Ben", "veto"), (third, 5, 9, "Ana", "veto"),
+    ]  # fmt: skip
+    assert all(c.quote == texts[c.document_id][c.start : c.end] for c in listed)
+    assert listed[1].quote == "support"
+    assert [c.document_id for c in project.codings.listing(coder_id=ben)] == [first, second]
+    assert len(list(project.codings.listing(coder_id=ana, document_id=first))) == 2
+    (one,) = project.codings.listing(uuid=listed[3].uuid)
+    assert one == listed[3]

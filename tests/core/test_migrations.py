@@ -206,3 +206,35 @@ def test_schema_v3_fixture_keeps_its_decisions_and_provenance(tmp_path: Path) ->
     assert [(c.origin, c.start, c.end, len(c.sources)) for c in state.codings] == [
         ("accepted", 0, 5, 1)
     ]
+
+
+def test_v3_project_gets_the_layer_index_and_an_empty_record_of_packet_files(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v3.r2p"
+    shutil.copyfile(DATA / "schema_v3.r2p", path)
+    with Project(path) as project:
+        assert (project.migration.from_version, project.migration.to_version) == (3, 4)
+        assert project.review.status().decided == 2  # what schema 3 held is kept
+    fresh = tmp_path / "fresh.r2p"
+    with Project.create(fresh):
+        pass
+    migrated, new = _tables(path), _tables(fresh)
+    assert migrated.keys() == new.keys()
+    for name in ("ix_codings_coder", "packet_copies"):
+        assert _normalized(migrated[name]) == _normalized(new[name]), name
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM packet_copies").fetchone()[0] == 0
+    conn.close()
+
+
+def test_schema_v4_fixture_keeps_its_record_of_a_merged_packet(tmp_path: Path) -> None:
+    path = tmp_path / "v4.r2p"
+    shutil.copyfile(DATA / "schema_v4.r2p", path)
+    with Project(path) as project:
+        assert project.codings.count(project.coders.find("Packet coder").id) == 1
+    with sqlite3.connect(path) as conn:
+        ((clean, history),) = conn.execute("SELECT clean, history FROM packet_copies").fetchall()
+    conn.close()
+    assert clean == 1
+    assert '"format": 1' in history

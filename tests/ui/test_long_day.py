@@ -305,3 +305,25 @@ def test_a_large_projects_counts_load_in_the_background_and_catch_up(
         window.apply_theme(veto)
     qtbot.waitUntil(lambda: window.controller.frequencies is not None)
     qtbot.waitUntil(lambda: model.data(model.index_of(veto).siblingAtColumn(3)) == "1 (1)")
+
+
+def test_opening_a_large_project_counts_the_coders_codes_once(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    from ui import code_counts  # noqa: PLC0415
+
+    monkeypatch.setattr(code_counts, "COUNT_AT_ONCE", -1)  # every project counts as large
+    controller = window.controller
+    runner, started = controller.runner, []
+    start = runner.start
+
+    def recorded(fn, *, name: str, writes: bool):
+        started.append(name)
+        return start(fn, name=name, writes=writes)
+
+    monkeypatch.setattr(runner, "start", recorded)
+    assert controller.project is not None
+    assert controller.coder is not None
+    controller.open_project(controller.project.path)
+    qtbot.waitUntil(lambda: controller.frequencies is not None)
+    assert started.count("code counts") == 1

@@ -56,6 +56,7 @@ from r2pcoder.reliability.settings import LevelName
 from ui.controller import AppController
 from ui.dialogs.disagreements_model import DisagreementModel
 from ui.dialogs.gold_panel import GoldPanel
+from ui.dialogs.result_models import show_beside
 from ui.fit import fit_size
 from ui.table_model import result_table
 from ui.workers import Job
@@ -498,9 +499,4 @@ class AgreementDialog(QWidget):
 
 def open_agreement_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the Agreement window for the controller's open master (deleted on close)."""
-    dialog = AgreementDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    settle = getattr(parent, "open_review_cell", None)
-    if settle is not None:
-        dialog.review_requested.connect(settle)
-    dialog.show()
+    show_beside(AgreementDialog(parent, controller), parent)

@@ -43,6 +43,7 @@ from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.run import ExportFormat, export_warnings
 
 from ui.controller import AppController
+from ui.dialogs.result_models import show_beside
 from ui.fit import fit_size
 from ui.progress_dialog import show_progress
 from ui.team import PreviewTables
@@ -331,6 +332,4 @@ class ExportDialog(QDialog):
 
 def open_export_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the Export dialog for the controller's open master (non-modal, deleted on close)."""
-    dialog = ExportDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
+    show_beside(ExportDialog(parent, controller), parent)

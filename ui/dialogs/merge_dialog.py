@@ -34,6 +34,7 @@ from r2pcoder.merge import MergeReport, ProposalDecision
 
 from ui.controller import AppController
 from ui.dialogs.merge_conflicts import ConflictsPanel, ReopenedPanel
+from ui.dialogs.result_models import show_beside
 from ui.fit import fit_size
 from ui.progress_dialog import show_progress
 from ui.team import MergeOutcome
@@ -315,9 +316,4 @@ class MergeDialog(QDialog):
 
 def open_merge_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the merge dialog for the controller's open master (non-modal, deleted on close)."""
-    dialog = MergeDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    settle = getattr(parent, "open_review_cell", None)
-    if settle is not None:
-        dialog.review_requested.connect(settle)
-    dialog.show()
+    show_beside(MergeDialog(parent, controller), parent)

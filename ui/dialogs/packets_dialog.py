@@ -31,6 +31,7 @@ from r2pcoder.packets import PacketOptions, PacketsReport
 from r2pcoder.wording import counted
 
 from ui.controller import AppController
+from ui.dialogs.result_models import show_beside
 from ui.progress_dialog import show_progress
 from ui.workers import Job
 
@@ -153,6 +154,4 @@ class PacketsDialog(QDialog):
 
 def open_packets_dialog(parent: QWidget, controller: AppController) -> None:
     """Show the packets dialog for the controller's open master (non-modal, deleted on close)."""
-    dialog = PacketsDialog(parent, controller)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
+    show_beside(PacketsDialog(parent, controller), parent)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from r2pcoder.corpus_search import SearchHit
 from r2pcoder.errors import R2pError
@@ -153,11 +153,22 @@ def start_job(
     return job
 
 
-def show_beside(dialog: QDialog, parent: QWidget) -> None:
-    """Show a non-modal dialog, deleted on close; its ``passage_opened`` opens in ``parent``."""
+# A dialog's signal that asks the window to show something, and the window's method for it.
+_LINKS = (
+    ("passage_opened", "show_passage"),  # a passage of a statement, in the coding pane
+    ("review_requested", "open_review_cell"),  # a statement x theme cell, in review mode
+)
+
+
+def show_beside(dialog: QWidget, parent: QWidget) -> None:
+    """Show a non-modal dialog beside the window, deleted on close.
+
+    The dialog's requests to show a passage or a review cell are connected to the window's
+    methods for them, where both exist (a dialog opened on a bare widget in a test has none).
+    """
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    show = getattr(parent, "show_passage", None)
-    opened = getattr(dialog, "passage_opened", None)
-    if show is not None and opened is not None:
-        opened.connect(show)
+    for signal, slot in _LINKS:
+        request, method = getattr(dialog, signal, None), getattr(parent, slot, None)
+        if request is not None and method is not None:
+            request.connect(method)
     dialog.show()
