@@ -33,6 +33,7 @@ from r2pcoder.packet_write import PacketContent, PacketSpec, write_packet
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.schema import CoderRow, DocumentRow, PacketAssignmentRow, new_uuid, utcnow
 from r2pcoder.schema_merge import MergeVersionRow, PacketIssueRow, PacketLineRow
+from r2pcoder.wording import counted
 
 __all__ = [
     "Assignment",
@@ -157,7 +158,8 @@ class PacketsReport:
         lines += [f"Note: {note}." for note in self.notes]
         for p in self.packets:
             lines.append(
-                f"{p.path.name}: {p.coder_name}, {len(p.documents) + len(p.overlap)} statement(s) "
+                f"{p.path.name}: {p.coder_name}, "
+                f"{counted(len(p.documents) + len(p.overlap), 'statement')} "
                 f"({len(p.overlap)} in the overlap sample), issue {p.issue}"
             )
         return lines
@@ -211,8 +213,8 @@ def _reissue_check(
             if not back:
                 blocked.append(f"{made} has not come back to be merged")
             elif waiting:
-                blocked.append(f"{made} has {waiting} statement(s) where diverged copies wait "
-                               "for your choice (merge --prefer)")  # fmt: skip
+                blocked.append(f"{made} has {counted(waiting, 'statement')} where diverged "
+                               "copies wait for your choice (merge --prefer)")  # fmt: skip
             else:
                 notes.append(f"{made} was merged; anything done in it after its last merge is "
                              "superseded on the statements the new packet holds")  # fmt: skip

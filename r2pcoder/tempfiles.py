@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from r2pcoder.wording import counted
+
 __all__ = ["PartFile", "remove_orphans"]
 
 log = logging.getLogger(__name__)
@@ -112,5 +114,5 @@ def remove_orphans(directory: Path, name_pattern: str) -> list[Path]:
         return []
     removed = [Path(e.path) for e in candidates if _orphan_removed(Path(e.path))]
     if removed:
-        log.info("Removed %d unfinished file(s) left by an interrupted run", len(removed))
+        log.info("Removed %s left by an interrupted run", counted(len(removed), "unfinished file"))
     return removed

@@ -96,7 +96,8 @@ def _theme_issues(
         found.append(issue("retired in this file but in use in the master"))
     texts = [name for name in _TEXTS if getattr(theme, name) != getattr(master, name)]
     if texts:
-        found.append(issue(f"its {', '.join(texts)} differ(s) from the master's",
+        verb = "differs" if len(texts) == 1 else "differ"
+        found.append(issue(f"its {', '.join(texts)} {verb} from the master's",
                            "the master's definition applies"))  # fmt: skip
     if master.color.lower() != theme.color.lower():
         found.append(issue(f"coloured {theme.color} here, {master.color} in the master",

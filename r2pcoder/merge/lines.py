@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from r2pcoder.merge.untrusted import FileRefused
 from r2pcoder.packet_history import DIGEST_BYTES, root_digest
+from r2pcoder.wording import counted
 
 __all__ = [
     "CODEBOOK_UNIT",
@@ -216,7 +217,8 @@ def read_history(
     if expected != revision + 1:
         raise FileRefused(
             f"its change history does not match its revision counter (revision {revision}, "
-            f"{expected - base - 1} recorded change(s) from revision {base}); it was changed "
+            f"{counted(expected - base - 1, 'recorded change')} from revision {base}); it was "
+            "changed "
             "outside r2pcoder"
         )
     scope = {"base": base, "revision": revision, "coder": coder_uuid}

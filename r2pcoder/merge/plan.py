@@ -38,6 +38,7 @@ from r2pcoder.merge.rows import (
 from r2pcoder.merge.source import CoderLine, LayerData, SourceHeader
 from r2pcoder.schema import CodingRow
 from r2pcoder.schema import MemoRow as StoredMemo
+from r2pcoder.wording import counted
 
 __all__ = ["LayerPlan", "PlanInput", "Prepared", "plan_layer", "prepare_layer"]
 
@@ -159,7 +160,7 @@ def _document_issues(matching: Matching, desired: Desired) -> tuple[DocumentIssu
 def _stance_issues(matching: Matching, desired: Desired) -> tuple[CodebookIssue, ...]:
     return tuple(
         CodebookIssue("stance", uuid, name, "not in the master's stance scale",
-                      f"its {desired.per_stance[uuid]} coding(s) are not merged")
+                      f"not merged: {counted(desired.per_stance[uuid], 'coding')}")
         for uuid, name in matching.unknown_stances
     )  # fmt: skip
 
@@ -167,10 +168,11 @@ def _stance_issues(matching: Matching, desired: Desired) -> tuple[CodebookIssue,
 def _notes(clashes: int, mismatched: int) -> tuple[str, ...]:
     notes = []
     if clashes:
-        notes.append(f"{clashes} coding(s) or memo(s) share their identity with work of another "
-                     "coder or statement in the master and are not merged")  # fmt: skip
+        notes.append(f"not merged: {counted(clashes, 'coding or memo', 'codings or memos')} "
+                     "sharing their identity with work of another coder or statement in the "
+                     "master")  # fmt: skip
     if mismatched:
-        notes.append(f"on {mismatched} statement(s) this copy holds other work than the "
+        notes.append(f"on {counted(mismatched, 'statement')} this copy holds other work than the "
                      "master although its change history says the master has it (changed "
                      "outside r2pcoder, or in the master since): the master's work there is "
                      "kept")  # fmt: skip

@@ -93,12 +93,16 @@ class DocumentIssue:
     codings: int
 
     @property
+    def _its_codings(self) -> str:
+        return "its coding is" if self.codings == 1 else f"its {self.codings:,} codings are"
+
+    @property
     def action(self) -> str:
         """What the merge does about it."""
         if self.problem == "unknown":
-            return f"not in the master: its {self.codings} coding(s) are not merged"
+            return f"not in the master: {self._its_codings} not merged"
         return (
-            f"its text differs from the master's: its {self.codings} coding(s) are not merged "
+            f"its text differs from the master's: {self._its_codings} not merged "
             "(their offsets point at other text); the master's codings there are kept"
         )
 
@@ -139,8 +143,9 @@ class Holder:
     def __str__(self) -> str:
         where = {"given": "", "merged": " (merged before)", "waiting": " (waiting for a choice)",
                  "set aside": " (set aside)"}[self.state]  # fmt: skip
-        return (f"{self.file_name}{where} holds {self.codings} coding(s), {self.memos} memo(s), "
-                f"{self.marks} done mark(s)")  # fmt: skip
+        held = ", ".join((counted(self.codings, "coding"), counted(self.memos, "memo"),
+                          counted(self.marks, "done mark")))  # fmt: skip
+        return f"{self.file_name}{where} holds {held}"
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_pro
 from r2pcoder.review.reopen import capture, flag_reopened
 from r2pcoder.schema import ProjectRow, ThemeRow, utcnow
 from r2pcoder.schema_merge import PacketLineRow
+from r2pcoder.wording import counted
 
 __all__ = ["merge_packets"]
 
@@ -146,7 +147,7 @@ def merge_packets(
     if backup is not None:
         prune(master.path)
         report = replace(report, backup=str(backup))
-    log.info("Merged %d file(s) into %s", len(headers), master.path.name)
+    log.info("Merged %s into %s", counted(len(headers), "file"), master.path.name)
     return report
 
 

@@ -12,6 +12,7 @@ from r2pcoder.merge.decide import CoderDecision, Verdict
 from r2pcoder.merge.identity import Candidate
 from r2pcoder.merge.lines import CODEBOOK_UNIT, Line
 from r2pcoder.merge.report import LayerReport, LayerStatus, Stamp
+from r2pcoder.wording import counted
 
 __all__ = ["divergence_notes", "layer_report", "layer_status", "verdict_notes"]
 
@@ -50,12 +51,12 @@ def verdict_notes(verdicts: Mapping[str, Verdict], duplicate_of: str | None) -> 
     notes = []
     left = sum(v in ("older", "superseded") for v in statements.values())
     if left:
-        notes.append(f"{left} statement(s) are left as they are: newer work of this coder "
-                     "(given now or merged before) holds them")  # fmt: skip
+        notes.append(f"left as they are: {counted(left, 'statement')}; newer work of this "
+                     "coder (given now or merged before) holds them")  # fmt: skip
     aside = sum(v == "set_aside" for v in statements.values())
     if aside:
-        notes.append(f"{aside} statement(s) are set aside: where copies diverged, the lead "
-                     "preferred another copy")  # fmt: skip
+        notes.append(f"set aside: {counted(aside, 'statement')}; where copies diverged, the "
+                     "lead preferred another copy")  # fmt: skip
     return tuple(notes)
 
 

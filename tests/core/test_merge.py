@@ -203,7 +203,7 @@ def test_one_coder_never_overwrites_another(project_path: Path, tmp_path: Path) 
     report = merge(project_path, packets["Ana"])
     assert report.layers[0].counts.added == 1
     assert report.layers[0].counts.not_merged == 1
-    assert "share their identity" in report.layers[0].notes[0]
+    assert "sharing their identity" in report.layers[0].notes[0]
     assert layer(project_path, "Ben") == bens
 
 
@@ -558,7 +558,7 @@ def test_each_statement_follows_the_newest_packet_that_holds_it_in_any_order(
     expected = packet_layer(second) | {row for row in packet_layer(first) if row[0] == ghana}
     assert [layer(m, "Ana") for m in masters] == [expected] * 3
     assert late.layers[0].status == "merge"
-    assert "2 statement(s) are left as they are: newer work" in late.layers[0].notes[0]
+    assert "left as they are: 2 statements; newer work" in late.layers[0].notes[0]
 
 
 def test_foreign_master_brings_every_coder_and_merging_again_changes_nothing(

@@ -63,8 +63,8 @@ def test_the_command_line_names_the_conflict_and_exits_4_until_the_lead_prefers_
     code_, out, err = run(capsys, "merge", project_path, packet, twin)
     assert (code_, err) == (4, "")
     assert "diverged on 'Statement of Ghana': not merged" in out
-    assert "    project-ana.r2p holds 1 coding(s), 0 memo(s), 0 done mark(s)" in out
-    assert "    laptop2.r2p holds 1 coding(s), 0 memo(s), 0 done mark(s)" in out
+    assert "    project-ana.r2p holds 1 coding, 0 memos, 0 done marks" in out
+    assert "    laptop2.r2p holds 1 coding, 0 memos, 0 done marks" in out
     assert on(layer(project_path, "Ana"), project_path, "Statement of Mexico") == on(
         packet_layer(packet), project_path, "Statement of Mexico"
     )  # what only one copy changed is merged

@@ -129,7 +129,7 @@ def test_packet_with_a_huge_revision_is_refused(
     bad = spoil(packets["Ana"], "UPDATE project SET packet_coder_uuid = (SELECT uuid FROM coders "
                 "WHERE name = 'Ben'); UPDATE packet_state SET revision = 999999999")  # fmt: skip
     refused(capsys, project_path, bad, "its change history does not match its revision counter "
-            "(revision 999999999, 2 recorded change(s) from revision 0)")  # fmt: skip
+            "(revision 999999999, 2 recorded changes from revision 0)")  # fmt: skip
 
 
 def test_packet_the_master_never_issued_is_refused_and_cannot_be_foreign_for_a_known_coder(
@@ -344,7 +344,7 @@ def test_memo_taking_another_coders_memo_identity_is_not_merged(
             memos = conn.exec_driver_sql("SELECT uuid, text FROM memos").all()
     assert memos == [(bens, "Ben's note")]
     assert report.layers[0].counts.not_merged == 1
-    assert "share their identity with work of another coder" in report.layers[0].notes[0]
+    assert "sharing their identity with work of another coder" in report.layers[0].notes[0]
 
 
 def test_no_side_files_appear_beside_a_merged_packet(

@@ -87,7 +87,7 @@ def test_a_file_edited_behind_its_history_is_read_and_the_difference_named(
     report = merge(project_path, packet)
     assert report.layers[0].status == "unchanged"
     assert report.layers[0].notes == (
-        "on 1 statement(s) this copy holds other work than the master although its change "
+        "on 1 statement this copy holds other work than the master although its change "
         "history says the master has it (changed outside r2pcoder, or in the master since): "
         "the master's work there is kept",
     )

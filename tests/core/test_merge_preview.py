@@ -40,7 +40,7 @@ def test_preview_lists_every_codebook_difference_with_what_happens(
     assert issues == {
         ("theme", "Prevention", "called 'Atrocity prevention' in the master",
          "codings are merged under the master's theme"),
-        ("theme", "Prevention", "its description differ(s) from the master's",
+        ("theme", "Prevention", "its description differs from the master's",
          "the master's definition applies"),
         ("theme", "Early warning", "placed under 'the top' in the master (under 'Prevention' "
          "here)", "codings are merged under the master's theme"),
