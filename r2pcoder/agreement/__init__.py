@@ -1,9 +1,17 @@
 """Inter-coder agreement: pure statistics over reliability data, with numpy and no Qt.
 
-Reliability data are one sequence per coder with one value per unit (``None`` for missing),
-e.g. ``[[1, 2, None], [1, 2, 3]]``. Every coefficient returns a float, NaN where it is
-undefined (:func:`why_undefined` says why), and raises
-:class:`~r2pcoder.errors.AgreementInputError` for malformed data. Must not import Qt or ``ui``.
+This package knows numbers, not projects. Reliability data are one sequence per coder with one
+value per unit (``None`` for missing), e.g. ``[[1, 2, None], [1, 2, 3]]``, or the weighted value
+patterns of such data (:class:`Patterns`); segments on continua for unitizing. Every coefficient
+returns a float, NaN where it is undefined (:func:`why_undefined` says why, in the words of
+:mod:`~r2pcoder.agreement.reasons`), and raises :class:`~r2pcoder.errors.AgreementInputError`
+for malformed data. The public functions check and encode their data and hand them to one
+engine (:func:`outcome`, over weighted value patterns), the same one the reports use.
+
+Where a master's codings become units, values and report rows (which statements, coders and
+themes take part, what "not coded" means, strata, snapshots), that is
+:mod:`r2pcoder.reliability`: it builds reliability data and patterns from a project and asks
+this package for every figure. Must not import Qt or ``ui``.
 """
 
 from r2pcoder.agreement._data import LEVELS, Level, Outcome, ReliabilityData
@@ -17,7 +25,9 @@ from r2pcoder.agreement.bootstrap import (
     bootstrap_alphas,
     describe_method,
 )
+from r2pcoder.agreement.engine import TWO_CODER_MEASURES, outcome
 from r2pcoder.agreement.pairwise import cohen_kappa, scott_pi
+from r2pcoder.agreement.patterns import Patterns, from_counts, patterns_of
 from r2pcoder.agreement.raters import (
     brennan_prediger,
     conger_kappa,
@@ -33,11 +43,13 @@ __all__ = [
     "BOOTSTRAP_METHODS",
     "LEVELS",
     "MEASURES",
+    "TWO_CODER_MEASURES",
     "AlphaBootstrap",
     "BootstrapMethod",
     "BootstrapRequest",
     "Level",
     "Outcome",
+    "Patterns",
     "ReliabilityData",
     "bootstrap_alpha",
     "bootstrap_alphas",
@@ -47,8 +59,11 @@ __all__ = [
     "describe_method",
     "draw_clusters",
     "fleiss_kappa",
+    "from_counts",
     "gwet_ac1",
     "krippendorff_alpha",
+    "outcome",
+    "patterns_of",
     "percent_agreement",
     "scott_pi",
     "unitizing_alpha",

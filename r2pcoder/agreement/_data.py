@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from r2pcoder.agreement.patterns import FloatArray, IntArray, Patterns
 from r2pcoder.errors import AgreementInputError
 
 __all__ = [
     "LEVELS",
     "Coded",
+    "FloatArray",
+    "IntArray",
     "Level",
     "Outcome",
     "ReliabilityData",
-    "count_chunks",
     "encode",
 ]
 
@@ -34,15 +36,9 @@ Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 ReliabilityData = Sequence[Sequence[Any]] | npt.NDArray[Any]
 
-# Above this many cells a units-by-categories count matrix is built in slices of units, so
-# memory stays bounded whatever the number of units.
-_CHUNK_CELLS = 1 << 22
 # Integer-valued numeric data spanning fewer values than this are encoded with bincount, which
 # avoids sorting every value.
 _DENSE_RANGE = 1 << 20
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -59,38 +55,36 @@ class Outcome:
 
 
 @dataclass(frozen=True, eq=False)
-class Coded:
-    """Reliability data as category codes.
+class Coded(Patterns):
+    """Reliability data as category codes: one pattern per unit, each of weight 1.
 
     Attributes:
-        codes: coders x units matrix of indices into ``categories``; -1 marks a missing value.
-        categories: every category in order (declared order, else sorted).
-        numeric: the numeric value of each category when the data are numbers, else ``None``.
+        categories: every category in order (declared order, else sorted); ``values`` holds
+            their numbers when the data are numbers.
     """
 
-    codes: IntArray
-    categories: tuple[Hashable, ...]
-    numeric: FloatArray | None
+    categories: tuple[Hashable, ...] = field(default=())
+
+    @classmethod
+    def of(
+        cls, codes: IntArray, categories: tuple[Hashable, ...], numeric: FloatArray | None
+    ) -> Coded:
+        """Coders x units codes (``-1`` missing) of ``categories``."""
+        return cls(codes, np.ones(codes.shape[1]), len(categories), numeric, categories)
 
     @property
-    def n_coders(self) -> int:
-        """Number of coders (rows)."""
-        return int(self.codes.shape[0])
+    def numeric(self) -> FloatArray | None:
+        """The numeric value of each category when the data are numbers, else ``None``."""
+        return self.values
 
     @property
     def n_units(self) -> int:
         """Number of units (columns)."""
-        return int(self.codes.shape[1])
-
-    @property
-    def n_categories(self) -> int:
-        """Number of categories, declared or observed."""
-        return len(self.categories)
+        return self.n_patterns
 
     def unit_sizes(self) -> IntArray:
         """How many coders gave a value to each unit."""
-        sizes: IntArray = (self.codes >= 0).sum(axis=0).astype(np.int64)
-        return sizes
+        return self.sizes()
 
 
 def encode(
@@ -129,20 +123,6 @@ def encode(
         )
     _check_level(coded, level, declared=categories is not None)
     return coded
-
-
-def count_chunks(coded: Coded) -> Iterator[tuple[slice, IntArray]]:
-    """Yield (units slice, units x categories value counts) in memory-bounded slices of units."""
-    n_cat = max(coded.n_categories, 1)
-    step = max(1, _CHUNK_CELLS // n_cat)
-    for start in range(0, max(coded.n_units, 1), step):
-        block = coded.codes[:, start : start + step]
-        width = block.shape[1]
-        units = np.broadcast_to(np.arange(width, dtype=np.int64), block.shape)
-        present = block >= 0
-        flat = units[present] * n_cat + block[present]
-        counts = np.bincount(flat, minlength=width * n_cat).reshape(width, n_cat)
-        yield slice(start, start + width), counts
 
 
 def _rows(data: Sequence[Sequence[Any]]) -> list[list[Any]]:
@@ -240,7 +220,7 @@ def _encode_numbers(values: FloatArray, categories: Sequence[Hashable] | None) -
         labels = tuple(int(v) for v in uniq)
     else:
         labels = tuple(float(v) for v in uniq)
-    return Coded(codes, labels, uniq)
+    return Coded.of(codes, labels, uniq)
 
 
 def _unique(observed: FloatArray) -> FloatArray:
@@ -284,7 +264,7 @@ def _encode_labels(rows: list[list[Any]], categories: Sequence[Hashable] | None)
     index: dict[Hashable, int] = {label: i for i, label in enumerate(labels)}
     index[None] = -1
     codes = np.array([[index[v] for v in row] for row in rows], dtype=np.int64)
-    return Coded(codes.reshape(len(rows), len(rows[0]) if rows else 0), labels, None)
+    return Coded.of(codes.reshape(len(rows), len(rows[0]) if rows else 0), labels, None)
 
 
 def _check_level(coded: Coded, level: Level, *, declared: bool) -> None:

@@ -12,23 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from r2pcoder.agreement._data import (
-    Coded,
-    FloatArray,
-    Level,
-    Outcome,
-    ReliabilityData,
-    count_chunks,
-    encode,
-)
+from r2pcoder.agreement._data import Level, Outcome, ReliabilityData, encode
+from r2pcoder.agreement.patterns import FloatArray, Patterns
+from r2pcoder.agreement.reasons import NO_PAIRS, NO_VARIATION
+from r2pcoder.errors import AgreementInputError
 
-__all__ = ["AlphaParts", "alpha_outcome", "alpha_parts", "coincidences", "krippendorff_alpha"]
-
-NO_PAIRS = "No unit has values from two or more coders, so there is nothing to compare."
-NO_VARIATION = (
-    "All pairable values are the same, so agreement cannot be told apart from chance "
-    "(expected disagreement is zero)."
-)
+__all__ = ["AlphaParts", "alpha_outcome", "alpha_parts", "coincidences", "delta2",
+           "krippendorff_alpha"]  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,47 +40,47 @@ class AlphaParts:
     expected: float
 
 
-def coincidences(coded: Coded) -> FloatArray:
+def coincidences(patterns: Patterns) -> FloatArray:
     """The coincidence matrix ``o_ck = sum_u (pairs of values c,k in unit u) / (m_u - 1)``.
 
     Each ordered pair of values from different coders in a unit with ``m_u >= 2`` values adds
-    ``1 / (m_u - 1)`` (Krippendorff 2011, section C). Units with fewer than two values add
-    nothing.
+    ``1 / (m_u - 1)`` (Krippendorff 2011, section C), times the units showing the pattern.
+    Units with fewer than two values add nothing.
     """
-    n_cat = coded.n_categories
-    n_coders = coded.n_coders
-    # Counts cost about units x categories^2, coder pairs about units x coders^2.
+    n_cat = patterns.n_categories
+    n_coders = patterns.n_coders
+    # Counts cost about patterns x categories^2, coder pairs about patterns x coders^2.
     if n_cat * n_cat <= 16 * n_coders * (n_coders - 1):
-        return _coincidences_from_counts(coded)
-    return _coincidences_from_pairs(coded)
+        return _coincidences_from_counts(patterns)
+    return _coincidences_from_pairs(patterns)
 
 
-def _coincidences_from_counts(coded: Coded) -> FloatArray:
-    n_cat = coded.n_categories
+def _coincidences_from_counts(patterns: Patterns) -> FloatArray:
+    n_cat = patterns.n_categories
     result = np.zeros((n_cat, n_cat))
-    for _, counts in count_chunks(coded):
+    for span, counts in patterns.count_chunks():
         sizes = counts.sum(axis=1)
         keep = sizes >= 2  # noqa: PLR2004 - a unit needs two values to be pairable
         if not keep.any():
             continue
         kept = counts[keep].astype(np.float64)
-        weights = 1.0 / (sizes[keep] - 1.0)
+        weights = patterns.weights[span][keep] / (sizes[keep] - 1.0)
         weighted = kept * weights[:, None]
         result += kept.T @ weighted
         result[np.diag_indices(n_cat)] -= weighted.sum(axis=0)
     return result
 
 
-def _coincidences_from_pairs(coded: Coded) -> FloatArray:
-    n_cat = coded.n_categories
-    codes = coded.codes
-    sizes = coded.unit_sizes()
+def _coincidences_from_pairs(patterns: Patterns) -> FloatArray:
+    n_cat = patterns.n_categories
+    codes = patterns.codes
+    sizes = patterns.sizes()
     weights = np.zeros(sizes.shape)
     pairable = sizes >= 2  # noqa: PLR2004 - a unit needs two values to be pairable
-    weights[pairable] = 1.0 / (sizes[pairable] - 1.0)
+    weights[pairable] = patterns.weights[pairable] / (sizes[pairable] - 1.0)
     flat = np.zeros(n_cat * n_cat)
-    for a in range(coded.n_coders):
-        for b in range(a + 1, coded.n_coders):
+    for a in range(patterns.n_coders):
+        for b in range(a + 1, patterns.n_coders):
             both = (codes[a] >= 0) & (codes[b] >= 0)
             index = codes[a][both] * n_cat + codes[b][both]
             flat += np.bincount(index, weights=weights[both], minlength=n_cat * n_cat)
@@ -98,13 +88,17 @@ def _coincidences_from_pairs(coded: Coded) -> FloatArray:
     return upper + upper.T
 
 
-def delta2(level: Level, coded: Coded, totals: FloatArray) -> FloatArray:
+def delta2(level: Level, totals: FloatArray, values: FloatArray | None = None) -> FloatArray:
     """Squared differences between categories for a level of measurement (Krippendorff 2011).
 
     nominal: 0 if c = k else 1; ordinal: ``(sum_{g=c..k} n_g - (n_c + n_k) / 2)^2`` over the
-    ordered categories; interval: ``(c - k)^2``; ratio: ``((c - k) / (c + k))^2``.
+    ordered categories with totals ``n_g``; interval: ``(c - k)^2``; ratio:
+    ``((c - k) / (c + k))^2``, where ``c`` and ``k`` are the categories' ``values``.
+
+    Raises:
+        AgreementInputError: the interval or ratio level without numeric values.
     """
-    n_cat = coded.n_categories
+    n_cat = totals.size
     if level == "nominal":
         return 1.0 - np.eye(n_cat)
     if level == "ordinal":
@@ -115,8 +109,8 @@ def delta2(level: Level, coded: Coded, totals: FloatArray) -> FloatArray:
         result: FloatArray = (span - (totals[:, None] + totals[None, :]) / 2.0) ** 2
         np.fill_diagonal(result, 0.0)
         return result
-    assert coded.numeric is not None  # checked by encode()
-    values = coded.numeric
+    if values is None:
+        raise AgreementInputError(f"The {level} level needs numeric values.")
     diff = values[:, None] - values[None, :]
     if level == "interval":
         return diff**2
@@ -126,20 +120,20 @@ def delta2(level: Level, coded: Coded, totals: FloatArray) -> FloatArray:
     return ratio**2
 
 
-def alpha_parts(coded: Coded, level: Level) -> AlphaParts:
-    """Coincidences, differences and the observed and expected disagreement of ``coded``."""
-    matrix = coincidences(coded)
+def alpha_parts(patterns: Patterns, level: Level) -> AlphaParts:
+    """Coincidences, differences and the observed and expected disagreement of ``patterns``."""
+    matrix = coincidences(patterns)
     totals = matrix.sum(axis=1)
     n = float(totals.sum())
-    d2 = delta2(level, coded, totals)
+    d2 = delta2(level, totals, patterns.values)
     observed = float((matrix * d2).sum() / n) if n > 0 else 0.0
     expected = float(totals @ d2 @ totals / (n * (n - 1.0))) if n > 1 else 0.0
     return AlphaParts(matrix, d2, n, observed, expected)
 
 
-def alpha_outcome(coded: Coded, level: Level) -> Outcome:
-    """Alpha of already encoded data, or NaN and the reason it is undefined."""
-    parts = alpha_parts(coded, level)
+def alpha_outcome(patterns: Patterns, level: Level) -> Outcome:
+    """Alpha of value patterns, or NaN and the reason it is undefined."""
+    parts = alpha_parts(patterns, level)
     if parts.n_pairable == 0:
         return Outcome.undefined(NO_PAIRS)
     if parts.expected <= 0.0:

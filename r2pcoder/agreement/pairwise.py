@@ -11,58 +11,60 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from r2pcoder.agreement._data import Coded, FloatArray, Outcome, ReliabilityData, encode
+from r2pcoder.agreement._data import Outcome, ReliabilityData, encode
+from r2pcoder.agreement.patterns import FloatArray, Patterns
+from r2pcoder.agreement.reasons import NO_COMMON_UNITS, NO_VARIATION, two_coders_only
 from r2pcoder.errors import AgreementInputError
 
 __all__ = ["cohen_kappa", "cohen_outcome", "scott_outcome", "scott_pi"]
 
-NO_COMMON_UNITS = "No unit was coded by both coders."
-NO_CHANCE_ROOM = (
-    "Chance agreement is 1 (both coders used one and the same category throughout), "
-    "so the coefficient is 0/0."
-)
+
+def _two_coders(patterns: Patterns, name: str) -> None:
+    if patterns.n_coders != 2:  # noqa: PLR2004 - the coefficient is defined for two coders
+        raise AgreementInputError(two_coders_only(name, patterns.n_coders))
 
 
-def _two_coders(data: ReliabilityData, categories: Sequence[Hashable] | None, name: str) -> Coded:
-    coded = encode(data, categories=categories)
-    if coded.n_coders != 2:  # noqa: PLR2004 - the coefficient is defined for two coders
-        raise AgreementInputError(
-            f"{name} compares exactly 2 coders; the data have {coded.n_coders}. "
-            "Use Fleiss' or Conger's kappa or Krippendorff's alpha for more."
-        )
-    return coded
-
-
-def _table(coded: Coded) -> FloatArray | None:
+def _table(patterns: Patterns) -> FloatArray | None:
     """Proportions table of the two coders over units both coded, or None if there are none."""
-    first, second = coded.codes
+    first, second = patterns.codes
     both = (first >= 0) & (second >= 0)
-    count = int(both.sum())
+    count = float(patterns.weights[both].sum())
     if count == 0:
         return None
-    n_cat = coded.n_categories
-    flat = np.bincount(first[both] * n_cat + second[both], minlength=n_cat * n_cat)
+    n_cat = patterns.n_categories
+    flat = np.bincount(first[both] * n_cat + second[both], weights=patterns.weights[both],
+                       minlength=n_cat * n_cat)  # fmt: skip
     return flat.reshape(n_cat, n_cat) / count
 
 
 def _chance_corrected(observed: float, chance: float) -> Outcome:
     if chance >= 1.0 - 1e-12:
-        return Outcome.undefined(NO_CHANCE_ROOM)
+        return Outcome.undefined(NO_VARIATION)
     return Outcome((observed - chance) / (1.0 - chance))
 
 
-def cohen_outcome(coded: Coded) -> Outcome:
-    """Cohen's kappa of two encoded coders, or NaN and why."""
-    table = _table(coded)
+def cohen_outcome(patterns: Patterns) -> Outcome:
+    """Cohen's kappa of two coders' value patterns, or NaN and why.
+
+    Raises:
+        AgreementInputError: other than two coders.
+    """
+    _two_coders(patterns, "Cohen's kappa")
+    table = _table(patterns)
     if table is None:
         return Outcome.undefined(NO_COMMON_UNITS)
     chance = float(table.sum(axis=1) @ table.sum(axis=0))
     return _chance_corrected(float(np.trace(table)), chance)
 
 
-def scott_outcome(coded: Coded) -> Outcome:
-    """Scott's pi of two encoded coders, or NaN and why."""
-    table = _table(coded)
+def scott_outcome(patterns: Patterns) -> Outcome:
+    """Scott's pi of two coders' value patterns, or NaN and why.
+
+    Raises:
+        AgreementInputError: other than two coders.
+    """
+    _two_coders(patterns, "Scott's pi")
+    table = _table(patterns)
     if table is None:
         return Outcome.undefined(NO_COMMON_UNITS)
     pooled = (table.sum(axis=1) + table.sum(axis=0)) / 2.0
@@ -89,7 +91,7 @@ def cohen_kappa(data: ReliabilityData, *, categories: Sequence[Hashable] | None 
     Raises:
         AgreementInputError: malformed data or a number of coders other than 2.
     """
-    return cohen_outcome(_two_coders(data, categories, "Cohen's kappa")).value
+    return cohen_outcome(encode(data, categories=categories)).value
 
 
 def scott_pi(data: ReliabilityData, *, categories: Sequence[Hashable] | None = None) -> float:
@@ -112,4 +114,4 @@ def scott_pi(data: ReliabilityData, *, categories: Sequence[Hashable] | None = N
     Raises:
         AgreementInputError: malformed data or a number of coders other than 2.
     """
-    return scott_outcome(_two_coders(data, categories, "Scott's pi")).value
+    return scott_outcome(encode(data, categories=categories)).value

@@ -20,16 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from r2pcoder.agreement._data import (
-    Coded,
-    FloatArray,
-    Outcome,
-    ReliabilityData,
-    count_chunks,
-    encode,
-)
+from r2pcoder.agreement._data import Outcome, ReliabilityData, encode
+from r2pcoder.agreement.patterns import FloatArray, Patterns
+from r2pcoder.agreement.reasons import NO_PAIRS, NO_VARIATION, ONE_CATEGORY
 
 __all__ = [
+    "RATER_MEASURES",
     "brennan_prediger",
     "conger_kappa",
     "fleiss_kappa",
@@ -37,10 +33,6 @@ __all__ = [
     "percent_agreement",
     "rater_outcome",
 ]
-
-NO_PAIRS = "No unit was rated by two or more coders, so no pair of ratings can agree."
-ONE_CATEGORY = "There is only one category, so chance agreement is certain."
-NO_CHANCE_ROOM = "Chance agreement is 1 (every rating is in one category), so the ratio is 0/0."
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,21 +44,23 @@ class _Margins:
     n_categories: int
 
 
-def _margins(coded: Coded) -> _Margins | None:
-    n_cat = coded.n_categories
+def _margins(patterns: Patterns) -> _Margins | None:
+    n_cat = patterns.n_categories
     agreeing = 0.0
-    pairable = 0
+    pairable = 0.0
     pi = np.zeros(n_cat)
-    rated = 0
-    for _, counts in count_chunks(coded):
+    rated = 0.0
+    for span, counts in patterns.count_chunks():
+        weights = patterns.weights[span]
         sizes = counts.sum(axis=1).astype(np.float64)
         multi = sizes >= 2  # noqa: PLR2004 - agreement needs a pair of ratings
         pairs = (counts * (counts - 1)).sum(axis=1)
-        agreeing += float((pairs[multi] / (sizes[multi] * (sizes[multi] - 1))).sum())
-        pairable += int(multi.sum())
+        share = pairs[multi] / (sizes[multi] * (sizes[multi] - 1))
+        agreeing += float(weights[multi] @ share)
+        pairable += float(weights[multi].sum())
         some = sizes >= 1
-        pi += (counts[some] / sizes[some, None]).sum(axis=0)
-        rated += int(some.sum())
+        pi += weights[some] @ (counts[some] / sizes[some, None])
+        rated += float(weights[some].sum())
     if pairable == 0:
         return None
     return _Margins(agreeing / pairable, pi / rated, n_cat)
@@ -74,62 +68,66 @@ def _margins(coded: Coded) -> _Margins | None:
 
 def _ratio(p_a: float, p_e: float) -> Outcome:
     if p_e >= 1.0 - 1e-12:
-        return Outcome.undefined(NO_CHANCE_ROOM)
+        return Outcome.undefined(NO_VARIATION)
     return Outcome((p_a - p_e) / (1.0 - p_e))
 
 
-def _percent(coded: Coded, margins: _Margins) -> Outcome:
+def _percent(patterns: Patterns, margins: _Margins) -> Outcome:
     return Outcome(margins.p_a)
 
 
-def _fleiss(coded: Coded, margins: _Margins) -> Outcome:
+def _fleiss(patterns: Patterns, margins: _Margins) -> Outcome:
     return _ratio(margins.p_a, float(margins.pi @ margins.pi))
 
 
-def _ac1(coded: Coded, margins: _Margins) -> Outcome:
+def _ac1(patterns: Patterns, margins: _Margins) -> Outcome:
     q = margins.n_categories
     if q < 2:  # noqa: PLR2004
         return Outcome.undefined(ONE_CATEGORY)
     return _ratio(margins.p_a, float(margins.pi @ (1.0 - margins.pi)) / (q - 1))
 
 
-def _bp(coded: Coded, margins: _Margins) -> Outcome:
+def _bp(patterns: Patterns, margins: _Margins) -> Outcome:
     q = margins.n_categories
     if q < 2:  # noqa: PLR2004
         return Outcome.undefined(ONE_CATEGORY)
     return _ratio(margins.p_a, 1.0 / q)
 
 
-def _conger(coded: Coded, margins: _Margins) -> Outcome:
-    n_cat = coded.n_categories
+def _conger(patterns: Patterns, margins: _Margins) -> Outcome:
     shares = []
-    for row in coded.codes:
-        present = row[row >= 0]
-        if present.size:
-            shares.append(np.bincount(present, minlength=n_cat) / present.size)
-    # Coders who rated nothing have no classification probabilities and are left out.
+    for row in patterns.codes:
+        given = row >= 0
+        # Coders who rated nothing have no classification probabilities and are left out.
+        if patterns.weights[given].sum() > 0:
+            counts = np.bincount(row[given], weights=patterns.weights[given],
+                                 minlength=patterns.n_categories)  # fmt: skip
+            shares.append(counts / counts.sum())
+    r = len(shares)
+    if r < 2:  # noqa: PLR2004
+        return Outcome.undefined(NO_VARIATION)
     p = np.array(shares)
-    r = p.shape[0]
     total = p.sum(axis=0)
-    p_e = float(((total**2) - (p**2).sum(axis=0)).sum() / (r * (r - 1))) if r > 1 else 1.0
-    return _ratio(margins.p_a, p_e)
+    return _ratio(margins.p_a, float(((total**2) - (p**2).sum(axis=0)).sum() / (r * (r - 1))))
 
 
-_CHANCE: dict[str, Callable[[Coded, _Margins], Outcome]] = {
+_CHANCE: dict[str, Callable[[Patterns, _Margins], Outcome]] = {
     "percent_agreement": _percent,
     "fleiss_kappa": _fleiss,
     "conger_kappa": _conger,
     "gwet_ac1": _ac1,
     "brennan_prediger": _bp,
 }
+RATER_MEASURES: tuple[str, ...] = tuple(_CHANCE)
+"""The coefficients of this module, which share one observed agreement."""
 
 
-def rater_outcome(coded: Coded, measure: str) -> Outcome:
-    """One of this module's coefficients for encoded data, or NaN and why."""
-    margins = _margins(coded)
+def rater_outcome(patterns: Patterns, measure: str) -> Outcome:
+    """One of this module's coefficients of value patterns, or NaN and why."""
+    margins = _margins(patterns)
     if margins is None:
         return Outcome.undefined(NO_PAIRS)
-    return _CHANCE[measure](coded, margins)
+    return _CHANCE[measure](patterns, margins)
 
 
 def _value(data: ReliabilityData, categories: Sequence[Hashable] | None, measure: str) -> float:

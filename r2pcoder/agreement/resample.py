@@ -35,8 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from r2pcoder.agreement._data import Coded, FloatArray, IntArray, count_chunks
 from r2pcoder.agreement.alpha import AlphaParts
+from r2pcoder.agreement.patterns import FloatArray, IntArray, Patterns
 from r2pcoder.progress import CancelCheck, ProgressFn, Throttled, check_cancelled
 
 __all__ = [
@@ -93,14 +93,14 @@ def _unit_coincidences(counts: FloatArray, sizes: FloatArray) -> FloatArray:
     return result
 
 
-def _pairable_counts(coded: Coded) -> tuple[FloatArray, IntArray]:
-    """Category counts of the pairable units and their unit indices."""
+def _pairable_counts(patterns: Patterns) -> tuple[FloatArray, IntArray]:
+    """Category counts of the pairable patterns and their pattern indices."""
     parts, where = [], []
-    for span, counts in count_chunks(coded):
+    for span, counts in patterns.count_chunks():
         keep = counts.sum(axis=1) >= 2  # noqa: PLR2004 - a unit needs two values to be pairable
         parts.append(counts[keep])
         where.append(np.flatnonzero(keep) + span.start)
-    n_cat = coded.n_categories
+    n_cat = patterns.n_categories
     if not parts:
         return np.zeros((0, n_cat)), np.zeros(0, dtype=np.int64)
     return np.concatenate(parts).astype(np.float64), np.concatenate(where)
@@ -116,22 +116,24 @@ def _sum_by(index: IntArray, values: FloatArray, n: int) -> FloatArray:
 
 
 def groups_of(
-    coded: Coded,
+    patterns: Patterns,
     fixed: FloatArray | None,
     clusters: npt.NDArray[np.integer] | None = None,
     n_clusters: int | None = None,
 ) -> Groups:
-    """The draws of ``coded``'s pairable units: units, or clusters of them.
+    """The draws of the pairable units: units, or clusters of them.
 
     Args:
-        coded: the encoded reliability data.
+        patterns: the reliability data; with ``clusters``, one pattern per unit (weight 1,
+            as :func:`~r2pcoder.agreement._data.encode` gives them).
         fixed: the level's difference matrix when it does not depend on the totals (every
             level but ordinal), else ``None``.
         clusters: the cluster of each unit; ``None`` draws units.
         n_clusters: with ``clusters``, keep one row per cluster ``0 .. n_clusters - 1`` in that
             order (for shared draws); without it identical draws are merged.
     """
-    counts, units = _pairable_counts(coded)
+    counts, units = _pairable_counts(patterns)
+    weights = patterns.weights[units]
     sizes = counts.sum(axis=1)
     disagreement = np.zeros(sizes.shape)
     if fixed is not None and counts.size:
@@ -151,18 +153,21 @@ def groups_of(
         keep = present
         counts, sizes, disagreement = counts[keep], sizes[keep], disagreement[keep]
         coincidences = None if coincidences is None else coincidences[keep]
-    return _merged(sizes, counts, disagreement, coincidences)
+        weights = np.ones(sizes.shape)
+    return _merged(sizes, counts, disagreement, coincidences, weights)
 
 
 def _merged(
-    sizes: FloatArray, counts: FloatArray, disagreement: FloatArray, coincidences: FloatArray | None
-) -> Groups:
-    """Identical draws as one row each, with how many there are."""
+    sizes: FloatArray, counts: FloatArray, disagreement: FloatArray,
+    coincidences: FloatArray | None, weights: FloatArray,
+) -> Groups:  # fmt: skip
+    """Identical draws as one row each, with how many units they stand for."""
     parts = [sizes[:, None], counts, disagreement[:, None]]
     if coincidences is not None:
         parts.append(coincidences.reshape(coincidences.shape[0], -1))
     table = np.concatenate(parts, axis=1)
-    rows, freq = np.unique(table, axis=0, return_counts=True)
+    rows, inverse = np.unique(table, axis=0, return_inverse=True)
+    freq = np.bincount(inverse.reshape(-1), weights=weights, minlength=rows.shape[0])
     n_cat = counts.shape[1]
     merged_coincidences = None
     if coincidences is not None:

@@ -1,39 +1,21 @@
 """Why a coefficient came out as NaN, in plain words.
 
 Every coefficient returns ``float('nan')`` where it is undefined; :func:`why_undefined` runs
-the same computation and returns the reason, so a dialog or report can show it next to the
-missing number. Must not import Qt or ``ui``.
+the same computation (:func:`~r2pcoder.agreement.engine.outcome`) and returns the reason, one of
+:mod:`r2pcoder.agreement.reasons`, so a dialog or report can show it next to the missing
+number. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
-from r2pcoder.agreement._data import Coded, Level, Outcome, ReliabilityData, encode
-from r2pcoder.agreement.alpha import alpha_outcome
-from r2pcoder.agreement.pairwise import cohen_outcome, scott_outcome
-from r2pcoder.agreement.raters import rater_outcome
+from r2pcoder.agreement._data import Level, ReliabilityData, encode
+from r2pcoder.agreement.engine import MEASURES, outcome
+from r2pcoder.agreement.reasons import too_few_coders
 from r2pcoder.errors import AgreementInputError
 
 __all__ = ["MEASURES", "why_undefined"]
-
-
-def _rater(name: str) -> Callable[[Coded, Level], Outcome]:
-    return lambda coded, _level: rater_outcome(coded, name)
-
-
-_OUTCOMES: dict[str, Callable[[Coded, Level], Outcome]] = {
-    "percent_agreement": _rater("percent_agreement"),
-    "cohen_kappa": lambda coded, _level: cohen_outcome(coded),
-    "scott_pi": lambda coded, _level: scott_outcome(coded),
-    "fleiss_kappa": _rater("fleiss_kappa"),
-    "conger_kappa": _rater("conger_kappa"),
-    "gwet_ac1": _rater("gwet_ac1"),
-    "brennan_prediger": _rater("brennan_prediger"),
-    "krippendorff_alpha": alpha_outcome,
-}
-MEASURES: tuple[str, ...] = tuple(_OUTCOMES)
-_TWO_CODER = ("cohen_kappa", "scott_pi")
 
 
 def why_undefined(
@@ -66,15 +48,10 @@ def why_undefined(
             (ragged rows, mixed types, 3 coders for Cohen's kappa...). Fewer than 2 coder
             rows is reported as a reason, not raised.
     """
-    if measure not in _OUTCOMES:
+    if measure not in MEASURES:
         raise AgreementInputError(f"Unknown measure {measure!r}; use one of {', '.join(MEASURES)}.")
     coded = encode(data, categories=categories, level=level, min_coders=0)
     active = int((coded.codes >= 0).any(axis=1).sum())
     if active < coders_needed:
-        return (
-            f"Only {active} coder{'s' if active != 1 else ''} gave any value; "
-            f"at least {coders_needed} are needed."
-        )
-    if measure in _TWO_CODER and coded.n_coders != 2:  # noqa: PLR2004
-        raise AgreementInputError(f"{measure} compares exactly 2 coders; got {coded.n_coders}.")
-    return _OUTCOMES[measure](coded, level).reason
+        return too_few_coders(active, coders_needed)
+    return outcome(coded, measure, level).reason

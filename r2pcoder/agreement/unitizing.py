@@ -33,28 +33,18 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from r2pcoder.agreement._data import FloatArray, IntArray, Outcome
+from r2pcoder.agreement._data import Outcome
+from r2pcoder.agreement.patterns import FloatArray, IntArray
+from r2pcoder.agreement.reasons import NEVER_MARKED, NOTHING_MARKED
+from r2pcoder.agreement.unitizing_engine import Units, disagreements, pair_observed, units_of
 from r2pcoder.errors import AgreementInputError
 
-__all__ = ["unitizing_alpha", "unitizing_outcome"]
-
-NEVER_MARKED = "No coder marked any segment of this category, so there is nothing to compare."
-NOTHING_MARKED = "No coder marked any segment, so there is nothing to compare."
-
-
-@dataclass(frozen=True, eq=False)
-class _Layout:
-    """Validated input: total length, document edges, per coder the units of each category."""
-
-    length: int
-    edges: IntArray
-    units: list[dict[Hashable, IntArray]]
-    categories: tuple[Hashable, ...]
+__all__ = ["unitized_outcome", "unitizing_alpha", "unitizing_outcome", "unitizing_parts"]
 
 
 def unitizing_alpha(
@@ -94,51 +84,63 @@ def unitizing_outcome(
     category: Hashable | None = None,
 ) -> Outcome:
     """:func:`unitizing_alpha`, or NaN with the reason it is undefined."""
-    layout = _layout(coders, length)
+    units = _layout(coders, length)
+    observed, expected = unitizing_parts(units)
+    if category is None:
+        return unitized_outcome(observed, expected)
+    if category not in units.categories:
+        return Outcome.undefined(NEVER_MARKED)
+    return unitized_outcome(observed, expected, units.categories.index(category))
+
+
+def unitizing_parts(
+    units: Units,
+    coders: Sequence[int] | None = None,
+    docs: np.typing.NDArray[np.bool_] | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """``(D_o(k), D_e(k))`` per category of ``units``, over ``coders`` and ``docs`` (all)."""
+    chosen = list(range(units.n_coders)) if coders is None else list(coders)
+    where = np.ones(units.n_docs, dtype=bool) if docs is None else docs
+    observed = np.zeros(units.n_categories)
+    for a, b in combinations(chosen, 2):
+        observed += pair_observed(units, a, b, where)[:, where].sum(axis=1)
+    return disagreements(units, chosen, where, observed)
+
+
+def unitized_outcome(
+    observed: FloatArray, expected: FloatArray, category: int | None = None
+) -> Outcome:
+    """Alpha from the disagreements per category: ``alpha_k``, or over all categories."""
     if category is not None:
-        observed, expected = _disagreements(layout, category)
-        if expected <= 0.0:
+        if expected[category] <= 0.0:
             return Outcome.undefined(NEVER_MARKED)
-        return Outcome(1.0 - observed / expected)
-    if not layout.categories:
+        return Outcome(1.0 - float(observed[category]) / float(expected[category]))
+    total = float(expected.sum())
+    if total <= 0.0:
         return Outcome.undefined(NOTHING_MARKED)
-    parts = [_disagreements(layout, k) for k in layout.categories]
-    expected = sum(e for _, e in parts)
-    if expected <= 0.0:
-        return Outcome.undefined(NOTHING_MARKED)
-    return Outcome(1.0 - sum(o for o, _ in parts) / expected)
+    return Outcome(1.0 - float(observed.sum()) / total)
 
 
 def _layout(
     coders: Sequence[Sequence[Sequence[Any]]],
     length: int | Sequence[int] | Mapping[Hashable, int],
-) -> _Layout:
+) -> Units:
+    """Check the segments of every coder and turn them into :class:`Units`."""
     if len(coders) < 2:  # noqa: PLR2004
         raise AgreementInputError(f"Agreement needs at least 2 coders; got {len(coders)}.")
     lengths, keyed = _documents(length)
     sizes = np.array(list(lengths.values()), dtype=np.int64)
     if (sizes < 0).any():
         raise AgreementInputError("A continuum length is negative.")
-    offsets = dict(zip(lengths, np.concatenate([[0], np.cumsum(sizes)[:-1]]), strict=True))
-    edges = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    units: list[dict[Hashable, IntArray]] = []
-    seen: dict[Hashable, None] = {}
+    doc_index = {key: i for i, key in enumerate(lengths)}
+    seen: dict[Hashable, int] = {}
+    columns: list[list[IntArray]] = [[], [], [], [], []]
     for number, segments in enumerate(coders, start=1):
-        by_category: dict[Hashable, list[tuple[int, int]]] = {}
-        for segment in segments:
-            doc, start, end, label = _segment(segment, keyed, number)
-            if doc not in lengths:
-                raise AgreementInputError(f"Coder {number} marked unknown document {doc!r}.")
-            if not 0 <= start < end <= lengths[doc]:
-                raise AgreementInputError(
-                    f"Coder {number} marked segment {start}-{end}, which is empty or outside "
-                    f"its continuum of length {lengths[doc]}."
-                )
-            base = int(offsets[doc])
-            by_category.setdefault(label, []).append((base + start, base + end))
-            seen.setdefault(label)
-        units.append({k: _sorted_units(v, number, k) for k, v in by_category.items()})
-    return _Layout(int(edges[-1]), edges, units, tuple(seen))
+        parts = _columns(segments, keyed, number, doc_index, seen)
+        for column, part in zip(columns, parts, strict=True):
+            column.append(part)
+    coder, category, doc, start, end = (np.concatenate(c) for c in columns)
+    return units_of((coder, category, doc, start, end), sizes, len(coders), tuple(seen))
 
 
 def _documents(
@@ -151,79 +153,42 @@ def _documents(
     return dict(enumerate(int(v) for v in length)), True
 
 
-def _segment(segment: Sequence[Any], keyed: bool, number: int) -> tuple[Hashable, int, int, Any]:
+def _columns(
+    segments: Sequence[Sequence[Any]],
+    keyed: bool,
+    number: int,
+    doc_index: dict[Hashable, int],
+    seen: dict[Hashable, int],
+) -> tuple[IntArray, ...]:
+    """One coder's segments as (coder, category, document, start, end) arrays."""
     expected = 4 if keyed else 3
-    if len(segment) != expected:
+    if any(len(segment) != expected for segment in segments):
         shape = "(document, start, end, category)" if keyed else "(start, end, category)"
         raise AgreementInputError(f"Coder {number} has a segment that is not {shape}.")
-    doc = segment[0] if keyed else None
-    start, end, label = segment[-3:]
-    if not all(isinstance(v, int | np.integer) for v in (start, end)):
+    n = len(segments)
+    fields = list(zip(*segments, strict=True)) if n else [()] * expected
+    docs = fields[0] if keyed else (None,) * n
+    starts, ends, labels = fields[-3:]
+    if not all(isinstance(v, int | np.integer) for v in (*starts, *ends)):
         raise AgreementInputError(f"Coder {number} has a segment with non-integer offsets.")
-    return doc, int(start), int(end), label
-
-
-def _sorted_units(spans: list[tuple[int, int]], number: int, label: Hashable) -> IntArray:
-    ordered = np.array(sorted(spans), dtype=np.int64).reshape(-1, 2)
-    if (ordered[1:, 0] < ordered[:-1, 1]).any():
-        raise AgreementInputError(
-            f"Coder {number} marked overlapping segments of category {label!r}; merge them first."
-        )
-    return ordered
-
-
-def _sections(layout: _Layout, units: IntArray) -> tuple[IntArray, FloatArray]:
-    """Section boundaries (starts plus the final end) and a 1.0/0.0 unit flag per section."""
-    bounds = np.unique(np.concatenate([layout.edges, units.ravel()]))
-    flags = np.zeros(bounds.size - 1)
-    flags[np.searchsorted(bounds, units[:, 0])] = 1.0
-    return bounds, flags
-
-
-def _pair_disagreement(
-    first: tuple[IntArray, FloatArray], second: tuple[IntArray, FloatArray]
-) -> float:
-    """Sum of delta2 over every overlapping pair of sections of two coders."""
-    (bounds_i, unit_i), (bounds_j, unit_j) = first, second
-    pieces = np.union1d(bounds_i, bounds_j)[:-1]
-    a = np.searchsorted(bounds_i, pieces, side="right") - 1
-    b = np.searchsorted(bounds_j, pieces, side="right") - 1
-    start_g, end_g, start_h, end_h = bounds_i[a], bounds_i[a + 1], bounds_j[b], bounds_j[b + 1]
-    ug, uh = unit_i[a] > 0, unit_j[b] > 0
-    both = ug & uh
-    inside_h = ug & ~uh & (start_h <= start_g) & (end_g <= end_h)
-    inside_g = uh & ~ug & (start_g <= start_h) & (end_h <= end_g)
-    total = (
-        ((start_g - start_h) ** 2 + (end_g - end_h) ** 2)[both].astype(np.float64).sum()
-        + ((end_g - start_g) ** 2)[inside_h].astype(np.float64).sum()
-        + ((end_h - start_h) ** 2)[inside_g].astype(np.float64).sum()
+    unknown = [d for d in docs if d not in doc_index]
+    if unknown:
+        raise AgreementInputError(f"Coder {number} marked unknown document {unknown[0]!r}.")
+    for label in labels:
+        seen.setdefault(label, len(seen))
+    return (
+        np.full(n, number - 1, dtype=np.int64),
+        np.fromiter(map(seen.__getitem__, labels), dtype=np.int64, count=n),
+        np.fromiter(map(doc_index.__getitem__, docs), dtype=np.int64, count=n),
+        np.array(starts, dtype=np.int64).reshape(n),
+        np.array(ends, dtype=np.int64).reshape(n),
     )
-    return float(total)
 
 
-def _disagreements(layout: _Layout, category: Hashable) -> tuple[float, float]:
-    """Observed and expected disagreement ``(D_o(k), D_e(k))`` for one category."""
-    empty = np.zeros((0, 2), dtype=np.int64)
-    per_coder = [_sections(layout, units.get(category, empty)) for units in layout.units]
-    m, total = len(per_coder), float(layout.length)
-    if total == 0:
+def _disagreements(units: Units, category: Hashable) -> tuple[float, float]:
+    """Observed and expected disagreement ``(D_o(k), D_e(k))`` of one category, all coders."""
+    if category not in units.categories:
         return 0.0, 0.0
-    observed = sum(
-        _pair_disagreement(per_coder[i], per_coder[j]) for i in range(m) for j in range(i + 1, m)
-    )
-    d_o = 2.0 * observed / (m * (m - 1) * total * total)
-    sizes = [(np.diff(bounds).astype(np.float64), flags) for bounds, flags in per_coder]
-    unit_lengths = np.concatenate([size[flags > 0] for size, flags in sizes])
-    gaps = np.sort(np.concatenate([size[flags == 0] for size, flags in sizes]))
-    n_units = unit_lengths.size
-    if n_units == 0:
-        return d_o, 0.0
-    # For each unit length l: sum over gaps of length >= l of (l_h - l + 1).
-    tail_sums = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
-    first = np.searchsorted(gaps, unit_lengths, side="left")
-    count = gaps.size - first
-    fits = tail_sums[first] - (unit_lengths - 1.0) * count
-    ul = unit_lengths
-    numerator = ((n_units - 1) * (2 * ul**3 - 3 * ul**2 + ul) / 3.0 + ul**2 * fits).sum()
-    denominator = m * total * (m * total - 1.0) - (ul * (ul - 1.0)).sum()
-    return d_o, float(2.0 / total * numerator / denominator)
+    observed, expected = unitizing_parts(units)
+    k = units.categories.index(category)
+    return float(observed[k]), float(expected[k])

@@ -2,8 +2,9 @@
 
 The public entry points are re-exported here: choose a layer (:func:`parse_layer`), tables
 (:class:`TableOptions`), then :func:`export_project`, or :func:`prepare` and
-:func:`write_export` to preview before writing. Must not import Qt or ``ui``; pandas is imported
-inside functions only.
+:func:`write_export` to preview before writing. Tables are :class:`Table` objects (column
+names and rows built a slice at a time); ``Table.to_dict()`` gives a whole table as columns, for
+scripts. Must not import Qt or ``ui``.
 """
 
 from r2pcoder.export.layers import Layer, LayerChoice, parse_layer
@@ -18,6 +19,7 @@ from r2pcoder.export.run import (
     prepare,
     write_export,
 )
+from r2pcoder.export.table import Table
 from r2pcoder.export.tables import DEFAULT_BY, TABLES, TableOptions, preview_rows
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Layer",
     "LayerChoice",
     "Prepared",
+    "Table",
     "TableOptions",
     "check_target",
     "export_project",

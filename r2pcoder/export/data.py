@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.errors import ExportFailed
+from r2pcoder.export.columns import CodingColumns, CodingTuple, read_codings
 from r2pcoder.export.layers import (
     MIXED,
     NO_STANCE,
     CoderRef,
-    CodingTuple,
     Layer,
     LayerChoice,
     Selection,
@@ -181,18 +181,13 @@ def _statements(s: Session) -> tuple[dict[int, Statement], dict[int, str]]:
     return statements, texts
 
 
-def _codings(s: Session, coder_ids: Sequence[int]) -> list[CodingTuple]:
-    # Straight to the driver: SQLAlchemy's Row objects and an ORDER BY (SQLite would sort half
-    # a million rows) together cost more than the rest of an export's reading. Same
-    # connection, so the same transaction as the other reads.
+def _codings(s: Session, coder_ids: Sequence[int]) -> CodingColumns:
+    # Straight to the driver, as columns: SQLAlchemy's Row objects, a tuple per coding and an
+    # ORDER BY (SQLite would sort a million rows) together cost more than the rest of an
+    # export's reading. Same connection, so the same transaction as the other reads.
     driver = s.connection().connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
-    marks = ",".join("?" * len(coder_ids))
-    sql = (
-        'SELECT id, document_id, coder_id, theme_id, stance_id, start, "end", memo '
-        f"FROM {CodingRow.__tablename__} WHERE coder_id IN ({marks})"
-    )
-    return list(map(CodingTuple._make, driver.execute(sql, list(coder_ids)).fetchall()))
+    return read_codings(driver, CodingRow.__tablename__, coder_ids)
 
 
 def _coders(s: Session) -> list[CoderRef]:
@@ -232,7 +227,7 @@ def load_export_data(
             from r2pcoder.review.layers import review_selection  # noqa: PLC0415
 
             layer, selection = review_selection(s, choice.rule, coders, rank)
-            codings: list[CodingTuple] = selection.codings
+            codings: Sequence[CodingTuple] = selection.codings
         else:
             layer = resolve_layer(choice, coders)
             codings = _codings(s, [c.id for c in layer.coders])

@@ -10,46 +10,40 @@ half a million codings would otherwise spend seconds in a Python loop. Must not 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
-import numpy.typing as npt
 
+from r2pcoder.export.columns import CodingColumns, IntArray
 from r2pcoder.export.data import ExportData
-from r2pcoder.export.layers import MIXED, NO_STANCE
+from r2pcoder.export.layers import MIXED
 
 __all__ = ["EvidenceRows", "evidence_rows"]
 
-IntArray = npt.NDArray[np.int64]
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EvidenceRows:
-    """The evidence rows as parallel lists (one entry per distinct quote)."""
+    """The evidence rows as parallel columns (one entry per distinct quote)."""
 
-    theme_ids: list[int]
-    stances: list[int]
-    documents: list[int]
-    starts: list[int]
-    ends: list[int]
+    theme_ids: IntArray
+    stances: IntArray
+    documents: IntArray
+    starts: IntArray
+    ends: IntArray
     coders: list[str]
+
+    def __len__(self) -> int:
+        return int(self.theme_ids.size)
 
 
 def evidence_rows(data: ExportData) -> EvidenceRows:
     """The distinct quotes of the layer, in evidence order, with the coders behind each."""
-    codings = data.selection.codings
+    codings = CodingColumns.of(data.selection.codings)
     n = len(codings)
     if n == 0:
-        return EvidenceRows([], [], [], [], [], [])
+        empty = np.zeros(0, dtype=np.int64)
+        return EvidenceRows(empty, empty, empty, empty, empty, [])
     names = {c.id: c.name for c in data.layer.coders}
-
-    def ints(field: str) -> IntArray:
-        # attrgetter runs in C; a generator expression would cost a Python frame per coding.
-        return np.array(list(map(attrgetter(field), codings)), dtype=np.int64)
-
-    theme = ints("theme_id")
-    raw = list(map(attrgetter("stance_id"), codings))
-    stance = np.array([NO_STANCE if s is None else s for s in raw], dtype=np.int64)
+    theme, stance = codings.theme_id, codings.stance_id
     # Ranks through lookup arrays: stance values start at MIXED (-2), hence the offset.
     theme_rank = np.full(max(int(theme.max()), *(t.id for t in data.themes)) + 1, len(data.themes))
     theme_rank[[t.id for t in data.themes]] = np.arange(len(data.themes))
@@ -63,9 +57,9 @@ def evidence_rows(data: ExportData) -> EvidenceRows:
     columns: list[IntArray] = [
         theme[order],
         stance[order],
-        ints("document_id")[order],
-        ints("start")[order],
-        ints("end")[order],
+        codings.document_id[order],
+        codings.start[order],
+        codings.end[order],
     ]
     new = np.ones(n, dtype=bool)
     same = np.ones(n - 1, dtype=bool)
@@ -74,9 +68,9 @@ def evidence_rows(data: ExportData) -> EvidenceRows:
     new[1:] = ~same
     firsts = np.flatnonzero(new)
     lasts = np.append(firsts[1:], n)
-    coder_names = list(map(names.__getitem__, ints("coder_id")[order].tolist()))
+    coder_names = list(map(names.__getitem__, codings.coder_id[order].tolist()))
     who = [coder_names[i] for i in firsts.tolist()]
     for group in np.flatnonzero(lasts - firsts > 1).tolist():
         who[group] = "; ".join(coder_names[firsts[group] : lasts[group]])
-    theme_ids, stances, documents, starts, ends = (column[firsts].tolist() for column in columns)
+    theme_ids, stances, documents, starts, ends = (column[firsts] for column in columns)
     return EvidenceRows(theme_ids, stances, documents, starts, ends, who)

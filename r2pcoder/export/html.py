@@ -9,12 +9,16 @@ row count; the complete tables are in the CSV and XLSX exports. Must not import 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from html import escape
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from r2pcoder.bands import format_measure
+from r2pcoder.export.about import about_rows
 from r2pcoder.export.charts import PALETTE, Bar, Part, stacked_bars
 from r2pcoder.export.counting import (
     ANY_STANCE,
@@ -36,11 +40,11 @@ from r2pcoder.export.reliability_table import (
     line_warning,
     reliability_summary,
 )
-from r2pcoder.export.tables import TableOptions, about_rows
+from r2pcoder.export.table import Table
 from r2pcoder.wording import counted
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from r2pcoder.export.tables import TableOptions
 
 __all__ = ["EVIDENCE_PER_STANCE", "PREVIEW_ROWS", "render_html"]
 
@@ -219,31 +223,33 @@ def _states_table(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
     return intro + _table(["theme", "stance", *groups, "States", "which"], rows)
 
 
-def _columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
-    return [str(c) for c in frame.columns], [list(r) for r in frame.itertuples(index=False)]
+def _columns(table: Table, limit: int | None = None) -> tuple[list[str], list[list[Any]]]:
+    return [str(c) for c in table.columns], [list(r) for r in table.rows(limit)]
 
 
 def _evidence(data: ExportData) -> str:
     rows = evidence_rows(data)
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(rows.theme_ids, rows.stances, strict=True)):
-        groups[key].append(i)
+    # Rows come grouped by theme and stance: a group starts where either changes.
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (rows.theme_ids[1:] != rows.theme_ids[:-1]) | (rows.stances[1:] != rows.stances[:-1])
+    firsts = np.flatnonzero(new).tolist()
     out = []
-    for (theme, stance), members in groups.items():
-        heading = f"{data.theme_path(theme)}: {data.stance_name(stance)} ({len(members)})"
+    for first, end in pairwise([*firsts, len(rows)]):
+        theme, stance = int(rows.theme_ids[first]), int(rows.stances[first])
+        heading = f"{data.theme_path(theme)}: {data.stance_name(stance)} ({end - first})"
         out.append(f"<h3>{escape(heading)}</h3>")
-        for i in members[:EVIDENCE_PER_STANCE]:
-            st = data.statements[rows.documents[i]]
-            quote = data.texts[st.id][rows.starts[i] : rows.ends[i]]
+        for i in range(first, min(end, first + EVIDENCE_PER_STANCE)):
+            st = data.statements[int(rows.documents[i])]
+            quote = data.texts[st.id][int(rows.starts[i]) : int(rows.ends[i])]
             on = f" on behalf of {escape(st.on_behalf_of)}" if st.on_behalf_of else ""
             out.append(
                 f'<blockquote>“{escape(quote)}”<br><span class="who">'
                 f"{escape(st.speaker or UNKNOWN)}{on} (coded by {escape(rows.coders[i])})"
                 "</span></blockquote>"
             )
-        if len(members) > EVIDENCE_PER_STANCE:
+        if end - first > EVIDENCE_PER_STANCE:
             out.append(
-                f'<p class="more">and {len(members) - EVIDENCE_PER_STANCE} more in the evidence '
+                f'<p class="more">and {end - first - EVIDENCE_PER_STANCE} more in the evidence '
                 "table (CSV or Excel export).</p>"
             )
     return "".join(out) or "<p>No quotes in this layer.</p>"
@@ -292,16 +298,16 @@ def _warnings(data: ExportData, members: bool) -> str:
     return "".join(f'<p class="warning">{escape(w)}</p>' for w in out)
 
 
-def _preview(name: str, frame: pd.DataFrame) -> str:
-    header, rows = _columns(frame.head(PREVIEW_ROWS))
+def _preview(name: str, table: Table) -> str:
+    header, rows = _columns(table, PREVIEW_ROWS)
     note = (
-        f"<p>{len(frame):,} rows; the first {min(len(frame), PREVIEW_ROWS)} are shown. The "
+        f"<p>{len(table):,} rows; the first {min(len(table), PREVIEW_ROWS)} are shown. The "
         "complete table is in the CSV and Excel exports.</p>"
     )
     return f"<h2>{escape(name.replace('_', ' ').capitalize())}</h2>{note}{_table(header, rows)}"
 
 
-def render_html(data: ExportData, tables: dict[str, pd.DataFrame], options: TableOptions) -> str:
+def render_html(data: ExportData, tables: dict[str, Table], options: TableOptions) -> str:
     """The whole report as one HTML string."""
     members = options.count_members
     counts = count_statements(data, [REGIONAL_GROUP, *options.by], members=members)
@@ -332,7 +338,7 @@ def render_html(data: ExportData, tables: dict[str, pd.DataFrame], options: Tabl
         parts += ["<h2>Evidence</h2>", _evidence(data)]
     parts += ["<h2>Reliability</h2>", _reliability(data)]
     if "codebook" in tables:
-        parts += ["<h2>Codebook</h2>", _table(*_columns(tables["codebook"].drop(columns="layer")))]
+        parts += ["<h2>Codebook</h2>", _table(*_columns(tables["codebook"].without("layer")))]
     for name in ("segments", "stance_matrix", "presence_matrix"):
         if name in tables:
             parts.append(_preview(name, tables[name]))

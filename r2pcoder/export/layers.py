@@ -34,15 +34,18 @@ Must not import Qt or ``ui``.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from operator import attrgetter
-from typing import Literal, NamedTuple
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from r2pcoder.errors import ExportFailed
+from r2pcoder.export.columns import CodingColumns, CodingTuple, IntArray
 from r2pcoder.models import CoderRef  # the one read model of a coder, named in exports
+from r2pcoder.reliability.units import MODAL_MIXED, MODAL_NONE, modal_values
 
 __all__ = [
     "GOLD_CODER",
@@ -61,31 +64,17 @@ __all__ = [
     "parse_layer",
     "resolve_layer",
     "select_codings",
-    "worked_on",
 ]
 
 Rule = Literal["coder", "all", "majority", "gold", "final"]
 RULES: tuple[Rule, ...] = ("coder", "all", "majority", "gold", "final")
 
-NO_STANCE = -1
+NO_STANCE = MODAL_NONE
 """Statement-level value: the theme was coded, but with no stance."""
-MIXED = -2
+MIXED = MODAL_MIXED
 """Statement-level value: the codings of the theme carry two or more different stances."""
 NOT_CODED = -4
 """Statement-level value of a coder who worked on the statement but did not code the theme."""
-
-
-class CodingTuple(NamedTuple):
-    """One coding as plain values (no ORM object), as read in bulk for an export."""
-
-    id: int
-    document_id: int
-    coder_id: int
-    theme_id: int
-    stance_id: int | None
-    start: int
-    end: int
-    memo: str
 
 
 @dataclass(frozen=True)
@@ -152,7 +141,9 @@ class Selection:
     """What a layer keeps.
 
     Attributes:
-        codings: the codings standing behind the results (segments and quotes).
+        codings: the codings standing behind the results (segments and quotes), in document,
+            start, end, coder and id order; :class:`~r2pcoder.export.columns.CodingColumns`
+            when the export selected them.
         values: statement-level value per ``(document_id, theme_id)``: a stance id,
             :data:`NO_STANCE` or :data:`MIXED`.
         agreeing: per ``(document_id, theme_id)``, the ids of the coders whose value it is.
@@ -161,7 +152,7 @@ class Selection:
             await adjudication, under ``awaiting``); empty for the other layers.
     """
 
-    codings: list[CodingTuple]
+    codings: Sequence[CodingTuple]
     values: dict[tuple[int, int], int]
     agreeing: dict[tuple[int, int], tuple[int, ...]]
     worked: frozenset[int]
@@ -228,87 +219,146 @@ def resolve_layer(choice: LayerChoice, coders: Sequence[CoderRef]) -> Layer:
     return Layer(rule=choice.rule, coders=chosen)
 
 
-def _value(stances: list[int | None]) -> int:
-    given = [s for s in stances if s is not None]
-    if not given:
-        return NO_STANCE
-    first = given[0]
-    if given.count(first) == len(given):
-        return first
-    (top, n_top), (_, n_next) = Counter(given).most_common(2)
-    return MIXED if n_top == n_next else top
+@dataclass(frozen=True, eq=False)
+class _Values:
+    """Each coder's statement-level value per (coder, document, theme): a *group* of codings.
+
+    Attributes:
+        coder, doc, theme, value: per group.
+        cell: per group, the index of its (document, theme) cell, in document and theme order.
+        group: per coding, the index of its group.
+    """
+
+    coder: IntArray
+    doc: IntArray
+    theme: IntArray
+    value: IntArray
+    cell: IntArray
+    group: IntArray
+
+
+def _dense(ids: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct ids, sorted, and each id's position among them (row ids are small)."""
+    if ids.size == 0:
+        return ids, ids
+    present = np.zeros(int(ids.max()) + 1, dtype=bool)
+    present[ids] = True
+    distinct = np.flatnonzero(present)
+    return distinct, (np.cumsum(present) - 1)[ids]
+
+
+def _values(codings: CodingColumns) -> _Values:
+    coders, coder = _dense(codings.coder_id)
+    docs, doc = _dense(codings.document_id)
+    themes, theme = _dense(codings.theme_id)
+    cells = docs.size * themes.size
+    keys, group = np.unique(coder * cells + doc * themes.size + theme, return_inverse=True)
+    group = group.reshape(-1)
+    _, value = modal_values(group, codings.stance_id)
+    _, cell = np.unique(keys % cells, return_inverse=True)
+    return _Values(
+        coders[keys // cells],
+        docs[keys % cells // themes.size],
+        themes[keys % themes.size],
+        value,
+        cell.reshape(-1),
+        group,
+    )
 
 
 def coder_values(codings: Iterable[CodingTuple]) -> dict[tuple[int, int, int], int]:
     """Each coder's statement-level value per ``(coder_id, document_id, theme_id)``."""
-    stances: dict[tuple[int, int, int], list[int | None]] = {}
-    get = stances.get
-    for c in codings:
-        key = (c.coder_id, c.document_id, c.theme_id)
-        given = get(key)
-        if given is None:
-            stances[key] = [c.stance_id]
-        else:
-            given.append(c.stance_id)
-    return {key: _value(given) for key, given in stances.items()}
+    found = _values(CodingColumns.of(codings))
+    keys = zip(found.coder.tolist(), found.doc.tolist(), found.theme.tolist(), strict=True)
+    return dict(zip(keys, found.value.tolist(), strict=True))
 
 
-def worked_on(
-    codings: Iterable[CodingTuple], done: Iterable[tuple[int, int]], coders: Iterable[int]
-) -> dict[int, frozenset[int]]:
-    """Per document, which of ``coders`` worked on it: coded anything there or marked it done."""
-    chosen = set(coders)
-    found: dict[int, set[int]] = defaultdict(set)
-    for c in codings:
-        if c.coder_id in chosen:
-            found[c.document_id].add(c.coder_id)
-    for coder, doc in done:
-        if coder in chosen:
-            found[doc].add(coder)
-    return {doc: frozenset(who) for doc, who in found.items()}
+def _workers(
+    codings: CodingColumns, done: Iterable[tuple[int, int]], chosen: IntArray
+) -> tuple[IntArray, IntArray]:
+    """The documents a chosen coder worked on (coded anything or marked done), and how many."""
+    marks = np.array([(c, d) for c, d in done], dtype=np.int64).reshape(-1, 2)
+    marks = marks[np.isin(marks[:, 0], chosen)]
+    coder = np.searchsorted(chosen, np.concatenate([codings.coder_id, marks[:, 0]]))
+    doc = np.concatenate([codings.document_id, marks[:, 1]])
+    pairs = np.unique(doc * chosen.size + coder)
+    docs, count = np.unique(pairs // chosen.size, return_counts=True)
+    return docs, count
 
 
-def _decide(
-    layer: Layer,
-    per_coder: dict[tuple[int, int, int], int],
-    workers: Mapping[int, frozenset[int]],
-) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], tuple[int, ...]]]:
-    if len(layer.coders) == 1:
-        # One coder: every value of theirs stands, and they are its only coder.
-        return (
-            {(doc, theme): v for (_, doc, theme), v in per_coder.items()},
-            {(doc, theme): (coder,) for (coder, doc, theme) in per_coder},
-        )
-    by_cell: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for (coder, doc, theme), value in per_coder.items():
-        by_cell[(doc, theme)][coder] = value
-    values: dict[tuple[int, int], int] = {}
-    agreeing: dict[tuple[int, int], tuple[int, ...]] = {}
-    for cell, given in by_cell.items():
-        # Presence: enough of the coders who worked on the statement coded the theme.
-        if len(given) < layer.needed(len(workers[cell[0]])):
-            continue
-        value, count = Counter(given.values()).most_common(1)[0]
-        # Stance: asked of the coders who coded the theme; short of the bar it is mixed.
-        if count < layer.needed(len(given)):
-            value = MIXED
-        values[cell] = value
-        agreeing[cell] = tuple(sorted(c for c, v in given.items() if value in (v, MIXED)))
-    return values, agreeing
+@dataclass(frozen=True, eq=False)
+class _Decided:
+    """What a rule over several coders keeps.
+
+    Attributes:
+        doc, theme, value, present: per cell.
+        agrees: per group, whether its coder gave the cell's value (False in absent cells).
+    """
+
+    doc: IntArray
+    theme: IntArray
+    value: IntArray
+    present: npt.NDArray[np.bool_]
+    agrees: npt.NDArray[np.bool_]
 
 
-_ORDER = attrgetter("document_id", "start", "end", "coder_id", "id")
+def _decide(layer: Layer, found: _Values, docs: IntArray, workers: IntArray) -> _Decided:
+    """Per cell whether the theme is present and its value; per group whether it agrees."""
+    cell = found.cell
+    n_cells = int(cell.max(initial=-1)) + 1
+    if n_cells == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return _Decided(none, none, none, np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+    doc, theme = np.zeros(n_cells, dtype=np.int64), np.zeros(n_cells, dtype=np.int64)
+    doc[cell], theme[cell] = found.doc, found.theme
+    given = np.bincount(cell, minlength=n_cells)
+    worked = workers[np.searchsorted(docs, doc)]
+    # Presence: enough of the coders who worked on the statement coded the theme.
+    present = given >= _needed(layer, worked)
+    # Stance: the commonest value, if enough of the coders who coded the theme gave it.
+    values, value_index = np.unique(found.value, return_inverse=True)
+    combo, count = np.unique(cell * values.size + value_index.reshape(-1), return_counts=True)
+    owner = combo // values.size
+    top = np.lexsort((-count, owner))
+    first = top[np.r_[True, owner[top][1:] != owner[top][:-1]]]
+    cell_value = np.full(n_cells, MIXED, dtype=np.int64)
+    short = count[first] < _needed(layer, given[owner[first]])
+    cell_value[owner[first]] = np.where(short, MIXED, values[combo[first] % values.size])
+    mine = cell_value[cell]
+    agrees = present[cell] & ((mine == MIXED) | (found.value == mine))
+    return _Decided(doc, theme, cell_value, present, agrees)
 
 
-def in_order(codings: list[CodingTuple], rank: Mapping[int, int]) -> list[CodingTuple]:
+def _needed(layer: Layer, workers: IntArray) -> IntArray:
+    """:meth:`Layer.needed` of each count of workers."""
+    return workers if layer.rule in ("coder", "all") else workers // 2 + 1
+
+
+def _ordered(codings: CodingColumns, rank: Mapping[int, int]) -> CodingColumns:
     """The codings ordered by document (its rank in the corpus), start, end, coder and id."""
     ids = sorted(rank)
-    if all(rank[a] < rank[b] for a, b in pairwise(ids)):
-        # Documents ranked in id order (the usual case): a C-level key sorts fastest.
-        return sorted(codings, key=_ORDER)
-    decorated = [(rank.get(c.document_id, c.document_id), *_ORDER(c), c) for c in codings]
-    decorated.sort()
-    return [d[-1] for d in decorated]
+    doc = codings.document_id
+    if not all(rank[a] < rank[b] for a, b in pairwise(ids)):
+        docs, where = _dense(doc)
+        doc = np.array([rank.get(d, d) for d in docs.tolist()], dtype=np.int64)[where]
+    if codings.id.size == 0:
+        return codings
+    # Two keys instead of five when they fit in 63 bits: (document, start, end), (coder, id).
+    span = int(codings.end.max()) + 1
+    coders, coder = _dense(codings.coder_id)
+    if (int(doc.max()) + 1) * span * span < 1 << 62 and coders.size * (
+        int(codings.id.max()) + 1
+    ) < 1 << 62:
+        where = (doc * span + codings.start) * span + codings.end
+        order = np.lexsort((coder * (int(codings.id.max()) + 1) + codings.id, where))
+    else:
+        order = np.lexsort((codings.id, codings.coder_id, codings.end, codings.start, doc))
+    return codings.take(order)
+
+
+def in_order(codings: Sequence[CodingTuple], rank: Mapping[int, int]) -> list[CodingTuple]:
+    """The codings ordered by document (its rank in the corpus), start, end, coder and id."""
+    return list(_ordered(CodingColumns.of(codings), rank))
 
 
 def select_codings(
@@ -321,21 +371,47 @@ def select_codings(
 
     Args:
         layer: the resolved layer.
-        codings: every coding (other coders' codings are ignored).
+        codings: every coding (other coders' codings are ignored); columns are fastest.
         done: ``(coder_id, document_id)`` "done" marks, so that a statement a chosen coder
             finished without coding anything still appears (as all zeros) in the matrices.
         doc_rank: the rank of each document in the corpus; kept codings come out ordered by
             document, start, end and coder (document id order when not given).
     """
-    chosen = {c.id for c in layer.coders}
-    mine = [c for c in codings if c.coder_id in chosen]
-    done = list(done)
-    workers = worked_on(mine, done, chosen)
-    values, agreeing = _decide(layer, coder_values(mine), workers)
-    if len(chosen) == 1:
-        kept = mine  # one coder always agrees with themselves
+    chosen = np.array(sorted({c.id for c in layer.coders}), dtype=np.int64)
+    every = CodingColumns.of(codings)
+    picked = np.isin(every.coder_id, chosen)
+    mine = every if picked.all() else every.take(np.flatnonzero(picked))
+    docs, workers = _workers(mine, done, chosen)
+    found = _values(mine)
+    cell_of = zip(found.doc.tolist(), found.theme.tolist(), strict=True)
+    if chosen.size == 1:
+        # One coder: every value of theirs stands, and they are its only coder.
+        values = dict(zip(cell_of, found.value.tolist(), strict=True))
+        only: tuple[int, ...] = (int(chosen[0]),)
+        agreeing = dict.fromkeys(values, only)
+        kept = mine
     else:
-        agree_sets = {cell: set(ids) for cell, ids in agreeing.items()}
-        kept = [c for c in mine if c.coder_id in agree_sets.get((c.document_id, c.theme_id), ())]
-    kept = in_order(kept, doc_rank or {})
-    return Selection(codings=kept, values=values, agreeing=agreeing, worked=frozenset(workers))
+        decided = _decide(layer, found, docs, workers)
+        present = decided.present
+        cells = zip(decided.doc[present].tolist(), decided.theme[present].tolist(), strict=True)
+        values = dict(zip(cells, decided.value[present].tolist(), strict=True))
+        agreeing = _agreeing(found, decided)
+        kept = mine.take(np.flatnonzero(decided.agrees[found.group]))
+    kept = _ordered(kept, doc_rank or {})
+    return Selection(codings=kept, values=values, agreeing=agreeing,
+                     worked=frozenset(docs.tolist()))  # fmt: skip
+
+
+def _agreeing(found: _Values, decided: _Decided) -> dict[tuple[int, int], tuple[int, ...]]:
+    """Per present cell, the sorted ids of the coders whose value it is."""
+    groups = np.flatnonzero(decided.agrees)
+    if groups.size == 0:
+        return {}
+    groups = groups[np.lexsort((found.coder[groups], found.cell[groups]))]
+    owners = found.cell[groups]
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]).tolist()
+    coders = found.coder[groups].tolist()
+    docs, themes = decided.doc[owners].tolist(), decided.theme[owners].tolist()
+    return {
+        (docs[lo], themes[lo]): tuple(coders[lo:hi]) for lo, hi in pairwise([*starts, len(coders)])
+    }

@@ -18,13 +18,12 @@ from r2pcoder.export.data import ExportData, load_export_data
 from r2pcoder.export.html import render_html
 from r2pcoder.export.layers import LayerChoice
 from r2pcoder.export.reliability_table import reliability_summary
+from r2pcoder.export.table import Table
 from r2pcoder.export.tables import TableOptions, build_tables, check_by
 from r2pcoder.export.writers import atomic_file, write_csv, write_xlsx
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from r2pcoder.db import Project
 
 __all__ = [
@@ -52,7 +51,7 @@ class Prepared:
 
     data: ExportData
     options: TableOptions
-    tables: dict[str, pd.DataFrame] = field(repr=False)
+    tables: dict[str, Table] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -226,7 +225,7 @@ def write_export(
     wrap_progress(progress, 0.0, 1.0)(1.0)
     report = ExportReport(
         files=files, layer=prepared.data.layer.label(),
-        rows={name: len(frame) for name, frame in prepared.tables.items()},
+        rows={name: len(table) for name, table in prepared.tables.items()},
         warnings=export_warnings(prepared.data, prepared.options.count_members),
     )  # fmt: skip
     log.info("Exported %s (%s) to %s", ", ".join(report.rows), report.layer, out)

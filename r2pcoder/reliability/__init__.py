@@ -1,8 +1,13 @@
 """Inter-coder reliability of a coded master: units, the report, snapshots.
 
-A coded master becomes reliability data per theme (statement, sentence, paragraph, character,
-overlap or unitized units), the coefficients of :mod:`r2pcoder.agreement` run on it, and the
-result is an :class:`AgreementReport` that can be saved as a snapshot. Entry points:
+This package knows projects: it reads a master once (which coders, statements and themes take
+part, who worked where), turns its codings into reliability data per theme (statement,
+sentence, paragraph, character, overlap or unitized units, with what "not coded" and "missing"
+mean there), cuts them into the slices a report shows (per theme, per stance, all themes, per
+coder pair, per stratum) and writes the :class:`AgreementReport`, which can be saved as a
+snapshot. It computes no coefficient itself: every figure, and every reason a figure is
+undefined, comes from the engine of :mod:`r2pcoder.agreement` (pure statistics over value
+patterns and segments, which knows nothing of projects). Entry points:
 :func:`compute_agreement` and :func:`disagreements`. Must not import Qt or ``ui``.
 """
 

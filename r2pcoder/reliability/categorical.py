@@ -16,11 +16,11 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from r2pcoder.agreement import Patterns, patterns_of
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.reliability.corpus import Corpus
 from r2pcoder.reliability.intervals import Bootstrap, Intervals
 from r2pcoder.reliability.measures import SliceSpec, evaluate_codes, evaluate_patterns
-from r2pcoder.reliability.patterns import Patterns, patterns_of
 from r2pcoder.reliability.report import (
     ALL_THEMES,
     UNUSED_NOTE,

@@ -35,13 +35,8 @@ from r2pcoder.reliability.presence import character_patterns
 from r2pcoder.reliability.report import AgreementReport, PairwiseMatrix, ResultRow, Stratum
 from r2pcoder.reliability.segmentation import SegmentKind, ensure_segments
 from r2pcoder.reliability.settings import AgreementSettings, LevelName
-from r2pcoder.reliability.spanunits import (
-    CHARACTER_VARIANTS,
-    character_pairwise,
-    character_rows,
-    unitized_pairwise,
-    unitized_rows,
-)
+from r2pcoder.reliability.spanunits import CHARACTER_VARIANTS, character_pairwise, character_rows
+from r2pcoder.reliability.unitized import Unitized, unitized_pairwise, unitized_rows
 from r2pcoder.reliability.units import (
     CategoricalUnits,
     overlap_units,
@@ -210,10 +205,9 @@ def _unitized(
     progress: ProgressFn, cancelled: CancelCheck | None,
 ) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:  # fmt: skip
     docs = list(range(len(corpus.documents)))
-    rows = unitized_rows(
-        corpus, docs, progress=wrap_progress(progress, 0, 0.7), cancelled=cancelled
-    )
-    pairs = [unitized_pairwise(corpus)]
+    measured = Unitized.of(corpus, progress=wrap_progress(progress, 0, 0.9), cancelled=cancelled)
+    rows = unitized_rows(measured, docs)
+    pairs = [unitized_pairwise(measured)]
     strata = []
     if settings.by is not None:
         stratum, values = strata_of(corpus, settings.by)
@@ -221,7 +215,7 @@ def _unitized(
             check_cancelled(cancelled)
             mine = [d for d in docs if stratum[d] == k]
             strata.append(
-                Stratum(settings.by, value, len(mine), tuple(unitized_rows(corpus, mine)))
+                Stratum(settings.by, value, len(mine), tuple(unitized_rows(measured, mine)))
             )
     return rows, pairs, strata
 

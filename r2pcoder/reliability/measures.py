@@ -1,11 +1,12 @@
 """Running the chosen coefficients on one slice of reliability data, with reasons and intervals.
 
 Every slice (a theme, a stance, all themes, a coder pair, a stratum) is reduced to its value
-patterns (:mod:`r2pcoder.reliability.patterns`) and each coefficient is computed from them; the
-bootstrap intervals of alpha are asked of :mod:`r2pcoder.reliability.intervals`. An undefined
-coefficient comes back as ``None`` with the reason, and a coefficient that does not apply (e.g.
-Cohen's kappa with three coders) as ``None`` with its message: a report never stops, and never
-shows a silent 0 or 1, because one slice is degenerate. Must not import Qt or ``ui``.
+patterns (:class:`r2pcoder.agreement.Patterns`) and each coefficient is asked of the agreement
+engine (:func:`r2pcoder.agreement.outcome`); the bootstrap intervals of alpha are asked of
+:mod:`r2pcoder.reliability.intervals`. An undefined coefficient comes back as ``None`` with the
+engine's reason, and a coefficient that does not apply (e.g. Cohen's kappa with three coders) as
+``None`` with its message: a report never stops, and never shows a silent 0 or 1, because one
+slice is degenerate. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from r2pcoder import agreement
+from r2pcoder.agreement import Patterns
+from r2pcoder.errors import AgreementInputError
 from r2pcoder.reliability.intervals import Docs, Intervals
-from r2pcoder.reliability.patterns import Patterns, coefficient
 from r2pcoder.reliability.report import MeasureValue, band
 from r2pcoder.reliability.settings import LevelName
 
-__all__ = ["RawCodes", "SliceSpec", "evaluate_codes", "evaluate_patterns"]
+__all__ = ["RawCodes", "SliceSpec", "evaluate_codes", "evaluate_patterns", "measure_value"]
 
 Int8Array = npt.NDArray[np.int8]
 IntArray = npt.NDArray[np.int64]
@@ -50,15 +53,27 @@ class SliceSpec:
     level: LevelName = "nominal"
 
 
+def measure_value(
+    patterns: Patterns, name: str, level: LevelName = "nominal", note: str = ""
+) -> MeasureValue:
+    """One coefficient of ``patterns`` as a report shows it: ``None`` with the reason if undefined.
+
+    ``note`` is shown beside a defined value (e.g. how alpha's scale was read).
+    """
+    try:
+        result = agreement.outcome(patterns, name, level)
+    except AgreementInputError as exc:
+        return MeasureValue(None, str(exc))
+    if result.reason is not None:
+        return MeasureValue(None, result.reason)
+    return MeasureValue(result.value, note, band=band(name, result.value))
+
+
 def evaluate_patterns(
     patterns: Patterns, measures: Sequence[str], level: LevelName = "nominal"
 ) -> dict[str, MeasureValue]:
     """The chosen coefficients of already reduced data, as they are (no interval)."""
-    result = {}
-    for name in measures:
-        value, reason = coefficient(patterns, name, level)
-        result[name] = MeasureValue(value, reason or "", band=band(name, value))
-    return result
+    return {name: measure_value(patterns, name, level) for name in measures}
 
 
 def _table(keep: Sequence[int], n_codes: int) -> npt.NDArray[np.int64]:
@@ -72,11 +87,9 @@ def _scale_alpha(patterns: Patterns, spec: SliceSpec) -> tuple[MeasureValue, Int
     """Alpha over the scale codes only, ranked 1, 2, ...; with the lookup and scale size."""
     table = _table(spec.scale, patterns.n_categories)
     k = len(spec.scale)
-    scaled = patterns.mapped(table, k)
-    values = np.arange(1.0, k + 1.0)  # scale ranks; ratio needs them positive
-    value, reason = coefficient(scaled, "krippendorff_alpha", spec.level, values)
-    note = reason or SCALE_NOTE.format(level=spec.level)
-    return MeasureValue(value, note, band=band("krippendorff_alpha", value)), table, k
+    scaled = patterns.mapped(table, k, np.arange(1.0, k + 1.0))  # ranks; ratio needs them > 0
+    note = SCALE_NOTE.format(level=spec.level)
+    return measure_value(scaled, "krippendorff_alpha", spec.level, note), table, k
 
 
 def evaluate_codes(
@@ -107,8 +120,7 @@ def evaluate_codes(
             measured, lookup, k = _scale_alpha(patterns, spec)
             level = spec.level
         else:
-            value, reason = coefficient(mapped, name, "nominal")
-            measured = MeasureValue(value, reason or "", band=band(name, value))
+            measured = measure_value(mapped, name)
             lookup, k = table, len(keep)
         result[name] = measured
         wanted = intervals is not None and intervals.boot.n > 0 and raw is not None
@@ -123,8 +135,9 @@ def evaluate_codes(
 def _note_all_same(
     result: dict[str, MeasureValue], patterns: Patterns, labels: Sequence[str]
 ) -> None:
-    pair = (patterns.codes >= 0).sum(axis=1) >= 2  # noqa: PLR2004
-    given = np.unique(patterns.codes[pair][patterns.codes[pair] >= 0])
+    pair = patterns.sizes() >= 2  # noqa: PLR2004
+    codes = patterns.codes[:, pair]
+    given = np.unique(codes[codes >= 0])
     if given.size != 1 or "percent_agreement" not in result:
         return
     old = result["percent_agreement"]

@@ -5,10 +5,17 @@ Each chosen statement's characters are laid end to end. For a coder and a theme,
 coder worked on the statement but did not code it, and missing when the coder never worked on
 the statement. Holding a million characters per theme as reliability data would be slow; since
 every coefficient depends only on how many characters show each combination of values across
-coders (a *pattern*: 3 ** coders of them), characters are reduced to pattern counts with
-``numpy.bincount``, per stratum, and the coefficients are computed from those counts
-(:mod:`r2pcoder.reliability.patterns`). Cohen's kappa on presence is then the ordinary kappa of
-the 2 x 2 table of characters both coders could code.
+coders (a *pattern*: 3 ** coders of them), characters are reduced to pattern counts per stratum,
+and the coefficients are computed from those counts (:class:`r2pcoder.agreement.Patterns`).
+Cohen's kappa on presence is then the ordinary kappa of the 2 x 2 table of characters both
+coders could code.
+
+The counts are found without visiting characters one by one. Every character of a statement
+starts with the statement's *base* pattern (absent for each coder who worked on it); a coder's
+coded stretch of a theme raises its characters' pattern by ``3 ** coder`` (absent to present).
+So the starts and ends of the stretches, sorted, cut a theme into runs of characters with one
+pattern each, and only those runs move counts away from the base: the work grows with the
+number of codings, not with the length of the text.
 
 Two variants are reported: **all text** counts every character of the statements, so uncoded
 text is agreement on absence; **coded text only** keeps the characters some coder coded with
@@ -19,6 +26,7 @@ Must not import Qt or ``ui``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -50,13 +58,27 @@ class PatternCounts:
 
     def digits(self) -> IntArray:
         """The patterns x coders matrix of digits (0 missing, 1 absent, 2 present)."""
-        patterns = np.arange(3**self.n_coders, dtype=np.int64)
-        return (patterns[:, None] // 3 ** np.arange(self.n_coders)[None, :]) % 3
+        return _digits(self.n_coders)
 
     def coded_only(self) -> IntArray:
         """A counts vector (all strata) keeping only patterns where some coder is present."""
-        keep = (self.digits() == 2).any(axis=1)  # noqa: PLR2004 - digit 2 = present
-        return np.where(keep, self.total(), 0)
+        return np.where(some_present(self.n_coders), self.total(), 0)
+
+
+@cache
+def _digits(n_coders: int) -> IntArray:
+    patterns = np.arange(3**n_coders, dtype=np.int64)
+    digits: IntArray = (patterns[:, None] // 3 ** np.arange(n_coders)[None, :]) % 3
+    digits.flags.writeable = False
+    return digits
+
+
+@cache
+def some_present(n_coders: int) -> npt.NDArray[np.bool_]:
+    """Per pattern of ``n_coders`` coders, whether some coder is present (digit 2)."""
+    keep: npt.NDArray[np.bool_] = (_digits(n_coders) == 2).any(axis=1)  # noqa: PLR2004
+    keep.flags.writeable = False
+    return keep
 
 
 def merged_runs(
@@ -90,13 +112,6 @@ def merged_runs(
     return np.stack([coder[first], theme[first], doc[first], start[first], run_end], axis=1)
 
 
-def _positions(runs: IntArray, offsets: IntArray) -> IntArray:
-    """Every character position (in the laid-end-to-end text) covered by ``runs``."""
-    starts = runs[:, 3] + offsets[runs[:, 2]]
-    sizes = runs[:, 4] - runs[:, 3]
-    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-
-
 def character_patterns(
     corpus: Corpus,
     stratum_of_doc: IntArray,
@@ -107,37 +122,56 @@ def character_patterns(
 ) -> list[PatternCounts]:
     """Pattern counts of every theme, per stratum (``stratum_of_doc`` maps statement to stratum).
 
-    Only the coded characters of a theme differ from the all-absent pattern of their statement,
-    so each theme starts from the counts of that base and moves its coded characters only: the
-    work grows with the coded text, not with the whole corpus.
+    See the module docstring: each theme's counts are the base counts of the whole text, moved
+    by the runs of characters its codings cover.
     """
-    n_coders = len(corpus.coders)
+    n_coders, n_themes = len(corpus.coders), len(corpus.themes)
     n_patterns = 3**n_coders
     lengths = np.array([d.length for d in corpus.documents], dtype=np.int64)
-    offsets = np.zeros(lengths.size + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum(lengths)
-    # Per character: stratum * 3**coders + base pattern, where the base digit is 1 (absent) for
+    # Per statement: stratum * 3**coders + base pattern, where the base digit is 1 (absent) for
     # a coder who worked on the statement and 0 (missing) otherwise.
-    weights = (corpus.worked.astype(np.int64) * (3 ** np.arange(n_coders))[:, None]).sum(axis=0)
-    per_doc = stratum_of_doc * n_patterns + weights
-    base = np.repeat(per_doc, lengths)
-    base_counts = np.bincount(base, minlength=n_strata * n_patterns)
-    runs = merged_runs(corpus, np.ones(corpus.doc.size, dtype=bool))
-    runs = runs[np.argsort(runs[:, 1], kind="stable")]
-    bounds = np.searchsorted(runs[:, 1], np.arange(len(corpus.themes) + 1))
+    powers = 3 ** np.arange(n_coders, dtype=np.int64)
+    base = stratum_of_doc * n_patterns + corpus.worked.T.astype(np.int64) @ powers
+    base_counts = np.bincount(base, weights=lengths, minlength=n_strata * n_patterns)
+    check_cancelled(cancelled)
+    theme, doc, added, size = _covered(corpus, lengths)
+    if progress is not None:
+        progress(0.5)
     result = []
-    for theme in range(len(corpus.themes)):
+    bounds = np.searchsorted(theme, np.arange(n_themes + 1))
+    for t in range(n_themes):
         check_cancelled(cancelled)
-        mine = runs[bounds[theme] : bounds[theme + 1]]
-        positions = _positions(mine, offsets)
-        # A covered character gains 3**coder for each coder covering it (digit 1 -> 2).
-        gain = np.repeat(3 ** mine[:, 0], mine[:, 4] - mine[:, 3])
-        where, inverse = np.unique(positions, return_inverse=True)
-        added = np.bincount(inverse.reshape(-1), weights=gain, minlength=where.size)
-        before = base[where]
-        counts = base_counts - np.bincount(before, minlength=base_counts.size)
-        counts += np.bincount(before + added.astype(np.int64), minlength=base_counts.size)
+        lo, hi = bounds[t], bounds[t + 1]
+        before = base[doc[lo:hi]]
+        moved = np.bincount(before + added[lo:hi], weights=size[lo:hi], minlength=base_counts.size)
+        moved -= np.bincount(before, weights=size[lo:hi], minlength=base_counts.size)
+        counts = np.rint(base_counts + moved).astype(np.int64)
         result.append(PatternCounts(counts.reshape(n_strata, n_patterns), n_coders))
-        if progress is not None:
-            progress((theme + 1) / max(len(corpus.themes), 1))
+    if progress is not None:
+        progress(1.0)
     return result
+
+
+def _covered(corpus: Corpus, lengths: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """The covered runs of every theme: (theme, statement, pattern added, length), by theme.
+
+    Within a run every character is covered by the same coders; ``3 ** coder`` is added to its
+    pattern for each of them.
+    """
+    runs = merged_runs(corpus, np.ones(corpus.doc.size, dtype=bool))
+    n_docs = max(len(corpus.documents), 1)
+    span = int(lengths.max(initial=0)) + 1
+    # One sortable number per event: theme, statement, position (an end sorts before a start at
+    # the same position, which keeps runs of one coder that touch from overlapping).
+    group = (runs[:, 1] * n_docs + runs[:, 2]) * span
+    keys = np.concatenate([group + runs[:, 4], group + runs[:, 3]])
+    gain = 3 ** runs[:, 0]
+    delta = np.concatenate([-gain, gain])
+    order = np.argsort(keys, kind="stable")
+    keys, delta = keys[order], delta[order]
+    level = np.cumsum(delta)
+    # The run from each event to the next one has the pattern gain reached at the event.
+    size = np.diff(keys, append=keys[-1:] if keys.size else keys)
+    keep = (level > 0) & (size > 0)
+    where = keys[keep] // span
+    return where // n_docs, where % n_docs, level[keep], size[keep]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
-from r2pcoder.agreement import BOOTSTRAP_METHODS, BootstrapMethod
+from r2pcoder.agreement import BOOTSTRAP_METHODS, MEASURES, BootstrapMethod
 from r2pcoder.errors import AgreementInputError
 
 __all__ = [
@@ -32,17 +32,9 @@ UNITS: tuple[UnitKind, ...] = (
 )
 LevelName = Literal["nominal", "ordinal", "interval", "ratio"]
 
-ALL_MEASURES: tuple[str, ...] = (
-    "percent_agreement",
-    "krippendorff_alpha",
-    "cohen_kappa",
-    "scott_pi",
-    "fleiss_kappa",
-    "conger_kappa",
-    "gwet_ac1",
-    "brennan_prediger",
-)
-"""Coefficients for categorical units (statement, sentence, paragraph, overlap)."""
+ALL_MEASURES: tuple[str, ...] = MEASURES
+"""Coefficients for categorical units (statement, sentence, paragraph, overlap): every one the
+agreement engine computes."""
 
 PRESENCE_MEASURES: tuple[str, ...] = ("percent_agreement", "cohen_kappa", "krippendorff_alpha")
 """Coefficients the character unit computes (from presence counts, see ``presence.py``)."""

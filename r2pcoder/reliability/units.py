@@ -37,10 +37,13 @@ from r2pcoder.reliability.segmentation import SegmentSpan
 __all__ = [
     "MISSING",
     "MIXED_LABEL",
+    "MODAL_MIXED",
+    "MODAL_NONE",
     "NOT_CODED",
     "NOT_CODED_LABEL",
     "NO_STANCE_LABEL",
     "CategoricalUnits",
+    "modal_values",
     "overlap_units",
     "segment_units",
     "statement_units",
@@ -100,28 +103,55 @@ def _initial(corpus: Corpus, unit_doc: IntArray, coders: Sequence[int]) -> Int8A
     return np.repeat(base[None, :, :], len(corpus.themes), axis=0)
 
 
-def _fill_values(
-    codes: Int8Array, group: IntArray, stance: IntArray, mixed: int, no_stance: int
-) -> None:
-    """Write each (theme, coder, unit) group's value into ``codes`` (flat index ``group``)."""
-    flat = codes.reshape(-1)
-    flat[np.unique(group)] = no_stance
+MODAL_NONE = -1
+""":func:`modal_values` of a group whose codings carry no stance."""
+MODAL_MIXED = -2
+""":func:`modal_values` of a group whose codings tie between stances."""
+
+
+def modal_values(group: IntArray, stance: IntArray) -> tuple[IntArray, IntArray]:
+    """The value of each group of codings (one coder, statement or segment, and theme).
+
+    The stance most of the group's codings that carry one carry; :data:`MODAL_MIXED` on a tie
+    between stances; :data:`MODAL_NONE` when none carries one (the rule of the module
+    docstring, which the export's layers share).
+
+    Args:
+        group: per coding, its group number (0 or more).
+        stance: per coding, its stance number (0 or more), or -1 for none.
+
+    Returns:
+        The distinct groups, sorted, and per group its value.
+    """
+    groups = np.unique(group)
+    values = np.full(groups.size, MODAL_NONE, dtype=np.int64)
     has = stance >= 0
     if not has.any():
-        return
+        return groups, values
     n_cat = int(stance.max()) + 1
     combined = group[has] * n_cat + stance[has]
     uniq, counts = np.unique(combined, return_counts=True)
-    groups, cats = uniq // n_cat, uniq % n_cat
-    order = np.lexsort((-counts, groups))
-    g, c, n = groups[order], cats[order], counts[order]
+    owner, cats = uniq // n_cat, uniq % n_cat
+    order = np.lexsort((-counts, owner))
+    g, c, n = owner[order], cats[order], counts[order]
     first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     second = first + 1
     tie = np.zeros(first.size, dtype=bool)
     inside = second < g.size
     tie[inside] = (g[second[inside]] == g[first[inside]]) & (n[second[inside]] == n[first[inside]])
+    values[np.searchsorted(groups, g[first])] = np.where(tie, MODAL_MIXED, c[first])
+    return groups, values
+
+
+def _fill_values(
+    codes: Int8Array, group: IntArray, stance: IntArray, mixed: int, no_stance: int
+) -> None:
+    """Write each (theme, coder, unit) group's value into ``codes`` (flat index ``group``)."""
+    groups, values = modal_values(group, stance)
     # Stance index k is category code k + 1 (code 0 is "not coded").
-    flat[g[first]] = np.where(tie, mixed, c[first] + 1).astype(np.int8)
+    codes.reshape(-1)[groups] = np.select(
+        [values == MODAL_NONE, values == MODAL_MIXED], [no_stance, mixed], values + 1
+    ).astype(np.int8)
 
 
 def _coder_rows(corpus: Corpus, coders: Sequence[int] | None) -> tuple[list[int], IntArray]:

@@ -45,7 +45,7 @@ def test_a_single_coder_is_refused(measure) -> None:
 
 @pytest.mark.parametrize("measure", TWO_ONLY)
 def test_two_coder_measures_refuse_three_coders(measure) -> None:
-    with pytest.raises(AgreementInputError, match="exactly 2 coders"):
+    with pytest.raises(AgreementInputError, match="exactly two coders"):
         measure([[1, 2], [1, 2], [1, 2]])
 
 

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from r2pcoder import agreement
-from r2pcoder.agreement import _data
+from r2pcoder.agreement import patterns
 from r2pcoder.agreement._data import Level, encode
 from r2pcoder.agreement.alpha import _coincidences_from_counts, _coincidences_from_pairs
 
@@ -168,7 +168,7 @@ def test_chunked_counts_give_the_same_coefficients(monkeypatch) -> None:
     data = rng.integers(0, 6, size=(4, 3000)).astype(float)
     data[rng.random(data.shape) < 0.2] = np.nan
     whole = [agreement.fleiss_kappa(data), agreement.krippendorff_alpha(data, "ordinal")]
-    monkeypatch.setattr(_data, "_CHUNK_CELLS", 64)
+    monkeypatch.setattr(patterns, "_CHUNK_CELLS", 64)
     chunked = [agreement.fleiss_kappa(data), agreement.krippendorff_alpha(data, "ordinal")]
     assert chunked == pytest.approx(whole)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import random
+from itertools import pairwise
 
 import pytest
 
@@ -99,3 +101,90 @@ def test_nothing_marked_is_undefined_with_a_reason() -> None:
 def test_malformed_segments_are_refused(coders, length, message) -> None:
     with pytest.raises(AgreementInputError, match=message):
         unitizing_alpha(coders, length)
+
+
+def _sections(units: list[tuple[int, int]], length: int) -> list[tuple[int, int, bool]]:
+    """A coder's sections of one document: units and the gaps between them (start, end, unit)."""
+    cuts = sorted({0, length, *(p for u in units for p in u)})
+    starts = {s for s, _ in units}
+    return [(a, b, a in starts) for a, b in pairwise(cuts) if a < b]
+
+
+def _delta(g: tuple[int, int, bool], h: tuple[int, int, bool]) -> int:
+    """The difference of two sections of two coders (module docstring)."""
+    (bg, eg, ug), (bh, eh, uh) = g, h
+    if min(eg, eh) <= max(bg, bh):
+        return 0  # they do not overlap
+    if ug and uh:
+        return (bg - bh) ** 2 + (eg - eh) ** 2
+    if ug and bh <= bg and eg <= eh:
+        return (eg - bg) ** 2
+    if uh and bg <= bh and eh <= eg:
+        return (eh - bh) ** 2
+    return 0
+
+
+def _by_the_formulas(coders, lengths, category) -> tuple[float, float]:
+    """D_o(k) and D_e(k) straight from the module docstring, section pair by section pair."""
+    m, total = len(coders), sum(lengths)
+    sections = [
+        [_sections([(s, e) for d2, s, e, k in marks if d2 == d and k == category], n)
+         for d, n in enumerate(lengths)]
+        for marks in coders
+    ]  # fmt: skip
+    observed = sum(
+        _delta(g, h)
+        for i in range(m)
+        for j in range(m)
+        if i != j
+        for d in range(len(lengths))
+        for g in sections[i][d]
+        for h in sections[j][d]
+    )
+    flat = [s for per_coder in sections for per_doc in per_coder for s in per_doc]
+    units = [e - b for b, e, u in flat if u]
+    gaps = [e - b for b, e, u in flat if not u]
+    if not units or total == 0:
+        return observed / (m * (m - 1) * total * total) if total else 0.0, 0.0
+    n = len(units)
+    numerator = sum(
+        (n - 1) * (2 * lg**3 - 3 * lg**2 + lg) / 3
+        + lg**2 * sum(lh - lg + 1 for lh in gaps if lh >= lg)
+        for lg in units
+    )
+    denominator = m * total * (m * total - 1) - sum(lg * (lg - 1) for lg in units)
+    return observed / (m * (m - 1) * total * total), 2 / total * numerator / denominator
+
+
+def _random_marks(rng, n_coders: int, lengths: list[int], categories: str):
+    coders = []
+    for _ in range(n_coders):
+        marks = []
+        for d, length in enumerate(lengths):
+            for k in categories:
+                position = rng.randint(0, 3)
+                while position < length and rng.random() < 0.6:
+                    end = rng.randint(position + 1, length)
+                    marks.append((d, position, end, k))
+                    position = end + rng.choice([0, 0, 1, 2, 4])
+        rng.shuffle(marks)
+        coders.append(marks)
+    return coders
+
+
+def test_the_array_arithmetic_equals_the_formulas_section_by_section() -> None:
+    rng = random.Random(11)
+    for _ in range(150):
+        lengths = [rng.randint(0, 25) for _ in range(rng.randint(1, 3))]
+        coders = _random_marks(rng, rng.randint(2, 4), lengths, "xy")
+        layout = _layout(coders, lengths)
+        observed_sum = expected_sum = 0.0
+        for k in "xy":
+            observed, expected = _by_the_formulas(coders, lengths, k)
+            assert _disagreements(layout, k) == pytest.approx((observed, expected), abs=1e-12)
+            observed_sum, expected_sum = observed_sum + observed, expected_sum + expected
+        alpha = unitizing_alpha(coders, lengths)
+        if expected_sum > 0:
+            assert alpha == pytest.approx(1 - observed_sum / expected_sum)
+        else:
+            assert math.isnan(alpha)

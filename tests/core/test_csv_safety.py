@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tests.core.frames import as_tables
 from tests.core.hostile import run_python
 from tests.core.test_export_data import build_coded
 
@@ -69,7 +70,7 @@ def test_csv_defuses_cells_anywhere_in_a_column_and_the_header(tmp_path: Path) -
         }
     )
     out = tmp_path / "t.csv"
-    write_csv({"t": frame}, out)
+    write_csv(as_tables({"t": frame}), out)
     rows = _read(out)
     assert rows[0] == ["'=title", "n", "f", "ctl"]
     assert [r[0] for r in rows[1:]] == ["plain", "'" + CALC, "x,y", "'" + LINK, "", "-7"]
@@ -82,7 +83,7 @@ def test_csv_defuses_cells_anywhere_in_a_column_and_the_header(tmp_path: Path) -
         "Café\ufffd 😀",
         "\ufffd=1",
     ]
-    write_csv({"t": frame}, out, raw=True)
+    write_csv(as_tables({"t": frame}), out, raw=True)
     rows = _read(out)
     assert [r[0] for r in rows[1:]] == ["plain", CALC, "x,y", LINK, "", "-7"]
     assert [r[3] for r in rows[1:]] == list(frame["ctl"])
@@ -199,7 +200,7 @@ def test_a_temporary_file_still_being_written_is_left_alone(tmp_path: Path) -> N
     other = tmp_path / ".t.csv.notours.part"
     other.write_bytes(b"not one of ours")
     try:
-        write_csv({"t": pd.DataFrame({"a": [1]})}, tmp_path / "t.csv")
+        write_csv(as_tables({"t": pd.DataFrame({"a": [1]})}), tmp_path / "t.csv")
         assert busy.path.exists()
         assert not orphan.exists()
         assert other.exists()

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests.core.frames import frames
 from tests.core.test_export_data import NORDIC, Coded, build_coded
 
 from r2pcoder.coding import CodingRequest
@@ -30,7 +31,7 @@ def tables_for(
     project: Project, layer: str = "Ana", **options: Any
 ) -> tuple[ExportData, dict[str, pd.DataFrame]]:
     data = load_export_data(project, parse_layer(layer))
-    return data, build_tables(data, TableOptions(**options))
+    return data, frames(build_tables(data, TableOptions(**options)))
 
 
 def count(
@@ -236,8 +237,8 @@ def test_unknown_table_name_is_refused():
 
 
 def test_preview_rows_are_text(project, coded):
-    _, t = tables_for(project)
-    columns, rows = preview_rows(t["presence_matrix"], limit=2)
+    data = load_export_data(project, parse_layer("Ana"))
+    columns, rows = preview_rows(build_tables(data, TableOptions())["presence_matrix"], limit=2)
     assert columns[:2] == ["layer", "document"]
     assert len(rows) == 2
     assert all(isinstance(v, str) for row in rows for v in row)
@@ -280,7 +281,9 @@ def test_a_theme_keyed_like_a_metadata_column_does_not_overwrite_it(project, cod
     data = load_export_data(project, parse_layer("Ana"))
     themes = tuple(replace(t, key="speaker") if t.key == "veto" else t for t in data.themes)
     renamed = replace(data, themes=themes)
-    matrix = build_tables(renamed, TableOptions(what=("presence_matrix",)))["presence_matrix"]
+    matrix = frames(build_tables(renamed, TableOptions(what=("presence_matrix",))))[
+        "presence_matrix"
+    ]
     assert list(matrix.speaker) == ["Ghana", "Mexico", "Denmark", "unknown"]
     assert list(matrix["theme:speaker"]) == [1, 1, 0, 0]
 
@@ -323,7 +326,7 @@ def test_the_warning_counts_low_coefficients_apart_from_undefined_ones(project, 
         "1 reliability coefficient is undefined, not low: krippendorff_alpha of early_warning, "
         "stance (nobody used this theme)."
     ) in warnings
-    rel = build_tables(data, TableOptions(what=("reliability",)))["reliability"]
+    rel = frames(build_tables(data, TableOptions(what=("reliability",))))["reliability"]
     rel = rel.set_index(["theme_key", "coefficient"])
     assert rel.loc[("prevention", "krippendorff_alpha"), "warning"] == (
         "BELOW THRESHOLD: 0.666 < 0.667"

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.core.frames import as_tables
 from tests.core.test_export_data import Coded, build_coded
 
 from r2pcoder.errors import Cancelled, ExportFailed
-from r2pcoder.export import ExportFormat, TableOptions, export_project, parse_layer
-from r2pcoder.export.writers import _csv_column, write_csv, write_xlsx
+from r2pcoder.export import ExportFormat, Table, TableOptions, export_project, parse_layer
+from r2pcoder.export.writers import write_csv, write_xlsx
 from r2pcoder.export.xlsx import column_letter
 
 
@@ -22,17 +23,26 @@ def coded(project, ids) -> Coded:
     return build_coded(project, ids.documents, ids.coders)
 
 
-def tricky() -> dict[str, pd.DataFrame]:
-    return {
-        "about": pd.DataFrame({"item": ["layer"], "value": ["coder Ana"]}),
-        "odd": pd.DataFrame(
-            {
-                "text": ["=1+1", "_x0041_ stays", "<b>&amp;</b>", "bell\x07here", "Café 😀", ""],
-                "number": [1, 2, 3, 4, 5, 6],
-                "ratio": [0.5, None, 1.25, float("nan"), 2.0, 3.0],
-            }
-        ),
-    }
+def tricky() -> dict[str, Table]:
+    return as_tables(
+        {
+            "about": pd.DataFrame({"item": ["layer"], "value": ["coder Ana"]}),
+            "odd": pd.DataFrame(
+                {
+                    "text": [
+                        "=1+1",
+                        "_x0041_ stays",
+                        "<b>&amp;</b>",
+                        "bell\x07here",
+                        "Café 😀",
+                        "",
+                    ],
+                    "number": [1, 2, 3, 4, 5, 6],
+                    "ratio": [0.5, None, 1.25, float("nan"), 2.0, 3.0],
+                }
+            ),
+        }
+    )
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -104,7 +114,7 @@ def test_xlsx_keeps_formula_like_and_escape_like_text_as_text(tmp_path):
 
 def test_xlsx_cuts_text_at_the_excel_cell_limit(tmp_path):
     out = tmp_path / "long.xlsx"
-    write_xlsx({"long": pd.DataFrame({"text": ["x" * 40_000]})}, out)
+    write_xlsx(as_tables({"long": pd.DataFrame({"text": ["x" * 40_000]})}), out)
     assert len(openpyxl.load_workbook(out)["long"]["A2"].value) == 32_767
 
 
@@ -182,7 +192,7 @@ def test_csv_fields_with_commas_quotes_and_line_breaks_read_back_unchanged(tmp_p
     texts = ["a, b", 'say "no"', "two\nlines", "cr\rhere", "plain", "", ' "x", ']
     frame = pd.DataFrame({"text": texts, "n": list(range(len(texts))), "f": [0.1] * len(texts)})
     out = tmp_path / "t.csv"
-    write_csv({"t": frame}, out)
+    write_csv(as_tables({"t": frame}), out)
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["text", "n", "f"]
@@ -229,15 +239,23 @@ def test_cancelling_an_export_at_any_step_leaves_no_file(project, coded, tmp_pat
 def test_csv_output_reads_back_exactly_whatever_the_text(tmp_path_factory, rows):
     frame = pd.DataFrame(rows, columns=["text", "n", "x"]).astype({"text": object})
     out = tmp_path_factory.mktemp("csv") / "t.csv"
-    write_csv({"t": frame}, out, raw=True)
+    write_csv(as_tables({"t": frame}), out, raw=True)
     with out.open(encoding="utf-8", newline="") as handle:
         back = list(csv.reader(handle))
     assert back[0] == ["text", "n", "x"]
     assert back[1:] == [[t, str(n), "" if x is None else repr(x)] for t, n, x in rows]
-    # Quoted only when needed (RFC 4180), so plain fields stay readable by any tool.
-    texts = [t for t, _, _ in rows]
-    special = [any(c in t for c in ',"\r\n') for t in texts]
-    expected = [
-        '"' + t.replace('"', '""') + '"' if q else t for t, q in zip(texts, special, strict=True)
-    ]
-    assert _csv_column(texts, raw=True) == expected
+
+    # Quoted only when needed (RFC 4180), so plain fields stay readable by any tool; a row
+    # holding a lone CR has every field quoted, since an LF-ended row must not break there.
+    def quoted(field: str) -> str:
+        return '"' + field.replace('"', '""') + '"'
+
+    lines = []
+    for t, n, x in rows:
+        fields = [t, str(n), "" if x is None else repr(x)]
+        if "\r" in t:
+            lines.append(",".join(map(quoted, fields)))
+        else:
+            special = any(c in t for c in ',"\n')
+            lines.append(",".join([quoted(t) if special else t, *fields[1:]]))
+    assert out.read_bytes().decode("utf-8").split("\n", 1)[1] == "".join(f"{r}\n" for r in lines)

@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.core.frames import frames
+
 from r2pcoder.codebook import Codebook
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
@@ -190,7 +192,7 @@ def act(tmp_path: Path, tiny_codebook: Codebook) -> Iterator[Project]:
 
 def _counts(project: Project, **options) -> dict[str, pd.DataFrame]:
     data = load_export_data(project, parse_layer("Ana"))
-    return build_tables(data, TableOptions(what=("counts", "participation"), **options))
+    return frames(build_tables(data, TableOptions(what=("counts", "participation"), **options)))
 
 
 def _cell(counts: pd.DataFrame, breakdown: str, group: str, stance: str, column: str) -> object:
@@ -248,7 +250,9 @@ def test_spellings_of_one_state_count_once_and_unknown_names_are_named(act: Proj
                      attributes={"members": "Russian Federation; Cheli"}),
     )  # fmt: skip
     data = load_export_data(act, parse_layer("Ana"))
-    counts = build_tables(data, TableOptions(what=("counts",), count_members=True))["counts"]
+    counts = frames(build_tables(data, TableOptions(what=("counts",), count_members=True)))[
+        "counts"
+    ]
     assert _cell(counts, "overall", "all", "Opposes", "states") == 2  # Russia once, and Cheli
     assert _cell(counts, "regional_group", EE, "Opposes", "states") == 1
     assert _cell(counts, "regional_group", "unknown", "Opposes", "member_states") == "Cheli"

@@ -11,6 +11,7 @@ from tests.conftest import TEXTS, TemplateIds
 from tests.core.test_reliability import code, two_themes
 
 from r2pcoder import agreement
+from r2pcoder.agreement import patterns_of
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.reliability import (
@@ -21,8 +22,9 @@ from r2pcoder.reliability import (
     compute_agreement,
     disagreements,
 )
-from r2pcoder.reliability.corpus import load_corpus
-from r2pcoder.reliability.patterns import coefficient, patterns_of
+from r2pcoder.reliability.corpus import CoderRef, Corpus, DocRef, StanceRef, ThemeRef, load_corpus
+from r2pcoder.reliability.measures import measure_value
+from r2pcoder.reliability.presence import character_patterns
 from r2pcoder.reliability.segmentation import ensure_segments, paragraphs, sentences
 from r2pcoder.reliability.units import statement_units
 from r2pcoder.schema import SegmentRow
@@ -271,7 +273,7 @@ def test_pattern_coefficients_equal_the_agreement_package_on_random_data():
         )
         codes = rng.integers(-1, k, size=(coders, units))
         data = np.where(codes < 0, np.nan, codes.astype(float))
-        patterns = patterns_of(codes, k)
+        patterns = patterns_of(codes, k, np.arange(float(k)))
         for measure in MEASURES:
             for level in (
                 ("nominal", "ordinal", "interval")
@@ -282,15 +284,15 @@ def test_pattern_coefficients_equal_the_agreement_package_on_random_data():
                 if measure == "krippendorff_alpha":
                     kwargs["level"] = level
                 if measure in ("cohen_kappa", "scott_pi") and coders != 2:
-                    assert coefficient(patterns, measure)[0] is None
+                    assert measure_value(patterns, measure).value is None
                     continue
                 expected = getattr(agreement, measure)(data, **kwargs)
-                mine, reason = coefficient(patterns, measure, level)
+                mine = measure_value(patterns, measure, level)
                 if np.isnan(expected):
-                    assert mine is None
-                    assert reason
+                    assert mine.value is None
+                    assert mine.note
                 else:
-                    assert mine == pytest.approx(expected), (measure, level)
+                    assert mine.value == pytest.approx(expected), (measure, level)
 
 
 def test_pattern_alpha_reproduces_krippendorffs_published_example():
@@ -303,7 +305,7 @@ def test_pattern_alpha_reproduces_krippendorffs_published_example():
         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
     ]
     codes = np.array([[-1 if v is None else v - 1 for v in r] for r in data])
-    value, _ = coefficient(patterns_of(codes, 5), "krippendorff_alpha")
+    value = measure_value(patterns_of(codes, 5), "krippendorff_alpha").value
     assert value == pytest.approx(0.743, abs=0.0005)
 
 
@@ -370,3 +372,51 @@ def test_overlap_pairwise_cell_equals_the_two_coder_measurement(project, ids):
     overall = row(pair, "overall", "").values[matrix.measure].value
     assert matrix.values[0][1] == pytest.approx(overall)
     assert matrix.values[0][2] is not None
+
+
+def _random_corpus(rng: np.random.Generator) -> Corpus:
+    n_coders, n_docs, n_themes = int(rng.integers(2, 4)), int(rng.integers(1, 4)), 2
+    lengths = [int(rng.integers(1, 30)) for _ in range(n_docs)]
+    worked = rng.random((n_coders, n_docs)) < 0.8
+    rows = []
+    for c in range(n_coders):
+        for d in range(n_docs):
+            if not worked[c, d]:
+                continue
+            for _ in range(int(rng.integers(0, 5))):
+                start = int(rng.integers(0, lengths[d]))
+                end = int(rng.integers(start + 1, lengths[d] + 1))
+                rows.append((d, c, int(rng.integers(0, n_themes)), int(rng.integers(-1, 2)),
+                             start, end))  # fmt: skip
+    table = np.array(rows, dtype=np.int64).reshape(-1, 6)
+    return Corpus(
+        coders=tuple(CoderRef(c, f"u{c}", f"C{c}") for c in range(n_coders)),
+        documents=tuple(DocRef(d, f"d{d}", f"D{d}", lengths[d], "", {}) for d in range(n_docs)),
+        themes=tuple(ThemeRef(t, f"t{t}", f"T{t}") for t in range(n_themes)),
+        stances=(StanceRef(1, "s0", "S0", 0), StanceRef(2, "s1", "S1", 1)),
+        ordinal=False, worked=worked, doc=table[:, 0], coder=table[:, 1], theme=table[:, 2],
+        stance=table[:, 3], start=table[:, 4], end=table[:, 5], unused_themes=(),
+    )  # fmt: skip
+
+
+def test_character_patterns_equal_a_count_character_by_character():
+    rng = np.random.default_rng(21)
+    for _ in range(60):
+        corpus = _random_corpus(rng)
+        n_docs, n_coders = len(corpus.documents), len(corpus.coders)
+        stratum = rng.integers(0, 2, size=n_docs)
+        found = character_patterns(corpus, stratum, 2)
+        for t in range(len(corpus.themes)):
+            expected = np.zeros((2, 3**n_coders), dtype=np.int64)
+            for d, doc in enumerate(corpus.documents):
+                for x in range(doc.length):
+                    pattern = 0
+                    for c in range(n_coders):
+                        covered = (
+                            (corpus.doc == d) & (corpus.coder == c) & (corpus.theme == t)
+                            & (corpus.start <= x) & (corpus.end > x)
+                        ).any()  # fmt: skip
+                        digit = 0 if not corpus.worked[c, d] else 2 if covered else 1
+                        pattern += digit * 3**c
+                    expected[stratum[d], pattern] += 1
+            assert (found[t].counts == expected).all()

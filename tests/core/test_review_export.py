@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.core.frames import frames
 from tests.core.review_setup import build
 
 from r2pcoder.errors import ExportFailed
@@ -53,7 +54,7 @@ def test_final_before_adjudication_keeps_agreement_and_single_coders_and_counts_
         "final (gold 0 coded, 0 absent; agreed 1; single coder 1; 1 cells awaiting "
         "adjudication, left out)"
     )
-    tables = build_tables(data, TableOptions(by=()))
+    tables = frames(build_tables(data, TableOptions(by=())))
     seg = tables["segments"]
     # The agreed cell carries the codings of Ben, who coded prevention in D1 first.
     assert list(zip(seg.coder, seg.theme_key, seg.quote, strict=True)) == [
@@ -80,7 +81,7 @@ def test_gold_and_final_after_decisions(project, built):
     )
     gold = load_export_data(project, parse_layer("gold"))
     assert gold.selection.cells == {"gold": 2, "gold absent": 0, "reopened": 0, "undecided": 2}
-    tables = build_tables(gold, TableOptions(by=()))
+    tables = frames(build_tables(gold, TableOptions(by=())))
     seg = tables["segments"]
     text = project.documents.get(d1).text
     assert list(zip(seg.coder, seg.theme_key, seg.stance, seg.quote, seg.memo, strict=True)) == [

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.core.frames import frames
 from tests.core.review_setup import build, span
 
 from r2pcoder.errors import UnknownEntity
@@ -185,7 +186,7 @@ def test_presence_and_stance_are_separate_questions_under_majority(project, stan
     cell = (built.docs[0], built.themes["prevention"])
     value = {"mixed": MIXED, "supports": built.stances["supports"]}.get(expected)
     assert data.selection.values.get(cell) == value
-    tables = build_tables(data, TableOptions(what=("presence_matrix", "counts"), by=()))
+    tables = frames(build_tables(data, TableOptions(what=("presence_matrix", "counts"), by=())))
     assert list(tables["presence_matrix"].prevention) == [0 if value is None else 1]
     counts = tables["counts"]
     rows = counts[(counts.theme_key == "prevention")].set_index("stance").statements.to_dict()
