@@ -18,13 +18,16 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from r2pcoder.errors import ImportProblem
 
 __all__ = [
+    "GROUPING_FIELDS",
     "KNOWN_COLUMNS",
     "REGIONAL_GROUPS",
+    "STATEMENT_FIELDS",
     "DocumentMeta",
     "MetadataTable",
     "read_metadata_csv",
     "resolve_listed",
     "validate_meta",
+    "year_of",
 ]
 
 REGIONAL_GROUPS = (
@@ -37,16 +40,25 @@ REGIONAL_GROUPS = (
 )
 """UN regional groups; "none" for the UN Secretariat, observers and civil society."""
 
-KNOWN_COLUMNS = (
-    "file",
-    "title",
-    "speaker",
-    "on_behalf_of",
-    "regional_group",
-    "date",
-    "event",
-    "doc_type",
-)
+STATEMENT_FIELDS = ("speaker", "on_behalf_of", "regional_group", "date", "event", "doc_type")
+"""The metadata every statement carries besides its title, in this order everywhere (import,
+exports, REFI-QDA variables). Empty means unknown."""
+
+KNOWN_COLUMNS = ("file", "title", *STATEMENT_FIELDS)
+"""The columns of a metadata CSV; any other column must be ``attr:<name>``."""
+
+GROUPING_FIELDS = ("regional_group", "event", "year", "date", "doc_type", "speaker", "on_behalf_of")
+"""The fields a breakdown or filter may name (export counts, agreement strata, retrieval), in
+the order they are offered; ``year`` comes from the date (:func:`year_of`). Any other name is a
+custom attribute."""
+
+
+def year_of(date: str) -> str:
+    """The year of an ISO date (``2024`` of ``2024-02-28``), or ``""`` when it has none."""
+    head = date[:4]
+    return head if len(head) == 4 and head.isdigit() else ""  # noqa: PLR2004
+
+
 _ATTR_PREFIX = "attr:"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

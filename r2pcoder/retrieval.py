@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.errors import R2pError
+from r2pcoder.metadata import GROUPING_FIELDS, year_of
 from r2pcoder.models import CoderRef
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow
@@ -58,8 +59,9 @@ NO_STANCE = 0
 MISSING = "\N{EM DASH}"
 """How an empty metadata field is shown (and matched by a filter): never silently dropped."""
 
-FILTER_FIELDS = ("speaker", "regional_group", "event", "doc_type", "year")
-"""Metadata fields a retrieval may filter on; other names are free attributes (``attr:x``)."""
+FILTER_FIELDS = GROUPING_FIELDS
+"""Metadata fields a retrieval may filter on (:data:`r2pcoder.metadata.GROUPING_FIELDS`); other
+names are free attributes (``attr:x``)."""
 
 HEADER = ("statement", "speaker", "group", "date", "event", "coder", "theme", "stance", "start",
           "end", "quote", "memo")  # fmt: skip
@@ -137,6 +139,7 @@ class RetrievalResult:
 class _Doc:
     title: str
     speaker: str
+    on_behalf_of: str
     regional_group: str
     date: str
     event: str
@@ -146,8 +149,7 @@ class _Doc:
 
     def value(self, name: str) -> str:
         if name == "year":
-            head = self.date[:4]
-            text = head if head.isdigit() else ""
+            text = year_of(self.date)
         elif name.startswith("attr:"):
             text = self.attributes.get(name[5:], "")
         elif name in FILTER_FIELDS:
@@ -208,8 +210,8 @@ def _documents(s: Session) -> dict[int, _Doc]:
     for row in s.execute(select(*columns)):
         speaker = row.speaker + (f" (for {row.on_behalf_of})" if row.on_behalf_of else "")
         attributes = {str(k): str(v) for k, v in dict(row.attributes or {}).items()}
-        docs[row.id] = _Doc(row.title, speaker, row.regional_group, row.date, row.event,
-                            row.doc_type, row.position, attributes)  # fmt: skip
+        docs[row.id] = _Doc(row.title, speaker, row.on_behalf_of, row.regional_group, row.date,
+                            row.event, row.doc_type, row.position, attributes)  # fmt: skip
     return docs
 
 

@@ -30,7 +30,8 @@ from r2pcoder.export.layers import (
     resolve_layer,
     select_codings,
 )
-from r2pcoder.export.snapshot import SnapshotInfo, check_current, latest_snapshot
+from r2pcoder.export.snapshot import SnapshotSummary, check_current, latest_snapshot
+from r2pcoder.metadata import GROUPING_FIELDS, year_of
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow, utcnow
 
@@ -48,8 +49,8 @@ __all__ = [
 UNKNOWN = "unknown"
 """The value shown for a metadata field left empty; such statements are counted, never dropped."""
 
-BY_FIELDS = ("regional_group", "event", "year", "date", "doc_type", "speaker", "on_behalf_of")
-"""Fields a breakdown may name; any other name is looked up in the custom attributes."""
+BY_FIELDS = GROUPING_FIELDS
+"""Fields a breakdown may name (:data:`r2pcoder.metadata.GROUPING_FIELDS`)."""
 
 _MEMBER_SEPARATOR = ";"
 
@@ -79,8 +80,7 @@ class Statement:
     @property
     def year(self) -> str:
         """The year of the statement's date, or ``unknown``."""
-        head = self.date[:4]
-        return head if head.isdigit() and len(head) == 4 else UNKNOWN  # noqa: PLR2004
+        return year_of(self.date) or UNKNOWN
 
     def value(self, name: str) -> str:
         """A metadata field (or ``year``, or a custom attribute) with ``unknown`` for missing."""
@@ -119,7 +119,7 @@ class ExportData:
     themes: tuple[ThemeInfo, ...]
     stances: tuple[StanceInfo, ...]
     selection: Selection
-    snapshot: SnapshotInfo | None
+    snapshot: SnapshotSummary | None
     threshold_default: float
     created_at: datetime
 

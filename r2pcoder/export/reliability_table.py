@@ -12,7 +12,7 @@ from typing import Any
 
 from r2pcoder.bands import CHANCE_CORRECTED, format_value
 from r2pcoder.export.data import ExportData
-from r2pcoder.export.snapshot import ReliabilityLine, SnapshotInfo
+from r2pcoder.export.snapshot import ReliabilityLine, SnapshotSummary
 from r2pcoder.wording import counted
 
 __all__ = [
@@ -50,7 +50,7 @@ def line_warning(line: ReliabilityLine, threshold: float) -> str:
     return ""
 
 
-def below_threshold(snap: SnapshotInfo) -> list[ReliabilityLine]:
+def below_threshold(snap: SnapshotSummary) -> list[ReliabilityLine]:
     """The defined chance-corrected coefficients below the snapshot's threshold."""
     return [
         line
@@ -61,7 +61,7 @@ def below_threshold(snap: SnapshotInfo) -> list[ReliabilityLine]:
     ]
 
 
-def undefined_lines(snap: SnapshotInfo) -> list[ReliabilityLine]:
+def undefined_lines(snap: SnapshotSummary) -> list[ReliabilityLine]:
     """The coefficients that have no value (their notes say why)."""
     return [line for line in snap.lines if line.value is None]
 
@@ -77,7 +77,7 @@ def _listed(items: list[str], limit: int = 5) -> str:
     return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def reliability_summary(snap: SnapshotInfo) -> list[str]:
+def reliability_summary(snap: SnapshotSummary) -> list[str]:
     """Plain sentences: the coefficients below the threshold, then the undefined ones, apart.
 
     Only defined coefficients are counted as falling below the threshold; an undefined one
@@ -109,11 +109,11 @@ def _interval(line: ReliabilityLine) -> str:
     return f"[{line.ci_low:.3f}, {line.ci_high:.3f}]"
 
 
-def _current(snap: SnapshotInfo) -> str:
+def _current(snap: SnapshotSummary) -> str:
     return "not checked" if snap.current is None else "yes" if snap.current else "NO"
 
 
-def _snapshot_columns(snap: SnapshotInfo) -> dict[str, list[Any]]:
+def _snapshot_columns(snap: SnapshotSummary) -> dict[str, list[Any]]:
     lines = snap.lines
     warnings = [line_warning(line, snap.threshold) for line in lines]
     columns: dict[str, list[Any]] = {

@@ -13,9 +13,12 @@ settings. The keys read here, all optional:
 * ``results["warnings"]``: a list of str.
 
 Anything missing or of the wrong type is skipped with a note, never fatal: a damaged snapshot
-must not stop the lead from exporting the rest. Whether the coding changed since the snapshot is
-asked of :func:`r2pcoder.reliability.snapshot.is_current` (its fingerprint of the codings).
-Must not import Qt or ``ui``.
+must not stop the lead from exporting the rest. That is why this reader is not
+:func:`r2pcoder.reliability.snapshot.load_snapshot`, which restores the whole report and refuses
+a snapshot it cannot read; this one keeps only what the reliability table shows
+(:class:`SnapshotSummary`), from snapshots of any version. Whether the coding changed since
+the snapshot is asked of :func:`r2pcoder.reliability.snapshot.is_current` (its fingerprint of
+the codings). Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_THRESHOLD",
     "ReliabilityLine",
-    "SnapshotInfo",
+    "SnapshotSummary",
     "check_current",
     "latest_snapshot",
     "parse",
@@ -68,8 +71,12 @@ class ReliabilityLine:
 
 
 @dataclass(frozen=True)
-class SnapshotInfo:
-    """The latest snapshot as the export shows it."""
+class SnapshotSummary:
+    """The latest snapshot as the export shows it.
+
+    A snapshot's identity in the list of snapshots is
+    :class:`r2pcoder.reliability.snapshot.SnapshotInfo`.
+    """
 
     uuid: str
     label: str
@@ -85,8 +92,8 @@ class SnapshotInfo:
     """How alpha's intervals were obtained (empty in snapshots that did not record it)."""
 
 
-def check_current(project: Project, info: SnapshotInfo) -> SnapshotInfo:
-    """``info`` with :attr:`SnapshotInfo.current` set, by the reliability module's fingerprint.
+def check_current(project: Project, info: SnapshotSummary) -> SnapshotSummary:
+    """``info`` with :attr:`SnapshotSummary.current` set, by the reliability module's fingerprint.
 
     A snapshot that cannot be checked (damaged, or from settings this version cannot read)
     keeps ``None``: the export goes on and says so.
@@ -141,7 +148,9 @@ def _lines(rows: Any) -> tuple[list[ReliabilityLine], list[str]]:
     return lines, notes
 
 
-def parse(uuid: str, label: str, created_at: datetime, settings: Any, results: Any) -> SnapshotInfo:
+def parse(
+    uuid: str, label: str, created_at: datetime, settings: Any, results: Any
+) -> SnapshotSummary:
     """Read a snapshot's JSON columns; anything unreadable is skipped and noted in ``warnings``."""
     results = results if isinstance(results, dict) else {}
     settings = settings if isinstance(settings, dict) and settings else results.get("settings")
@@ -151,7 +160,7 @@ def parse(uuid: str, label: str, created_at: datetime, settings: Any, results: A
     warnings = [w for w in results.get("warnings", []) if isinstance(w, str)] if isinstance(
         results.get("warnings"), list
     ) else []  # fmt: skip
-    return SnapshotInfo(
+    return SnapshotSummary(
         uuid=uuid, label=label, created_at=created_at,
         unit=_text(settings.get("unit")) or "not stated",
         unit_description=_text(results.get("unit_description")),
@@ -161,7 +170,7 @@ def parse(uuid: str, label: str, created_at: datetime, settings: Any, results: A
     )  # fmt: skip
 
 
-def latest_snapshot(session: Session) -> SnapshotInfo | None:
+def latest_snapshot(session: Session) -> SnapshotSummary | None:
     """The most recent snapshot of inter-coder agreement, or ``None`` when none was saved.
 
     Snapshots of coders against the gold layer (coder feedback) are not inter-coder

@@ -46,6 +46,7 @@ from r2pcoder.export.data import BY_FIELDS, UNKNOWN, ExportData
 from r2pcoder.export.evidence import evidence_rows
 from r2pcoder.export.reliability_table import reliability_columns
 from r2pcoder.export.table import Columns, Table
+from r2pcoder.metadata import STATEMENT_FIELDS
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 
 __all__ = [
@@ -94,10 +95,7 @@ class TableOptions:
             raise ExportFailed("Choose at least one table to export.")
 
 
-META_COLUMNS = (
-    "document", "document_uuid", "speaker", "on_behalf_of", "regional_group", "date", "event",
-    "doc_type",
-)  # fmt: skip
+META_COLUMNS = ("document", "document_uuid", *STATEMENT_FIELDS)
 MetaRows = dict[int, tuple[str, ...]]
 
 

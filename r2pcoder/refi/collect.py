@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from r2pcoder.codebook.store import StanceInfo, ThemeInfo
 from r2pcoder.export.layers import CoderRef, CodingTuple, LayerChoice, resolve_layer, select_codings
+from r2pcoder.metadata import STATEMENT_FIELDS
 from r2pcoder.refi.codes import NOT_CODABLE
 from r2pcoder.schema import (
     CoderRow,
@@ -90,9 +91,6 @@ class ExportSet:
     done_marks: int
 
 
-_META = ("speaker", "on_behalf_of", "regional_group", "date", "event", "doc_type")
-
-
 def iso_utc(value: datetime) -> str:
     """An ``xsd:dateTime`` in UTC, to the second: ``2026-11-23T10:04:05Z``."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -130,7 +128,7 @@ def collect(project: Project, layer: LayerChoice | None) -> ExportSet:
         assert isinstance(driver, sqlite3.Connection)
         codings = _codings(driver)
         docs = [
-            DocumentOut(r.id, r.uuid, r.title, r.text, {k: getattr(r, k) for k in _META},
+            DocumentOut(r.id, r.uuid, r.title, r.text, {k: getattr(r, k) for k in STATEMENT_FIELDS},
                         {str(k): str(v) for k, v in dict(r.attributes).items()}, r.imported_at)
             for r in s.scalars(select(DocumentRow).order_by(DocumentRow.position, DocumentRow.id))
         ]  # fmt: skip

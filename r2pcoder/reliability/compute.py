@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from r2pcoder.agreement import describe_method
 from r2pcoder.errors import AgreementInputError
+from r2pcoder.metadata import GROUPING_FIELDS, year_of
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.reliability.categorical import (
     Options,
@@ -28,7 +29,7 @@ from r2pcoder.reliability.categorical import (
     slice_rows,
     stratum_layers,
 )
-from r2pcoder.reliability.corpus import META_FIELDS, Corpus, load_corpus
+from r2pcoder.reliability.corpus import Corpus, load_corpus
 from r2pcoder.reliability.intervals import Bootstrap
 from r2pcoder.reliability.measures import evaluate_codes
 from r2pcoder.reliability.presence import character_patterns
@@ -85,12 +86,15 @@ def strata_of(corpus: Corpus, by: str | None) -> tuple[npt.NDArray[np.int64], tu
     """Stratum index of each statement and the stratum values (one stratum without ``by``)."""
     if by is None:
         return np.zeros(len(corpus.documents), dtype=np.int64), ("",)
-    if by not in META_FIELDS and not any(by in d.meta for d in corpus.documents):
+    if by not in GROUPING_FIELDS and not any(by in d.meta for d in corpus.documents):
         raise AgreementInputError(
             f"No compared statement has a metadata field {by!r}; "
-            f"use one of {', '.join(META_FIELDS)} or a custom attribute."
+            f"use one of {', '.join(GROUPING_FIELDS)} or a custom attribute."
         )
-    raw = [d.meta.get(by, "") or "(none)" for d in corpus.documents]
+    if by == "year":
+        raw = [year_of(d.meta.get("date", "")) or "(none)" for d in corpus.documents]
+    else:
+        raw = [d.meta.get(by, "") or "(none)" for d in corpus.documents]
     values = tuple(sorted(set(raw)))
     index = {v: i for i, v in enumerate(values)}
     return np.array([index[v] for v in raw], dtype=np.int64), values

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from r2pcoder.db import Project
 
 __all__ = [
-    "META_FIELDS",
     "CoderRef",
     "Corpus",
     "DocRef",
@@ -47,9 +46,6 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-META_FIELDS = ("speaker", "on_behalf_of", "regional_group", "date", "event", "doc_type", "title")
-"""Document fields that ``by`` may name; any other name is looked up in the custom attributes."""
 
 
 @dataclass(frozen=True)

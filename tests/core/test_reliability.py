@@ -189,6 +189,13 @@ def test_strata_split_statements_by_regional_group(project, ids):
     assert overall.values["krippendorff_alpha"].value == pytest.approx(1.0)
 
 
+def test_strata_by_year_take_the_year_of_each_statements_date(project, ids):
+    two_themes(project, ids)
+    report = compute_agreement(project, replace(NOMINAL, by="year"))
+    # Ghana and Mexico spoke on 2017-09-06, the Nordic countries on 2013-09-11.
+    assert {s.value: s.n_documents for s in report.strata} == {"2013": 1, "2017": 2}
+
+
 def test_disagreements_list_each_coders_value_and_quote(project, ids):
     two_themes(project, ids)
     found = disagreements(project, AgreementSettings(), "veto")

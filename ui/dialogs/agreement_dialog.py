@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from r2pcoder.errors import Cancelled
+from r2pcoder.metadata import GROUPING_FIELDS
 from r2pcoder.reliability import (
     ALL_MEASURES,
     UNITS,
@@ -64,7 +65,7 @@ from ui.workers import Job
 __all__ = ["AgreementDialog", "open_agreement_dialog"]
 
 BAND_COLORS = {"reliable": "#b8e0b8", "tentative": "#f6e3a1", "unreliable": "#f4b6b6"}
-BY_FIELDS = ("", "regional_group", "speaker", "on_behalf_of", "event", "doc_type", "date")
+BY_FIELDS = ("", *GROUPING_FIELDS)
 LEVELS = ("", "nominal", "ordinal", "interval", "ratio")
 _LABELS = {
     "percent_agreement": "Agreement", "krippendorff_alpha": "Alpha", "cohen_kappa": "Cohen κ",
