@@ -32,8 +32,14 @@ def _import(root: Path, n: int, repeats: int) -> Result:
             assert len(report.imported) == n, report.summary()[:3]
 
     median = median_time(run, repeats)
-    return Result(f"import {n} statements (.txt files)", median, "<= 10 s", median <= 10,
-                  repeats, {"per_statement_ms": round(1000 * median / n, 2)})  # fmt: skip
+    return Result(
+        f"import {n} statements (.txt files)",
+        median,
+        "<= 10 s",
+        median <= 10,
+        repeats,
+        {"per_statement_ms": round(1000 * median / n, 2)},
+    )
 
 
 def _apply(root: Path, n: int, repeats: int) -> Result:
@@ -44,10 +50,16 @@ def _apply(root: Path, n: int, repeats: int) -> Result:
         docs = project.documents.list()
         # Every request differs in its span (an identical coding would be refused).
         requests = [
-            CodingRequest(docs[i % len(docs)].id, info.coder_ids[0], theme_ids[i % len(theme_ids)],
-                          i % 500, i % 500 + 40 + i // 500, stance_ids[i % len(stance_ids)])
+            CodingRequest(
+                docs[i % len(docs)].id,
+                info.coder_ids[0],
+                theme_ids[i % len(theme_ids)],
+                i % 500,
+                i % 500 + 40 + i // 500,
+                stance_ids[i % len(stance_ids)],
+            )
             for i in range(n)
-        ]  # fmt: skip
+        ]
 
         def run() -> None:
             for request in requests:
@@ -59,13 +71,24 @@ def _apply(root: Path, n: int, repeats: int) -> Result:
 
         median = median_time(run, repeats, setup=empty)
     rate = n / median
-    return Result(f"apply {n} codings, one transaction each", median, ">= 1,000 codings/s",
-                  rate >= 1000, repeats, {"codings_per_s": round(rate)})  # fmt: skip
+    return Result(
+        f"apply {n} codings, one transaction each",
+        median,
+        ">= 1,000 codings/s",
+        rate >= 1000,
+        repeats,
+        {"codings_per_s": round(rate)},
+    )
 
 
 def _open_large(root: Path, repeats: int) -> Result:
-    info = build_corpus(root / "large.r2p", n_docs=1000, n_coders=1, codings_per_doc=100,
-                        codebook=synthetic_codebook(60))  # fmt: skip
+    info = build_corpus(
+        root / "large.r2p",
+        n_docs=1000,
+        n_coders=1,
+        codings_per_doc=100,
+        codebook=synthetic_codebook(60),
+    )
     assert info.n_codings == 100_000
     target = info.document_ids[len(info.document_ids) // 2]
     found: list[int] = []

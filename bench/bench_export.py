@@ -41,11 +41,18 @@ def measure_export(
     target = _TARGETS[fmt]
     size = sum(f.stat().st_size for f in out.rglob("*")) if out.is_dir() else out.stat().st_size
     return Result(
-        f"export {fmt} of {info.n_codings:,} codings, layer {layer}", median, f"<= {target:g} s",
-        median <= target, repeats,
-        {"segments": rows.get("segments", 0), "evidence": rows.get("evidence", 0),
-         "size_mb": round(size / 2**20, 1), "peak_rss_mb": round(peak_rss_mb())},
-    )  # fmt: skip
+        f"export {fmt} of {info.n_codings:,} codings, layer {layer}",
+        median,
+        f"<= {target:g} s",
+        median <= target,
+        repeats,
+        {
+            "segments": rows.get("segments", 0),
+            "evidence": rows.get("evidence", 0),
+            "size_mb": round(size / 2**20, 1),
+            "peak_rss_mb": round(peak_rss_mb()),
+        },
+    )
 
 
 def run(quick: bool = False) -> list[Result]:
@@ -54,15 +61,23 @@ def run(quick: bool = False) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if quick:
-            masters = [(build_corpus(root / "q.r2p", n_docs=50, n_coders=5, codings_per_doc=20),
-                        "majority")]  # fmt: skip
+            masters = [
+                (
+                    build_corpus(root / "q.r2p", n_docs=50, n_coders=5, codings_per_doc=20),
+                    "majority",
+                )
+            ]
         else:
             masters = [
-                (build_corpus(root / "five.r2p", n_docs=1000, n_coders=5, codings_per_doc=100),
-                 "majority"),
-                (build_corpus(root / "one.r2p", n_docs=1000, n_coders=1, codings_per_doc=500),
-                 "Coder 1"),
-            ]  # fmt: skip
+                (
+                    build_corpus(root / "five.r2p", n_docs=1000, n_coders=5, codings_per_doc=100),
+                    "majority",
+                ),
+                (
+                    build_corpus(root / "one.r2p", n_docs=1000, n_coders=1, codings_per_doc=500),
+                    "Coder 1",
+                ),
+            ]
         for info, layer in masters:
             for fmt in ("csv", "xlsx", "html"):
                 repeats = 1 if quick or fmt == "xlsx" else 3

@@ -57,8 +57,9 @@ _INSERT = (
 
 def _prepare(root: Path, n_docs: int, n_coders: int, per_doc: int) -> tuple[Path, list[Path]]:
     """A coded corpus cut into blind packets, and its master emptied of codings."""
-    info = build_corpus(root / "coded.r2p", n_docs=n_docs, n_coders=n_coders,
-                        codings_per_doc=per_doc, seed=3)  # fmt: skip
+    info = build_corpus(
+        root / "coded.r2p", n_docs=n_docs, n_coders=n_coders, codings_per_doc=per_doc, seed=3
+    )
     with Project(info.path) as coded:
         coders = tuple(c.uuid for c in coded.coders.list())
         report = create_packets(
@@ -99,8 +100,10 @@ def _merge_in_child(empty: Path, work: Path, packets: list[Path]) -> dict[str, f
     target = Path(shutil.copy(empty, work))
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, str(target), *map(str, packets)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     for stale in target.parent.glob(f"{target.name}*"):
         stale.unlink()
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -124,8 +127,20 @@ def run(quick: bool = False) -> list[Result]:
     ratio = merge_s / plain_s
     name = f"merge {n_coders} packets x {n_docs} statements x {per_doc} codings ({len(rows):,})"
     return [
-        Result(name, merge_s, "<= 15 s and <= 1 GB peak", merge_s <= 15 and peak <= 1024,
-               repeats, {"peak_mb": round(peak), "codings_per_s": round(len(rows) / merge_s)}),
-        Result(f"plain sqlite3 executemany of the same {len(rows):,} rows", plain_s,
-               "merge <= 3x this", ratio <= 3, repeats, {"merge_ratio": round(ratio, 2)}),
-    ]  # fmt: skip
+        Result(
+            name,
+            merge_s,
+            "<= 15 s and <= 1 GB peak",
+            merge_s <= 15 and peak <= 1024,
+            repeats,
+            {"peak_mb": round(peak), "codings_per_s": round(len(rows) / merge_s)},
+        ),
+        Result(
+            f"plain sqlite3 executemany of the same {len(rows):,} rows",
+            plain_s,
+            "merge <= 3x this",
+            ratio <= 3,
+            repeats,
+            {"merge_ratio": round(ratio, 2)},
+        ),
+    ]

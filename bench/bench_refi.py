@@ -62,8 +62,10 @@ _POSITION = re.compile(r'(startPosition|endPosition)="(\d+)"')
 def _child(mode: str, project: Path, target: Path) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, mode, str(project), str(target)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -107,8 +109,9 @@ def run(quick: bool = False) -> list[Result]:
     n_docs, per_doc, repeats = (50, 20, 1) if quick else (1000, 100, 3)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        info = build_corpus(root / "coded.r2p", n_docs=n_docs, n_coders=1,
-                            codings_per_doc=per_doc, seed=5)  # fmt: skip
+        info = build_corpus(
+            root / "coded.r2p", n_docs=n_docs, n_coders=1, codings_per_doc=per_doc, seed=5
+        )
         exports = [_child("export", info.path, root / f"out{n}.qdpx") for n in range(repeats)]
         _nvivo_style(root / "out0.qdpx", root / "nvivo.qdpx")
         size_mb = (root / "nvivo.qdpx").stat().st_size / 2**20
@@ -127,11 +130,24 @@ def run(quick: bool = False) -> list[Result]:
     import_cpu = statistics.median(float(str(r["cpu"])) for r in imports)
     what = f"{n_docs:,} statements, {info.n_codings:,} codings"
     return [
-        Result(f"REFI export as .qdpx: {what}", export_s, "<= 10 s and <= 1 GB peak",
-               export_s <= 10 and export_mb <= 1024, repeats,
-               {"peak_mb": round(export_mb), "cpu_s": round(export_cpu, 2)}),
-        Result(f"REFI import of an NVivo-style .qdpx ({size_mb:.0f} MB): {what}", import_s,
-               "<= 20 s and <= 1 GB peak", import_s <= 20 and import_mb <= 1024, repeats,
-               {"peak_mb": round(import_mb), "cpu_s": round(import_cpu, 2),
-                "reading": imports[0]["offsets"]}),
-    ]  # fmt: skip
+        Result(
+            f"REFI export as .qdpx: {what}",
+            export_s,
+            "<= 10 s and <= 1 GB peak",
+            export_s <= 10 and export_mb <= 1024,
+            repeats,
+            {"peak_mb": round(export_mb), "cpu_s": round(export_cpu, 2)},
+        ),
+        Result(
+            f"REFI import of an NVivo-style .qdpx ({size_mb:.0f} MB): {what}",
+            import_s,
+            "<= 20 s and <= 1 GB peak",
+            import_s <= 20 and import_mb <= 1024,
+            repeats,
+            {
+                "peak_mb": round(import_mb),
+                "cpu_s": round(import_cpu, 2),
+                "reading": imports[0]["offsets"],
+            },
+        ),
+    ]

@@ -21,8 +21,13 @@ from r2pcoder.reliability import AgreementReport, AgreementSettings, compute_agr
 
 
 def _statement(root: Path, n_docs: int, repeats: int) -> Result:
-    info = build_corpus(root / "statement.r2p", n_docs=n_docs, n_coders=5, codings_per_doc=20,
-                        codebook=synthetic_codebook(60))  # fmt: skip
+    info = build_corpus(
+        root / "statement.r2p",
+        n_docs=n_docs,
+        n_coders=5,
+        codings_per_doc=20,
+        codebook=synthetic_codebook(60),
+    )
     reports: list[AgreementReport] = []
     with Project(info.path) as project:
 
@@ -34,17 +39,24 @@ def _statement(root: Path, n_docs: int, repeats: int) -> Result:
     overall = report.overall()
     alpha = overall.values["krippendorff_alpha"].value if overall else None
     extra = {
-        "codings": info.n_codings, "themes": len(report.themes), "rows": len(report.rows),
+        "codings": info.n_codings,
+        "themes": len(report.themes),
+        "rows": len(report.rows),
         "overall_alpha": round(alpha, 3) if alpha is not None else None,
         "peak_rss_mb": round(peak_rss_mb()),
-    }  # fmt: skip
+    }
     name = f"statement unit, {n_docs} statements x {len(report.themes)} themes x 5 coders"
     return Result(name, median, "<= 1 s", median <= 1.0, repeats, extra)
 
 
 def _character(root: Path, n_docs: int, repeats: int) -> Result:
-    info = build_corpus(root / "character.r2p", n_docs=n_docs, n_coders=2, codings_per_doc=60,
-                        codebook=synthetic_codebook(60))  # fmt: skip
+    info = build_corpus(
+        root / "character.r2p",
+        n_docs=n_docs,
+        n_coders=2,
+        codings_per_doc=60,
+        codebook=synthetic_codebook(60),
+    )
     reports: list[AgreementReport] = []
     with Project(info.path) as project:
         chars = sum(d.length for d in project.documents.list())
@@ -56,10 +68,11 @@ def _character(root: Path, n_docs: int, repeats: int) -> Result:
     overall = reports[-1].overall()
     kappa = overall.values["cohen_kappa"].value if overall else None
     extra = {
-        "characters": chars, "codings": info.n_codings,
+        "characters": chars,
+        "codings": info.n_codings,
         "overall_kappa": round(kappa, 3) if kappa is not None else None,
         "peak_rss_mb": round(peak_rss_mb()),
-    }  # fmt: skip
+    }
     name = f"character unit, {chars:,} characters x 60 themes x 2 coders"
     return Result(name, median, "<= 5 s", median <= 5.0, repeats, extra)
 

@@ -49,16 +49,28 @@ def _queue(info: SynthInfo, repeats: int) -> list[Result]:
     shape = f"{len(info.document_ids):,} statements x {len(info.coder_ids)} coders"
     return [
         Result(
-            f"review queue, {shape}, {info.n_codings:,} codings", median, "<= 1 s",
-            median <= 1.0, repeats,
-            {"cells_listed": cells[-1], "cells": status.cells, "agreed": status.agreed,
-             "single": status.single, "cpu_s_per_run": round(cpu, 3)},
+            f"review queue, {shape}, {info.n_codings:,} codings",
+            median,
+            "<= 1 s",
+            median <= 1.0,
+            repeats,
+            {
+                "cells_listed": cells[-1],
+                "cells": status.cells,
+                "agreed": status.agreed,
+                "single": status.single,
+                "cpu_s_per_run": round(cpu, 3),
+            },
         ),
         Result(
-            f"open one statement in review ({codings} codings, {lanes[-1]} lanes)", one,
-            "<= 0.150 s", one <= 0.150, repeats * 4, {"cpu_s_per_run": round(one_cpu, 3)},
+            f"open one statement in review ({codings} codings, {lanes[-1]} lanes)",
+            one,
+            "<= 0.150 s",
+            one <= 0.150,
+            repeats * 4,
+            {"cpu_s_per_run": round(one_cpu, 3)},
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _auto(info: SynthInfo, work: Path, repeats: int) -> tuple[Result, Path]:
@@ -81,11 +93,17 @@ def _auto(info: SynthInfo, work: Path, repeats: int) -> tuple[Result, Path]:
     median = median_time(run, repeats, setup=fresh)
     cpu = (time.process_time() - cpu) / repeats  # includes the untimed copies, a small part
     return Result(
-        f"review auto --rule unanimous, {info.n_codings:,} codings", median, "<= 15 s",
-        median <= 15.0, repeats,
-        {"result": summary[-1], "cpu_s_per_run": round(cpu, 2),
-         "peak_rss_mb": round(peak_rss_mb())},
-    ), copy  # fmt: skip
+        f"review auto --rule unanimous, {info.n_codings:,} codings",
+        median,
+        "<= 15 s",
+        median <= 15.0,
+        repeats,
+        {
+            "result": summary[-1],
+            "cpu_s_per_run": round(cpu, 2),
+            "peak_rss_mb": round(peak_rss_mb()),
+        },
+    ), copy
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -216,11 +216,19 @@ def _measure(job: str, root: Path, repeats: int, *, cached: bool) -> Result:
     runs = [_run_child(job, root, n, env) for n in range(repeats)]
     stalls = [r["stall_ms"] for r in runs]
     median = statistics.median(stalls)
-    extra = {"worst_ms": round(max(stalls), 1),
-             "job_s": round(statistics.median(r["total_s"] for r in runs), 2)}  # fmt: skip
+    extra = {
+        "worst_ms": round(max(stalls), 1),
+        "job_s": round(statistics.median(r["total_s"] for r in runs), 2),
+    }
     kind = "bytecode cached" if cached else "no bytecode cache"
-    return Result(f"longest GUI stall during {job} ({kind})", median / 1000,
-                  f"<= {TARGET_MS:.0f} ms", median <= TARGET_MS, repeats, extra)  # fmt: skip
+    return Result(
+        f"longest GUI stall during {job} ({kind})",
+        median / 1000,
+        f"<= {TARGET_MS:.0f} ms",
+        median <= TARGET_MS,
+        repeats,
+        extra,
+    )
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -68,8 +68,9 @@ def _corpus(root: Path, n_docs: int) -> tuple[Path, int, int]:
     base = synthetic_codebook(seed=0)
     first = replace(base.themes[0], shortcut=KEY)
     codebook = replace(base, themes=(first, *base.themes[1:]))
-    info = build_corpus(root / "workbench.r2p", n_docs=n_docs, n_coders=1,
-                        codings_per_doc=10, codebook=codebook)  # fmt: skip
+    info = build_corpus(
+        root / "workbench.r2p", n_docs=n_docs, n_coders=1, codings_per_doc=10, codebook=codebook
+    )
     with Project(info.path) as project:
         docs = project.documents.list()
         big = max(docs, key=lambda d: d.length)
@@ -111,8 +112,14 @@ def _open(window: MainWindow, big: int, small: int, repeats: int) -> Result:
     doc = window.pane.document
     assert doc is not None
     extra = {"chars": doc.length, "codings": window.codings.model.rowCount()}
-    return Result("open a 43,000-character statement with 500 codings", median, "<= 0.100 s",
-                  median <= 0.100, repeats, extra)  # fmt: skip
+    return Result(
+        "open a 43,000-character statement with 500 codings",
+        median,
+        "<= 0.100 s",
+        median <= 0.100,
+        repeats,
+        extra,
+    )
 
 
 def _stripes(window: MainWindow, big: int, small: int, repeats: int) -> list[Result]:
@@ -128,18 +135,29 @@ def _stripes(window: MainWindow, big: int, small: int, repeats: int) -> list[Res
         stripes.repaint()
 
     both = median_time(run, repeats, setup=lambda: window.open_document(small))
-    painted = Result("paint the coding stripes of that statement", paint, "<= 0.100 s",
-                     paint <= 0.100, repeats, extra)  # fmt: skip
-    opened = Result("open that statement with its text and stripes painted", both,
-                    "<= 0.100 s", both <= 0.100, repeats, {"codings": count})  # fmt: skip
+    painted = Result(
+        "paint the coding stripes of that statement",
+        paint,
+        "<= 0.100 s",
+        paint <= 0.100,
+        repeats,
+        extra,
+    )
+    opened = Result(
+        "open that statement with its text and stripes painted",
+        both,
+        "<= 0.100 s",
+        both <= 0.100,
+        repeats,
+        {"codings": count},
+    )
     return [painted, opened]
 
 
 def _large(root: Path, quick: bool) -> Path:
     """1,500 statements (about 10 MB) and about 500,000 codings of 5 coders."""
     n_docs, per_doc = (150, 67) if quick else (1500, 67)
-    return build_corpus(root / "large.r2p", n_docs=n_docs, n_coders=5,
-                        codings_per_doc=per_doc).path  # fmt: skip
+    return build_corpus(root / "large.r2p", n_docs=n_docs, n_coders=5, codings_per_doc=per_doc).path
 
 
 def _retrieval(path: Path, repeats: int) -> list[Result]:
@@ -154,8 +172,16 @@ def _retrieval(path: Path, repeats: int) -> list[Result]:
         layered = RetrievalQuery((theme,), layer="majority")
         majority = median_time(lambda: retrieve(project, layered), max(3, repeats // 3))
         extra["majority_layer_s"] = round(majority, 3)
-    return [Result("retrieve one theme's passages over the corpus (core call)", median,
-                   "<= 0.300 s", median <= 0.300, repeats, extra)]  # fmt: skip
+    return [
+        Result(
+            "retrieve one theme's passages over the corpus (core call)",
+            median,
+            "<= 0.300 s",
+            median <= 0.300,
+            repeats,
+            extra,
+        )
+    ]
 
 
 def _search(path: Path, repeats: int) -> list[Result]:
@@ -166,10 +192,22 @@ def _search(path: Path, repeats: int) -> list[Result]:
         median = median_time(lambda: search_corpus(project, phrase), repeats)
         pattern = SearchQuery(r"\bveto\w*\s+\w+", mode="regex")
         regex_median = median_time(lambda: search_corpus(project, pattern), max(3, repeats // 3))
-        extra = {"statements": found.searched, "characters": size, "hits": found.total,
-                 "regex_s": round(regex_median, 3)}  # fmt: skip
-    return [Result("search every statement for a phrase (core call)", median, "<= 0.500 s",
-                   median <= 0.500, repeats, extra)]  # fmt: skip
+        extra = {
+            "statements": found.searched,
+            "characters": size,
+            "hits": found.total,
+            "regex_s": round(regex_median, 3),
+        }
+    return [
+        Result(
+            "search every statement for a phrase (core call)",
+            median,
+            "<= 0.500 s",
+            median <= 0.500,
+            repeats,
+            extra,
+        )
+    ]
 
 
 def _apply(window: MainWindow, big: int, repeats: int) -> Result:
@@ -193,8 +231,14 @@ def _apply(window: MainWindow, big: int, repeats: int) -> Result:
         raise RuntimeError(f"the theme key made {made} codings instead of {repeats}")
     median = statistics.median(times)
     extra = {"codings_after": window.codings.model.rowCount(), "max_ms": round(max(times) * 1e3, 1)}
-    return Result("apply one coding (key press to stored and repainted)", median, "<= 0.016 s",
-                  median <= 0.016, repeats, extra)  # fmt: skip
+    return Result(
+        "apply one coding (key press to stored and repainted)",
+        median,
+        "<= 0.016 s",
+        median <= 0.016,
+        repeats,
+        extra,
+    )
 
 
 def startup_times(
@@ -205,8 +249,15 @@ def startup_times(
     times: list[float] = []
     inside: list[float] = []
     for n in range(repeats):
-        command = [sys.executable, "-c", STARTUP, str(path), str(root / f"s{n}.ini"),
-                   str(root / "data"), coder]  # fmt: skip
+        command = [
+            sys.executable,
+            "-c",
+            STARTUP,
+            str(path),
+            str(root / f"s{n}.ini"),
+            str(root / "data"),
+            coder,
+        ]
         t0 = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - t0)
@@ -219,8 +270,14 @@ def _startup(path: Path, root: Path, repeats: int) -> Result:
     median = statistics.median(times)
     # "inside" starts at the first line of the script, i.e. without the interpreter's own start.
     extra = {"inside_interpreter_s": round(statistics.median(inside), 3)}
-    return Result("start-up to a usable main window (fresh interpreter)", median, "<= 1.5 s",
-                  median <= 1.5, repeats, extra)  # fmt: skip
+    return Result(
+        "start-up to a usable main window (fresh interpreter)",
+        median,
+        "<= 1.5 s",
+        median <= 1.5,
+        repeats,
+        extra,
+    )
 
 
 def _review(path: Path, root: Path, repeats: int) -> Result:
@@ -245,13 +302,23 @@ def _review(path: Path, root: Path, repeats: int) -> Result:
 
         median = median_time(run, repeats, setup=lambda: mode.show_cell(*other))
         codings = sum(len(lane.codings) for lane in big.lanes)
-        extra = {"codings": codings, "coder_lanes": len(big.lanes) - 1, "cells": len(big.cells),
-                 "chars": len(big.text)}  # fmt: skip
+        extra = {
+            "codings": codings,
+            "coder_lanes": len(big.lanes) - 1,
+            "cells": len(big.cells),
+            "chars": len(big.text),
+        }
     finally:
         window.close()
-    return Result(f"review mode: open the statement with {codings} codings ({len(big.lanes) - 1} "
-                  "coder lanes and gold, text, lanes and cells painted)", median, "<= 0.150 s",
-                  median <= 0.150, repeats, extra)  # fmt: skip
+    return Result(
+        f"review mode: open the statement with {codings} codings ({len(big.lanes) - 1} "
+        "coder lanes and gold, text, lanes and cells painted)",
+        median,
+        "<= 0.150 s",
+        median <= 0.150,
+        repeats,
+        extra,
+    )
 
 
 def run(quick: bool = False) -> list[Result]:

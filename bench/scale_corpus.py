@@ -76,13 +76,25 @@ def _master(path: Path, seed: int) -> None:
     with Project.create(path, name="scale") as project:
         project.codebook.load(synthetic_codebook(seed=seed))
         rows = [
-            dict(uuid=_uuid(random.Random(seed * 100_000 + i)), title=m.title, text=t,
-                 sha256=content_hash(t), length=len(t), speaker=m.speaker, on_behalf_of="",
-                 regional_group=m.regional_group, date=m.date, event=m.event,
-                 doc_type=m.doc_type, source_file="", attributes={}, position=i + 1,
-                 imported_at=STAMP)
+            dict(
+                uuid=_uuid(random.Random(seed * 100_000 + i)),
+                title=m.title,
+                text=t,
+                sha256=content_hash(t),
+                length=len(t),
+                speaker=m.speaker,
+                on_behalf_of="",
+                regional_group=m.regional_group,
+                date=m.date,
+                event=m.event,
+                doc_type=m.doc_type,
+                source_file="",
+                attributes={},
+                position=i + 1,
+                imported_at=STAMP,
+            )
             for i, (t, m) in enumerate(synthetic_texts(STATEMENTS, seed=seed))
-        ]  # fmt: skip
+        ]
         with project.unit_of_work() as s:
             s.execute(insert(DocumentRow), rows)
 
@@ -99,15 +111,25 @@ def code_packet(path: Path, per_statement: int, seed: int) -> int:
             for _ in range(per_statement):
                 size = rng.randint(20, min(400, max(21, doc.length // 4)))
                 start = rng.randrange(0, max(1, doc.length - size))
-                rows.append(dict(
-                    uuid=_uuid(rng), document_id=doc.id, coder_id=coder,
-                    theme_id=rng.choice(themes), stance_id=rng.choice(stances), start=start,
-                    end=min(doc.length, start + size), memo="", created_at=STAMP,
-                    modified_at=STAMP,
-                ))  # fmt: skip
+                rows.append(
+                    dict(
+                        uuid=_uuid(rng),
+                        document_id=doc.id,
+                        coder_id=coder,
+                        theme_id=rng.choice(themes),
+                        stance_id=rng.choice(stances),
+                        start=start,
+                        end=min(doc.length, start + size),
+                        memo="",
+                        created_at=STAMP,
+                        modified_at=STAMP,
+                    )
+                )
         # Every seventh statement is marked done, so done marks travel too.
-        marks = [dict(coder_id=coder, document_id=d.id, done_at=STAMP)
-                 for d in packet.documents.list()[::7]]  # fmt: skip
+        marks = [
+            dict(coder_id=coder, document_id=d.id, done_at=STAMP)
+            for d in packet.documents.list()[::7]
+        ]
         with packet.unit_of_work() as s:
             s.execute(insert(CodingRow), rows)
             s.execute(insert(DocumentStatusRow), marks)
@@ -121,10 +143,17 @@ def build(root: Path, per_statement: int, *, seed: int = 16) -> ScaleCorpus:
     _master(master, seed)
     with Project(master) as project:
         coders = tuple(f"Coder {i + 1:02d}" for i in range(CODERS))
-        report = create_packets(project, PacketOptions(
-            coders, root / "packets", overlap=OVERLAP / STATEMENTS, seed=seed, split=True,
-            blind=True,
-        ))  # fmt: skip
+        report = create_packets(
+            project,
+            PacketOptions(
+                coders,
+                root / "packets",
+                overlap=OVERLAP / STATEMENTS,
+                seed=seed,
+                split=True,
+                blind=True,
+            ),
+        )
     packets = tuple(p.path for p in report.packets)
     total = sum(code_packet(p, per_statement, seed * 1000 + i) for i, p in enumerate(packets))
     return ScaleCorpus(master, packets, total, per_statement)
@@ -134,8 +163,12 @@ def child(script: str, *args: object, env: dict[str, str] | None = None) -> dict
     """Run ``script`` (with :data:`PEAK` defined) in a fresh interpreter; its last line is JSON."""
     done = subprocess.run(
         [sys.executable, "-c", PEAK + script, *map(str, args)],
-        cwd=ROOT, check=True, capture_output=True, text=True, env=env,
-    )  # fmt: skip
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -174,8 +207,9 @@ class Workspace:
     def corpus(self, per_statement: int) -> ScaleCorpus:
         """The uncoded master and its coded packets at this size (built on first use)."""
         if per_statement not in self.corpora:
-            self.corpora[per_statement] = build(self.folder(f"corpus-{per_statement}"),
-                                                per_statement)  # fmt: skip
+            self.corpora[per_statement] = build(
+                self.folder(f"corpus-{per_statement}"), per_statement
+            )
         return self.corpora[per_statement]
 
     def keep_merged(self, per_statement: int, master: Path) -> None:

@@ -81,17 +81,27 @@ def _code_packet(path: Path, seed: int) -> int:
         rows = []
         for doc_id, doc_uuid, length in docs:
             # The truth of a statement is the same in every packet: seeded by the statement.
-            truth = _true_codings(random.Random(f"{seed}|{doc_uuid}"), length, PER_DOC,
-                                  len(themes), len(stances))  # fmt: skip
+            truth = _true_codings(
+                random.Random(f"{seed}|{doc_uuid}"), length, PER_DOC, len(themes), len(stances)
+            )
             rng = random.Random(f"{seed}|{doc_uuid}|{coder_uuid}")
             for start, end, theme, stance in _coder_codings(
                 rng, truth, length, len(themes), len(stances)
             ):
                 rows.append(
-                    dict(uuid=new_uuid(), document_id=doc_id, coder_id=coder_id,
-                         theme_id=themes[theme], stance_id=stances[stance], start=start, end=end,
-                         memo="", created_at=now, modified_at=now)
-                )  # fmt: skip
+                    dict(
+                        uuid=new_uuid(),
+                        document_id=doc_id,
+                        coder_id=coder_id,
+                        theme_id=themes[theme],
+                        stance_id=stances[stance],
+                        start=start,
+                        end=end,
+                        memo="",
+                        created_at=now,
+                        modified_at=now,
+                    )
+                )
         if rows:
             s.execute(insert(CodingRow), rows)
     return len(rows)
@@ -107,23 +117,32 @@ def build_master(root: Path, n_docs: int = 1500, *, seed: int = 0) -> ScaleMaste
     start = time.perf_counter()
     folder = root / f"scale-{n_docs}"
     folder.mkdir(parents=True, exist_ok=True)
-    info = build_corpus(folder / "master.r2p", n_docs=n_docs, n_coders=N_CODERS,
-                        codings_per_doc=0, seed=seed)  # fmt: skip
+    info = build_corpus(
+        folder / "master.r2p", n_docs=n_docs, n_coders=N_CODERS, codings_per_doc=0, seed=seed
+    )
     n_overlap = n_docs // 5
     with Project(info.path) as master:
         coders = tuple(c.uuid for c in master.coders.list())
         made = create_packets(
-            master, PacketOptions(coders, folder / "packets", overlap=n_overlap / n_docs,
-                                  seed=seed, split=True, blind=True),
-        )  # fmt: skip
+            master,
+            PacketOptions(
+                coders,
+                folder / "packets",
+                overlap=n_overlap / n_docs,
+                seed=seed,
+                split=True,
+                blind=True,
+            ),
+        )
     packets = tuple(p.path for p in made.packets)
     total = sum(_code_packet(p, seed) for p in packets)
     with Project(info.path) as master:
         merge_start = time.perf_counter()
         merge_packets(master, packets)
         merge_s = time.perf_counter() - merge_start
-    built = ScaleMaster(info.path, packets, n_docs, n_overlap, total,
-                        time.perf_counter() - start, merge_s)  # fmt: skip
+    built = ScaleMaster(
+        info.path, packets, n_docs, n_overlap, total, time.perf_counter() - start, merge_s
+    )
     if cache:
         _keep(built, Path(cache) / f"scale-{n_docs}-{seed}")
     return built
@@ -142,8 +161,15 @@ def _copy_from(kept: Path, root: Path, n_docs: int) -> ScaleMaster:
     shutil.copytree(kept, folder, dirs_exist_ok=True)
     n_overlap, n_codings, build_s, merge_s = (kept / "done").read_text(encoding="utf-8").split()
     packets = tuple(sorted((folder / "packets").glob("*.r2p")))
-    return ScaleMaster(folder / "master.r2p", packets, n_docs, int(n_overlap), int(n_codings),
-                       float(build_s), float(merge_s))  # fmt: skip
+    return ScaleMaster(
+        folder / "master.r2p",
+        packets,
+        n_docs,
+        int(n_overlap),
+        int(n_codings),
+        float(build_s),
+        float(merge_s),
+    )
 
 
 @functools.cache

@@ -119,8 +119,9 @@ def change_one_packet(packet: Path) -> tuple[int, int, int]:
             removed += 2
             for k in range(3):
                 start = 11 * n + 7 * k
-                project.codings.apply(CodingRequest(doc.id, coder, themes[k], start, start + 31,
-                                                    stances[k]))  # fmt: skip
+                project.codings.apply(
+                    CodingRequest(doc.id, coder, themes[k], start, start + 31, stances[k])
+                )
                 added += 1
     return recoded, removed, added
 
@@ -139,12 +140,20 @@ def _size_rows(label: str, corpus: ScaleCorpus, root: Path, repeats: int) -> lis
     plain = statistics.median(p["seconds"] for p in plains)
     peak = max(f["peak_mb"] for f in firsts)
     rows = [
-        Result(f"{label}: first merge of 10 packets, {corpus.codings:,} codings (whole process)",
-               first, "<= 3x plain executemany", first <= 3 * plain, repeats,
-               {"plain_executemany_s": round(plain, 2), "ratio": round(first / plain, 2),
-                "peak_mb": round(peak), "merge_inside_s": round(statistics.median(
-                    f["inside"] for f in firsts), 2)}),
-    ]  # fmt: skip
+        Result(
+            f"{label}: first merge of 10 packets, {corpus.codings:,} codings (whole process)",
+            first,
+            "<= 3x plain executemany",
+            first <= 3 * plain,
+            repeats,
+            {
+                "plain_executemany_s": round(plain, 2),
+                "ratio": round(first / plain, 2),
+                "peak_mb": round(peak),
+                "merge_inside_s": round(statistics.median(f["inside"] for f in firsts), 2),
+            },
+        ),
+    ]
     rows += _remerges(label, corpus, merged, root, repeats)
     return rows
 
@@ -155,8 +164,9 @@ def _remerges(
     same = [_merge(scratch(merged, root / "same.r2p"), corpus) for _ in range(repeats)]
     reference = [_timed(DIFF, merged, *corpus.packets) for _ in range(repeats)]
     changed_corpus = with_change(corpus, root / "changed", change_one_packet)
-    changed = [_merge(scratch(merged, root / "changed.r2p"), changed_corpus)
-               for _ in range(repeats)]  # fmt: skip
+    changed = [
+        _merge(scratch(merged, root / "changed.r2p"), changed_corpus) for _ in range(repeats)
+    ]
     ref = statistics.median(r["seconds_whole"] for r in reference)
     same_s = statistics.median(r["seconds_whole"] for r in same)
     changed_s = statistics.median(r["seconds_whole"] for r in changed)
@@ -164,18 +174,39 @@ def _remerges(
     assert all(r["code"] == 0 and r["said"].startswith("Merged") for r in changed), changed
     target_same = "<= 3 s" if label == "1M" else "(growth)"
     return [
-        Result(f"{label}: re-merge, nothing changed (whole process)", same_s, target_same,
-               same_s <= 3 or label != "1M", repeats,
-               {"reference_s": round(ref, 2), "ratio": round(same_s / ref, 2),
-                "peak_mb": round(max(r["peak_mb"] for r in same))}),
-        Result(f"{label}: re-merge, one packet changed (whole process)", changed_s,
-               "<= 1.5x reference", changed_s <= 1.5 * ref, repeats,
-               {"reference_s": round(ref, 2), "ratio": round(changed_s / ref, 2),
-                "peak_mb": round(max(r["peak_mb"] for r in changed))}),
-        Result(f"{label}: reference, read every packet and the master, diff by UUID (sqlite3)",
-               ref, "reference", True, repeats,
-               {"peak_mb": round(max(r["peak_mb"] for r in reference))}),
-    ]  # fmt: skip
+        Result(
+            f"{label}: re-merge, nothing changed (whole process)",
+            same_s,
+            target_same,
+            same_s <= 3 or label != "1M",
+            repeats,
+            {
+                "reference_s": round(ref, 2),
+                "ratio": round(same_s / ref, 2),
+                "peak_mb": round(max(r["peak_mb"] for r in same)),
+            },
+        ),
+        Result(
+            f"{label}: re-merge, one packet changed (whole process)",
+            changed_s,
+            "<= 1.5x reference",
+            changed_s <= 1.5 * ref,
+            repeats,
+            {
+                "reference_s": round(ref, 2),
+                "ratio": round(changed_s / ref, 2),
+                "peak_mb": round(max(r["peak_mb"] for r in changed)),
+            },
+        ),
+        Result(
+            f"{label}: reference, read every packet and the master, diff by UUID (sqlite3)",
+            ref,
+            "reference",
+            True,
+            repeats,
+            {"peak_mb": round(max(r["peak_mb"] for r in reference))},
+        ),
+    ]
 
 
 def run(quick: bool = False) -> list[Result]:

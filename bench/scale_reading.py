@@ -62,14 +62,29 @@ def _listing(label: str, master: Path, repeats: int) -> list[Result]:
     whole = _seconds([*_cli(), "code", "list", str(master)])  # once: it is the long one
     one_s, ref_s = statistics.median(one), statistics.median(ref)
     return [
-        Result(f"{label}: code list --coder, one coder's layer (whole process)", one_s, "<= 1 s",
-               one_s <= 1.0, repeats, {"reference_s": round(ref_s, 2),
-                                       "ratio": round(one_s / ref_s, 2)}),
-        Result(f"{label}: reference, one joined sqlite3 query for one coder, printed", ref_s,
-               "reference", True, repeats),
-        Result(f"{label}: code list, every coding as one stream (whole process)", whole,
-               "<= 30 s", whole <= 30, 1),
-    ]  # fmt: skip
+        Result(
+            f"{label}: code list --coder, one coder's layer (whole process)",
+            one_s,
+            "<= 1 s",
+            one_s <= 1.0,
+            repeats,
+            {"reference_s": round(ref_s, 2), "ratio": round(one_s / ref_s, 2)},
+        ),
+        Result(
+            f"{label}: reference, one joined sqlite3 query for one coder, printed",
+            ref_s,
+            "reference",
+            True,
+            repeats,
+        ),
+        Result(
+            f"{label}: code list, every coding as one stream (whole process)",
+            whole,
+            "<= 30 s",
+            whole <= 30,
+            1,
+        ),
+    ]
 
 
 def _window(label: str, master: Path, repeats: int) -> list[Result]:
@@ -88,10 +103,15 @@ def _window(label: str, master: Path, repeats: int) -> list[Result]:
     big_s, small_s = statistics.median(big), statistics.median(small)
     ratio = big_s / small_s
     return [
-        Result(f"{label}: window start to a usable main window (fresh interpreter)", big_s,
-               "<= 1.5 s and <= 1.2x the sample", big_s <= 1.5 and ratio <= 1.2, repeats,
-               {"sample_s": round(small_s, 3), "ratio": round(ratio, 2)}),
-    ]  # fmt: skip
+        Result(
+            f"{label}: window start to a usable main window (fresh interpreter)",
+            big_s,
+            "<= 1.5 s and <= 1.2x the sample",
+            big_s <= 1.5 and ratio <= 1.2,
+            repeats,
+            {"sample_s": round(small_s, 3), "ratio": round(ratio, 2)},
+        ),
+    ]
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -51,9 +51,23 @@ def _commands(sample: Path, copy: Path) -> dict[str, list[str]]:
         "python -c pass": [*python, "-c", "pass"],
         "--help": [*r2pcoder, "--help"],
         "info": [*r2pcoder, "info", str(sample)],
-        "code add": [*r2pcoder, "code", "add", str(copy), "--document", "1", "--coder",
-                     "Ana Lima", "--theme", "prevention", "--start", "0", "--end", "40"],
-    }  # fmt: skip
+        "code add": [
+            *r2pcoder,
+            "code",
+            "add",
+            str(copy),
+            "--document",
+            "1",
+            "--coder",
+            "Ana Lima",
+            "--theme",
+            "prevention",
+            "--start",
+            "0",
+            "--end",
+            "40",
+        ],
+    }
 
 
 def _environment(cache: Path, *, keep: bool) -> dict[str, str]:
@@ -105,15 +119,25 @@ def _measure(
             times[name].append(_time(command, env))
     median = {name: statistics.median(found) for name, found in times.items()}
     base = median["python -c pass"]
-    rows = [Result(f"start-up, {way}: uv run python -c pass (reference)", base, "reference",
-                   True, repeats)]  # fmt: skip
+    rows = [
+        Result(
+            f"start-up, {way}: uv run python -c pass (reference)", base, "reference", True, repeats
+        )
+    ]
     for name in ("--help", "info", "code add"):
         ratio = median[name] / base
         limit = TARGETS.get(name)
         target = f"<= {limit:g}x python -c pass" if limit else "measured"
-        rows.append(Result(f"start-up, {way}: uv run r2pcoder {name}", median[name], target,
-                           limit is None or ratio <= limit, repeats,
-                           {"ratio": round(ratio, 2)}))  # fmt: skip
+        rows.append(
+            Result(
+                f"start-up, {way}: uv run r2pcoder {name}",
+                median[name],
+                target,
+                limit is None or ratio <= limit,
+                repeats,
+                {"ratio": round(ratio, 2)},
+            )
+        )
     return rows
 
 
@@ -128,8 +152,16 @@ def run(quick: bool = False) -> list[Result]:
         shutil.copy(sample, template)
         with Project(template) as project:
             project.coders.add("Ana Lima")
-        rows = _measure("nothing cached (PYTHONDONTWRITEBYTECODE=1)", sample, template, root,
-                        root / "empty", repeats, keep=False)  # fmt: skip
-        rows += _measure("bytecode cached", sample, template, root, root / "pycache", repeats,
-                         keep=True)  # fmt: skip
+        rows = _measure(
+            "nothing cached (PYTHONDONTWRITEBYTECODE=1)",
+            sample,
+            template,
+            root,
+            root / "empty",
+            repeats,
+            keep=False,
+        )
+        rows += _measure(
+            "bytecode cached", sample, template, root, root / "pycache", repeats, keep=True
+        )
     return rows

@@ -107,10 +107,21 @@ def synthetic_codebook(n_themes: int = 60, seed: int = 0) -> Codebook:
     while made < n_themes:
         children = []
         for child in range(min(5, n_themes - made - 1)):
-            children.append(Theme(id=f"t{group}_{child}", name=f"Theme {group}.{child}",
-                                  color=f"#{rng.randrange(0x1000000):06x}"))  # fmt: skip
-        themes.append(Theme(id=f"t{group}", name=f"Theme {group}", children=tuple(children),
-                            color=f"#{rng.randrange(0x1000000):06x}"))  # fmt: skip
+            children.append(
+                Theme(
+                    id=f"t{group}_{child}",
+                    name=f"Theme {group}.{child}",
+                    color=f"#{rng.randrange(0x1000000):06x}",
+                )
+            )
+        themes.append(
+            Theme(
+                id=f"t{group}",
+                name=f"Theme {group}",
+                children=tuple(children),
+                color=f"#{rng.randrange(0x1000000):06x}",
+            )
+        )
         made += 1 + len(children)
         group += 1
     names = ("Supports", "Supports with reservations", "Neutral", "Opposes", "Unclear")
@@ -119,9 +130,13 @@ def synthetic_codebook(n_themes: int = 60, seed: int = 0) -> Codebook:
         for i, name in enumerate(names)
     )
     return Codebook(
-        id="synthetic", name="Synthetic codebook", version="1", description="For benchmarks.",
-        themes=tuple(themes), stances=StanceScale(ordinal=False, stances=stances),
-    )  # fmt: skip
+        id="synthetic",
+        name="Synthetic codebook",
+        version="1",
+        description="For benchmarks.",
+        themes=tuple(themes),
+        stances=StanceScale(ordinal=False, stances=stances),
+    )
 
 
 def _sentence(rng: random.Random) -> str:
@@ -150,11 +165,13 @@ def synthetic_texts(n: int, *, seed: int = 0) -> list[tuple[str, DocumentMeta]]:
         words = 5000 if i % 50 == 49 else rng.randint(550, 850)
         state = rng.choice(_STATES)
         meta = DocumentMeta(
-            title=f"Statement {i + 1} by {state}", speaker=state,
+            title=f"Statement {i + 1} by {state}",
+            speaker=state,
             regional_group=rng.choice(REGIONAL_GROUPS[:5]),
             date=f"{rng.randint(2009, 2024)}-09-{rng.randint(1, 28):02d}",
-            event=rng.choice(_EVENTS), doc_type="state statement",
-        )  # fmt: skip
+            event=rng.choice(_EVENTS),
+            doc_type="state statement",
+        )
         result.append((f"{_text(rng, words)}(synthetic statement {i + 1})\n", meta))
     return result
 
@@ -214,12 +231,25 @@ def build_corpus(
         texts = synthetic_texts(n_docs, seed=seed)
         with project.unit_of_work() as s:
             rows = [
-                dict(uuid=new_uuid(), title=m.title, text=t, sha256=content_hash(t), length=len(t),
-                     speaker=m.speaker, on_behalf_of="", regional_group=m.regional_group,
-                     date=m.date, event=m.event, doc_type=m.doc_type, source_file="", attributes={},
-                     position=i + 1, imported_at=now)
+                dict(
+                    uuid=new_uuid(),
+                    title=m.title,
+                    text=t,
+                    sha256=content_hash(t),
+                    length=len(t),
+                    speaker=m.speaker,
+                    on_behalf_of="",
+                    regional_group=m.regional_group,
+                    date=m.date,
+                    event=m.event,
+                    doc_type=m.doc_type,
+                    source_file="",
+                    attributes={},
+                    position=i + 1,
+                    imported_at=now,
+                )
                 for i, (t, m) in enumerate(texts)
-            ]  # fmt: skip
+            ]
             s.execute(insert(DocumentRow), rows)
         documents = project.documents.list()
         codings = []
@@ -230,10 +260,19 @@ def build_corpus(
                     rng, truth, doc.length, len(theme_ids), len(stance_ids)
                 ):
                     codings.append(
-                        dict(uuid=new_uuid(), document_id=doc.id, coder_id=coder,
-                             theme_id=theme_ids[theme], stance_id=stance_ids[stance], start=start,
-                             end=end, memo="", created_at=now, modified_at=now)
-                    )  # fmt: skip
+                        dict(
+                            uuid=new_uuid(),
+                            document_id=doc.id,
+                            coder_id=coder,
+                            theme_id=theme_ids[theme],
+                            stance_id=stance_ids[stance],
+                            start=start,
+                            end=end,
+                            memo="",
+                            created_at=now,
+                            modified_at=now,
+                        )
+                    )
         if codings:  # an empty parameter list would mean one row of defaults
             with project.unit_of_work() as s:
                 s.execute(insert(CodingRow), codings)

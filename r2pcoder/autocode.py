@@ -95,8 +95,11 @@ def apply_many(
             CodingRow.document_id.in_({doc_id for doc_id, _, _ in wanted}),
         )
         existing = {(int(d), int(a), int(b)) for d, a, b in s.execute(mine)}
-    skipped += [(*span, "already coded with this theme over the same span")
-                for span in wanted if span in existing]  # fmt: skip
+    skipped += [
+        (*span, "already coded with this theme over the same span")
+        for span in wanted
+        if span in existing
+    ]
     todo = [span for span in wanted if span not in existing]
     requests = [CodingRequest(d, coder_id, theme_id, a, b, stance_id) for d, a, b in todo]
     batch = project.codings.apply_many(requests, progress=progress, cancelled=cancelled)

@@ -16,9 +16,16 @@ BANDS: tuple[tuple[float, str], ...] = ((0.800, "reliable"), (0.667, "tentative"
 with alpha >= .800, draw tentative conclusions from those with .667 <= alpha < .800."""
 
 CHANCE_CORRECTED = frozenset(
-    {"krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa", "conger_kappa",
-     "gwet_ac1", "brennan_prediger"}
-)  # fmt: skip
+    {
+        "krippendorff_alpha",
+        "cohen_kappa",
+        "scott_pi",
+        "fleiss_kappa",
+        "conger_kappa",
+        "gwet_ac1",
+        "brennan_prediger",
+    }
+)
 """Measures that get a band and are held against a threshold; percent agreement does not
 correct for chance, so it gets neither."""
 

@@ -95,22 +95,36 @@ _TWIN = (
 # Everything a list shows of a coding, in one joined query: corpus order, then position.
 _LISTING = (
     select(
-        CodingRow.uuid, CodingRow.document_id, DocumentRow.uuid, DocumentRow.title,
-        CodingRow.coder_id, CoderRow.name, CoderRow.uuid, ThemeRow.key, StanceRow.key,
-        CodingRow.start, CodingRow.end, CodingRow.memo,
+        CodingRow.uuid,
+        CodingRow.document_id,
+        DocumentRow.uuid,
+        DocumentRow.title,
+        CodingRow.coder_id,
+        CoderRow.name,
+        CoderRow.uuid,
+        ThemeRow.key,
+        StanceRow.key,
+        CodingRow.start,
+        CodingRow.end,
+        CodingRow.memo,
     )
     .join(DocumentRow, DocumentRow.id == CodingRow.document_id)
     .join(CoderRow, CoderRow.id == CodingRow.coder_id)
     .join(ThemeRow, ThemeRow.id == CodingRow.theme_id)
     .outerjoin(StanceRow, StanceRow.id == CodingRow.stance_id)
     .order_by(DocumentRow.position, DocumentRow.id, CodingRow.start, CodingRow.end, CodingRow.id)
-)  # fmt: skip
+)
 _TEXT = select(DocumentRow.text).where(DocumentRow.id == bindparam("document"))
 _STREAMED = 2_000
 
 
-def _lookup(session: Session, document_id: int, theme_id: int | None, stance_id: int | None,
-            coder_id: int | None) -> Any:  # fmt: skip
+def _lookup(
+    session: Session,
+    document_id: int,
+    theme_id: int | None,
+    stance_id: int | None,
+    coder_id: int | None,
+) -> Any:
     params = {"document": document_id, "theme": theme_id, "stance": stance_id, "coder": coder_id}
     return session.execute(_LOOKUP, params).one()
 
@@ -166,9 +180,14 @@ def refuse_duplicate(session: Session, coding: CodingRequest | Coding, uuid: str
     nothing but would be counted twice wherever codings are counted.
     """
     params = {
-        "document": coding.document_id, "coder": coding.coder_id, "theme": coding.theme_id,
-        "stance": coding.stance_id, "start": coding.start, "end": coding.end, "self": uuid,
-    }  # fmt: skip
+        "document": coding.document_id,
+        "coder": coding.coder_id,
+        "theme": coding.theme_id,
+        "stance": coding.stance_id,
+        "start": coding.start,
+        "end": coding.end,
+        "self": uuid,
+    }
     twin = session.execute(_TWIN, params).first()
     if twin is None:
         return
@@ -187,16 +206,30 @@ def _insert_checked(
 
     ``packet_coder``: in a packet, the UUID of its coder, the only one who may code there.
     """
-    _check(session, request.document_id, (request.start, request.end),
-           theme_id=request.theme_id, stance_id=request.stance_id,
-           coder_id=request.coder_id, packet_coder=packet_coder)  # fmt: skip
+    _check(
+        session,
+        request.document_id,
+        (request.start, request.end),
+        theme_id=request.theme_id,
+        stance_id=request.stance_id,
+        coder_id=request.coder_id,
+        packet_coder=packet_coder,
+    )
     refuse_duplicate(session, request)
     now = utcnow()
     coding = Coding(
-        id=0, uuid=new_uuid(), document_id=request.document_id, coder_id=request.coder_id,
-        theme_id=request.theme_id, stance_id=request.stance_id, start=request.start,
-        end=request.end, memo=request.memo, created_at=now, modified_at=now,
-    )  # fmt: skip
+        id=0,
+        uuid=new_uuid(),
+        document_id=request.document_id,
+        coder_id=request.coder_id,
+        theme_id=request.theme_id,
+        stance_id=request.stance_id,
+        start=request.start,
+        end=request.end,
+        memo=request.memo,
+        created_at=now,
+        modified_at=now,
+    )
     values = {k: v for k, v in vars(coding).items() if k != "id"}
     # A Core insert: the ORM unit-of-work machinery would double the cost of a coding.
     return replace(coding, id=session.execute(_INSERT, values).scalar_one())
@@ -331,8 +364,13 @@ class CodingService:
     def _restore_one(self, s: Session, snapshot: Coding) -> Coding:
         if s.scalars(select(CodingRow.id).where(CodingRow.uuid == snapshot.uuid)).first():
             raise CodingRefused("That coding still exists; there is nothing to restore.")
-        _check(s, snapshot.document_id, (snapshot.start, snapshot.end),
-               coder_id=snapshot.coder_id, packet_coder=self._packet_coder)  # fmt: skip
+        _check(
+            s,
+            snapshot.document_id,
+            (snapshot.start, snapshot.end),
+            coder_id=snapshot.coder_id,
+            packet_coder=self._packet_coder,
+        )
         if s.get(ThemeRow, snapshot.theme_id) is None:
             raise UnknownEntity("The coding's theme is gone from the codebook.")
         refuse_duplicate(s, snapshot)
@@ -429,8 +467,21 @@ class CodingService:
                 start, end, memo = row[9:]
                 if doc != document:
                     document, text = doc, conn.execute(_TEXT, {"document": doc}).scalar() or ""
-                yield ListedCoding(uuid_, doc, doc_uuid, title, coder, name, coder_uuid, theme,
-                                   stance, start, end, text[start:end], memo)  # fmt: skip
+                yield ListedCoding(
+                    uuid_,
+                    doc,
+                    doc_uuid,
+                    title,
+                    coder,
+                    name,
+                    coder_uuid,
+                    theme,
+                    stance,
+                    start,
+                    end,
+                    text[start:end],
+                    memo,
+                )
 
     def count(self, coder_id: int | None = None) -> int:
         """How many codings the project holds (of one coder, or all)."""

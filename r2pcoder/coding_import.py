@@ -125,10 +125,18 @@ class CodingImportReport:
         return {
             "file": self.file,
             "dry_run": self.dry_run,
-            "added": [{"row": line, "uuid": c.uuid, "document_id": c.document_id,
-                       "start": c.start, "end": c.end} for line, c in self.added],
+            "added": [
+                {
+                    "row": line,
+                    "uuid": c.uuid,
+                    "document_id": c.document_id,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for line, c in self.added
+            ],
             "refused": [{"row": line, "reason": reason} for line, reason in self.refused],
-        }  # fmt: skip
+        }
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -202,8 +210,15 @@ class _Resolver:
             else None
         )
         start, end = self._span(row, doc.id)
-        return CodingRequest(doc.id, coder.id, theme.id, start, end,
-                             stance.id if stance else None, row.get("memo", ""))  # fmt: skip
+        return CodingRequest(
+            doc.id,
+            coder.id,
+            theme.id,
+            start,
+            end,
+            stance.id if stance else None,
+            row.get("memo", ""),
+        )
 
     def _span(self, row: dict[str, str], doc_id: int) -> tuple[int, int]:
         start, end = _number(row, "start"), _number(row, "end")
@@ -250,9 +265,11 @@ def import_codings(
             refused.append((number, str(exc)))
         reading((number - 1) / max(len(rows), 1))
     result = project.codings.apply_many(
-        requests, dry_run=dry_run, progress=wrap_progress(progress, 0.5, 1.0),
+        requests,
+        dry_run=dry_run,
+        progress=wrap_progress(progress, 0.5, 1.0),
         cancelled=cancelled,
-    )  # fmt: skip
+    )
     refused += [(lines[i], reason) for i, reason in result.refused]
     return CodingImportReport(
         file=path.name,

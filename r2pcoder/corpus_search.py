@@ -176,8 +176,9 @@ def search_corpus(
             total += len(found)
             for start, end in found[: max(0, MAX_HITS - len(hits))]:
                 before, after = _context(text, start, end)
-                hits.append(SearchHit(doc_id, title, speaker, start, end, before,
-                                      text[start:end], after))  # fmt: skip
+                hits.append(
+                    SearchHit(doc_id, title, speaker, start, end, before, text[start:end], after)
+                )
         if progress is not None and n % 50 == 0:
             progress(n / max(1, len(rows)))
     if progress is not None:

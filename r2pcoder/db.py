@@ -366,8 +366,9 @@ class Project:
                 log.warning(
                     "%s: the write-ahead log could not be copied into the file (%s); it stays "
                     "beside it, and SQLite reads it at the next opening",
-                    self.path.name, failure.reason if failure else exc,
-                )  # fmt: skip
+                    self.path.name,
+                    failure.reason if failure else exc,
+                )
                 log.debug("Checkpoint of %s failed", self.path.name, exc_info=True)
         self._engine.dispose()
 

@@ -29,10 +29,20 @@ __all__ = ["Document", "DocumentService", "DocumentSummary", "Status", "document
 
 # A statement without its text: lists never load the texts (1,500 statements hold megabytes).
 _SUMMARY = select(
-    DocumentRow.id, DocumentRow.uuid, DocumentRow.sha256, DocumentRow.length, DocumentRow.title,
-    DocumentRow.speaker, DocumentRow.on_behalf_of, DocumentRow.regional_group, DocumentRow.date,
-    DocumentRow.event, DocumentRow.doc_type, DocumentRow.attributes, DocumentRow.source_file,
-).order_by(DocumentRow.position, DocumentRow.id)  # fmt: skip
+    DocumentRow.id,
+    DocumentRow.uuid,
+    DocumentRow.sha256,
+    DocumentRow.length,
+    DocumentRow.title,
+    DocumentRow.speaker,
+    DocumentRow.on_behalf_of,
+    DocumentRow.regional_group,
+    DocumentRow.date,
+    DocumentRow.event,
+    DocumentRow.doc_type,
+    DocumentRow.attributes,
+    DocumentRow.source_file,
+).order_by(DocumentRow.position, DocumentRow.id)
 
 
 def _meta(row: Any) -> DocumentMeta:

@@ -93,5 +93,16 @@ def glance(path: Path) -> ProjectGlance:
         raise ProjectCorrupt(f"{path.name} is damaged: its project record is missing.")
     uuid, name, role, codebook_id, codebook_name, codebook_version = project[0]
     themes, stances, documents, codings = counts
-    return ProjectGlance(uuid, name, role, codebook_id, codebook_name, codebook_version, themes,
-                         stances, documents, codings, coders)  # fmt: skip
+    return ProjectGlance(
+        uuid,
+        name,
+        role,
+        codebook_id,
+        codebook_name,
+        codebook_version,
+        themes,
+        stances,
+        documents,
+        codings,
+        coders,
+    )

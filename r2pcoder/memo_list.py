@@ -68,12 +68,18 @@ def list_memos(
 
 def _target_memos(s: Session, coder_id: int | None, every_coder: bool) -> list[MemoInfo]:
     stmt = (
-        select(MemoRow, DocumentRow.title, DocumentRow.position, ThemeRow.name,
-               ThemeRow.position, CoderRow.name)
+        select(
+            MemoRow,
+            DocumentRow.title,
+            DocumentRow.position,
+            ThemeRow.name,
+            ThemeRow.position,
+            CoderRow.name,
+        )
         .outerjoin(DocumentRow, MemoRow.document_id == DocumentRow.id)
         .outerjoin(ThemeRow, MemoRow.theme_id == ThemeRow.id)
         .outerjoin(CoderRow, MemoRow.coder_id == CoderRow.id)
-    )  # fmt: skip
+    )
     if not every_coder:
         stmt = stmt.where(
             MemoRow.coder_id.is_(None) if coder_id is None else MemoRow.coder_id == coder_id
@@ -84,26 +90,38 @@ def _target_memos(s: Session, coder_id: int | None, every_coder: bool) -> list[M
         info = MemoInfo(
             kind="statement" if on_doc else "theme",
             target_id=(memo.document_id if on_doc else memo.theme_id) or 0,
-            target=(title if on_doc else theme) or "", coding_uuid="", excerpt="",
-            coder_id=memo.coder_id, coder=coder or "", text=memo.text,
+            target=(title if on_doc else theme) or "",
+            coding_uuid="",
+            excerpt="",
+            coder_id=memo.coder_id,
+            coder=coder or "",
+            text=memo.text,
             modified_at=memo.modified_at,
-        )  # fmt: skip
+        )
         rows.append(((0 if on_doc else 1, doc_pos if on_doc else theme_pos, memo.id), info))
     return [info for _, info in sorted(rows, key=lambda r: r[0])]
 
 
 def _coding_memos(s: Session, coder_id: int | None, every_coder: bool) -> list[MemoInfo]:
     stmt = (
-        select(CodingRow.uuid, CodingRow.document_id, CodingRow.start, CodingRow.end,
-               CodingRow.memo, CodingRow.coder_id, CodingRow.modified_at, ThemeRow.name,
-               CoderRow.name,
-               func.substr(DocumentRow.text, CodingRow.start + 1, _EXCERPT * 2))
+        select(
+            CodingRow.uuid,
+            CodingRow.document_id,
+            CodingRow.start,
+            CodingRow.end,
+            CodingRow.memo,
+            CodingRow.coder_id,
+            CodingRow.modified_at,
+            ThemeRow.name,
+            CoderRow.name,
+            func.substr(DocumentRow.text, CodingRow.start + 1, _EXCERPT * 2),
+        )
         .join(ThemeRow, CodingRow.theme_id == ThemeRow.id)
         .join(CoderRow, CodingRow.coder_id == CoderRow.id)
         .join(DocumentRow, CodingRow.document_id == DocumentRow.id)
         .where(CodingRow.memo != "")
         .order_by(DocumentRow.position, CodingRow.start, CodingRow.end, CodingRow.id)
-    )  # fmt: skip
+    )
     if not every_coder:
         if coder_id is None:
             return []

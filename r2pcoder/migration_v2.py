@@ -133,9 +133,18 @@ def _upgrade_master(conn: Connection) -> None:
             "INSERT INTO merge_versions (coder_uuid, unit, packet_key, issue, position, digest, "
             "state, content, codings, memos, marks, file_name, file_sha256, recorded_at) "
             "VALUES (?, ?, ?, ?, ?, ?, 'merged', '', 0, 0, 0, ?, ?, ?)",
-            (coder, unit, key, 0 if entry.get("foreign") else int(entry.get("issue", 0)),
-             position, digest, entry["file_name"], entry["file_sha256"], entry["merged_at"]),
-        )  # fmt: skip
+            (
+                coder,
+                unit,
+                key,
+                0 if entry.get("foreign") else int(entry.get("issue", 0)),
+                position,
+                digest,
+                entry["file_name"],
+                entry["file_sha256"],
+                entry["merged_at"],
+            ),
+        )
     for key, position, digest in sorted(lines):
         conn.exec_driver_sql(
             "INSERT INTO packet_lines (packet_key, base, root, chain, length, tip, file_name) "

@@ -311,7 +311,8 @@ def _prune_backups(path: Path) -> None:
         )
         for old in found[BACKUPS_KEPT:]:
             old.unlink(missing_ok=True)
-            log.info("Deleted the old upgrade backup %s (the newest %d are kept)", old.name,
-                     BACKUPS_KEPT)  # fmt: skip
+            log.info(
+                "Deleted the old upgrade backup %s (the newest %d are kept)", old.name, BACKUPS_KEPT
+            )
     except OSError:
         log.warning("Could not remove old upgrade backups of %s", path.name, exc_info=True)

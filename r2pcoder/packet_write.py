@@ -61,27 +61,50 @@ def write_packet(master: Project, content: PacketContent) -> None:
     """Create the packet's file (which must not exist) from ``master``."""
     header = master.info
     spec = content.spec
-    packet = Project.create(spec.path, name=f"{header.name}: packet for {spec.coder_name}",
-                            role="packet", project_uuid=header.uuid,
-                            packet_coder_uuid=spec.coder_uuid)  # fmt: skip
+    packet = Project.create(
+        spec.path,
+        name=f"{header.name}: packet for {spec.coder_name}",
+        role="packet",
+        project_uuid=header.uuid,
+        packet_coder_uuid=spec.coder_uuid,
+    )
     try:
         with master.engine.connect() as src, packet.engine.begin() as dst:
             # Rows keep their ids; themes may name a parent inserted after them.
             dst.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             _copy_content(src, dst, content)
             head = src.execute(select(ProjectRow)).mappings().one()
-            copied = {k: head[k] for k in ("codebook_id", "codebook_name", "codebook_version",
-                                            "codebook_description", "stances_ordinal")}  # fmt: skip
-            settings = {"packet": {"master_name": header.name, "coder_name": spec.coder_name,
-                                   "issue": spec.issue, "seed": content.seed,
-                                   "overlap": list(spec.overlap)}}  # fmt: skip
-            dst.execute(update(ProjectRow).values(blind=content.blind, settings=settings,
-                                                  **copied))  # fmt: skip
-            dst.execute(insert(PacketStateRow).values(
-                id=1, issue=spec.issue, revision=0, issued_at=utcnow(),
-                packet_uuid=spec.packet_uuid, root=packet_root(spec.packet_uuid),
-                base_revision=0,
-            ))  # fmt: skip
+            copied = {
+                k: head[k]
+                for k in (
+                    "codebook_id",
+                    "codebook_name",
+                    "codebook_version",
+                    "codebook_description",
+                    "stances_ordinal",
+                )
+            }
+            settings = {
+                "packet": {
+                    "master_name": header.name,
+                    "coder_name": spec.coder_name,
+                    "issue": spec.issue,
+                    "seed": content.seed,
+                    "overlap": list(spec.overlap),
+                }
+            }
+            dst.execute(update(ProjectRow).values(blind=content.blind, settings=settings, **copied))
+            dst.execute(
+                insert(PacketStateRow).values(
+                    id=1,
+                    issue=spec.issue,
+                    revision=0,
+                    issued_at=utcnow(),
+                    packet_uuid=spec.packet_uuid,
+                    root=packet_root(spec.packet_uuid),
+                    base_revision=0,
+                )
+            )
             install_history_triggers(dst)
     finally:
         packet.close()
@@ -110,10 +133,16 @@ def _copy_content(src: Connection, dst: Connection, content: PacketContent) -> N
     _copy(src, dst, tables["stances"])
     _copy(src, dst, tables["documents"], DocumentRow.id.in_(docs))
     _copy(src, dst, tables["segments"], SegmentRow.document_id.in_(docs))
-    _copy(src, dst, tables["codings"], CodingRow.document_id.in_(docs),
-          *only_mine(CodingRow.coder_id))  # fmt: skip
-    _copy(src, dst, tables["document_status"], DocumentStatusRow.document_id.in_(docs),
-          *only_mine(DocumentStatusRow.coder_id))  # fmt: skip
+    _copy(
+        src, dst, tables["codings"], CodingRow.document_id.in_(docs), *only_mine(CodingRow.coder_id)
+    )
+    _copy(
+        src,
+        dst,
+        tables["document_status"],
+        DocumentStatusRow.document_id.in_(docs),
+        *only_mine(DocumentStatusRow.coder_id),
+    )
     blind = content.blind
     memo_mine = (or_(MemoRow.coder_id == coder_id, MemoRow.coder_id.is_(None)),) if blind else ()
     memo_target = or_(MemoRow.document_id.in_(docs), MemoRow.theme_id.is_not(None))

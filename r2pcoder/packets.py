@@ -198,34 +198,45 @@ def _reissue_check(
             last = conn.execute(
                 select(PacketIssueRow.packet_uuid, PacketIssueRow.issue, PacketIssueRow.created_at)
                 .where(PacketIssueRow.coder_uuid == uuid)
-                .order_by(PacketIssueRow.issue.desc()).limit(1)
-            ).first()  # fmt: skip
+                .order_by(PacketIssueRow.issue.desc())
+                .limit(1)
+            ).first()
             if last is None:
                 continue
             key = last.packet_uuid or f"legacy:{uuid}:{last.issue}"
-            back = conn.execute(select(func.count()).select_from(PacketLineRow)
-                                .where(PacketLineRow.packet_key == key)).scalar()  # fmt: skip
+            back = conn.execute(
+                select(func.count())
+                .select_from(PacketLineRow)
+                .where(PacketLineRow.packet_key == key)
+            ).scalar()
             waiting = conn.execute(
-                select(func.count()).select_from(MergeVersionRow)
+                select(func.count())
+                .select_from(MergeVersionRow)
                 .where(MergeVersionRow.packet_key == key, MergeVersionRow.state == "pending")
-            ).scalar()  # fmt: skip
+            ).scalar()
             made = f"{name}'s packet of issue {last.issue} (made {last.created_at:%Y-%m-%d})"
             if not back:
                 blocked.append(f"{made} has not come back to be merged")
             elif waiting:
-                blocked.append(f"{made} has {counted(waiting, 'statement')} where diverged "
-                               "copies wait for your choice (merge --prefer)")  # fmt: skip
+                blocked.append(
+                    f"{made} has {counted(waiting, 'statement')} where diverged "
+                    "copies wait for your choice (merge --prefer)"
+                )
             else:
-                notes.append(f"{made} was merged; anything done in it after its last merge is "
-                             "superseded on the statements the new packet holds")  # fmt: skip
+                notes.append(
+                    f"{made} was merged; anything done in it after its last merge is "
+                    "superseded on the statements the new packet holds"
+                )
     if blocked and not discard:
         more = f" (and {len(blocked) - 1} more)" if len(blocked) > 1 else ""
         raise ProjectError(
             f"{blocked[0]}{more}: a new packet would supersede its unmerged work. Merge it "
             "first, or make the new packet giving that work up (--discard-unmerged)."
         )
-    notes += [f"{b}: its unmerged work is given up on the statements the new packet holds"
-              for b in blocked]  # fmt: skip
+    notes += [
+        f"{b}: its unmerged work is given up on the statements the new packet holds"
+        for b in blocked
+    ]
     return tuple(notes)
 
 
@@ -261,15 +272,24 @@ def create_packets(
             )
     order, issues = _order_and_issues(master)
     shares = assign_documents(
-        list(order), [uuid for uuid, _ in coders], overlap=_overlap(options.overlap),
-        seed=options.seed, split=options.split,
-    )  # fmt: skip
+        list(order),
+        [uuid for uuid, _ in coders],
+        overlap=_overlap(options.overlap),
+        seed=options.seed,
+        split=options.split,
+    )
     specs = [
-        PacketSpec(uuid, name, path, issues.get(uuid, 0) + 1,
-                   tuple(sorted(shares[uuid].own, key=order.__getitem__)),
-                   tuple(sorted(shares[uuid].overlap, key=order.__getitem__)), new_uuid())
+        PacketSpec(
+            uuid,
+            name,
+            path,
+            issues.get(uuid, 0) + 1,
+            tuple(sorted(shares[uuid].own, key=order.__getitem__)),
+            tuple(sorted(shares[uuid].overlap, key=order.__getitem__)),
+            new_uuid(),
+        )
         for (uuid, name), path in zip(coders, paths, strict=True)
-    ]  # fmt: skip
+    ]
     written: list[Path] = []
     try:
         _make_folder(options.out_dir)
@@ -286,8 +306,9 @@ def create_packets(
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
     wrap_progress(progress, 0.0, 1.0)(1.0)
-    return PacketsReport(tuple(specs), options.seed, options.blind,
-                         tuple(name for _, name in added), notes)  # fmt: skip
+    return PacketsReport(
+        tuple(specs), options.seed, options.blind, tuple(name for _, name in added), notes
+    )
 
 
 def _make_folder(folder: Path) -> None:
@@ -332,9 +353,12 @@ def recorded_assignment(master: Project) -> dict[str, Assignment]:
     common: dict[str, list[str]] = {}
     with master.engine.connect() as conn:
         rows = conn.execute(
-            select(PacketAssignmentRow.coder_uuid, PacketAssignmentRow.document_uuid,
-                   PacketAssignmentRow.overlap).order_by(PacketAssignmentRow.id)
-        )  # fmt: skip
+            select(
+                PacketAssignmentRow.coder_uuid,
+                PacketAssignmentRow.document_uuid,
+                PacketAssignmentRow.overlap,
+            ).order_by(PacketAssignmentRow.id)
+        )
         for coder, document, overlap in rows:
             (common if overlap else own).setdefault(coder, []).append(document)
     return {
@@ -357,22 +381,34 @@ def _record(
     now = utcnow()
     with master.engine.begin() as conn:
         if added:
-            conn.execute(insert(CoderRow),
-                         [{"uuid": u, "name": n, "created_at": now} for u, n in added])  # fmt: skip
+            conn.execute(
+                insert(CoderRow), [{"uuid": u, "name": n, "created_at": now} for u, n in added]
+            )
         for spec in specs:
-            conn.execute(insert(PacketIssueRow).values(
-                packet_uuid=spec.packet_uuid, coder_uuid=spec.coder_uuid, issue=spec.issue,
-                file_name=spec.path.name, seed=options.seed, created_at=now,
-                discarded_unmerged=options.discard_unmerged,
-            ))  # fmt: skip
+            conn.execute(
+                insert(PacketIssueRow).values(
+                    packet_uuid=spec.packet_uuid,
+                    coder_uuid=spec.coder_uuid,
+                    issue=spec.issue,
+                    file_name=spec.path.name,
+                    seed=options.seed,
+                    created_at=now,
+                    discarded_unmerged=options.discard_unmerged,
+                )
+            )
             conn.execute(
                 delete(PacketAssignmentRow).where(PacketAssignmentRow.coder_uuid == spec.coder_uuid)
             )
             rows = [
-                {"coder_uuid": spec.coder_uuid, "document_uuid": doc,
-                 "overlap": doc in spec.overlap, "seed": options.seed, "issue": spec.issue,
-                 "created_at": now}
+                {
+                    "coder_uuid": spec.coder_uuid,
+                    "document_uuid": doc,
+                    "overlap": doc in spec.overlap,
+                    "seed": options.seed,
+                    "issue": spec.issue,
+                    "created_at": now,
+                }
                 for doc in spec.documents + spec.overlap
-            ]  # fmt: skip
+            ]
             if rows:
                 conn.execute(insert(PacketAssignmentRow), rows)

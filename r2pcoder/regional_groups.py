@@ -122,11 +122,13 @@ def _state(entry: Any) -> State:
     if status not in ("member", "observer"):
         raise R2pError(f"The regional group table gives {entry['name']} the status {status!r}.")
     return State(
-        name=str(entry["name"]), group=group,
+        name=str(entry["name"]),
+        group=group,
         status="observer" if status == "observer" else "member",
-        aliases=tuple(str(a) for a in entry.get("aliases", ())), also=also,
+        aliases=tuple(str(a) for a in entry.get("aliases", ())),
+        also=also,
         note=" ".join(str(entry.get("note", "")).split()),
-    )  # fmt: skip
+    )
 
 
 def read_table(text: str) -> RegionalGroupTable:
@@ -140,11 +142,12 @@ def read_table(text: str) -> RegionalGroupTable:
     if not isinstance(data, dict) or not isinstance(data.get("states"), list):
         raise R2pError("The regional group table has no list of states.")
     return RegionalGroupTable(
-        source=" ".join(str(data.get("source", "")).split()), url=str(data.get("url", "")),
+        source=" ".join(str(data.get("source", "")).split()),
+        url=str(data.get("url", "")),
         checked=str(data.get("checked", "")),
         counting=" ".join(str(data.get("counting", "")).split()),
         states=tuple(_state(entry) for entry in data["states"]),
-    )  # fmt: skip
+    )
 
 
 @lru_cache(maxsize=1)

@@ -63,8 +63,20 @@ FILTER_FIELDS = GROUPING_FIELDS
 """Metadata fields a retrieval may filter on (:data:`r2pcoder.metadata.GROUPING_FIELDS`); other
 names are free attributes (``attr:x``)."""
 
-HEADER = ("statement", "speaker", "group", "date", "event", "coder", "theme", "stance", "start",
-          "end", "quote", "memo")  # fmt: skip
+HEADER = (
+    "statement",
+    "speaker",
+    "group",
+    "date",
+    "event",
+    "coder",
+    "theme",
+    "stance",
+    "start",
+    "end",
+    "quote",
+    "memo",
+)
 
 
 @dataclass(frozen=True)
@@ -203,15 +215,33 @@ def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[_Row]:
 
 
 def _documents(s: Session) -> dict[int, _Doc]:
-    columns = (DocumentRow.id, DocumentRow.title, DocumentRow.speaker, DocumentRow.on_behalf_of,
-               DocumentRow.regional_group, DocumentRow.date, DocumentRow.event,
-               DocumentRow.doc_type, DocumentRow.position, DocumentRow.attributes)  # fmt: skip
+    columns = (
+        DocumentRow.id,
+        DocumentRow.title,
+        DocumentRow.speaker,
+        DocumentRow.on_behalf_of,
+        DocumentRow.regional_group,
+        DocumentRow.date,
+        DocumentRow.event,
+        DocumentRow.doc_type,
+        DocumentRow.position,
+        DocumentRow.attributes,
+    )
     docs = {}
     for row in s.execute(select(*columns)):
         speaker = row.speaker + (f" (for {row.on_behalf_of})" if row.on_behalf_of else "")
         attributes = {str(k): str(v) for k, v in dict(row.attributes or {}).items()}
-        docs[row.id] = _Doc(row.title, speaker, row.on_behalf_of, row.regional_group, row.date,
-                            row.event, row.doc_type, row.position, attributes)  # fmt: skip
+        docs[row.id] = _Doc(
+            row.title,
+            speaker,
+            row.on_behalf_of,
+            row.regional_group,
+            row.date,
+            row.event,
+            row.doc_type,
+            row.position,
+            attributes,
+        )
     return docs
 
 
@@ -244,8 +274,10 @@ def _layer_codings(
 
     chosen = parse_layer(choice) if isinstance(choice, str) else choice
     layer = resolve_layer(chosen, coders)
-    done = [(int(c), int(d)) for c, d in s.execute(
-        select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id))]  # fmt: skip
+    done = [
+        (int(c), int(d))
+        for c, d in s.execute(select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id))
+    ]
     # The rules decide per statement and theme, so reading only the chosen themes is exact.
     kept = select_codings(layer, [CodingTuple._make(c) for c in codings], done).codings
     return [_Row._make(c) for c in kept], layer.label()
@@ -274,8 +306,12 @@ def retrieve(
     if progress is not None:
         progress(0.0)
     with project.reading() as s:
-        coders = [CoderRef(*r) for r in s.execute(
-            select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))]  # fmt: skip
+        coders = [
+            CoderRef(*r)
+            for r in s.execute(
+                select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id)
+            )
+        ]
         docs = _documents(s)
         use = () if query.layer is not None else query.coders
         codings = _codings(s, wanted, use)
@@ -289,8 +325,16 @@ def retrieve(
         texts = _texts(s, {c.document_id for c in codings})
     check_cancelled(cancelled)
     coder_names = {c.id: c.name for c in coders}
-    codings.sort(key=lambda c: (docs[c.document_id].position, c.document_id, c.start, c.end,
-                                c.coder_id, c.id))  # fmt: skip
+    codings.sort(
+        key=lambda c: (
+            docs[c.document_id].position,
+            c.document_id,
+            c.start,
+            c.end,
+            c.coder_id,
+            c.id,
+        )
+    )
     passages = [
         _passage(c, docs[c.document_id], texts[c.document_id], names, stance_names, coder_names)
         for c in codings
@@ -322,21 +366,45 @@ def _passage(
     coders: Mapping[int, str],
 ) -> Passage:
     return Passage(
-        coding_id=c.id, document_id=c.document_id, title=doc.title, speaker=doc.speaker,
-        regional_group=doc.regional_group or MISSING, date=doc.date, event=doc.event,
-        coder=coders.get(c.coder_id, "?"), theme_id=c.theme_id, theme=themes.get(c.theme_id, "?"),
+        coding_id=c.id,
+        document_id=c.document_id,
+        title=doc.title,
+        speaker=doc.speaker,
+        regional_group=doc.regional_group or MISSING,
+        date=doc.date,
+        event=doc.event,
+        coder=coders.get(c.coder_id, "?"),
+        theme_id=c.theme_id,
+        theme=themes.get(c.theme_id, "?"),
         stance_id=c.stance_id,
         stance=stances.get(c.stance_id, "?") if c.stance_id is not None else "",
-        start=c.start, end=c.end, quote=text[c.start : c.end], memo=c.memo,
-    )  # fmt: skip
+        start=c.start,
+        end=c.end,
+        quote=text[c.start : c.end],
+        memo=c.memo,
+    )
 
 
 def passages_table(passages: Iterable[Passage]) -> list[tuple[str, ...]]:
     """The passages as rows of text under :data:`HEADER` (what Copy and CSV write)."""
     rows: list[tuple[str, ...]] = [HEADER]
     for p in passages:
-        rows.append((p.title, p.speaker, p.regional_group, p.date, p.event, p.coder, p.theme,
-                     p.stance, str(p.start), str(p.end), p.quote, p.memo))  # fmt: skip
+        rows.append(
+            (
+                p.title,
+                p.speaker,
+                p.regional_group,
+                p.date,
+                p.event,
+                p.coder,
+                p.theme,
+                p.stance,
+                str(p.start),
+                str(p.end),
+                p.quote,
+                p.memo,
+            )
+        )
     return rows
 
 

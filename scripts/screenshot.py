@@ -24,28 +24,58 @@ def _screen(size: str, folder: Path) -> None:
     """Make the offscreen platform pretend to be a screen of ``size`` (before Qt starts)."""
     width, height = (int(n) for n in size.lower().split("x"))
     config = folder / "screen.json"
-    screen = {"name": "screen", "x": 0, "y": 0, "width": width, "height": height,
-              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}  # fmt: skip
+    screen = {
+        "name": "screen",
+        "x": 0,
+        "y": 0,
+        "width": width,
+        "height": height,
+        "logicalDpi": 96,
+        "logicalBaseDpi": 96,
+        "dpr": 1,
+    }
     config.write_text(json.dumps({"synchronousWindowSystem": True, "screens": [screen]}))
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 
 # (passage, theme key, stance key, memo): real passages of the bundled Korea statement.
 CODINGS = (
-    ("prevention is the paradigm-shifting new approach that closes the gap between commitment "
-     "and reality", "prevention_agenda", "supports", ""),
+    (
+        "prevention is the paradigm-shifting new approach that closes the gap between commitment "
+        "and reality",
+        "prevention_agenda",
+        "supports",
+        "",
+    ),
     ("closes the gap between commitment and reality", "implementation_gap", "neutral", ""),
-    ("strengthening accountability is one of the principal ways to prevent atrocity crimes",
-     "accountability_for_prevention", "supports", "Echoes the SG report's framing."),
+    (
+        "strengthening accountability is one of the principal ways to prevent atrocity crimes",
+        "accountability_for_prevention",
+        "supports",
+        "Echoes the SG report's framing.",
+    ),
     ("including the International Criminal Court", "icc", "supports", ""),
-    ("make the most of existing mechanisms of early warning and action", "early_warning",
-     "supports", ""),
+    (
+        "make the most of existing mechanisms of early warning and action",
+        "early_warning",
+        "supports",
+        "",
+    ),
     ("Universal Periodic Review (UPR)", "universal_periodic_review", "supports", ""),
-    ("Human Rights Up Front initiative", "human_rights_up_front", "supports_with_reservations",
-     "Only 'pay attention to': weaker than an endorsement."),
-    ("Regional and sub-regional arrangements can be another effective tool to help prevent "
-     "atrocity crimes", "regional_arrangements", "supports", ""),
-)  # fmt: skip
+    (
+        "Human Rights Up Front initiative",
+        "human_rights_up_front",
+        "supports_with_reservations",
+        "Only 'pay attention to': weaker than an endorsement.",
+    ),
+    (
+        "Regional and sub-regional arrangements can be another effective tool to help prevent "
+        "atrocity crimes",
+        "regional_arrangements",
+        "supports",
+        "",
+    ),
+)
 STATEMENT = "Republic of Korea"
 # How three coders read the Korea statement, for review: by CODINGS index, another stance, a
 # shorter passage (its first N characters), or the theme left out (None).
@@ -73,10 +103,16 @@ def code_team(path: Path) -> None:
                 start = text.index(passage)
                 end = start + (change if isinstance(change, int) else len(passage))
                 key = change if isinstance(change, str) and change else stance
-                project.codings.apply(CodingRequest(
-                    doc.id, coder.id, project.codebook.theme_by_key(theme).id, start, end,
-                    project.codebook.stance_by_key(key).id,
-                ))  # fmt: skip
+                project.codings.apply(
+                    CodingRequest(
+                        doc.id,
+                        coder.id,
+                        project.codebook.theme_by_key(theme).id,
+                        start,
+                        end,
+                        project.codebook.stance_by_key(key).id,
+                    )
+                )
 
 
 def _wait(app: object, done: object) -> None:
@@ -198,8 +234,9 @@ def readme_pictures(out: Path) -> list[Path]:
         written.append(out / "stripes.png")
         window.pane.grab().save(str(written[-1]))
         dialog = open_retrieval_dialog(window, window.controller)
-        dialog.check_themes([t.id for t in window.controller.themes()
-                             if t.key == "accountability_for_prevention"])  # fmt: skip
+        dialog.check_themes(
+            [t.id for t in window.controller.themes() if t.key == "accountability_for_prevention"]
+        )
         dialog.source.setCurrentIndex(1)  # every coder
         job = dialog.run()
         assert job is not None

@@ -44,27 +44,38 @@ TEXTS = (
         "We support the ACT Code of Conduct.\nPrevention is the best protection. "
         "Early warning must lead to early action.\n",
         DocumentMeta(
-            title="Statement of Ghana", speaker="Ghana", regional_group="African",
-            date="2017-09-06", event="GA dialogue 2017", doc_type="state statement",
+            title="Statement of Ghana",
+            speaker="Ghana",
+            regional_group="African",
+            date="2017-09-06",
+            event="GA dialogue 2017",
+            doc_type="state statement",
         ),
     ),
     (
         "Sovereignty is responsibility 😀, not a shield.\nThe veto must not block action.\n",
         DocumentMeta(
-            title="Statement of Mexico", speaker="Mexico",
-            regional_group="Latin American and Caribbean", date="2017-09-06",
-            event="GA dialogue 2017", doc_type="state statement",
+            title="Statement of Mexico",
+            speaker="Mexico",
+            regional_group="Latin American and Caribbean",
+            date="2017-09-06",
+            event="GA dialogue 2017",
+            doc_type="state statement",
         ),
     ),
     (
         "Café diplomacy: mediation and good offices prevent atrocities.\n",
         DocumentMeta(
-            title="Statement of the Nordic countries", speaker="Denmark",
-            on_behalf_of="Nordic countries", regional_group="Western European and Others",
-            date="2013-09-11", event="GA dialogue 2013", doc_type="state statement",
+            title="Statement of the Nordic countries",
+            speaker="Denmark",
+            on_behalf_of="Nordic countries",
+            regional_group="Western European and Others",
+            date="2013-09-11",
+            event="GA dialogue 2013",
+            doc_type="state statement",
         ),
     ),
-)  # fmt: skip
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

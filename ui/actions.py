@@ -59,9 +59,12 @@ class WindowActions:
         self._team(bar.addMenu("&Team"))
         self.review_menu = bar.addMenu("&Review")
         self.review_toggle = self.add(
-            "&Review and adjudicate", self.review_menu, win.toggle_review, "Ctrl+Shift+G",
+            "&Review and adjudicate",
+            self.review_menu,
+            win.toggle_review,
+            "Ctrl+Shift+G",
             "Settle the coders' differences into the gold layer (a master only); again to leave",
-        )  # fmt: skip
+        )
         self.review_toggle.setCheckable(True)
         self.review_menu.addSeparator()
         coder = bar.addMenu("C&oder")
@@ -112,27 +115,45 @@ class WindowActions:
         menu.addMenu(self.recent_menu)
         menu.addSeparator()
         self.import_action = self.add(
-            "&Import documents…", menu, w.flows.import_files_dialog, "Ctrl+I",
-            "Import statements from files, optionally with a metadata CSV", mutating=True,
-        )  # fmt: skip
+            "&Import documents…",
+            menu,
+            w.flows.import_files_dialog,
+            "Ctrl+I",
+            "Import statements from files, optionally with a metadata CSV",
+            mutating=True,
+        )
         self.add(
-            "Import &folder…", menu, w.flows.import_folder_dialog, "Ctrl+Shift+I",
-            "Import every supported file in a folder", mutating=True,
-        )  # fmt: skip
+            "Import &folder…",
+            menu,
+            w.flows.import_folder_dialog,
+            "Ctrl+Shift+I",
+            "Import every supported file in a folder",
+            mutating=True,
+        )
         self.add(
-            "Load &codebook…", menu, w.flows.load_codebook_dialog, "Ctrl+Shift+K",
-            "Install or revise the project's codebook from a YAML/JSON file", mutating=True,
-        )  # fmt: skip
+            "Load &codebook…",
+            menu,
+            w.flows.load_codebook_dialog,
+            "Ctrl+Shift+K",
+            "Install or revise the project's codebook from a YAML/JSON file",
+            mutating=True,
+        )
         menu.addSeparator()
         self.add(
-            "Import &REFI-QDA project or codebook…", menu, w.flows.import_refi_dialog, None,
-            "Bring in a .qdpx project or .qdc codebook from MAXQDA, ATLAS.ti, NVivo or "
-            "QualCoder", mutating=True,
-        )  # fmt: skip
+            "Import &REFI-QDA project or codebook…",
+            menu,
+            w.flows.import_refi_dialog,
+            None,
+            "Bring in a .qdpx project or .qdc codebook from MAXQDA, ATLAS.ti, NVivo or QualCoder",
+            mutating=True,
+        )
         self.add(
-            "E&xport REFI-QDA project or codebook…", menu, w.flows.export_refi_dialog, None,
+            "E&xport REFI-QDA project or codebook…",
+            menu,
+            w.flows.export_refi_dialog,
+            None,
             "Write a .qdpx project or .qdc codebook that MAXQDA, ATLAS.ti and NVivo open",
-        )  # fmt: skip
+        )
         menu.addSeparator()
         self.add("&Quit", menu, w.close, Key.Quit, "Close r2pcoder (everything is already saved)")
 
@@ -148,18 +169,20 @@ class WindowActions:
             self.mutating.append(action)
         self.undo, self.redo = undo, redo
         menu.addSeparator()
-        self.add("&Find in statement", menu, w.open_find, Key.Find, "Search the open text",
-                 coding=True)  # fmt: skip
+        self.add(
+            "&Find in statement", menu, w.open_find, Key.Find, "Search the open text", coding=True
+        )
         self.add("Find &next", menu, lambda: w.find_step(1), Key.FindNext, "", coding=True)
-        self.add("Find pre&vious", menu, lambda: w.find_step(-1), Key.FindPrevious, "",
-                 coding=True)  # fmt: skip
-        self.add("&Copy", menu, w.copy_selection, Key.Copy, "Copy the selected text",
-                 coding=True)  # fmt: skip
+        self.add("Find pre&vious", menu, lambda: w.find_step(-1), Key.FindPrevious, "", coding=True)
+        self.add("&Copy", menu, w.copy_selection, Key.Copy, "Copy the selected text", coding=True)
         menu.addSeparator()
         self.snap = self.add(
-            "&Snap selection to words", menu, w.toggle_snap, "Ctrl+Shift+W",
+            "&Snap selection to words",
+            menu,
+            w.toggle_snap,
+            "Ctrl+Shift+W",
             "Widen selections to whole words before coding",
-        )  # fmt: skip
+        )
         self.snap.setCheckable(True)
         self.snap.setChecked(True)
         self.add(
@@ -190,65 +213,114 @@ class WindowActions:
             self.add(text, menu, partial(w.focus_part, part), key, tip, coding=True)
         menu.addSeparator()
         self.others = self.add(
-            "Show &other coders' codings", menu, w.toggle_others, "Ctrl+Shift+O",
+            "Show &other coders' codings",
+            menu,
+            w.toggle_others,
+            "Ctrl+Shift+O",
             "Show other coders' codings of this statement as hollow stripes (read-only)",
             coding=True,
-        )  # fmt: skip
+        )
         self.others.setCheckable(True)
         menu.addSeparator()
 
     def _coding(self, menu: QMenu) -> None:
         w = self._win
         self.add(
-            "Apply theme by &name…", menu, w.open_picker, "Ctrl+K",
-            "Type part of any theme's name or definition, then Enter", mutating=True,
+            "Apply theme by &name…",
+            menu,
+            w.open_picker,
+            "Ctrl+K",
+            "Type part of any theme's name or definition, then Enter",
+            mutating=True,
             coding=True,
-        )  # fmt: skip
-        self.add("&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "",
-                 coding=True)  # fmt: skip
-        self.add("&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "",
-                 coding=True)  # fmt: skip
-        self.add("Next &coding", menu, lambda: w.step_coding(1), "F8", "Jump to the next coding",
-                 coding=True)  # fmt: skip
-        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "",
-                 coding=True)  # fmt: skip
+        )
         self.add(
-            "&Mark statement done", menu, w.toggle_done, "Ctrl+D",
-            "Mark (or unmark) this statement as done by you", mutating=True, coding=True,
-        )  # fmt: skip
+            "&Next statement", menu, lambda: w.step_document(1), "Ctrl+PgDown", "", coding=True
+        )
         self.add(
-            "&Delete coding", menu, w.delete_current, Key.Delete,
-            "Delete the current coding", mutating=True, coding=True,
-        )  # fmt: skip
+            "&Previous statement", menu, lambda: w.step_document(-1), "Ctrl+PgUp", "", coding=True
+        )
         self.add(
-            "&Rename theme…", menu, w.rename_theme, "F2",
-            "Rename the theme chosen in the codebook (in this project only)", mutating=True,
+            "Next &coding",
+            menu,
+            lambda: w.step_coding(1),
+            "F8",
+            "Jump to the next coding",
             coding=True,
-        )  # fmt: skip
+        )
+        self.add("Previous c&oding", menu, lambda: w.step_coding(-1), "Shift+F8", "", coding=True)
+        self.add(
+            "&Mark statement done",
+            menu,
+            w.toggle_done,
+            "Ctrl+D",
+            "Mark (or unmark) this statement as done by you",
+            mutating=True,
+            coding=True,
+        )
+        self.add(
+            "&Delete coding",
+            menu,
+            w.delete_current,
+            Key.Delete,
+            "Delete the current coding",
+            mutating=True,
+            coding=True,
+        )
+        self.add(
+            "&Rename theme…",
+            menu,
+            w.rename_theme,
+            "F2",
+            "Rename the theme chosen in the codebook (in this project only)",
+            mutating=True,
+            coding=True,
+        )
         menu.addSeparator()
 
     def _tools(self, menu: QMenu) -> None:
         w = self._win
         self.add(
-            "&Retrieve coded passages…", menu, partial(w.flows.open_dialog, "retrieval"),
-            "Ctrl+Shift+R", "Every passage of one or several themes, across the statements",
-        )  # fmt: skip
+            "&Retrieve coded passages…",
+            menu,
+            partial(w.flows.open_dialog, "retrieval"),
+            "Ctrl+Shift+R",
+            "Every passage of one or several themes, across the statements",
+        )
         self.add(
-            "&Search all statements…", menu, partial(w.flows.open_dialog, "search"),
-            "Ctrl+Shift+S", "A phrase or regular expression across the corpus; code the hits",
-        )  # fmt: skip
+            "&Search all statements…",
+            menu,
+            partial(w.flows.open_dialog, "search"),
+            "Ctrl+Shift+S",
+            "A phrase or regular expression across the corpus; code the hits",
+        )
 
     def _team(self, menu: QMenu) -> None:
         w = self._win
         for text, name, key, tip, mutating in (
-            ("Make coder &packets…", "packets", "Ctrl+Shift+P",
-             "Give each coder a packet file to code on their own computer", True),
-            ("&Merge packets…", "merge", "Ctrl+Shift+M",
-             "Bring coders' packets back into this master project", True),
-            ("&Agreement…", "agreement", "Ctrl+Shift+A",
-             "Measure how far the coders agree, theme by theme", False),
+            (
+                "Make coder &packets…",
+                "packets",
+                "Ctrl+Shift+P",
+                "Give each coder a packet file to code on their own computer",
+                True,
+            ),
+            (
+                "&Merge packets…",
+                "merge",
+                "Ctrl+Shift+M",
+                "Bring coders' packets back into this master project",
+                True,
+            ),
+            (
+                "&Agreement…",
+                "agreement",
+                "Ctrl+Shift+A",
+                "Measure how far the coders agree, theme by theme",
+                False,
+            ),
             ("&Export…", "export", "Ctrl+E", "Write tables of codings for analysis", False),
-        ):  # fmt: skip
+        ):
             self.add(text, menu, partial(w.flows.open_dialog, name), key, tip, mutating=mutating)
 
     def set_codebook(self, themes: Sequence[ThemeInfo], stances: Sequence[StanceInfo]) -> None:
@@ -262,20 +334,28 @@ class WindowActions:
         self.stance_menu.clear()
         self.theme_actions = [
             self.add(
-                "    " * t.depth + t.name.replace("&", "&&"), self.theme_menu,
-                partial(self._win.apply_theme, t.id), t.shortcut.upper() if t.shortcut
-                else None, f"Code the selection as '{t.name}'", mutating=True, coding=True,
+                "    " * t.depth + t.name.replace("&", "&&"),
+                self.theme_menu,
+                partial(self._win.apply_theme, t.id),
+                t.shortcut.upper() if t.shortcut else None,
+                f"Code the selection as '{t.name}'",
+                mutating=True,
+                coding=True,
             )
             for t in themes
-        ]  # fmt: skip
+        ]
         self.stance_actions = [
             self.add(
-                s.name.replace("&", "&&"), self.stance_menu,
-                partial(self._win.apply_stance, s.id), s.shortcut, f"Stance '{s.name}'",
-                mutating=True, coding=True,
+                s.name.replace("&", "&&"),
+                self.stance_menu,
+                partial(self._win.apply_stance, s.id),
+                s.shortcut,
+                f"Stance '{s.name}'",
+                mutating=True,
+                coding=True,
             )
             for s in stances
-        ]  # fmt: skip
+        ]
 
     def set_mutating_enabled(self, enabled: bool) -> None:
         """Mutating actions off while a writer job runs (and on again after)."""

@@ -39,8 +39,9 @@ def load(c: AppController) -> None:
     job = c.runner.start(
         lambda _p, _c: load_frequencies(project, coder_id), name="code counts", writes=False
     )
-    job.observe(c, success=lambda table: _loaded(c, table),
-                failure=c.failure_reporter("Code counts"))  # fmt: skip
+    job.observe(
+        c, success=lambda table: _loaded(c, table), failure=c.failure_reporter("Code counts")
+    )
 
 
 def _loaded(c: AppController, table: ThemeFrequencies) -> None:

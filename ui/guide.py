@@ -72,8 +72,10 @@ class EmptyState(QWidget):
         if not has_codebook:
             steps.append("load a codebook of themes and stances (File > Load codebook…)")
         if not has_documents:
-            steps.append("import the statements to code (File > Import documents…, or drop "
-                         "files on the window)")  # fmt: skip
+            steps.append(
+                "import the statements to code (File > Import documents…, or drop "
+                "files on the window)"
+            )
         self.codebook_button.setVisible(not has_codebook)
         self.import_button.setVisible(not has_documents)
         if not steps:

@@ -254,9 +254,11 @@ class MainWindow(QMainWindow):
 
     def ask_coder(self) -> bool:
         name, ok = QInputDialog.getText(
-            self, "Who is coding?", "Your name (your codings are stored under it):",
+            self,
+            "Who is coding?",
+            "Your name (your codings are stored under it):",
             text=self.controller.coder_name(),
-        )  # fmt: skip
+        )
         return bool(ok and name.strip()) and self.guard(self.controller.set_coder, name)
 
     def _show_coder(self) -> None:
@@ -417,8 +419,11 @@ class MainWindow(QMainWindow):
         self.memos.set_theme(theme_id, theme.name if theme else "", memo)
 
     def _refresh_memos(self) -> None:
-        self.memos.model.set_memos(self.controller.workbench.memos(
-            self.memos.search.text(), self.memos.every_coder.isChecked()))  # fmt: skip
+        self.memos.model.set_memos(
+            self.controller.workbench.memos(
+                self.memos.search.text(), self.memos.every_coder.isChecked()
+            )
+        )
 
     def focus_part(self, part: str) -> None:
         """Move the keyboard to a part of the window, by the name the View menu uses."""
@@ -517,8 +522,9 @@ class MainWindow(QMainWindow):
             mark = "marked done" if status != "done" else "no longer marked done"
             self.statusBar().showMessage(
                 f"'{title}' {mark} ({totals['done']} of {sum(totals.values())} done; "
-                "Ctrl+D again or Ctrl+Z takes it back).", 6000
-            )  # fmt: skip
+                "Ctrl+D again or Ctrl+Z takes it back).",
+                6000,
+            )
 
     def rename_theme(self) -> None:
         theme = self.codebook.current_theme()

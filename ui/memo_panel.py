@@ -139,8 +139,9 @@ class MemoPanel(QWidget):
         self.every_coder.toggled.connect(self.search_changed)
         self.model = MemoListModel(self)
         self.table = result_table("memo-list", self.model, 1, (220, 0, 90))
-        self.table.activated.connect(lambda index: self.memo_opened.emit(
-            self.model.memo(index.row())))  # fmt: skip
+        self.table.activated.connect(
+            lambda index: self.memo_opened.emit(self.model.memo(index.row()))
+        )
         boxes = QWidget()
         top = QVBoxLayout(boxes)
         top.setContentsMargins(0, 0, 0, 0)

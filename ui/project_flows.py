@@ -148,9 +148,11 @@ class ProjectFlows(QObject):
             out = out.with_suffix(".qdc" if "qdc" in chosen else ".qdpx")
         layer: str | None = None
         if out.suffix.lower() == ".qdpx":
-            names = {"Every coder's codings": None,
-                     "All coders who worked on each statement agree": "all",
-                     "Majority of the coders who worked on each statement": "majority"}  # fmt: skip
+            names = {
+                "Every coder's codings": None,
+                "All coders who worked on each statement agree": "all",
+                "Majority of the coders who worked on each statement": "majority",
+            }
             names |= {f"Coder: {c.name}": f"coder:{c.uuid}" for c in project.coders.list()}
             label, ok = QInputDialog.getItem(
                 self._win, "Which codings", "Codings to export:", list(names), 0, False

@@ -96,8 +96,9 @@ class ReviewJobs:
     def status(self) -> Job[ReviewStatus]:
         """The progress counts (a read)."""
         review = self.service()
-        return self._c.runner.start(lambda _p, _c: review.status(), name="review status",
-                                    writes=False)  # fmt: skip
+        return self._c.runner.start(
+            lambda _p, _c: review.status(), name="review status", writes=False
+        )
 
     # -- deciding ------------------------------------------------------------------------
 
@@ -112,8 +113,9 @@ class ReviewJobs:
         review, by = self.service(), self.decider()
         if self._c.runner.busy_writing():
             raise R2pError("Please wait until the running import, merge or auto rule finishes.")
-        command = ReviewCommand(review, lambda: call(review, by), text, self._c.reviewed.emit,
-                                self.replay_failed)  # fmt: skip
+        command = ReviewCommand(
+            review, lambda: call(review, by), text, self._c.reviewed.emit, self.replay_failed
+        )
         command.run_first()
         assert command.change is not None
         if command.change.changed:
@@ -138,11 +140,15 @@ class ReviewJobs:
             from r2pcoder.progress import wrap_progress  # noqa: PLC0415
 
             return [
-                review.auto(rule, by=by, dry_run=True, cancelled=cancelled,
-                            progress=wrap_progress(progress, i / len(chosen),
-                                                   (i + 1) / len(chosen)))
+                review.auto(
+                    rule,
+                    by=by,
+                    dry_run=True,
+                    cancelled=cancelled,
+                    progress=wrap_progress(progress, i / len(chosen), (i + 1) / len(chosen)),
+                )
                 for i, rule in enumerate(chosen)
-            ]  # fmt: skip
+            ]
 
         return self._c.runner.start(work, name="auto rules preview", writes=False)
 
@@ -156,8 +162,9 @@ class ReviewJobs:
             return _apply_rules(review, by, chosen, progress, cancelled)
 
         job = self._c.runner.start(work, name="auto rules", writes=True)
-        return job.observe(self._c, success=self._auto_applied,
-                           failure=self._c.failure_reporter("Auto rules"))  # fmt: skip
+        return job.observe(
+            self._c, success=self._auto_applied, failure=self._c.failure_reporter("Auto rules")
+        )
 
     def _auto_applied(self, outcome: AutoOutcome) -> None:
         from ui.review.commands import ReviewCommand  # noqa: PLC0415 - loaded with review
@@ -169,8 +176,11 @@ class ReviewJobs:
             text = (
                 f"Auto rule{'s' if len(outcome.reports) > 1 else ''} {rules}: {counted(n, 'cell')}"
             )
-            self._c.push_done(ReviewCommand(self.service(), change, text, self._c.reviewed.emit,
-                                            self.replay_failed))  # fmt: skip
+            self._c.push_done(
+                ReviewCommand(
+                    self.service(), change, text, self._c.reviewed.emit, self.replay_failed
+                )
+            )
             self._c.reviewed.emit(replace(change, action=text), False)
         if outcome.error:
             self._c.job_failed.emit("Auto rules", R2pError(outcome.error))
@@ -192,10 +202,14 @@ def _apply_rules(
     for i, rule in enumerate(rules):
         try:
             reports.append(
-                review.auto(rule, by=by, undoable=True, cancelled=cancelled,
-                            progress=wrap_progress(progress, i / len(rules),
-                                                   (i + 1) / len(rules)))
-            )  # fmt: skip
+                review.auto(
+                    rule,
+                    by=by,
+                    undoable=True,
+                    cancelled=cancelled,
+                    progress=wrap_progress(progress, i / len(rules), (i + 1) / len(rules)),
+                )
+            )
         except R2pError as exc:
             if not reports:
                 raise
@@ -205,6 +219,9 @@ def _apply_rules(
     action = "auto rules " + ", ".join(r.rule for r in reports)
     if not changes:
         return AutoOutcome(tuple(reports), None, error)
-    merged = CellChange(action, tuple(b for c in changes for b in c.before),
-                        tuple(a for c in changes for a in c.after))  # fmt: skip
+    merged = CellChange(
+        action,
+        tuple(b for c in changes for b in c.before),
+        tuple(a for c in changes for a in c.after),
+    )
     return AutoOutcome(tuple(reports), merged, error)

@@ -225,8 +225,11 @@ class CodingStripes(QWidget):
         if item.marks:
             painter.setFont(self._mark_font)
             painter.setPen(QColor(MARK_COLOR))
-            painter.drawText(QRectF(rect.left() + 2, rect.top() - 1, room, metrics.height() + 2),
-                             right, item.marks)  # fmt: skip
+            painter.drawText(
+                QRectF(rect.left() + 2, rect.top() - 1, room, metrics.height() + 2),
+                right,
+                item.marks,
+            )
             room -= QFontMetrics(self._mark_font).horizontalAdvance(item.marks) + 3
         painter.setFont(self._label_font)
         painter.setPen(QColor("#202020") if not item.other else QColor(item.color).darker(150))

@@ -234,9 +234,15 @@ class TeamJobs:
                     prepared, fmt, out, bom=bom, progress=progress, cancelled=cancelled
                 )
             return export_project(
-                project, layer, fmt, out, options, bom=bom, progress=progress,
+                project,
+                layer,
+                fmt,
+                out,
+                options,
+                bom=bom,
+                progress=progress,
                 cancelled=cancelled,
-            )  # fmt: skip
+            )
 
         return self._c.runner.start(work, name="export", writes=False)
 

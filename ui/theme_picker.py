@@ -121,8 +121,12 @@ class ThemePicker(QDialog):
             and isinstance(event, QKeyEvent)
             and event.type() == event.Type.KeyPress
         ):
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8,
-                    Qt.Key.Key_PageUp: -8}.get(Qt.Key(event.key()))  # fmt: skip
+            step = {
+                Qt.Key.Key_Down: 1,
+                Qt.Key.Key_Up: -1,
+                Qt.Key.Key_PageDown: 8,
+                Qt.Key.Key_PageUp: -8,
+            }.get(Qt.Key(event.key()))
             if step is not None:
                 self._move(step)
                 return True

@@ -77,12 +77,20 @@ class WorkbenchJobs:
         def work(progress: ProgressFn, cancelled: CancelCheck) -> AutocodeReport:
             from r2pcoder.autocode import apply_many  # noqa: PLC0415 - on the worker
 
-            return apply_many(project, coder.id, theme_id, chosen, stance_id,
-                              progress=progress, cancelled=cancelled)  # fmt: skip
+            return apply_many(
+                project,
+                coder.id,
+                theme_id,
+                chosen,
+                stance_id,
+                progress=progress,
+                cancelled=cancelled,
+            )
 
         job = self._c.runner.start(work, name="autocode", writes=True)
-        return job.observe(self._c, success=self._c.autocoded,
-                           failure=self._c.failure_reporter("Code search hits"))  # fmt: skip
+        return job.observe(
+            self._c, success=self._c.autocoded, failure=self._c.failure_reporter("Code search hits")
+        )
 
     # -- memos ---------------------------------------------------------------------------
 
@@ -118,8 +126,11 @@ class WorkbenchJobs:
             memos.set_document_memo(document_id, value, coder.id)
 
         controller = self._c
-        self._c.push(MemoCommand(write, before, text, f"'{title}'",
-                                 lambda: controller.memo_touched(document_id)))  # fmt: skip
+        self._c.push(
+            MemoCommand(
+                write, before, text, f"'{title}'", lambda: controller.memo_touched(document_id)
+            )
+        )
 
     def set_theme_memo(self, theme_id: int, text: str) -> None:
         """Write the coder's memo on a theme (undoable)."""

@@ -159,8 +159,9 @@ class JobRunner(QObject):
         self._jobs[job.id] = job
         executor = self._writer if writes else self._reader
         # The worker gets plain values only: never the Job (its observers hold windows).
-        future = executor.submit(self._bridge_run, self._bridge, job.id, fn, job._cancel,
-                                 job._returned)  # fmt: skip
+        future = executor.submit(
+            self._bridge_run, self._bridge, job.id, fn, job._cancel, job._returned
+        )
         self._futures[job.id] = future
         if writes and not was_writing:
             self.busy_changed.emit(True)
@@ -229,8 +230,9 @@ class JobRunner(QObject):
         self.cancel_all()
         _done, not_done = wait_futures(list(self._futures.values()), timeout=timeout_s)
         if not_done:
-            _log.warning("%s still running after %.0f s", counted(len(not_done), "background job"),
-                         timeout_s)  # fmt: skip
+            _log.warning(
+                "%s still running after %.0f s", counted(len(not_done), "background job"), timeout_s
+            )
         self._jobs.clear()
         self._futures = {i: f for i, f in self._futures.items() if not f.done()}
         if was_writing:

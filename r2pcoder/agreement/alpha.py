@@ -17,8 +17,14 @@ from r2pcoder.agreement.patterns import FloatArray, Patterns
 from r2pcoder.agreement.reasons import NO_PAIRS, NO_VARIATION
 from r2pcoder.errors import AgreementInputError
 
-__all__ = ["AlphaParts", "alpha_outcome", "alpha_parts", "coincidences", "delta2",
-           "krippendorff_alpha"]  # fmt: skip
+__all__ = [
+    "AlphaParts",
+    "alpha_outcome",
+    "alpha_parts",
+    "coincidences",
+    "delta2",
+    "krippendorff_alpha",
+]
 
 
 @dataclass(frozen=True, eq=False)

@@ -139,9 +139,10 @@ def describe_method(
             "short of the nominal level; see the README."
         )
     drawn = (
-        f"the {clusters} compared, each drawn with all its units" if clusters
+        f"the {clusters} compared, each drawn with all its units"
+        if clusters
         else "the compared units"
-    )  # fmt: skip
+    )
     return (
         f"{level} bias-corrected and accelerated (BCa) bootstrap interval (Efron 1987) from "
         f"{n:,} resamples of {drawn}{seeded}; p_below is the share of resamples below the "
@@ -204,8 +205,9 @@ def _prepare(
     return _Prepared(coded, parts, alpha, fixed, groups, shared, groups.n_draws, unit)
 
 
-def _settled(prep: _Prepared, thresholds: tuple[float, ...], confidence: float,
-             method: BootstrapMethod) -> AlphaBootstrap:  # fmt: skip
+def _settled(
+    prep: _Prepared, thresholds: tuple[float, ...], confidence: float, method: BootstrapMethod
+) -> AlphaBootstrap:
     alpha = prep.alpha
     if math.isnan(alpha):
         below = tuple((float(t), math.nan) for t in thresholds)
@@ -216,16 +218,22 @@ def _settled(prep: _Prepared, thresholds: tuple[float, ...], confidence: float,
     return AlphaBootstrap(alpha, alpha, alpha, confidence, below, 0, prep.n_draws, method, 0, note)
 
 
-def _finish(prep: _Prepared, samples: FloatArray, thresholds: tuple[float, ...],
-            confidence: float, method: BootstrapMethod) -> AlphaBootstrap:  # fmt: skip
+def _finish(
+    prep: _Prepared,
+    samples: FloatArray,
+    thresholds: tuple[float, ...],
+    confidence: float,
+    method: BootstrapMethod,
+) -> AlphaBootstrap:
     n = samples.size
     defined = samples[~np.isnan(samples)]
     if defined.size == 0:
         nan = math.nan
         below = tuple((float(t), nan) for t in thresholds)
         note = UNDEFINED_RESAMPLES.format(k=n, n=n)
-        return AlphaBootstrap(prep.alpha, nan, nan, confidence, below, n, prep.n_draws, method,
-                              n, note)  # fmt: skip
+        return AlphaBootstrap(
+            prep.alpha, nan, nan, confidence, below, n, prep.n_draws, method, n, note
+        )
     if prep.groups is None:
         low, high = percentile(defined, confidence)
     else:
@@ -236,8 +244,18 @@ def _finish(prep: _Prepared, samples: FloatArray, thresholds: tuple[float, ...],
     notes = [UNDEFINED_RESAMPLES.format(k=undefined, n=n)] if undefined else []
     if prep.groups is not None and prep.n_draws < COVERAGE_CHECKED_FROM:
         notes.append(FEW_UNITS.format(n=prep.n_draws, unit=prep.unit))
-    return AlphaBootstrap(prep.alpha, low, high, confidence, below, n, prep.n_draws, method,
-                          undefined, " ".join(notes))  # fmt: skip
+    return AlphaBootstrap(
+        prep.alpha,
+        low,
+        high,
+        confidence,
+        below,
+        n,
+        prep.n_draws,
+        method,
+        undefined,
+        " ".join(notes),
+    )
 
 
 def _thresholds(threshold: float | Sequence[float]) -> tuple[float, ...]:
@@ -292,8 +310,9 @@ def bootstrap_alpha(
     """
     _checked(n, confidence, pairs, method)
     thresholds = _thresholds(threshold)
-    prep = _prepare(data, level, categories, method, clusters=clusters, draws=draws, n=n,
-                    pairs=pairs)  # fmt: skip
+    prep = _prepare(
+        data, level, categories, method, clusters=clusters, draws=draws, n=n, pairs=pairs
+    )
     if prep.settled:
         return _settled(prep, thresholds, confidence, method)
     rng = np.random.default_rng(seed)
@@ -335,18 +354,28 @@ def bootstrap_alphas(
     n = int(np.asarray(draws).shape[0]) if np.asarray(draws).ndim == 2 else 0  # noqa: PLR2004
     _checked(max(n, 1), confidence, None, "units")
     thresholds = _thresholds(threshold)
-    prepared = [_prepare(r.data, r.level, r.categories, "units", clusters=r.clusters,
-                         draws=draws, n=n) for r in requests]  # fmt: skip
+    prepared = [
+        _prepare(r.data, r.level, r.categories, "units", clusters=r.clusters, draws=draws, n=n)
+        for r in requests
+    ]
     busy = [p for p in prepared if not p.settled]
-    samples = dict(zip(map(id, busy), shared_alphas([p.groups for p in busy if p.groups],
-                                                   [p.fixed for p in busy],
-                                                   np.asarray(draws, dtype=np.float64)),
-                       strict=True))  # fmt: skip
+    samples = dict(
+        zip(
+            map(id, busy),
+            shared_alphas(
+                [p.groups for p in busy if p.groups],
+                [p.fixed for p in busy],
+                np.asarray(draws, dtype=np.float64),
+            ),
+            strict=True,
+        )
+    )
     return [
-        _settled(p, thresholds, confidence, "units") if p.settled
+        _settled(p, thresholds, confidence, "units")
+        if p.settled
         else _finish(p, samples[id(p)], thresholds, confidence, "units")
         for p in prepared
-    ]  # fmt: skip
+    ]
 
 
 def _plan(

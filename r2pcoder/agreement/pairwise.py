@@ -32,8 +32,9 @@ def _table(patterns: Patterns) -> FloatArray | None:
     if count == 0:
         return None
     n_cat = patterns.n_categories
-    flat = np.bincount(first[both] * n_cat + second[both], weights=patterns.weights[both],
-                       minlength=n_cat * n_cat)  # fmt: skip
+    flat = np.bincount(
+        first[both] * n_cat + second[both], weights=patterns.weights[both], minlength=n_cat * n_cat
+    )
     return flat.reshape(n_cat, n_cat) / count
 
 

@@ -100,8 +100,9 @@ def _conger(patterns: Patterns, margins: _Margins) -> Outcome:
         given = row >= 0
         # Coders who rated nothing have no classification probabilities and are left out.
         if patterns.weights[given].sum() > 0:
-            counts = np.bincount(row[given], weights=patterns.weights[given],
-                                 minlength=patterns.n_categories)  # fmt: skip
+            counts = np.bincount(
+                row[given], weights=patterns.weights[given], minlength=patterns.n_categories
+            )
             shares.append(counts / counts.sum())
     r = len(shares)
     if r < 2:  # noqa: PLR2004

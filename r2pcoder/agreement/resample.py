@@ -158,9 +158,12 @@ def groups_of(
 
 
 def _merged(
-    sizes: FloatArray, counts: FloatArray, disagreement: FloatArray,
-    coincidences: FloatArray | None, weights: FloatArray,
-) -> Groups:  # fmt: skip
+    sizes: FloatArray,
+    counts: FloatArray,
+    disagreement: FloatArray,
+    coincidences: FloatArray | None,
+    weights: FloatArray,
+) -> Groups:
     """Identical draws as one row each, with how many units they stand for."""
     parts = [sizes[:, None], counts, disagreement[:, None]]
     if coincidences is not None:
@@ -172,8 +175,13 @@ def _merged(
     merged_coincidences = None
     if coincidences is not None:
         merged_coincidences = rows[:, n_cat + 2 :].reshape(-1, n_cat, n_cat)
-    return Groups(rows[:, 0], rows[:, 1 : n_cat + 1], rows[:, n_cat + 1], merged_coincidences,
-                  freq.astype(np.float64))  # fmt: skip
+    return Groups(
+        rows[:, 0],
+        rows[:, 1 : n_cat + 1],
+        rows[:, n_cat + 1],
+        merged_coincidences,
+        freq.astype(np.float64),
+    )
 
 
 def _ordinal_delta(totals: FloatArray) -> FloatArray:

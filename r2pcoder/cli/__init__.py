@@ -23,13 +23,19 @@ __all__ = ["EXIT_CODES", "build_parser", "main"]
 
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "success (also a dry run, and 'codebook validate' of a valid codebook)"),
-    (1, "a problem: one line on stderr says why; files are left as they were (also an "
-        "invalid codebook, or a batch in which every item was refused)"),
+    (
+        1,
+        "a problem: one line on stderr says why; files are left as they were (also an "
+        "invalid codebook, or a batch in which every item was refused)",
+    ),
     (2, "a usage error: an unknown command or option, a missing argument"),
-    (4, "partly done: some items of a batch were refused and named, the others done (files "
-        "of 'import', rows of 'code import', packets of 'merge')"),
+    (
+        4,
+        "partly done: some items of a batch were refused and named, the others done (files "
+        "of 'import', rows of 'code import', packets of 'merge')",
+    ),
     (130, "interrupted (Ctrl+C): nothing half written was kept"),
-)  # fmt: skip
+)
 """Every exit code of ``r2pcoder`` and what it means."""
 
 

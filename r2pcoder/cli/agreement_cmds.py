@@ -39,16 +39,29 @@ from r2pcoder.reliability import (
 __all__ = ["register"]
 
 ALIASES = {
-    "percent": "percent_agreement", "agreement": "percent_agreement",
-    "alpha": "krippendorff_alpha", "kappa": "cohen_kappa", "cohen": "cohen_kappa",
-    "pi": "scott_pi", "scott": "scott_pi", "fleiss": "fleiss_kappa", "conger": "conger_kappa",
-    "ac1": "gwet_ac1", "gwet": "gwet_ac1", "bp": "brennan_prediger",
-}  # fmt: skip
+    "percent": "percent_agreement",
+    "agreement": "percent_agreement",
+    "alpha": "krippendorff_alpha",
+    "kappa": "cohen_kappa",
+    "cohen": "cohen_kappa",
+    "pi": "scott_pi",
+    "scott": "scott_pi",
+    "fleiss": "fleiss_kappa",
+    "conger": "conger_kappa",
+    "ac1": "gwet_ac1",
+    "gwet": "gwet_ac1",
+    "bp": "brennan_prediger",
+}
 SHORT = {
-    "percent_agreement": "agree", "krippendorff_alpha": "alpha", "cohen_kappa": "kappa",
-    "scott_pi": "pi", "fleiss_kappa": "fleiss", "conger_kappa": "conger", "gwet_ac1": "AC1",
+    "percent_agreement": "agree",
+    "krippendorff_alpha": "alpha",
+    "cohen_kappa": "kappa",
+    "scott_pi": "pi",
+    "fleiss_kappa": "fleiss",
+    "conger_kappa": "conger",
+    "gwet_ac1": "AC1",
     "brennan_prediger": "BP",
-}  # fmt: skip
+}
 
 
 def register(sub: Any) -> None:
@@ -146,11 +159,17 @@ def _measures(values: list[str] | None) -> tuple[str, ...] | None:
 def settings_from(args: argparse.Namespace, coders: tuple[str, ...] | None) -> AgreementSettings:
     """The settings the command-line options ask for (``coders`` already resolved to UUIDs)."""
     return AgreementSettings(
-        unit=args.unit, measures=_measures(args.measure), coders=coders,
-        themes=_split(args.themes), by=args.by, overlap_threshold=args.overlap / 100.0,
-        bootstrap_n=args.bootstrap, bootstrap_seed=args.seed,
-        bootstrap_method=args.bootstrap_method, level=args.level,
-    )  # fmt: skip
+        unit=args.unit,
+        measures=_measures(args.measure),
+        coders=coders,
+        themes=_split(args.themes),
+        by=args.by,
+        overlap_threshold=args.overlap / 100.0,
+        bootstrap_n=args.bootstrap,
+        bootstrap_seed=args.seed,
+        bootstrap_method=args.bootstrap_method,
+        level=args.level,
+    )
 
 
 def _agreement(args: argparse.Namespace) -> int:
@@ -217,10 +236,14 @@ def _cell(measure: str, value: MeasureValue) -> str:
 def _table_lines(rows: list[ResultRow], measures: tuple[str, ...]) -> Iterator[str]:
     header = ["", "variant", "units", *(SHORT.get(m, m) for m in measures)]
     body = [
-        [f"{r.scope}: {r.label}" if r.scope != "theme" else r.label, r.variant, str(r.n_units),
-         *(_cell(m, r.values[m]) for m in measures)]
+        [
+            f"{r.scope}: {r.label}" if r.scope != "theme" else r.label,
+            r.variant,
+            str(r.n_units),
+            *(_cell(m, r.values[m]) for m in measures),
+        ]
         for r in rows
-    ]  # fmt: skip
+    ]
     if not any(r[1] for r in body):
         header.pop(1)
         body = [[r[0], *r[2:]] for r in body]
@@ -232,9 +255,12 @@ def _table_lines(rows: list[ResultRow], measures: tuple[str, ...]) -> Iterator[s
 def table(report: AgreementReport) -> str:
     """The report as aligned text: rows, notes, pairwise matrix and strata."""
     measures = report.measures
-    lines = [f"Unit: {report.settings.unit}. {report.unit_description}",
-             f"Coders: {', '.join(n for _, n in report.coders)}; statements: "
-             f"{len(report.documents)}; level: {report.settings.level}.", ""]  # fmt: skip
+    lines = [
+        f"Unit: {report.settings.unit}. {report.unit_description}",
+        f"Coders: {', '.join(n for _, n in report.coders)}; statements: "
+        f"{len(report.documents)}; level: {report.settings.level}.",
+        "",
+    ]
     lines += _table_lines(list(report.rows), measures)
     lines += ["", "R reliable (>= .800), T tentative (>= .667), U unreliable; [95% interval]."]
     if report.interval_method:
@@ -268,19 +294,46 @@ def as_csv(report: AgreementReport) -> str:
     """One CSV line per row and measure (strata included, with their field and value)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["stratum_field", "stratum_value", "scope", "key", "label", "variant",
-                     "n_units", "measure", "value", "ci_low", "ci_high", "p_below", "band",
-                     "note"])  # fmt: skip
+    writer.writerow(
+        [
+            "stratum_field",
+            "stratum_value",
+            "scope",
+            "key",
+            "label",
+            "variant",
+            "n_units",
+            "measure",
+            "value",
+            "ci_low",
+            "ci_high",
+            "p_below",
+            "band",
+            "note",
+        ]
+    )
     groups = [("", "", report.rows)] + [(s.field, s.value, s.rows) for s in report.strata]
     for field, value, rows in groups:
         for r in rows:
             for m, v in r.values.items():
-                writer.writerow([field, value, r.scope, r.key, r.label, r.variant, r.n_units, m,
-                                 "" if v.value is None else f"{v.value:.6f}",
-                                 "" if v.ci_low is None else f"{v.ci_low:.6f}",
-                                 "" if v.ci_high is None else f"{v.ci_high:.6f}",
-                                 "" if v.p_below is None else f"{v.p_below:.4f}",
-                                 v.band, v.note])  # fmt: skip
+                writer.writerow(
+                    [
+                        field,
+                        value,
+                        r.scope,
+                        r.key,
+                        r.label,
+                        r.variant,
+                        r.n_units,
+                        m,
+                        "" if v.value is None else f"{v.value:.6f}",
+                        "" if v.ci_low is None else f"{v.ci_low:.6f}",
+                        "" if v.ci_high is None else f"{v.ci_high:.6f}",
+                        "" if v.p_below is None else f"{v.p_below:.4f}",
+                        v.band,
+                        v.note,
+                    ]
+                )
     return buffer.getvalue()
 
 
@@ -288,11 +341,17 @@ def _list(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         snapshots = list_snapshots(project)
     data = [
-        {"uuid": s.uuid, "created_at": s.created_at.isoformat(timespec="seconds"),
-         "label": s.label, "unit": s.unit, "coders": s.n_coders, "documents": s.n_documents,
-         "layers": list(s.layers)}
+        {
+            "uuid": s.uuid,
+            "created_at": s.created_at.isoformat(timespec="seconds"),
+            "label": s.label,
+            "unit": s.unit,
+            "coders": s.n_coders,
+            "documents": s.n_documents,
+            "layers": list(s.layers),
+        }
         for s in snapshots
-    ]  # fmt: skip
+    ]
     lines = [f"{d['uuid']}  {d['created_at']}  {d['unit']:<9}  {d['label']}" for d in data]
     emit(args, data, lines or ["No snapshots yet (save one with agreement --save LABEL)."])
     return 0

@@ -46,10 +46,12 @@ def register(sub: Any) -> None:
     code = add_command(sub, "code")
     actions = code.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser(
-        "add", help="code a passage", description="Code a passage given by --start/--end "
+        "add",
+        help="code a passage",
+        description="Code a passage given by --start/--end "
         "(code points, end exclusive) or by --quote (its exact text, first occurrence unless "
         "--occurrence says otherwise). An identical coding of the same coder is refused.",
-    )  # fmt: skip
+    )
     project_arg(add)
     add.add_argument("--document", required=True, help="id, UUID, file name or title")
     add.add_argument("--coder", required=True, help="coder name or UUID")
@@ -61,12 +63,13 @@ def register(sub: Any) -> None:
     add.set_defaults(handler=_add)
 
     imp = actions.add_parser(
-        "import", help="code every row of a CSV file, in one transaction",
+        "import",
+        help="code every row of a CSV file, in one transaction",
         description=f"Code every row of a CSV file with the columns {', '.join(COLUMNS)} "
         "(document, coder and theme required; start and end, or quote). Every row is checked; "
         "refused rows are named with their reason and the others stored in one transaction. "
         f"Exit code {EXIT_PARTIAL} when some rows were refused.",
-    )  # fmt: skip
+    )
     project_arg(imp)
     imp.add_argument("file", type=Path, metavar="FILE.csv", help="the codings, one per row")
     imp.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
@@ -74,10 +77,11 @@ def register(sub: Any) -> None:
     imp.set_defaults(handler=_import)
 
     rm = actions.add_parser(
-        "remove", help="delete codings by UUID, or those matching the options",
+        "remove",
+        help="delete codings by UUID, or those matching the options",
         description="Delete a coding by its UUID, or the codings of a statement matching "
         "--coder, --theme, --stance and the passage. Several matches are refused unless --all.",
-    )  # fmt: skip
+    )
     project_arg(rm)
     rm.add_argument("uuid", nargs="?", help="the coding's UUID (see code list)")
     rm.add_argument("--document", help="id, UUID, file name or title")
@@ -126,9 +130,10 @@ def _add(args: argparse.Namespace) -> int:
         stance = project.codebook.stance_by_key(args.stance) if args.stance else None
         span = passage_span(args, doc.text)
         coding = project.codings.apply(
-            CodingRequest(doc.id, coder.id, theme.id, *span, stance.id if stance else None,
-                          args.memo)
-        )  # fmt: skip
+            CodingRequest(
+                doc.id, coder.id, theme.id, *span, stance.id if stance else None, args.memo
+            )
+        )
         data = vars(next(project.codings.listing(uuid=coding.uuid)))
     start, end = span
     emit(args, data, [f"Coded {start}-{end} {data['quote']!r} as {theme.name} ({coding.uuid})."])
@@ -179,8 +184,11 @@ def _remove(args: argparse.Namespace) -> int:
             uuids = [c.uuid for c in found]
         gone = project.codings.discard_many(uuids)
     listed = ", ".join(c.uuid for c in gone)
-    emit(args, {"removed": [c.uuid for c in gone]},
-         [f"Removed {counted(len(gone), 'coding')}: {listed}."])  # fmt: skip
+    emit(
+        args,
+        {"removed": [c.uuid for c in gone]},
+        [f"Removed {counted(len(gone), 'coding')}: {listed}."],
+    )
     return 0
 
 
@@ -192,9 +200,11 @@ def _list(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             stream_json(map(vars, listed), sys.stdout)
             return 0
-        lines = (f"{c.uuid}  {c.coder}  doc {c.document_id} {c.document_title[:40]!r}  "
-                 f"{c.start}-{c.end}  {c.theme}/{c.stance or '-'}  {c.quote[:60]!r}\n"
-                 for c in listed)  # fmt: skip
+        lines = (
+            f"{c.uuid}  {c.coder}  doc {c.document_id} {c.document_title[:40]!r}  "
+            f"{c.start}-{c.end}  {c.theme}/{c.stance or '-'}  {c.quote[:60]!r}\n"
+            for c in listed
+        )
         if not stream_lines(lines, sys.stdout):
             sys.stdout.write("No codings.\n")
     return 0

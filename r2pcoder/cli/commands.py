@@ -30,23 +30,29 @@ _AGREEMENT = "r2pcoder.cli.agreement_cmds"
 COMMANDS: dict[str, Command] = {
     "init": Command(_PROJECT, "create a new, empty project file"),
     "info": Command(_PROJECT, "what a project holds"),
-    "import": Command(_PROJECT,
-                      "import statements (.txt .md .docx .pdf .html) from files or folders"),
+    "import": Command(
+        _PROJECT, "import statements (.txt .md .docx .pdf .html) from files or folders"
+    ),
     "coder": Command(_PROJECT, "add or list coders"),
     "codebook": Command(_PROJECT, "validate, load or export a codebook"),
     "code": Command("r2pcoder.cli.coding_cmds", "add, import, remove or list codings"),
     "documents": Command("r2pcoder.cli.document_cmds", "list the statements of a project"),
     "packets": Command(_MERGE, "make coder packets from a master project"),
     "merge": Command(_MERGE, "merge returned packets into the master"),
-    "export": Command("r2pcoder.cli.export_cmds",
-                      "export summaries: CSV files, an Excel workbook or an HTML report"),
+    "export": Command(
+        "r2pcoder.cli.export_cmds",
+        "export summaries: CSV files, an Excel workbook or an HTML report",
+    ),
     "agreement": Command(_AGREEMENT, "measure inter-coder agreement in a coded master"),
     "snapshot": Command(_AGREEMENT, "list or export saved reliability snapshots"),
-    "refi": Command("r2pcoder.cli.refi_cmds",
-                    "import or export REFI-QDA projects (.qdpx) and codebooks (.qdc)"),
-    "review": Command("r2pcoder.cli.review_cmds",
-                      "review and adjudicate the coders' differences into the gold layer"),
-}  # fmt: skip
+    "refi": Command(
+        "r2pcoder.cli.refi_cmds", "import or export REFI-QDA projects (.qdpx) and codebooks (.qdc)"
+    ),
+    "review": Command(
+        "r2pcoder.cli.review_cmds",
+        "review and adjudicate the coders' differences into the gold layer",
+    ),
+}
 """Every command, in the order ``--help`` lists them."""
 
 

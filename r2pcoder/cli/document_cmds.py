@@ -36,11 +36,19 @@ def register(sub: Any) -> None:
 def _row(doc: DocumentSummary) -> dict[str, Any]:
     meta = doc.meta
     return {
-        "id": doc.id, "uuid": doc.uuid, "title": doc.title, "speaker": meta.speaker,
-        "on_behalf_of": meta.on_behalf_of, "regional_group": meta.regional_group,
-        "date": meta.date, "event": meta.event, "doc_type": meta.doc_type,
-        "source_file": doc.source_file, "length": doc.length, "attributes": dict(meta.attributes),
-    }  # fmt: skip
+        "id": doc.id,
+        "uuid": doc.uuid,
+        "title": doc.title,
+        "speaker": meta.speaker,
+        "on_behalf_of": meta.on_behalf_of,
+        "regional_group": meta.regional_group,
+        "date": meta.date,
+        "event": meta.event,
+        "doc_type": meta.doc_type,
+        "source_file": doc.source_file,
+        "length": doc.length,
+        "attributes": dict(meta.attributes),
+    }
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -51,46 +51,56 @@ def register(sub: Any) -> None:
     )
     cmd.add_argument("master", type=Path, metavar="MASTER", help="the master project (.r2p)")
     cmd.add_argument(
-        "--what", default="all",
+        "--what",
+        default="all",
         help=f"tables, comma-separated, or 'all' (default): {', '.join(TABLES)}",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--format", choices=FORMATS, dest="fmt",
+        "--format",
+        choices=FORMATS,
+        dest="fmt",
         help="csv, xlsx or html; by default taken from --out (a .csv file or a folder: csv, "
         ".xlsx: xlsx, .html: html)",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--out", type=Path, required=True,
+        "--out",
+        type=Path,
+        required=True,
         help="a folder for CSV (or one .csv file for one table), a .xlsx or a .html file",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--bom", action="store_true",
+        "--bom",
+        action="store_true",
         help="start each CSV file with a UTF-8 byte order mark, for Excel on Windows (default: "
         "plain UTF-8, for scripts and statistics packages)",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--layer", default="all",
+        "--layer",
+        default="all",
         help="which codings: a coder's name or UUID (or coder:NAME), 'all' (agreed by all "
         "coders, the default), 'all:Ana,Ben', 'majority', 'majority:Ana,Ben,Cy', 'gold' (the "
         "adjudicated decisions) or 'final' (gold, else what the coders agree on, else a "
         "single coder's codings)",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--by", default=",".join(DEFAULT_BY),
+        "--by",
+        default=",".join(DEFAULT_BY),
         help="break counts down by these fields, comma-separated (regional_group, event, year, "
         "date, doc_type, speaker, on_behalf_of or a custom attribute); 'none' for overall only",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--count-members", action="store_true",
+        "--count-members",
+        action="store_true",
         help="also count the States behind the statements, the members of group statements "
         "(their 'members' attribute) included, each under its own UN regional group",
-    )  # fmt: skip
+    )
     cmd.add_argument(
-        "--raw-csv", action="store_true",
+        "--raw-csv",
+        action="store_true",
         help="write CSV text exactly as stored: no apostrophe before cells starting with = + - @ "
         "(which spreadsheets would run as formulas), no control characters removed; for "
         "analysis scripts, not for opening in a spreadsheet",
-    )  # fmt: skip
+    )
     add_json_flag(cmd)
     cmd.set_defaults(handler=_export)
 

@@ -118,7 +118,7 @@ def register(sub: Any) -> None:
         help=f"refuse a file that takes longer to read (default {DEFAULT_TIME_LIMIT:g})",
     )
     add_json_flag(merge)
-    merge.set_defaults(handler=_merge)  # fmt: skip
+    merge.set_defaults(handler=_merge)
 
 
 def _overlap(args: argparse.Namespace) -> float | tuple[str, ...]:
@@ -136,10 +136,14 @@ def _create(args: argparse.Namespace) -> int:
     from r2pcoder.packets import PacketOptions, create_packets  # noqa: PLC0415 - see the docstring
 
     options = PacketOptions(
-        coders=tuple(args.coders), out_dir=args.out or args.master.resolve().parent,
-        overlap=_overlap(args), seed=args.seed, split=not args.all, blind=args.blind,
+        coders=tuple(args.coders),
+        out_dir=args.out or args.master.resolve().parent,
+        overlap=_overlap(args),
+        seed=args.seed,
+        split=not args.all,
+        blind=args.blind,
         discard_unmerged=args.discard_unmerged,
-    )  # fmt: skip
+    )
     with open_project(args.master) as master:
         report = create_packets(master, options)
     emit(args, report.to_dict(), report.summary())
@@ -164,8 +168,13 @@ def _merge(args: argparse.Namespace) -> int:
         from r2pcoder.merge import merge_packets  # noqa: PLC0415 - see the module docstring
 
         report = merge_packets(
-            master, args.packets, dry_run=args.dry_run, foreign=args.foreign,
-            proposals=_decisions(args), prefer=args.prefer, time_limit=args.time_limit,
-        )  # fmt: skip
+            master,
+            args.packets,
+            dry_run=args.dry_run,
+            foreign=args.foreign,
+            proposals=_decisions(args),
+            prefer=args.prefer,
+            time_limit=args.time_limit,
+        )
     emit(args, report.to_dict(), report.summary())
     return EXIT_PARTIAL if report.held_back else 0

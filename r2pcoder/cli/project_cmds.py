@@ -47,8 +47,12 @@ def _init(args: argparse.Namespace) -> int:
         if codebook is not None:
             project.codebook.load(codebook)
         info = project.info
-    data = {"file": str(args.project), "uuid": info.uuid, "name": info.name,
-            "codebook": info.codebook_id or None}  # fmt: skip
+    data = {
+        "file": str(args.project),
+        "uuid": info.uuid,
+        "name": info.name,
+        "codebook": info.codebook_id or None,
+    }
     emit(args, data, [f"Created {args.project} ({info.uuid})."])
     return 0
 
@@ -66,13 +70,20 @@ def _info(args: argparse.Namespace) -> int:
         {"uuid": c.uuid, "name": c.name, "codings": c.codings} for c in seen.coders
     ]
     data: dict[str, Any] = {
-        "uuid": seen.uuid, "name": seen.name, "role": seen.role,
-        "codebook": {"id": seen.codebook_id, "name": seen.codebook_name,
-                     "version": seen.codebook_version},
-        "themes": seen.themes, "stances": seen.stances, "documents": seen.documents,
+        "uuid": seen.uuid,
+        "name": seen.name,
+        "role": seen.role,
+        "codebook": {
+            "id": seen.codebook_id,
+            "name": seen.codebook_name,
+            "version": seen.codebook_version,
+        },
+        "themes": seen.themes,
+        "stances": seen.stances,
+        "documents": seen.documents,
         "coders": coder_rows,
         "codings": seen.codings,
-    }  # fmt: skip
+    }
     lines = [
         f"{seen.name} ({seen.role}, {seen.uuid})",
         f"Codebook: {seen.codebook_name or 'none loaded'} {seen.codebook_version}".rstrip(),
@@ -99,10 +110,13 @@ def _register_import(sub: Any) -> None:
     for name in ("title", "speaker", "on-behalf-of", "date", "event", "doc-type"):
         imp.add_argument(f"--{name}", default="", help=f"{name.replace('-', ' ')} for every file")
     imp.add_argument(
-        "--regional-group", default="", choices=REGIONAL_GROUPS, metavar="GROUP",
+        "--regional-group",
+        default="",
+        choices=REGIONAL_GROUPS,
+        metavar="GROUP",
         help=f"regional group for every file: {', '.join(REGIONAL_GROUPS)} (left empty, it is "
         "taken from a speaker that is a UN Member or observer State)",
-    )  # fmt: skip
+    )
     add_json_flag(imp)
     imp.set_defaults(handler=_import)
 
@@ -111,9 +125,14 @@ def _import(args: argparse.Namespace) -> int:
     if not args.paths and args.metadata is None:
         raise R2pError("Nothing to import: give files, folders, or --metadata.")
     defaults = DocumentMeta(
-        title=args.title, speaker=args.speaker, on_behalf_of=args.on_behalf_of, date=args.date,
-        event=args.event, doc_type=args.doc_type, regional_group=args.regional_group,
-    )  # fmt: skip
+        title=args.title,
+        speaker=args.speaker,
+        on_behalf_of=args.on_behalf_of,
+        date=args.date,
+        event=args.event,
+        doc_type=args.doc_type,
+        regional_group=args.regional_group,
+    )
     from r2pcoder.importer import import_files  # noqa: PLC0415 - see the module docstring
 
     with open_project(args.project) as project:
@@ -178,14 +197,19 @@ def _codebook_validate(args: argparse.Namespace) -> int:
         codebook = load_codebook(args.file)
     except CodebookInvalid as exc:
         problems = [str(p) for p in exc.problems]
-        emit(args, {"valid": False, "problems": problems},
-             [f"{args.file} has {counted(len(problems), 'problem')}:", *problems])  # fmt: skip
+        emit(
+            args,
+            {"valid": False, "problems": problems},
+            [f"{args.file} has {counted(len(problems), 'problem')}:", *problems],
+        )
         return 1
     themes = sum(1 for _ in codebook.walk())
     stances = len(codebook.stances.stances)
-    emit(args, {"valid": True, "themes": themes, "stances": stances},
-         [f"{args.file} is valid: {counted(themes, 'theme')}, "
-          f"{counted(stances, 'stance')}."])  # fmt: skip
+    emit(
+        args,
+        {"valid": True, "themes": themes, "stances": stances},
+        [f"{args.file} is valid: {counted(themes, 'theme')}, {counted(stances, 'stance')}."],
+    )
     return 0
 
 
@@ -204,6 +228,9 @@ def _codebook_export(args: argparse.Namespace) -> int:
     if codebook is None:
         raise R2pError(f"{args.project.name} has no codebook yet; load one first.")
     save_codebook(codebook, args.file)
-    emit(args, {"file": str(args.file), "id": codebook.id, "version": codebook.version},
-         [f"Wrote {args.file}."])  # fmt: skip
+    emit(
+        args,
+        {"file": str(args.file), "id": codebook.id, "version": codebook.version},
+        [f"Wrote {args.file}."],
+    )
     return 0

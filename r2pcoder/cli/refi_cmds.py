@@ -37,9 +37,10 @@ def register(sub: Any) -> None:
     project_arg(imp)
     imp.add_argument("file", type=Path, metavar="FILE", help="a .qdpx or .qdc file")
     imp.add_argument(
-        "--offsets", choices=("code-points", "utf16"),
+        "--offsets",
+        choices=("code-points", "utf16"),
         help="the unit the file counts positions in (default: detected per file)",
-    )  # fmt: skip
+    )
     add_json_flag(imp)
     imp.set_defaults(handler=_import)
     exp = actions.add_parser("export", help="export the project as .qdpx or its codebook as .qdc")

@@ -43,19 +43,21 @@ def _master_arg(parser: argparse.ArgumentParser) -> None:
 
 def _by_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--by", metavar="NAME",
+        "--by",
+        metavar="NAME",
         help="who decides (recorded with every decision; default: your login name); a coder's "
         "name or UUID records that coder's UUID too",
-    )  # fmt: skip
+    )
 
 
 def register(sub: Any) -> None:
     """Add the ``review`` command and its actions."""
     review = add_command(
-        sub, "review",
+        sub,
+        "review",
         description="Settle the coders' differences in a master. Coder layers stay as merged; "
         "the lead's decisions go to a separate gold layer, with provenance.",
-    )  # fmt: skip
+    )
     actions = review.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     status = actions.add_parser("status", help="statements, cells agreed, awaiting and decided")
@@ -66,12 +68,20 @@ def register(sub: Any) -> None:
     lst = actions.add_parser("list", help="the cells awaiting a decision, with each coder's value")
     _master_arg(lst)
     lst.add_argument("--theme", action="append", metavar="KEY", help="only this theme (repeat)")
-    lst.add_argument("--coder", action="append", metavar="NAME", help="only statements this "
-                     "coder worked on (repeat)")  # fmt: skip
+    lst.add_argument(
+        "--coder",
+        action="append",
+        metavar="NAME",
+        help="only statements this coder worked on (repeat)",
+    )
     lst.add_argument("--group", action="append", metavar="GROUP", help="only this regional group")
     lst.add_argument("--kind", action="append", choices=DIFF_KINDS, help="only this difference")
-    lst.add_argument("--status", action="append", choices=CELL_STATUSES,
-                     help="cells of this status (default: awaiting and reopened)")  # fmt: skip
+    lst.add_argument(
+        "--status",
+        action="append",
+        choices=CELL_STATUSES,
+        help="cells of this status (default: awaiting and reopened)",
+    )
     add_json_flag(lst)
     lst.set_defaults(handler=_list)
 
@@ -104,13 +114,14 @@ def register(sub: Any) -> None:
 
 def _register_decide(actions: Any) -> None:
     decide = actions.add_parser(
-        "decide", help="decide one statement x theme cell",
+        "decide",
+        help="decide one statement x theme cell",
         description="Decide a cell: accept a coder's value (--from), mark the theme absent "
         "(--absent), or give the stance (--stance), with a passage (--quote, or --start and "
         "--end) for a new gold coding or without one to change the stance of the cell's gold "
         "codings. --agreed accepts what all coders agree on, --keep confirms a re-opened "
         "decision, --resolved settles every cell of the statement still awaiting as absent.",
-    )  # fmt: skip
+    )
     _master_arg(decide)
     decide.add_argument("--document", required=True, help="id, UUID, file name or title")
     decide.add_argument("--theme", metavar="KEY", help="theme id from the codebook")
@@ -120,14 +131,16 @@ def _register_decide(actions: Any) -> None:
     how.add_argument("--stance", metavar="KEY", help="the stance gold gives")
     how.add_argument("--agreed", action="store_true", help="accept what all coders agree on")
     how.add_argument("--keep", action="store_true", help="keep a re-opened decision as it is")
-    how.add_argument("--resolved", action="store_true",
-                     help="the statement is settled (no --theme)")  # fmt: skip
+    how.add_argument(
+        "--resolved", action="store_true", help="the statement is settled (no --theme)"
+    )
     decide.add_argument("--quote", help="the exact passage of a new gold coding")
     decide.add_argument("--occurrence", type=int, default=1, help="which occurrence of --quote")
     decide.add_argument("--start", type=int)
     decide.add_argument("--end", type=int)
-    decide.add_argument("--add", action="store_true",
-                        help="with a passage: keep the cell's other gold codings")  # fmt: skip
+    decide.add_argument(
+        "--add", action="store_true", help="with a passage: keep the cell's other gold codings"
+    )
     decide.add_argument("--note", default="", help="why (kept with the decision)")
     _by_arg(decide)
     add_json_flag(decide)
@@ -172,13 +185,18 @@ def _status(args: argparse.Namespace) -> int:
 
 def _item(item: QueueItem) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "statement": item.document_id, "statement_uuid": item.document_uuid,
-        "title": item.title, "speaker": item.speaker, "regional_group": item.regional_group,
+        "statement": item.document_id,
+        "statement_uuid": item.document_uuid,
+        "title": item.title,
+        "speaker": item.speaker,
+        "regional_group": item.regional_group,
         "theme": item.theme_key,
-        "status": item.status, "differences": list(item.kinds),
-        "values": [{"coder": v.coder, "coder_uuid": v.coder_uuid, "value": v.label}
-                   for v in item.values],
-    }  # fmt: skip
+        "status": item.status,
+        "differences": list(item.kinds),
+        "values": [
+            {"coder": v.coder, "coder_uuid": v.coder_uuid, "value": v.label} for v in item.values
+        ],
+    }
     if item.decision is not None:
         data["decision"] = {"kind": item.decision.kind, "reopened": item.decision.reopened_reason}
     return data
@@ -186,10 +204,12 @@ def _item(item: QueueItem) -> dict[str, Any]:
 
 def _list(args: argparse.Namespace) -> int:
     filters = QueueFilter(
-        statuses=tuple(args.status or ("awaiting", "reopened")), themes=tuple(args.theme or ()),
-        coders=tuple(args.coder or ()), regional_groups=tuple(args.group or ()),
+        statuses=tuple(args.status or ("awaiting", "reopened")),
+        themes=tuple(args.theme or ()),
+        coders=tuple(args.coder or ()),
+        regional_groups=tuple(args.group or ()),
         kinds=tuple(args.kind or ()),
-    )  # fmt: skip
+    )
     with open_project(args.master) as project:
         items = project.review.queue(filters)
     lines = [
@@ -207,8 +227,7 @@ def _auto(args: argparse.Namespace) -> int:
     with open_project(args.master) as project:
         project.review.check_master()
         _warn(project.review.warnings())
-        report = project.review.auto(args.rule, by=_decider(project, args.by),
-                                     dry_run=args.dry_run)  # fmt: skip
+        report = project.review.auto(args.rule, by=_decider(project, args.by), dry_run=args.dry_run)
     emit(args, report.to_dict(), report.summary())
     return 0
 
@@ -218,30 +237,43 @@ def _state(project: Project, state: CellState) -> dict[str, Any]:
     stances = {s.id: s.key for s in project.codebook.stances(include_retired=True)}
     decision = state.decision
     return {
-        "statement": state.document_id, "theme": themes.get(state.theme_id),
+        "statement": state.document_id,
+        "theme": themes.get(state.theme_id),
         "decision": None if decision is None else decision.kind,
         "decided_by": None if decision is None else decision.decided_by,
         "auto_rule": None if decision is None else decision.auto_rule,
         "note": None if decision is None else decision.note,
         "gold_codings": [
-            {"uuid": c.uuid, "stance": stances.get(c.stance_id or 0), "start": c.start,
-             "end": c.end, "origin": c.origin, "sources": list(c.sources)}
+            {
+                "uuid": c.uuid,
+                "stance": stances.get(c.stance_id or 0),
+                "start": c.start,
+                "end": c.end,
+                "origin": c.origin,
+                "sources": list(c.sources),
+            }
             for c in state.codings
         ],
-    }  # fmt: skip
+    }
 
 
 def _describe(project: Project, change: CellChange) -> tuple[dict[str, Any], list[str]]:
     after = [_state(project, s) for s in change.after]
-    data = {"action": change.action, "cells": after,
-            "before": [_state(project, s) for s in change.before]}  # fmt: skip
+    data = {
+        "action": change.action,
+        "cells": after,
+        "before": [_state(project, s) for s in change.before],
+    }
     lines = [f"{change.action[:1].upper()}{change.action[1:]}:"]
     for cell in after:
         what = cell["decision"] or "no decision (awaits again)"
-        codings = ", ".join(f"{c['start']}-{c['end']} {c['stance'] or 'no stance'}"
-                            for c in cell["gold_codings"])  # fmt: skip
-        lines.append(f"  statement {cell['statement']}, {cell['theme']}: {what}"
-                     + (f" ({codings})" if codings else ""))  # fmt: skip
+        codings = ", ".join(
+            f"{c['start']}-{c['end']} {c['stance'] or 'no stance'}" for c in cell["gold_codings"]
+        )
+        lines.append(
+            f"  statement {cell['statement']}, {cell['theme']}: {what}"
+            + (f" ({codings})" if codings else "")
+        )
     return data, lines
 
 
@@ -330,16 +362,20 @@ def vs_gold(args: argparse.Namespace, project: Project, settings: Any) -> int:
             info = save_snapshot(project, report, f"{args.save} ({report.coders[1][1]} vs gold)")
             sys.stderr.write(f"Saved snapshot {info.uuid} ({info.label}).\n")
     if args.format == "json":
-        sys.stdout.write(json.dumps([r.to_dict() for r in reports], indent=2,
-                                    ensure_ascii=False) + "\n")  # fmt: skip
+        sys.stdout.write(
+            json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False) + "\n"
+        )
     elif args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         for i, report in enumerate(reports):
             rows = list(csv.reader(io.StringIO(as_csv(report))))
             for row in rows[0 if i == 0 else 1 :]:
-                writer.writerow(["compared", *row] if row is rows[0] and i == 0
-                                else [f"{report.coders[1][1]} vs gold", *row])  # fmt: skip
+                writer.writerow(
+                    ["compared", *row]
+                    if row is rows[0] and i == 0
+                    else [f"{report.coders[1][1]} vs gold", *row]
+                )
         sys.stdout.write(buffer.getvalue())
     else:
         for report in reports:

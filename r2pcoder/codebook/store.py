@@ -123,14 +123,24 @@ def _theme_infos(session: Session, include_retired: bool) -> list[ThemeInfo]:
 
     return [
         ThemeInfo(
-            id=r.id, uuid=r.uuid, key=r.key, name=r.name, parent_id=r.parent_id, path=path(r),
-            depth=len(path(r)) - 1, color=r.color, shortcut=r.shortcut,
-            description=r.description, include=r.include, exclude=r.exclude, example=r.example,
+            id=r.id,
+            uuid=r.uuid,
+            key=r.key,
+            name=r.name,
+            parent_id=r.parent_id,
+            path=path(r),
+            depth=len(path(r)) - 1,
+            color=r.color,
+            shortcut=r.shortcut,
+            description=r.description,
+            include=r.include,
+            exclude=r.exclude,
+            example=r.example,
             retired=r.retired,
         )
         for r in rows
         if include_retired or not r.retired
-    ]  # fmt: skip
+    ]
 
 
 def _stance_info(r: StanceRow) -> StanceInfo:
@@ -151,9 +161,16 @@ def _build(themes: Sequence[ThemeInfo], parent: int | None, seen: set[int]) -> t
 
 def _theme(t: ThemeInfo, children: tuple[Theme, ...]) -> Theme:
     return Theme(
-        id=t.key, name=t.name, description=t.description, include=t.include, exclude=t.exclude,
-        example=t.example, color=t.color, shortcut=t.shortcut, children=children,
-    )  # fmt: skip
+        id=t.key,
+        name=t.name,
+        description=t.description,
+        include=t.include,
+        exclude=t.exclude,
+        example=t.example,
+        color=t.color,
+        shortcut=t.shortcut,
+        children=children,
+    )
 
 
 def _tree(themes: Sequence[ThemeInfo]) -> tuple[Theme, ...]:
@@ -180,10 +197,13 @@ def codebook_in(s: Session) -> Codebook | None:
         stances=tuple(Stance(r.key, r.name, r.definition, r.color, r.shortcut) for r in stances),
     )
     return Codebook(
-        id=header.codebook_id, name=header.codebook_name,
-        version=header.codebook_version, description=header.codebook_description,
-        themes=_tree(themes), stances=scale,
-    )  # fmt: skip
+        id=header.codebook_id,
+        name=header.codebook_name,
+        version=header.codebook_version,
+        description=header.codebook_description,
+        themes=_tree(themes),
+        stances=scale,
+    )
 
 
 def install_codebook(

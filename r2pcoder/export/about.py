@@ -45,17 +45,31 @@ def about_rows(data: ExportData, options: TableOptions) -> list[tuple[str, str]]
         ("statements with codings in this layer", str(len({d for d, _ in data.selection.values}))),
         ("codings in this layer", str(len(data.selection.codings))),
         ("counts broken down by", ", ".join(options.by) or "nothing (overall only)"),
-        ("statement rule", "A statement counts once per theme, under the stance most of its "
-         "codings of the theme carry; a tie between stances makes it 'mixed stances'."),
+        (
+            "statement rule",
+            "A statement counts once per theme, under the stance most of its "
+            "codings of the theme carry; a tie between stances makes it 'mixed stances'.",
+        ),
         ("layer rule", _LAYER_RULES[data.layer.rule]),
-        ("group statements", "A statement on behalf of a group counts once, as its speaker's; the "
-         "group is listed under on_behalf_of" + (", and its listed members are counted under "
-         "states." if options.count_members else ".")),
+        (
+            "group statements",
+            "A statement on behalf of a group counts once, as its speaker's; the "
+            "group is listed under on_behalf_of"
+            + (
+                ", and its listed members are counted under states."
+                if options.count_members
+                else "."
+            ),
+        ),
         *_states_rows(options),
         ("missing metadata", f"Shown as '{UNKNOWN}', counted in its own group, never dropped."),
-        ("reliability", "none saved: agreement has not been measured" if snap is None
-         else f"snapshot '{snap.label}' of {snap.created_at:%Y-%m-%d %H:%M} (unit {snap.unit})"),
-    ]  # fmt: skip
+        (
+            "reliability",
+            "none saved: agreement has not been measured"
+            if snap is None
+            else f"snapshot '{snap.label}' of {snap.created_at:%Y-%m-%d %H:%M} (unit {snap.unit})",
+        ),
+    ]
     rows += _review_rows(data)
     if not data.selection.codings:
         rows.append(("warning", "This layer holds no codings: every count is zero."))
@@ -67,13 +81,16 @@ def _states_rows(options: TableOptions) -> list[tuple[str, str]]:
         return []
     table = regional_groups()
     return [
-        ("states", "The distinct States behind the statements: speakers that are States and "
-         "the members listed in the 'members' attribute. By regional group, every State counts "
-         "under its own group, not under its speaker's; a member the table does not know counts "
-         f"under '{UNKNOWN}'. The statements and speakers columns stay those of the group's "
-         "speakers."),
+        (
+            "states",
+            "The distinct States behind the statements: speakers that are States and "
+            "the members listed in the 'members' attribute. By regional group, every State counts "
+            "under its own group, not under its speaker's; a member the table does not know counts "
+            f"under '{UNKNOWN}'. The statements and speakers columns stay those of the group's "
+            "speakers.",
+        ),
         ("regional groups table", f"{table.citation()}. {table.counting}"),
-    ]  # fmt: skip
+    ]
 
 
 _CELL_RULES = (

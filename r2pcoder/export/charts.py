@@ -14,8 +14,15 @@ from html import escape
 __all__ = ["PALETTE", "Bar", "Part", "stacked_bars"]
 
 PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-)  # fmt: skip
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
 """Okabe and Ito's colour-blind-safe palette, for categories without colours of their own."""
 
 _LABEL_W = 260

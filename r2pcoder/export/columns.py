@@ -67,16 +67,26 @@ class CodingColumns(Sequence[CodingTuple]):
     def __getitem__(self, index: int | slice) -> CodingTuple | CodingColumns:
         if isinstance(index, slice):
             return CodingColumns(
-                self.id[index], self.document_id[index], self.coder_id[index],
-                self.theme_id[index], self.stance_id[index], self.start[index], self.end[index],
+                self.id[index],
+                self.document_id[index],
+                self.coder_id[index],
+                self.theme_id[index],
+                self.stance_id[index],
+                self.start[index],
+                self.end[index],
                 self.memo[index],
-            )  # fmt: skip
+            )
         stance = int(self.stance_id[index])
         return CodingTuple(
-            int(self.id[index]), int(self.document_id[index]), int(self.coder_id[index]),
-            int(self.theme_id[index]), None if stance == NONE else stance,
-            int(self.start[index]), int(self.end[index]), self.memo[index],
-        )  # fmt: skip
+            int(self.id[index]),
+            int(self.document_id[index]),
+            int(self.coder_id[index]),
+            int(self.theme_id[index]),
+            None if stance == NONE else stance,
+            int(self.start[index]),
+            int(self.end[index]),
+            self.memo[index],
+        )
 
     def __iter__(self) -> Iterator[CodingTuple]:
         stances = [None if s == NONE else s for s in self.stance_id.tolist()]
@@ -90,10 +100,15 @@ class CodingColumns(Sequence[CodingTuple]):
         memo = self.memo
         picked = [memo[i] for i in index.tolist()] if any(memo) else [""] * index.size
         return CodingColumns(
-            self.id[index], self.document_id[index], self.coder_id[index],
-            self.theme_id[index], self.stance_id[index], self.start[index], self.end[index],
+            self.id[index],
+            self.document_id[index],
+            self.coder_id[index],
+            self.theme_id[index],
+            self.stance_id[index],
+            self.start[index],
+            self.end[index],
             picked,
-        )  # fmt: skip
+        )
 
     @classmethod
     def of(cls, codings: Iterable[CodingTuple]) -> CodingColumns:
@@ -102,10 +117,20 @@ class CodingColumns(Sequence[CodingTuple]):
             return codings
         rows = list(codings)
         ints = np.array(
-            [(c.id, c.document_id, c.coder_id, c.theme_id,
-              NONE if c.stance_id is None else c.stance_id, c.start, c.end) for c in rows],
+            [
+                (
+                    c.id,
+                    c.document_id,
+                    c.coder_id,
+                    c.theme_id,
+                    NONE if c.stance_id is None else c.stance_id,
+                    c.start,
+                    c.end,
+                )
+                for c in rows
+            ],
             dtype=np.int64,
-        ).reshape(-1, 7)  # fmt: skip
+        ).reshape(-1, 7)
         return cls._of(ints, [c.memo for c in rows])
 
     @classmethod

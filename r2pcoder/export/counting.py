@@ -237,10 +237,13 @@ def _row(
     grouped = [st for st in map(data.statements.__getitem__, doc_ids) if st.on_behalf_of]
     refs = [ref for d in doc_ids for ref in states_of[d]] if states_of is not None else []
     return CountRow(
-        statements=len(doc_ids), speakers={names[d][0] for d in doc_ids},
-        states={ref.name for ref in refs}, on_behalf_of={st.on_behalf_of for st in grouped},
-        labels={names[d][1] for d in doc_ids}, members={ref.name for ref in refs if ref.member},
-    )  # fmt: skip
+        statements=len(doc_ids),
+        speakers={names[d][0] for d in doc_ids},
+        states={ref.name for ref in refs},
+        on_behalf_of={st.on_behalf_of for st in grouped},
+        labels={names[d][1] for d in doc_ids},
+        members={ref.name for ref in refs if ref.member},
+    )
 
 
 def _regroup(

@@ -161,22 +161,37 @@ def _members(attributes: dict[str, Any]) -> tuple[str, ...]:
 
 def _statements(s: Session) -> tuple[dict[int, Statement], dict[int, str]]:
     columns = (
-        DocumentRow.id, DocumentRow.uuid, DocumentRow.title, DocumentRow.speaker,
-        DocumentRow.on_behalf_of, DocumentRow.regional_group, DocumentRow.date,
-        DocumentRow.event, DocumentRow.doc_type, DocumentRow.position, DocumentRow.attributes,
+        DocumentRow.id,
+        DocumentRow.uuid,
+        DocumentRow.title,
+        DocumentRow.speaker,
+        DocumentRow.on_behalf_of,
+        DocumentRow.regional_group,
+        DocumentRow.date,
+        DocumentRow.event,
+        DocumentRow.doc_type,
+        DocumentRow.position,
+        DocumentRow.attributes,
         DocumentRow.text,
-    )  # fmt: skip
+    )
     statements: dict[int, Statement] = {}
     texts: dict[int, str] = {}
     for row in s.execute(select(*columns).order_by(DocumentRow.position, DocumentRow.id)):
         attributes = {str(k): str(v) for k, v in dict(row.attributes or {}).items()}
         statements[row.id] = Statement(
-            id=row.id, uuid=row.uuid, title=row.title.strip() or UNKNOWN,
-            speaker=row.speaker.strip(), on_behalf_of=row.on_behalf_of.strip(),
-            regional_group=row.regional_group.strip(), date=row.date.strip(),
-            event=row.event.strip(), doc_type=row.doc_type.strip(), position=row.position,
-            members=_members(attributes), attributes=attributes,
-        )  # fmt: skip
+            id=row.id,
+            uuid=row.uuid,
+            title=row.title.strip() or UNKNOWN,
+            speaker=row.speaker.strip(),
+            on_behalf_of=row.on_behalf_of.strip(),
+            regional_group=row.regional_group.strip(),
+            date=row.date.strip(),
+            event=row.event.strip(),
+            doc_type=row.doc_type.strip(),
+            position=row.position,
+            members=_members(attributes),
+            attributes=attributes,
+        )
         texts[row.id] = row.text
     return statements, texts
 
@@ -231,8 +246,12 @@ def load_export_data(
         else:
             layer = resolve_layer(choice, coders)
             codings = _codings(s, [c.id for c in layer.coders])
-            done = [tuple(r) for r in s.execute(select(DocumentStatusRow.coder_id,
-                                                       DocumentStatusRow.document_id))]  # fmt: skip
+            done = [
+                tuple(r)
+                for r in s.execute(
+                    select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id)
+                )
+            ]
             selection = select_codings(layer, codings, _pairs(done), rank)
         snapshot = latest_snapshot(s)
     check_cancelled(cancelled)
@@ -248,11 +267,18 @@ def load_export_data(
     report(1.0)
     info = project.info
     return ExportData(
-        project_name=info.name, codebook=f"{info.codebook_name} {info.codebook_version}".strip(),
-        layer=layer, statements=statements, texts=texts, themes=themes, stances=stances,
-        selection=selection, snapshot=snapshot, threshold_default=_threshold(info.settings),
+        project_name=info.name,
+        codebook=f"{info.codebook_name} {info.codebook_version}".strip(),
+        layer=layer,
+        statements=statements,
+        texts=texts,
+        themes=themes,
+        stances=stances,
+        selection=selection,
+        snapshot=snapshot,
+        threshold_default=_threshold(info.settings),
         created_at=utcnow(),
-    )  # fmt: skip
+    )
 
 
 def _nonempty(selection: Selection, layer: Layer, any_codings: bool) -> Selection:

@@ -129,8 +129,9 @@ def _stance_chart(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
 
 def _group_chart(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
     groups = list(dict.fromkeys(k.group for k in counts if k.breakdown == "regional_group"))
-    colors = {g: "#dddddd" if g == UNKNOWN else PALETTE[i % len(PALETTE)]
-              for i, g in enumerate(groups)}  # fmt: skip
+    colors = {
+        g: "#dddddd" if g == UNKNOWN else PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)
+    }
     bars = []
     for theme in data.themes:
         parts = tuple(
@@ -179,11 +180,16 @@ def _breakdown_table(data: ExportData, counts: dict[CountKey, CountRow], field: 
 
 def _participation(data: ExportData, members: bool) -> str:
     rows = [
-        [group, row.statements, len(row.speakers), *([len(row.states)] if members else []),
-         "; ".join(sorted(row.labels, key=str.casefold))]
+        [
+            group,
+            row.statements,
+            len(row.speakers),
+            *([len(row.states)] if members else []),
+            "; ".join(sorted(row.labels, key=str.casefold)),
+        ]
         for (breakdown, group), row in participation(data, [REGIONAL_GROUP], members).items()
         if breakdown != OVERALL
-    ]  # fmt: skip
+    ]
     total = len(data.statements)
     header = ["regional group", "statements", "speakers", *(["states"] if members else []), "who"]
     note = (
@@ -206,13 +212,21 @@ def _states_table(data: ExportData, counts: dict[CountKey, CountRow]) -> str:
             if overall is None or not overall.states:
                 continue
             cells = [
-                len(row.states) if (row := counts.get(CountKey(REGIONAL_GROUP, g, theme.id,
-                                                               stance))) else 0
+                len(row.states)
+                if (row := counts.get(CountKey(REGIONAL_GROUP, g, theme.id, stance)))
+                else 0
                 for g in groups
-            ]  # fmt: skip
+            ]
             name = "any stance" if stance == ANY_STANCE else data.stance_name(stance)
-            rows.append([" > ".join(theme.path), name, *cells, len(overall.states),
-                         "; ".join(sorted(overall.states, key=str.casefold))])  # fmt: skip
+            rows.append(
+                [
+                    " > ".join(theme.path),
+                    name,
+                    *cells,
+                    len(overall.states),
+                    "; ".join(sorted(overall.states, key=str.casefold)),
+                ]
+            )
     if not rows:
         return "<p>No statement has a coding in this layer.</p>"
     intro = (
@@ -269,8 +283,18 @@ def _reliability(data: ExportData) -> str:
             else "no interval"
         )
         shown = None if line.value is None else format_measure(line.measure, line.value)
-        rows.append([line.scope, line.label, line.variant, line.measure, shown, interval,
-                     line.n_units, warning])  # fmt: skip
+        rows.append(
+            [
+                line.scope,
+                line.label,
+                line.variant,
+                line.measure,
+                shown,
+                interval,
+                line.n_units,
+                warning,
+            ]
+        )
         bad.append(bool(warning))
     intro = (
         f"<p>Snapshot {escape(snap.label or snap.uuid)} saved {snap.created_at:%Y-%m-%d %H:%M} "
@@ -332,8 +356,10 @@ def render_html(data: ExportData, tables: dict[str, Table], options: TableOption
             _states_table(data, counts),
         ]
     for field in dict.fromkeys(options.by):
-        parts += [f"<h2>Statements by theme and {escape(field.replace('_', ' '))}</h2>",
-                  _breakdown_table(data, counts, field)]  # fmt: skip
+        parts += [
+            f"<h2>Statements by theme and {escape(field.replace('_', ' '))}</h2>",
+            _breakdown_table(data, counts, field),
+        ]
     if "evidence" in options.what:
         parts += ["<h2>Evidence</h2>", _evidence(data)]
     parts += ["<h2>Reliability</h2>", _reliability(data)]

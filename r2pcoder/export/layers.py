@@ -398,8 +398,9 @@ def select_codings(
         agreeing = _agreeing(found, decided)
         kept = mine.take(np.flatnonzero(decided.agrees[found.group]))
     kept = _ordered(kept, doc_rank or {})
-    return Selection(codings=kept, values=values, agreeing=agreeing,
-                     worked=frozenset(docs.tolist()))  # fmt: skip
+    return Selection(
+        codings=kept, values=values, agreeing=agreeing, worked=frozenset(docs.tolist())
+    )
 
 
 def _agreeing(found: _Values, decided: _Decided) -> dict[tuple[int, int], tuple[int, ...]]:

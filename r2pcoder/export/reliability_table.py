@@ -142,9 +142,10 @@ def _snapshot_columns(snap: SnapshotSummary) -> dict[str, list[Any]]:
         for name in columns:
             columns[name] = [None]
         columns.update(
-            snapshot=[snap.label or snap.uuid], unit=[snap.unit],
+            snapshot=[snap.label or snap.uuid],
+            unit=[snap.unit],
             warning=["NO COEFFICIENTS: the latest snapshot holds no readable results."],
-        )  # fmt: skip
+        )
     return columns
 
 
@@ -152,11 +153,23 @@ def reliability_columns(data: ExportData) -> dict[str, list[Any]]:
     """Columns of the reliability table (one warning row when no snapshot exists)."""
     if data.snapshot is None:
         return {
-            "snapshot": [None], "saved_at": [None], "unit": [None], "scope": [None],
-            "theme_key": [None], "label": [None], "variant": [None], "coefficient": [None],
-            "value": [None], "interval": [None], "ci_low": [None], "ci_high": [None],
-            "n_units": [None], "band": [None], "snapshot_current": [None],
+            "snapshot": [None],
+            "saved_at": [None],
+            "unit": [None],
+            "scope": [None],
+            "theme_key": [None],
+            "label": [None],
+            "variant": [None],
+            "coefficient": [None],
+            "value": [None],
+            "interval": [None],
+            "ci_low": [None],
+            "ci_high": [None],
+            "n_units": [None],
+            "band": [None],
+            "snapshot_current": [None],
             "threshold": [data.threshold_default],
-            "warning": [NO_SNAPSHOT], "note": [None],
-        }  # fmt: skip
+            "warning": [NO_SNAPSHOT],
+            "note": [None],
+        }
     return _snapshot_columns(data.snapshot)

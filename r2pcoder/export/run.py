@@ -122,13 +122,34 @@ def prepare(
     return Prepared(data=data, options=options, tables=tables)
 
 
-_SUFFIXES: dict[str, ExportFormat] = {".csv": "csv", ".xlsx": "xlsx", ".html": "html",
-                                      ".htm": "html"}  # fmt: skip
+_SUFFIXES: dict[str, ExportFormat] = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+}
 # Names that end like a file of another kind are never taken for a folder of CSV files.
 _FILE_SUFFIXES = frozenset(
-    {".xlsx", ".xls", ".xlsm", ".ods", ".html", ".htm", ".json", ".txt", ".tsv", ".pdf",
-     ".docx", ".doc", ".zip", ".r2p", ".yaml", ".yml", ".md"}
-)  # fmt: skip
+    {
+        ".xlsx",
+        ".xls",
+        ".xlsm",
+        ".ods",
+        ".html",
+        ".htm",
+        ".json",
+        ".txt",
+        ".tsv",
+        ".pdf",
+        ".docx",
+        ".doc",
+        ".zip",
+        ".r2p",
+        ".yaml",
+        ".yml",
+        ".md",
+    }
+)
 
 
 def format_for(out: Path) -> ExportFormat:
@@ -224,10 +245,11 @@ def write_export(
         files = (_html(prepared, out, cancelled),)
     wrap_progress(progress, 0.0, 1.0)(1.0)
     report = ExportReport(
-        files=files, layer=prepared.data.layer.label(),
+        files=files,
+        layer=prepared.data.layer.label(),
         rows={name: len(table) for name, table in prepared.tables.items()},
         warnings=export_warnings(prepared.data, prepared.options.count_members),
-    )  # fmt: skip
+    )
     log.info("Exported %s (%s) to %s", ", ".join(report.rows), report.layer, out)
     return report
 
@@ -262,10 +284,18 @@ def export_project(
         prepared = Prepared(data=data, options=options, tables=tables)
     else:
         prepared = prepare(
-            project, layer, options, progress=wrap_progress(progress, 0.0, 0.6),
+            project,
+            layer,
+            options,
+            progress=wrap_progress(progress, 0.0, 0.6),
             cancelled=cancelled,
-        )  # fmt: skip
+        )
     return write_export(
-        prepared, fmt, out, raw_csv=raw_csv, bom=bom, progress=wrap_progress(progress, 0.6, 1.0),
+        prepared,
+        fmt,
+        out,
+        raw_csv=raw_csv,
+        bom=bom,
+        progress=wrap_progress(progress, 0.6, 1.0),
         cancelled=cancelled,
-    )  # fmt: skip
+    )

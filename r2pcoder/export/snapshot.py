@@ -129,22 +129,29 @@ def _lines(rows: Any) -> tuple[list[ReliabilityLine], list[str]]:
             item = raw if isinstance(raw, dict) else {"value": raw}
             lines.append(
                 ReliabilityLine(
-                    scope=_text(row.get("scope")), key=_text(row.get("key")),
-                    label=_text(row.get("label")), variant=_text(row.get("variant")),
-                    measure=str(measure), value=_number(item.get("value")),
-                    ci_low=_number(item.get("ci_low")), ci_high=_number(item.get("ci_high")),
+                    scope=_text(row.get("scope")),
+                    key=_text(row.get("key")),
+                    label=_text(row.get("label")),
+                    variant=_text(row.get("variant")),
+                    measure=str(measure),
+                    value=_number(item.get("value")),
+                    ci_low=_number(item.get("ci_low")),
+                    ci_high=_number(item.get("ci_high")),
                     n_units=int(n_units) if isinstance(n_units, int) else None,
                     band=_text(item.get("band")),
-                    note="; ".join(t for t in (_text(item.get("note")),
-                                               _text(row.get("note"))) if t),
+                    note="; ".join(
+                        t for t in (_text(item.get("note")), _text(row.get("note"))) if t
+                    ),
                 )
-            )  # fmt: skip
+            )
     notes = (
-        [f"{counted(skipped, 'unreadable result row')} in the snapshot "
-         f"{'was' if skipped == 1 else 'were'} skipped."]
+        [
+            f"{counted(skipped, 'unreadable result row')} in the snapshot "
+            f"{'was' if skipped == 1 else 'were'} skipped."
+        ]
         if skipped
         else []
-    )  # fmt: skip
+    )
     return lines, notes
 
 
@@ -157,17 +164,22 @@ def parse(
     settings = settings if isinstance(settings, dict) else {}
     threshold = _number(settings.get("threshold"))
     lines, notes = _lines(results.get("rows"))
-    warnings = [w for w in results.get("warnings", []) if isinstance(w, str)] if isinstance(
-        results.get("warnings"), list
-    ) else []  # fmt: skip
+    warnings = (
+        [w for w in results.get("warnings", []) if isinstance(w, str)]
+        if isinstance(results.get("warnings"), list)
+        else []
+    )
     return SnapshotSummary(
-        uuid=uuid, label=label, created_at=created_at,
+        uuid=uuid,
+        label=label,
+        created_at=created_at,
         unit=_text(settings.get("unit")) or "not stated",
         unit_description=_text(results.get("unit_description")),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-        lines=tuple(lines), warnings=tuple(warnings + notes),
+        lines=tuple(lines),
+        warnings=tuple(warnings + notes),
         interval_method=_text(results.get("interval_method")),
-    )  # fmt: skip
+    )
 
 
 def latest_snapshot(session: Session) -> SnapshotSummary | None:

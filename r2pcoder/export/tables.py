@@ -102,10 +102,18 @@ MetaRows = dict[int, tuple[str, ...]]
 def _meta_rows(data: ExportData) -> MetaRows:
     """Per statement, its values of :data:`META_COLUMNS`."""
     return {
-        s.id: (s.title, s.uuid, s.speaker or UNKNOWN, s.on_behalf_of, s.regional_group or UNKNOWN,
-               s.date or UNKNOWN, s.event or UNKNOWN, s.doc_type or UNKNOWN)
+        s.id: (
+            s.title,
+            s.uuid,
+            s.speaker or UNKNOWN,
+            s.on_behalf_of,
+            s.regional_group or UNKNOWN,
+            s.date or UNKNOWN,
+            s.event or UNKNOWN,
+            s.doc_type or UNKNOWN,
+        )
         for s in data.statements.values()
-    }  # fmt: skip
+    }
 
 
 def _meta(doc_ids: Sequence[int], per_doc: MetaRows) -> Columns:
@@ -126,9 +134,17 @@ def _quotes(
 
 
 SEGMENT_COLUMNS = (
-    "layer", *META_COLUMNS, "coder", "theme_key", "theme", "stance", "start", "end", "quote",
+    "layer",
+    *META_COLUMNS,
+    "coder",
+    "theme_key",
+    "theme",
+    "stance",
+    "start",
+    "end",
+    "quote",
     "memo",
-)  # fmt: skip
+)
 
 
 def segments_table(data: ExportData) -> Table:
@@ -193,11 +209,12 @@ def counts_table(data: ExportData, by: Sequence[str], count_members: bool) -> Ta
         "group": [k.group for k in keys],
         "theme_key": [data.theme_key(k.theme_id) for k in keys],
         "theme": [data.theme_path(k.theme_id) for k in keys],
-        "stance": ["any stance" if k.stance == ANY_STANCE else data.stance_name(k.stance)
-                   for k in keys],
+        "stance": [
+            "any stance" if k.stance == ANY_STANCE else data.stance_name(k.stance) for k in keys
+        ],
         "statements": [counts[k].statements for k in keys],
         "speakers": [len(counts[k].speakers) for k in keys],
-    }  # fmt: skip
+    }
     if count_members:
         columns["states"] = [len(counts[k].states) for k in keys]
         columns["member_states"] = ["; ".join(sorted(counts[k].members)) for k in keys]
@@ -223,9 +240,20 @@ def participation_table(data: ExportData, by: Sequence[str], count_members: bool
 
 
 EVIDENCE_COLUMNS = (
-    "layer", "theme_key", "theme", "stance", "speaker", "on_behalf_of", "regional_group", "date",
-    "document", "quote", "coders", "start", "end",
-)  # fmt: skip
+    "layer",
+    "theme_key",
+    "theme",
+    "stance",
+    "speaker",
+    "on_behalf_of",
+    "regional_group",
+    "date",
+    "document",
+    "quote",
+    "coders",
+    "start",
+    "end",
+)
 
 
 def evidence_table(data: ExportData) -> Table:

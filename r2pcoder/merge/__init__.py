@@ -61,10 +61,25 @@ _HOMES = {
     "DEFAULT_TIME_LIMIT": ("r2pcoder.merge.untrusted", "DEFAULT_TIME_LIMIT"),
     "ProposalDecision": ("r2pcoder.merge.proposals", "ProposalDecision"),
     "merge_packets": ("r2pcoder.merge.run", "merge_packets"),
-    **{name: ("r2pcoder.merge.report", name) for name in (
-        "CodebookIssue", "Conflict", "Counts", "DocumentIssue", "Holder", "LayerReport", "Match",
-        "MergeReport", "PacketsRefused", "ProposalInfo", "Refusal", "RowIssue", "Stamp")},
-}  # fmt: skip
+    **{
+        name: ("r2pcoder.merge.report", name)
+        for name in (
+            "CodebookIssue",
+            "Conflict",
+            "Counts",
+            "DocumentIssue",
+            "Holder",
+            "LayerReport",
+            "Match",
+            "MergeReport",
+            "PacketsRefused",
+            "ProposalInfo",
+            "Refusal",
+            "RowIssue",
+            "Stamp",
+        )
+    },
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -46,9 +46,10 @@ _REMOVE_MEMO = delete(MemoRow).where(MemoRow.uuid == bindparam("key"))
 _memo = upsert(MemoRow)
 _PUT_MEMO = _memo.on_conflict_do_update(
     index_elements=[MemoRow.uuid],
-    set_={name: _memo.excluded[name] for name in ("document_id", "theme_id", "text",
-                                                  "modified_at")},
-)  # fmt: skip
+    set_={
+        name: _memo.excluded[name] for name in ("document_id", "theme_id", "text", "modified_at")
+    },
+)
 _REMOVE_MARK = delete(DocumentStatusRow).where(
     DocumentStatusRow.coder_id == bindparam("coder"),
     DocumentStatusRow.document_id == bindparam("document"),
@@ -100,17 +101,33 @@ class Writer:
         themes: dict[str, int] = dict(conn.execute(select(ThemeRow.uuid, ThemeRow.id)).all())
         self.many(_REMOVE_CODING, [{"key": u} for u in plan.remove])
         self.many(_CHANGE_CODING, [{"key": u, **_coding(r, themes)} for u, r in plan.change])
-        self.many(_ADD_CODING, [{"uuid": u, "coder_id": coder_id, **_coding(r, themes)}
-                                for u, r in plan.add])  # fmt: skip
+        self.many(
+            _ADD_CODING,
+            [{"uuid": u, "coder_id": coder_id, **_coding(r, themes)} for u, r in plan.add],
+        )
         self.many(_REMOVE_MEMO, [{"key": u} for u in plan.memo_remove])
-        self.many(_PUT_MEMO, [
-            {"uuid": u, "document_id": d, "theme_id": None if t is None else themes[t],
-             "coder_id": coder_id, "text": text, "modified_at": stored_time(modified)}
-            for u, (d, t, text, modified) in plan.memo_put
-        ])  # fmt: skip
+        self.many(
+            _PUT_MEMO,
+            [
+                {
+                    "uuid": u,
+                    "document_id": d,
+                    "theme_id": None if t is None else themes[t],
+                    "coder_id": coder_id,
+                    "text": text,
+                    "modified_at": stored_time(modified),
+                }
+                for u, (d, t, text, modified) in plan.memo_put
+            ],
+        )
         self.many(_REMOVE_MARK, [{"coder": coder_id, "document": d} for d in plan.marks_remove])
-        self.many(_PUT_MARK, [{"coder_id": coder_id, "document_id": d, "done_at": stored_time(t)}
-                              for d, t in plan.marks_put])  # fmt: skip
+        self.many(
+            _PUT_MARK,
+            [
+                {"coder_id": coder_id, "document_id": d, "done_at": stored_time(t)}
+                for d, t in plan.marks_put
+            ],
+        )
 
     def log(
         self,
@@ -121,30 +138,60 @@ class Writer:
     ) -> None:
         """Add the merge log entry of one layer: file, coder, counts and what was held back."""
         c = report.counts
-        rows = [{"kind": r.kind, "identity": r.identity, "reason": r.reason, "action": r.action}
-                for r in report.rows]  # fmt: skip
+        rows = [
+            {"kind": r.kind, "identity": r.identity, "reason": r.reason, "action": r.action}
+            for r in report.rows
+        ]
         counts: dict[str, Any] = {
-            "added": c.added, "changed": c.changed, "removed": c.removed, "memos": c.memos,
-            "marks": c.marks, "not_merged": c.not_merged, "status": report.status,
-            "issue": coder.issue, "revision": header.revision, "packet_key": coder.key,
-            "packet_uuid": header.packet_uuid, "history": coder.line.length,
-            "tip": coder.line.tip.hex(), "foreign": header.foreign,
-            "project_uuid": header.project_uuid, "documents": sorted(documents),
-            "rows": rows[:_LOGGED_ROWS], "rows_not_listed": max(0, len(rows) - _LOGGED_ROWS),
-            "conflicts": [{"unit": k.unit, "title": k.title, "resolution": k.resolution,
-                           "holders": [str(h) for h in k.holders]} for k in report.conflicts],
+            "added": c.added,
+            "changed": c.changed,
+            "removed": c.removed,
+            "memos": c.memos,
+            "marks": c.marks,
+            "not_merged": c.not_merged,
+            "status": report.status,
+            "issue": coder.issue,
+            "revision": header.revision,
+            "packet_key": coder.key,
+            "packet_uuid": header.packet_uuid,
+            "history": coder.line.length,
+            "tip": coder.line.tip.hex(),
+            "foreign": header.foreign,
+            "project_uuid": header.project_uuid,
+            "documents": sorted(documents),
+            "rows": rows[:_LOGGED_ROWS],
+            "rows_not_listed": max(0, len(rows) - _LOGGED_ROWS),
+            "conflicts": [
+                {
+                    "unit": k.unit,
+                    "title": k.title,
+                    "resolution": k.resolution,
+                    "holders": [str(h) for h in k.holders],
+                }
+                for k in report.conflicts
+            ],
             "notes": list(report.notes),
-        }  # fmt: skip
-        self._conn.execute(insert(MergeLogRow).values(
-            merged_at=self.now, file_name=header.path.name, file_sha256=header.file_sha256,
-            coder_uuid=report.coder_uuid, counts=counts,
-        ))  # fmt: skip
+        }
+        self._conn.execute(
+            insert(MergeLogRow).values(
+                merged_at=self.now,
+                file_name=header.path.name,
+                file_sha256=header.file_sha256,
+                coder_uuid=report.coder_uuid,
+                counts=counts,
+            )
+        )
 
 
 def _coding(row: tuple[Any, ...], themes: dict[str, int]) -> dict[str, Any]:
     """A coding in the master's terms (see :data:`r2pcoder.merge.rows.Row`) as column values."""
     return {
-        "document_id": row[0], "theme_id": themes[row[1]], "stance_id": row[2], "start": row[3],
-        "end": row[4], "memo": row[5], "created_at": stored_time(row[6]),
+        "document_id": row[0],
+        "theme_id": themes[row[1]],
+        "stance_id": row[2],
+        "start": row[3],
+        "end": row[4],
+        "memo": row[5],
+        "created_at": stored_time(row[6]),
         "modified_at": stored_time(row[7]),
-    }  # fmt: skip
+    }

@@ -57,10 +57,15 @@ def codebook_differences(
     seen = set(matching.themes.values())
     for uuid, master in themes.items():
         if uuid not in seen and master.proposed_by is None and not master.retired:
-            issues.append(CodebookIssue(
-                "theme", uuid, master.name, "added to the master after this file was made",
-                "the coder could not use it; nothing to merge",
-            ))  # fmt: skip
+            issues.append(
+                CodebookIssue(
+                    "theme",
+                    uuid,
+                    master.name,
+                    "added to the master after this file was made",
+                    "the coder could not use it; nothing to merge",
+                )
+            )
     issues += _stance_issues(header, stances, matching)
     return issues
 
@@ -87,21 +92,31 @@ def _theme_issues(
         was = names.get(theme.parent_uuid or "", "the top")
         found.append(issue(f"placed under {where!r} in the master (under {was!r} here)"))
     if master.retired and not theme.retired:
-        found.append(issue(
-            "retired in the master since this file was made",
-            "its codings are merged under the retired theme, where they are kept (not lost) "
-            "and can be recoded",
-        ))  # fmt: skip
+        found.append(
+            issue(
+                "retired in the master since this file was made",
+                "its codings are merged under the retired theme, where they are kept (not lost) "
+                "and can be recoded",
+            )
+        )
     if theme.retired and not master.retired:
         found.append(issue("retired in this file but in use in the master"))
     texts = [name for name in _TEXTS if getattr(theme, name) != getattr(master, name)]
     if texts:
         verb = "differs" if len(texts) == 1 else "differ"
-        found.append(issue(f"its {', '.join(texts)} {verb} from the master's",
-                           "the master's definition applies"))  # fmt: skip
+        found.append(
+            issue(
+                f"its {', '.join(texts)} {verb} from the master's",
+                "the master's definition applies",
+            )
+        )
     if master.color.lower() != theme.color.lower():
-        found.append(issue(f"coloured {theme.color} here, {master.color} in the master",
-                           "the master's colour is kept"))  # fmt: skip
+        found.append(
+            issue(
+                f"coloured {theme.color} here, {master.color} in the master",
+                "the master's colour is kept",
+            )
+        )
     return found
 
 
@@ -116,17 +131,35 @@ def _stance_issues(
             continue  # reported with its count of codings, which are not merged
         _, master_name, master_retired = stances[ids[target_id]]
         if master_name != name:
-            issues.append(CodebookIssue("stance", uuid, name, f"called {master_name!r} in the "
-                                        "master", "codings keep the master's stance"))  # fmt: skip
+            issues.append(
+                CodebookIssue(
+                    "stance",
+                    uuid,
+                    name,
+                    f"called {master_name!r} in the master",
+                    "codings keep the master's stance",
+                )
+            )
         if master_retired and not retired:
-            issues.append(CodebookIssue(
-                "stance", uuid, name, "retired in the master since this file was made",
-                "its codings are merged with the retired stance, where they are kept",
-            ))  # fmt: skip
+            issues.append(
+                CodebookIssue(
+                    "stance",
+                    uuid,
+                    name,
+                    "retired in the master since this file was made",
+                    "its codings are merged with the retired stance, where they are kept",
+                )
+            )
     used = set(matching.stances.values())
     for uuid, (stance_id, master_name, master_retired) in stances.items():
         if stance_id not in used and not master_retired:
-            issues.append(CodebookIssue("stance", uuid, master_name, "added to the master "
-                                        "after this file was made", "the coder could not use "
-                                        "it; nothing to merge"))  # fmt: skip
+            issues.append(
+                CodebookIssue(
+                    "stance",
+                    uuid,
+                    master_name,
+                    "added to the master after this file was made",
+                    "the coder could not use it; nothing to merge",
+                )
+            )
     return issues

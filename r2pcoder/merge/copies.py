@@ -67,7 +67,13 @@ def unchanged_report(
         return None
     if matching.unmatched_documents or matching.unknown_stances or matching.unmatched_themes:
         return None
-    return LayerReport(h.path.name, h.file_sha256, c.coder.coder_uuid, c.coder.coder_name,
-                       "unchanged", Stamp(h.issue, h.revision),
-                       codebook=tuple(matching.codebook_issues),
-                       matches=tuple(matching.matches))  # fmt: skip
+    return LayerReport(
+        h.path.name,
+        h.file_sha256,
+        c.coder.coder_uuid,
+        c.coder.coder_name,
+        "unchanged",
+        Stamp(h.issue, h.revision),
+        codebook=tuple(matching.codebook_issues),
+        matches=tuple(matching.matches),
+    )

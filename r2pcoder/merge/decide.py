@@ -146,8 +146,14 @@ def _decide_unit(
     if winner is not None and any(n.kind in ("merged", "offered") for n in winner):
         _settle(ctx, winner, [n for n in maximal if n not in winner], (stored, aside), out)
         if len(groups) > 1:
-            _report(ctx, maximal, out, "the lead preferred {chosen}; the other copies' work "
-                    "here is set aside (it stays in their files)", winner)  # fmt: skip
+            _report(
+                ctx,
+                maximal,
+                out,
+                "the lead preferred {chosen}; the other copies' work "
+                "here is set aside (it stays in their files)",
+                winner,
+            )
         return
     missing = winner is not None and len(groups) > 1
     _wait(ctx, maximal, (stored, merged, aside), out, chosen_missing=missing)
@@ -194,8 +200,10 @@ def _wait(
         "choose one with --prefer FILE"
     )
     if any(v.key.startswith(("legacy:", "foreign:")) for n in maximal for v in n.versions):
-        resolution += (" (files without a change history, made by an earlier r2pcoder or by "
-                       "another master, cannot be ordered by it)")  # fmt: skip
+        resolution += (
+            " (files without a change history, made by an earlier r2pcoder or by "
+            "another master, cannot be ordered by it)"
+        )
     if chosen_missing:
         resolution = "not merged: the preferred copy is not given in this merge; give it too"
     _report(ctx, maximal, out, resolution, None)
@@ -254,9 +262,10 @@ def _preferred(
     chosen = [v for o, v in offers if o.index in ctx.prefer.offers]
     chosen += [s.version for s in stored if s.file_name in ctx.prefer.names]
     picked = [
-        g for g in groups
+        g
+        for g in groups
         if any(precedes(c, v, ctx.lines) for n in g for v in n.versions for c in chosen)
-    ]  # fmt: skip
+    ]
     return picked[0] if len(picked) == 1 else None
 
 
@@ -271,8 +280,10 @@ def _settle(
     stored, aside = kept
     # Of copies holding the same work here, the one with the longest history writes it: the
     # others are older copies of it (or hold the same).
-    given = sorted((o for n in winner for o in n.offers),
-                   key=lambda o: (-o.line.length, o.file_sha256, o.index))  # fmt: skip
+    given = sorted(
+        (o for n in winner for o in n.offers),
+        key=lambda o: (-o.line.length, o.file_sha256, o.index),
+    )
     writer = None if any(n.kind == "merged" for n in winner) else given[0]
     for offer in given:
         _set(out, offer, ctx.unit, "write" if offer is writer else "same")
@@ -285,16 +296,22 @@ def _settle(
 
 
 def _as_stored(
-    ctx: _Unit, node: _Node, state: Literal["merged", "pending", "set_aside"], *,
+    ctx: _Unit,
+    node: _Node,
+    state: Literal["merged", "pending", "set_aside"],
+    *,
     with_content: bool = True,
-) -> list[Stored]:  # fmt: skip
+) -> list[Stored]:
     if node.kind != "offered":
-        return [Stored(s.version, state, s.content, s.counts, s.file_name, s.file_sha256,
-                       s.recorded_at) for s in node.stored]  # fmt: skip
+        return [
+            Stored(s.version, state, s.content, s.counts, s.file_name, s.file_sha256, s.recorded_at)
+            for s in node.stored
+        ]
     offer = node.offers[0]
     digest, counts = ctx.content(ctx.unit, offer) if with_content else ("", (0, 0, 0))
-    return [Stored(node.versions[0], state, digest, counts, offer.file_name, offer.file_sha256,
-                   ctx.now)]  # fmt: skip
+    return [
+        Stored(node.versions[0], state, digest, counts, offer.file_name, offer.file_sha256, ctx.now)
+    ]
 
 
 def _keep(out: CoderDecision, unit: str, before: Sequence[Stored], after: list[Stored]) -> None:
@@ -312,9 +329,12 @@ def _set(out: CoderDecision, offer: Offer, unit: str, verdict: Verdict) -> None:
 
 
 def _report(
-    ctx: _Unit, maximal: list[_Node], out: CoderDecision, resolution: str,
+    ctx: _Unit,
+    maximal: list[_Node],
+    out: CoderDecision,
+    resolution: str,
     winner: list[_Node] | None,
-) -> None:  # fmt: skip
+) -> None:
     holders = []
     for node in maximal:
         if node.kind == "merged":

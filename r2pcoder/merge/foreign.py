@@ -61,17 +61,27 @@ class MasterIndex:
 
 
 _parent = aliased(ThemeRow)
-_DOCS = select(DocumentRow.id, DocumentRow.uuid, DocumentRow.sha256, DocumentRow.length,
-               DocumentRow.title)  # fmt: skip
+_DOCS = select(
+    DocumentRow.id, DocumentRow.uuid, DocumentRow.sha256, DocumentRow.length, DocumentRow.title
+)
 _THEMES = select(
-    ThemeRow.uuid, ThemeRow.key, ThemeRow.name, _parent.uuid, ThemeRow.retired,
-    ThemeRow.description, ThemeRow.include, ThemeRow.exclude, ThemeRow.example, ThemeRow.color,
+    ThemeRow.uuid,
+    ThemeRow.key,
+    ThemeRow.name,
+    _parent.uuid,
+    ThemeRow.retired,
+    ThemeRow.description,
+    ThemeRow.include,
+    ThemeRow.exclude,
+    ThemeRow.example,
+    ThemeRow.color,
     ThemeRow.proposed_by,
-).outerjoin(_parent, _parent.id == ThemeRow.parent_id)  # fmt: skip
+).outerjoin(_parent, _parent.id == ThemeRow.parent_id)
 _STANCES = select(StanceRow.uuid, StanceRow.id, StanceRow.name, StanceRow.retired)
 _CODERS = select(CoderRow.uuid, CoderRow.id, CoderRow.name)
-_PROPOSALS = select(ThemeProposalRow.theme_uuid, ThemeProposalRow.status,
-                    ThemeProposalRow.target_uuid)  # fmt: skip
+_PROPOSALS = select(
+    ThemeProposalRow.theme_uuid, ThemeProposalRow.status, ThemeProposalRow.target_uuid
+)
 
 
 def load_index(conn: Connection) -> MasterIndex:
@@ -82,8 +92,9 @@ def load_index(conn: Connection) -> MasterIndex:
         index.docs[uuid] = index.docs_by_hash[sha] = index.docs_by_id[doc_id] = doc
     for row in conn.execute(_THEMES):
         uuid, key, name, parent, retired, description, include, exclude, example, color, by = row
-        index.themes[uuid] = MasterTheme(key, name, parent, bool(retired), description, include,
-                                         exclude, example, color, by)  # fmt: skip
+        index.themes[uuid] = MasterTheme(
+            key, name, parent, bool(retired), description, include, exclude, example, color, by
+        )
     for uuid, stance_id, name, retired in conn.execute(_STANCES):
         index.stances[uuid] = (stance_id, name, bool(retired))
     for uuid, coder_id, name in conn.execute(_CODERS):

@@ -39,19 +39,24 @@ def identify(
     if header.role == "packet" and not header.foreign:
         coder = header.coders[0]
         record = ledger.find(header.packet_uuid, coder.coder_uuid, header.issue)
-        if record is not None and (record.coder_uuid, record.issue) == (coder.coder_uuid,
-                                                                        header.issue):  # fmt: skip
+        if record is not None and (record.coder_uuid, record.issue) == (
+            coder.coder_uuid,
+            header.issue,
+        ):
             return [Candidate(header, coder)]
         claim = f"{_name(index, coder)}'s packet, issue {header.issue}"
         if record is not None:
             given = index.coder_names.get(record.coder_uuid, record.coder_uuid)
-            reason = (f"this master issued it to {given} (issue {record.issue}), but it claims to "
-                      f"be {claim}")  # fmt: skip
+            reason = (
+                f"this master issued it to {given} (issue {record.issue}), but it claims to "
+                f"be {claim}"
+            )
         else:
             reason = f"it matches no packet this master issued (it claims to be {claim})"
         if not foreign:
-            return Refusal(name, f"{reason}; if it really comes from elsewhere, merge it with "
-                                 "--foreign")  # fmt: skip
+            return Refusal(
+                name, f"{reason}; if it really comes from elsewhere, merge it with --foreign"
+            )
         return _as_foreign(header, index, ledger, f"{reason}: imported as foreign")
     return _as_foreign(header, index, ledger, "")
 
@@ -67,14 +72,18 @@ def _as_foreign(
                 f"it holds work under the name of {_name(index, coder)}, to whom this master "
                 f"issued packets; only {_name(index, coder)}'s own packets can bring that work",
             )
-        key = coder.key if coder.key.startswith("foreign:") else (
-            f"foreign:{header.project_uuid}:{coder.key}")  # fmt: skip
+        key = (
+            coder.key
+            if coder.key.startswith("foreign:")
+            else (f"foreign:{header.project_uuid}:{coder.key}")
+        )
         line = replace(coder.line, key=key)
         moved = replace(coder, key=key, issue=0, history=replace(coder.history, line=line))
         notes = [note] if note else []
         if coder.coder_uuid in index.coders:
-            notes.append(f"matched coder {index.coder_names[coder.coder_uuid]} of the master by "
-                         "identity")  # fmt: skip
+            notes.append(
+                f"matched coder {index.coder_names[coder.coder_uuid]} of the master by identity"
+            )
         found.append(Candidate(header, moved, foreign=True, notes=tuple(notes)))
     return found
 

@@ -54,9 +54,9 @@ class KnownCopies:
     clean: dict[tuple[str, str], bool] = field(default_factory=dict)
     lines: dict[str, list[Line]] = field(default_factory=dict)
 
-    def history(self, file_sha256: str, coder_uuid: str, state: tuple[str, int, int]) -> (
-        History | None
-    ):  # fmt: skip
+    def history(
+        self, file_sha256: str, coder_uuid: str, state: tuple[str, int, int]
+    ) -> History | None:
         """The recorded history of this file and coder, if it is the one ``state`` describes.
 
         ``state`` is the packet key, base and revision the file itself names; a record that
@@ -67,8 +67,9 @@ class KnownCopies:
             return None
         key, base, length = state
         tip = bytes.fromhex(found["tip"])
-        line = next((ln for ln in self.lines.get(key, []) if ln.base == base
-                     and ln.at(length) == tip), None)  # fmt: skip
+        line = next(
+            (ln for ln in self.lines.get(key, []) if ln.base == base and ln.at(length) == tip), None
+        )
         if line is None:
             return None
         others = tuple(OtherWrite(kind, identity, who) for kind, identity, who in found["others"])
@@ -82,8 +83,14 @@ class KnownCopies:
 def load_known(conn: Connection) -> KnownCopies:
     """Read the records of packet files read before (and the lines their histories lie on)."""
     known = KnownCopies()
-    rows = conn.execute(select(PacketCopyRow.file_sha256, PacketCopyRow.coder_uuid,
-                               PacketCopyRow.history, PacketCopyRow.clean))  # fmt: skip
+    rows = conn.execute(
+        select(
+            PacketCopyRow.file_sha256,
+            PacketCopyRow.coder_uuid,
+            PacketCopyRow.history,
+            PacketCopyRow.clean,
+        )
+    )
     for sha, coder, history, clean in rows:
         if isinstance(history, dict) and history.get("format") == RECORD_FORMAT:
             known.histories[(sha, coder)] = history
@@ -97,25 +104,40 @@ def load_known(conn: Connection) -> KnownCopies:
 def _history_json(history: History) -> dict[str, Any]:
     line = history.line
     return {
-        "format": RECORD_FORMAT, "key": line.key, "base": line.base, "length": line.length,
-        "tip": line.tip.hex(), "touches": dict(history.touches),
+        "format": RECORD_FORMAT,
+        "key": line.key,
+        "base": line.base,
+        "length": line.length,
+        "tip": line.tip.hex(),
+        "touches": dict(history.touches),
         "others": [[o.kind, o.identity, o.coder_uuid] for o in history.others],
-    }  # fmt: skip
+    }
 
 
 def record_copies(conn: Connection, records: Iterable[CopyRecord], now: datetime) -> None:
     """Remember these copies; a clean flag not known now keeps the one recorded before."""
     rows = [
-        {"file_sha256": r.file_sha256, "coder_uuid": r.coder_uuid,
-         "history": _history_json(r.history), "clean": r.clean, "recorded_at": now}
+        {
+            "file_sha256": r.file_sha256,
+            "coder_uuid": r.coder_uuid,
+            "history": _history_json(r.history),
+            "clean": r.clean,
+            "recorded_at": now,
+        }
         for r in records
-    ]  # fmt: skip
+    ]
     if not rows:
         return
     statement = upsert(PacketCopyRow)
     excluded = statement.excluded
-    conn.execute(statement.on_conflict_do_update(
-        index_elements=[PacketCopyRow.file_sha256, PacketCopyRow.coder_uuid],
-        set_={"history": excluded.history, "recorded_at": excluded.recorded_at,
-              "clean": func.coalesce(excluded.clean, PacketCopyRow.clean)},
-    ), rows)  # fmt: skip
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[PacketCopyRow.file_sha256, PacketCopyRow.coder_uuid],
+            set_={
+                "history": excluded.history,
+                "recorded_at": excluded.recorded_at,
+                "clean": func.coalesce(excluded.clean, PacketCopyRow.clean),
+            },
+        ),
+        rows,
+    )

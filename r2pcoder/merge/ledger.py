@@ -70,16 +70,18 @@ class Ledger:
 
     def issued_to(self, coder_uuid: str) -> list[Issued]:
         """Packets made for one coder, oldest first."""
-        return sorted((i for i in self.issued if i.coder_uuid == coder_uuid),
-                      key=lambda i: i.issue)  # fmt: skip
+        return sorted((i for i in self.issued if i.coder_uuid == coder_uuid), key=lambda i: i.issue)
 
     def find(self, packet_uuid: str | None, coder_uuid: str, issue: int) -> Issued | None:
         """The record a returned packet claims to be (by UUID; by coder and issue before)."""
         for record in self.issued:
             if packet_uuid is not None and record.packet_uuid == packet_uuid:
                 return record
-            if packet_uuid is None and record.packet_uuid is None and (
-                record.coder_uuid, record.issue) == (coder_uuid, issue):  # fmt: skip
+            if (
+                packet_uuid is None
+                and record.packet_uuid is None
+                and (record.coder_uuid, record.issue) == (coder_uuid, issue)
+            ):
                 return record
         return None
 
@@ -99,16 +101,28 @@ class Ledger:
 
 
 _ISSUED = select(
-    PacketIssueRow.packet_uuid, PacketIssueRow.coder_uuid, PacketIssueRow.issue,
-    PacketIssueRow.created_at, PacketIssueRow.discarded_unmerged,
-)  # fmt: skip
+    PacketIssueRow.packet_uuid,
+    PacketIssueRow.coder_uuid,
+    PacketIssueRow.issue,
+    PacketIssueRow.created_at,
+    PacketIssueRow.discarded_unmerged,
+)
 _VERSIONS = select(
-    MergeVersionRow.coder_uuid, MergeVersionRow.unit, MergeVersionRow.packet_key,
-    MergeVersionRow.issue, MergeVersionRow.position, MergeVersionRow.digest, MergeVersionRow.state,
-    MergeVersionRow.content, MergeVersionRow.codings, MergeVersionRow.memos,
-    MergeVersionRow.marks, MergeVersionRow.file_name, MergeVersionRow.file_sha256,
+    MergeVersionRow.coder_uuid,
+    MergeVersionRow.unit,
+    MergeVersionRow.packet_key,
+    MergeVersionRow.issue,
+    MergeVersionRow.position,
+    MergeVersionRow.digest,
+    MergeVersionRow.state,
+    MergeVersionRow.content,
+    MergeVersionRow.codings,
+    MergeVersionRow.memos,
+    MergeVersionRow.marks,
+    MergeVersionRow.file_name,
+    MergeVersionRow.file_sha256,
     MergeVersionRow.recorded_at,
-).order_by(MergeVersionRow.id)  # fmt: skip
+).order_by(MergeVersionRow.id)
 _LINES = select(
     PacketLineRow.packet_key, PacketLineRow.base, PacketLineRow.root, PacketLineRow.chain
 ).order_by(PacketLineRow.id)
@@ -118,13 +132,15 @@ def load_ledger(conn: Connection) -> Ledger:
     """Read the round-trip records of the master on its merge connection."""
     ledger = Ledger()
     for issued in conn.execute(_ISSUED):
-        ledger.issued.append(Issued(issued[0], issued[1], int(issued[2]), issued[3],
-                                    bool(issued[4])))  # fmt: skip
+        ledger.issued.append(
+            Issued(issued[0], issued[1], int(issued[2]), issued[3], bool(issued[4]))
+        )
     for row in conn.execute(_VERSIONS):
         version = Version(row[2], int(row[3]), int(row[4]), bytes.fromhex(row[5]))
         state: State = row[6]  # type: ignore[assignment]  # the table's CHECK allows no other
-        stored = Stored(version, state, row[7], (row[8], row[9], row[10]), row[11], row[12],
-                        row[13])  # fmt: skip
+        stored = Stored(
+            version, state, row[7], (row[8], row[9], row[10]), row[11], row[12], row[13]
+        )
         ledger.versions.setdefault(row[0], {}).setdefault(row[1], []).append(stored)
     ledger.lines = load_lines(conn)
     return ledger
@@ -142,16 +158,30 @@ def store_versions(
     conn: Connection, coder: str, unit: str, versions: Sequence[Stored], now: datetime
 ) -> None:
     """Replace what the master keeps for ``coder`` and ``unit`` by ``versions``."""
-    conn.execute(delete(MergeVersionRow).where(MergeVersionRow.coder_uuid == coder,
-                                               MergeVersionRow.unit == unit))  # fmt: skip
+    conn.execute(
+        delete(MergeVersionRow).where(
+            MergeVersionRow.coder_uuid == coder, MergeVersionRow.unit == unit
+        )
+    )
     rows = [
-        {"coder_uuid": coder, "unit": unit, "packet_key": s.version.key, "issue": s.version.issue,
-         "position": s.version.position, "digest": s.version.digest.hex(), "state": s.state,
-         "content": s.content, "codings": s.counts[0], "memos": s.counts[1],
-         "marks": s.counts[2], "file_name": s.file_name, "file_sha256": s.file_sha256,
-         "recorded_at": s.recorded_at or now}
+        {
+            "coder_uuid": coder,
+            "unit": unit,
+            "packet_key": s.version.key,
+            "issue": s.version.issue,
+            "position": s.version.position,
+            "digest": s.version.digest.hex(),
+            "state": s.state,
+            "content": s.content,
+            "codings": s.counts[0],
+            "memos": s.counts[1],
+            "marks": s.counts[2],
+            "file_name": s.file_name,
+            "file_sha256": s.file_sha256,
+            "recorded_at": s.recorded_at or now,
+        }
         for s in versions
-    ]  # fmt: skip
+    ]
     if rows:  # an empty parameter list would insert one row of defaults
         conn.execute(insert(MergeVersionRow), rows)
 
@@ -167,15 +197,25 @@ def store_lines(conn: Connection, ledger: Ledger, lines: Iterable[tuple[Line, st
         if any(other.extends(line) for other in known):
             continue
         for other in [o for o in known if line.extends(o)]:
-            conn.execute(delete(PacketLineRow).where(
-                PacketLineRow.packet_key == other.key, PacketLineRow.base == other.base,
-                PacketLineRow.tip == other.tip.hex(),
-            ))  # fmt: skip
+            conn.execute(
+                delete(PacketLineRow).where(
+                    PacketLineRow.packet_key == other.key,
+                    PacketLineRow.base == other.base,
+                    PacketLineRow.tip == other.tip.hex(),
+                )
+            )
             known.remove(other)
-        conn.execute(insert(PacketLineRow).values(
-            packet_key=line.key, base=line.base, root=line.root.hex(), chain=line.chain,
-            length=line.length, tip=line.tip.hex(), file_name=file_name,
-        ))  # fmt: skip
+        conn.execute(
+            insert(PacketLineRow).values(
+                packet_key=line.key,
+                base=line.base,
+                root=line.root.hex(),
+                chain=line.chain,
+                length=line.length,
+                tip=line.tip.hex(),
+                file_name=file_name,
+            )
+        )
         known.append(line)
         wrote = True
     return wrote

@@ -100,8 +100,9 @@ class Line:
     def until(self, position: int) -> Line:
         """The beginning of this line up to ``position`` (which it must reach)."""
         assert self.base <= position <= self.length
-        return Line(self.key, self.base, self.root,
-                    self.chain[: (position - self.base) * DIGEST_BYTES])  # fmt: skip
+        return Line(
+            self.key, self.base, self.root, self.chain[: (position - self.base) * DIGEST_BYTES]
+        )
 
     @classmethod
     def stored(cls, key: str, base: int, root: str, chain: bytes) -> Line:
@@ -227,10 +228,13 @@ def read_history(
         if seq is not None:
             touches[str(place)] = max(int(seq), touches.get(str(place), 0))
     others = tuple(
-        OtherWrite(_ROW_TABLES[str(table)], str(place) if table == "document_status" else
-                   _first(row), None if who is None else str(who))
+        OtherWrite(
+            _ROW_TABLES[str(table)],
+            str(place) if table == "document_status" else _first(row),
+            None if who is None else str(who),
+        )
         for _seq, _second, table, place, who, row in conn.execute(_OTHERS, scope)
-    )  # fmt: skip
+    )
     return History(Line(key, base, first, bytes(chain)), touches, others)
 
 

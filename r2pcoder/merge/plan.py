@@ -104,8 +104,14 @@ def prepare_layer(
 def plan_layer(conn: Connection, given: PlanInput, index: MasterIndex) -> LayerPlan:
     """Diff the copy's rows against the master's layer on the units it writes (and checks)."""
     h, layer, desired = given.header, given.prepared.layer, given.prepared.desired
-    report = LayerReport(h.path.name, h.file_sha256, given.coder.coder_uuid, layer.coder_name,
-                         "merge", Stamp(h.issue, h.revision))  # fmt: skip
+    report = LayerReport(
+        h.path.name,
+        h.file_sha256,
+        given.coder.coder_uuid,
+        layer.coder_name,
+        "merge",
+        Stamp(h.issue, h.revision),
+    )
     plan = LayerPlan(report, layer.coder_name, proposals=list(given.prepared.proposals))
     coder_id = index.coders.get(layer.coder_uuid)
     plan.coder_known = coder_id is not None
@@ -117,8 +123,9 @@ def plan_layer(conn: Connection, given: PlanInput, index: MasterIndex) -> LayerP
     docs = {index.docs[u].id for u in given.write if u in index.docs}
     plan.written = docs
     clashes = _diff_codings(conn, plan, current, desired, (docs, coder_id))
-    clashes += _diff_memos(conn, plan, current, desired, (docs, CODEBOOK_UNIT in given.write),
-                           coder_id)  # fmt: skip
+    clashes += _diff_memos(
+        conn, plan, current, desired, (docs, CODEBOOK_UNIT in given.write), coder_id
+    )
     _diff_marks(plan, current, desired, docs)
     checked = {index.docs[u].id for u in given.verify if u in index.docs}
     shown = [i for d, i in desired.issues if d is None or d in docs or d in checked]
@@ -127,26 +134,51 @@ def plan_layer(conn: Connection, given: PlanInput, index: MasterIndex) -> LayerP
         sum(i.count for i in shown) + len(clashes) + sum(desired.held_back[d] for d in docs)
     )
     not_merged += sum(desired.per_document[u] for u, _, _ in given.matching.unmatched_documents)
-    counts = Counts(len(plan.add), len(plan.change), len(plan.remove),
-                    len(plan.memo_put) + len(plan.memo_remove),
-                    len(plan.marks_put) + len(plan.marks_remove), not_merged)  # fmt: skip
+    counts = Counts(
+        len(plan.add),
+        len(plan.change),
+        len(plan.remove),
+        len(plan.memo_put) + len(plan.memo_remove),
+        len(plan.marks_put) + len(plan.marks_remove),
+        not_merged,
+    )
     changed = counts.any or not plan.coder_known or not all(p.stored for p in plan.proposals)
     mismatched = _mismatched(current, desired, given, checked)
     notes = _notes(len(clashes), mismatched)
-    plan.clean = not (desired.issues or desired.held_back or shown or clashes or mismatched
-                      or given.matching.unmatched_documents or given.matching.unknown_stances
-                      or plan.proposals)  # fmt: skip
+    plan.clean = not (
+        desired.issues
+        or desired.held_back
+        or shown
+        or clashes
+        or mismatched
+        or given.matching.unmatched_documents
+        or given.matching.unknown_stances
+        or plan.proposals
+    )
     if not plan.coder_known:
         notes += (f"coder {layer.coder_name} is new to this master and is added with this work",)
     plan.report = replace(
-        report, status="merge" if changed else "unchanged", counts=counts, rows=tuple(shown),
+        report,
+        status="merge" if changed else "unchanged",
+        counts=counts,
+        rows=tuple(shown),
         documents=_document_issues(given.matching, desired),
         codebook=tuple(given.matching.codebook_issues) + _stance_issues(given.matching, desired),
-        matches=tuple(given.matching.matches), notes=notes,
-        proposals=tuple(ProposalInfo(p.theme.uuid, p.theme.key, p.theme.name, p.coder_uuid,
-                                     desired.per_theme[p.theme.uuid], p.decision, p.target)
-                        for p in plan.proposals),
-    )  # fmt: skip
+        matches=tuple(given.matching.matches),
+        notes=notes,
+        proposals=tuple(
+            ProposalInfo(
+                p.theme.uuid,
+                p.theme.key,
+                p.theme.name,
+                p.coder_uuid,
+                desired.per_theme[p.theme.uuid],
+                p.decision,
+                p.target,
+            )
+            for p in plan.proposals
+        ),
+    )
     return plan
 
 
@@ -159,23 +191,32 @@ def _document_issues(matching: Matching, desired: Desired) -> tuple[DocumentIssu
 
 def _stance_issues(matching: Matching, desired: Desired) -> tuple[CodebookIssue, ...]:
     return tuple(
-        CodebookIssue("stance", uuid, name, "not in the master's stance scale",
-                      f"not merged: {counted(desired.per_stance[uuid], 'coding')}")
+        CodebookIssue(
+            "stance",
+            uuid,
+            name,
+            "not in the master's stance scale",
+            f"not merged: {counted(desired.per_stance[uuid], 'coding')}",
+        )
         for uuid, name in matching.unknown_stances
-    )  # fmt: skip
+    )
 
 
 def _notes(clashes: int, mismatched: int) -> tuple[str, ...]:
     notes = []
     if clashes:
-        notes.append(f"not merged: {counted(clashes, 'coding or memo', 'codings or memos')} "
-                     "sharing their identity with work of another coder or statement in the "
-                     "master")  # fmt: skip
+        notes.append(
+            f"not merged: {counted(clashes, 'coding or memo', 'codings or memos')} "
+            "sharing their identity with work of another coder or statement in the "
+            "master"
+        )
     if mismatched:
-        notes.append(f"on {counted(mismatched, 'statement')} this copy holds other work than the "
-                     "master although its change history says the master has it (changed "
-                     "outside r2pcoder, or in the master since): the master's work there is "
-                     "kept")  # fmt: skip
+        notes.append(
+            f"on {counted(mismatched, 'statement')} this copy holds other work than the "
+            "master although its change history says the master has it (changed "
+            "outside r2pcoder, or in the master since): the master's work there is "
+            "kept"
+        )
     return tuple(notes)
 
 
@@ -195,8 +236,9 @@ _TAKEN = {
 }
 
 
-def _taken(conn: Connection, table: type[CodingRow | StoredMemo],
-           uuids: Sequence[str]) -> dict[str, int | None]:  # fmt: skip
+def _taken(
+    conn: Connection, table: type[CodingRow | StoredMemo], uuids: Sequence[str]
+) -> dict[str, int | None]:
     """Which of ``uuids`` the master already has (anywhere), with the coder each belongs to."""
     if not uuids:
         return {}
@@ -265,15 +307,22 @@ def _others(given: PlanInput, index: MasterIndex) -> list[RowIssue]:
             name = index.coder_names.get(write.coder_uuid, "a coder this master does not know")
             whose = f"under the name of {name}"
         found[(write.kind, write.identity)] = RowIssue(
-            write.kind, write.identity, f"written in {coder}'s packet {whose}",
+            write.kind,
+            write.identity,
+            f"written in {coder}'s packet {whose}",
             f"not merged: only {coder}'s own work comes from {coder}'s packet",
-        )  # fmt: skip
+        )
     for uuid, other in given.prepared.layer.others:
         if other in index.coders:
             continue  # another coder's work, copied into the packet when it was made
         key = ("coding", str(uuid))
-        found.setdefault(key, RowIssue(
-            "coding", str(uuid), f"coded in {coder}'s packet under a name this master does not "
-            "know", f"not merged: only {coder}'s own work comes from {coder}'s packet",
-        ))  # fmt: skip
+        found.setdefault(
+            key,
+            RowIssue(
+                "coding",
+                str(uuid),
+                f"coded in {coder}'s packet under a name this master does not know",
+                f"not merged: only {coder}'s own work comes from {coder}'s packet",
+            ),
+        )
     return list(found.values())

@@ -28,8 +28,11 @@ __all__ = ["Decision", "ProposalDecision", "ResolvedProposal", "resolve", "write
 Decision = Literal["pending", "accept", "map", "reject"]
 
 _STORED: dict[str, Decision] = {
-    "pending": "pending", "accepted": "accept", "mapped": "map", "rejected": "reject",
-}  # fmt: skip
+    "pending": "pending",
+    "accepted": "accept",
+    "mapped": "map",
+    "rejected": "reject",
+}
 _STATUS = {decision: status for status, decision in _STORED.items()}
 _NEW_POSITION = 1_000_000
 
@@ -113,31 +116,55 @@ def write_proposals(conn: Connection, proposals: Sequence[ResolvedProposal], now
         exists = conn.execute(select(ThemeRow.id).where(ThemeRow.uuid == p.theme.uuid)).first()
         if keep and not exists:
             t = p.theme
-            conn.execute(insert(ThemeRow).values(
-                uuid=t.uuid, key=f"{t.key}~{t.uuid[:8]}", parent_id=None, name=t.name,
-                description=t.description, include=t.include, exclude=t.exclude,
-                example=t.example, color=t.color, shortcut=None,
-                position=_NEW_POSITION + t.position, retired=p.decision == "pending",
-                proposed_by=p.coder_uuid,
-            ))  # fmt: skip
+            conn.execute(
+                insert(ThemeRow).values(
+                    uuid=t.uuid,
+                    key=f"{t.key}~{t.uuid[:8]}",
+                    parent_id=None,
+                    name=t.name,
+                    description=t.description,
+                    include=t.include,
+                    exclude=t.exclude,
+                    example=t.example,
+                    color=t.color,
+                    shortcut=None,
+                    position=_NEW_POSITION + t.position,
+                    retired=p.decision == "pending",
+                    proposed_by=p.coder_uuid,
+                )
+            )
         elif exists:
-            conn.execute(update(ThemeRow).where(ThemeRow.uuid == p.theme.uuid)
-                         .values(retired=p.decision != "accept"))  # fmt: skip
+            conn.execute(
+                update(ThemeRow)
+                .where(ThemeRow.uuid == p.theme.uuid)
+                .values(retired=p.decision != "accept")
+            )
         if not p.stored:
             decided = None if p.decision == "pending" else now
             proposal = upsert(ThemeProposalRow).values(
-                theme_uuid=p.theme.uuid, coder_uuid=p.coder_uuid, key=p.theme.key,
-                name=p.theme.name, status=_STATUS[p.decision], target_uuid=p.target,
+                theme_uuid=p.theme.uuid,
+                coder_uuid=p.coder_uuid,
+                key=p.theme.key,
+                name=p.theme.name,
+                status=_STATUS[p.decision],
+                target_uuid=p.target,
                 decided_at=decided,
-            )  # fmt: skip
-            conn.execute(proposal.on_conflict_do_update(
-                index_elements=[ThemeProposalRow.theme_uuid],
-                set_={name: proposal.excluded[name]
-                      for name in ("status", "target_uuid", "decided_at")},
-            ))  # fmt: skip
+            )
+            conn.execute(
+                proposal.on_conflict_do_update(
+                    index_elements=[ThemeProposalRow.theme_uuid],
+                    set_={
+                        name: proposal.excluded[name]
+                        for name in ("status", "target_uuid", "decided_at")
+                    },
+                )
+            )
     # Parents are set once every proposed theme exists, whatever order they came in.
-    parents = [{"parent": p.theme.parent_uuid, "theme": p.theme.uuid}
-               for p in proposals if p.theme.parent_uuid is not None]  # fmt: skip
+    parents = [
+        {"parent": p.theme.parent_uuid, "theme": p.theme.uuid}
+        for p in proposals
+        if p.theme.parent_uuid is not None
+    ]
     if parents:
         conn.execute(_SET_PARENT, parents)
 
@@ -145,6 +172,7 @@ def write_proposals(conn: Connection, proposals: Sequence[ResolvedProposal], now
 _SET_PARENT = (
     update(ThemeRow)
     .where(ThemeRow.uuid == bindparam("theme"), ThemeRow.proposed_by.is_not(None))
-    .values(parent_id=select(ThemeRow.id).where(ThemeRow.uuid == bindparam("parent"))
-            .scalar_subquery())
-)  # fmt: skip
+    .values(
+        parent_id=select(ThemeRow.id).where(ThemeRow.uuid == bindparam("parent")).scalar_subquery()
+    )
+)

@@ -51,10 +51,16 @@ def record(conn: Connection, writer: Writer, ledger: Ledger, done: RunDone, now:
         for unit, versions in decision.store.items():
             store_versions(conn, coder, unit, versions, now)
             wrote = True
-            touched |= {i for i, c in enumerate(done.candidates) if c.coder.coder_uuid == coder
-                        and unit in decision.verdicts.get(i, {})}  # fmt: skip
-    lines = [(done.offers[i].line, c.header.path.name) for i, c in enumerate(done.candidates)
-             if i not in done.duplicates]  # fmt: skip
+            touched |= {
+                i
+                for i, c in enumerate(done.candidates)
+                if c.coder.coder_uuid == coder and unit in decision.verdicts.get(i, {})
+            }
+    lines = [
+        (done.offers[i].line, c.header.path.name)
+        for i, c in enumerate(done.candidates)
+        if i not in done.duplicates
+    ]
     wrote |= store_lines(conn, ledger, lines)
     record_copies(conn, _copies(done), now)
     by_layer = {(r.file_name, r.coder_uuid): r for r in done.reports}
@@ -80,7 +86,8 @@ def _copies(done: RunDone) -> list[CopyRecord]:
             found[key] = CopyRecord(*key, c.coder.history, clean)
     known = done.known
     return [
-        record for key, record in sorted(found.items())
+        record
+        for key, record in sorted(found.items())
         if key not in known.histories
         or (record.clean is not None and known.clean.get(key) != record.clean)
-    ]  # fmt: skip
+    ]

@@ -141,10 +141,19 @@ class Holder:
     marks: int
 
     def __str__(self) -> str:
-        where = {"given": "", "merged": " (merged before)", "waiting": " (waiting for a choice)",
-                 "set aside": " (set aside)"}[self.state]  # fmt: skip
-        held = ", ".join((counted(self.codings, "coding"), counted(self.memos, "memo"),
-                          counted(self.marks, "done mark")))  # fmt: skip
+        where = {
+            "given": "",
+            "merged": " (merged before)",
+            "waiting": " (waiting for a choice)",
+            "set aside": " (set aside)",
+        }[self.state]
+        held = ", ".join(
+            (
+                counted(self.codings, "coding"),
+                counted(self.memos, "memo"),
+                counted(self.marks, "done mark"),
+            )
+        )
         return f"{self.file_name}{where} holds {held}"
 
 

@@ -64,10 +64,11 @@ def _layer_lines(layer: LayerReport, *, dry_run: bool) -> list[str]:
             f"  proposed theme {p.name!r} ({counted(p.codings, 'coding')}): {p.decision}{target}"
         )
     lines.extend(
-        f"  {m.kind} {m.name!r}: matched by {m.how}" if m.how != "none"
+        f"  {m.kind} {m.name!r}: matched by {m.how}"
+        if m.how != "none"
         else f"  {m.kind} {m.name!r}: no match in the master"
         for m in layer.matches
-    )  # fmt: skip
+    )
     for conflict in layer.conflicts:
         lines.append(f"  diverged on {conflict.title!r}: {conflict.resolution}")
         lines.extend(f"    {holder}" for holder in conflict.holders)

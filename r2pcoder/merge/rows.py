@@ -153,19 +153,24 @@ def _codings(
         target = documents.get(doc)  # type: ignore[arg-type]
         problem = found
         if problem is None and target is not None and end > target.length:  # type: ignore[operator]
-            problem = f"its span {start}-{end} lies outside the statement {target.title!r} " \
-                      f"(0-{target.length})"  # fmt: skip
+            problem = (
+                f"its span {start}-{end} lies outside the statement {target.title!r} "
+                f"(0-{target.length})"
+            )
         if problem is not None:
-            _refuse(out, None if target is None else target.id,
-                    RowIssue("coding", _label(uuid), problem))  # fmt: skip
+            _refuse(
+                out,
+                None if target is None else target.id,
+                RowIssue("coding", _label(uuid), problem),
+            )
         elif target is not None:  # else its statement is unknown or differs: reported as such
             theme_to = destinations.get(theme)  # type: ignore[arg-type]
             stance_id = None if stance is None else stances.get(stance)
             if theme_to is None or (stance is not None and stance_id is None):
                 out.held_back[target.id] += 1  # a rejected proposal or an unknown stance
             else:
-                wanted[uuid] = (target.id, theme_to, stance_id, start, end, memo,  # type: ignore[index]
-                                created, modified)  # type: ignore[assignment]  # fmt: skip
+                row = (target.id, theme_to, stance_id, start, end, memo, created, modified)
+                wanted[uuid] = row  # type: ignore[index,assignment]
                 valid += 1
     if len(wanted) != valid or len(set(map(itemgetter(0), rows))) != len(rows):
         _shared_identities(rows, _valid_counts(rows, matching, destinations), out)
@@ -194,10 +199,18 @@ def _shared_identities(rows: Sequence[Sequence[object]], valid: Counter[str], ou
         if count > 1 and isinstance(uuid, str):
             row = out.rows.codings.pop(uuid, None)
             out.protected.add(uuid)
-            out.issues.append((None if row is None else row[0], RowIssue(
-                "coding", uuid, f"{count} codings of the packet share this identity",
-                "none of them is merged; the master's coding with it is kept", valid[uuid],
-            )))  # fmt: skip
+            out.issues.append(
+                (
+                    None if row is None else row[0],
+                    RowIssue(
+                        "coding",
+                        uuid,
+                        f"{count} codings of the packet share this identity",
+                        "none of them is merged; the master's coding with it is kept",
+                        valid[uuid],
+                    ),
+                )
+            )
 
 
 def _memos(
@@ -227,8 +240,9 @@ def _marks(layer: LayerData, matching: Matching, out: Desired) -> None:
             problem = "the statement is marked done more than once"
         if problem is not None:
             label = target.title if target is not None else str(doc or "?")
-            out.issues.append((None if target is None else target.id,
-                               RowIssue("done mark", repr(label), problem)))  # fmt: skip
+            out.issues.append(
+                (None if target is None else target.id, RowIssue("done mark", repr(label), problem))
+            )
         elif target is not None:
             out.rows.marks[target.id] = str(done)
 
@@ -275,7 +289,7 @@ _MEMOS = (
 )
 _MARKS = select(
     DocumentStatusRow.document_id, type_coerce(DocumentStatusRow.done_at, String)
-).where(DocumentStatusRow.coder_id == bindparam("coder"))  # fmt: skip
+).where(DocumentStatusRow.coder_id == bindparam("coder"))
 
 
 def current_rows(conn: Connection, coder_id: int | None) -> UnitRows:
@@ -285,8 +299,10 @@ def current_rows(conn: Connection, coder_id: int | None) -> UnitRows:
         return rows
     coder = {"coder": coder_id}
     rows.codings = {uuid: tuple(rest) for uuid, *rest in conn.execute(_CODINGS, coder)}  # type: ignore[misc]
-    rows.memos = {uuid: (doc, theme, text, modified)
-                  for uuid, doc, theme, text, modified in conn.execute(_MEMOS, coder)}  # fmt: skip
+    rows.memos = {
+        uuid: (doc, theme, text, modified)
+        for uuid, doc, theme, text, modified in conn.execute(_MEMOS, coder)
+    }
     rows.marks = {doc: done for doc, done in conn.execute(_MARKS, coder)}  # noqa: C416
     return rows
 

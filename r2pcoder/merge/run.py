@@ -108,12 +108,14 @@ def merge_packets(
     """
     if master.info.role != "master":
         raise MergeRefused(f"{master.path.name} is a packet; merge packets into the master.")
-    options = _Options(dry_run, dict(proposals or {}), tuple(map(str, prefer)), time_limit,
-                       cancelled)  # fmt: skip
+    options = _Options(
+        dry_run, dict(proposals or {}), tuple(map(str, prefer)), time_limit, cancelled
+    )
     with master.engine.connect() as conn:
         known = load_known(conn)  # files read before, known by their hash: not read again
-    headers, refused = _read_headers(master, packets, foreign, options, known,
-                                     wrap_progress(progress, 0.0, 0.1))  # fmt: skip
+    headers, refused = _read_headers(
+        master, packets, foreign, options, known, wrap_progress(progress, 0.0, 0.1)
+    )
     if refused and not dry_run:
         raise PacketsRefused(tuple(refused))
     with master.engine.connect() as conn:
@@ -128,8 +130,10 @@ def merge_packets(
                 gone = clean_leftovers(master.path)
                 decided = capture(conn)  # the coders' layers on adjudicated cells, before
             run = _Run(conn, options, foreign, known, wrap_progress(progress, 0.1, 1.0))
-            run.notes += [f"Removed {p.name}, a partial backup left by a merge that did not "
-                          "finish." for p in gone]  # fmt: skip
+            run.notes += [
+                f"Removed {p.name}, a partial backup left by a merge that did not finish."
+                for p in gone
+            ]
             report = run.execute(headers, refused)
             if not dry_run:
                 # ...and after: adjudicated cells whose coder layers changed are re-opened for
@@ -172,8 +176,9 @@ def _read_headers(
     check_cancelled(options.cancelled)
 
     def read(path: Path) -> SourceHeader | Refusal:
-        return read_header(path, master.info, foreign=foreign, guard=options.guard(),
-                           recorded=known.history)  # fmt: skip
+        return read_header(
+            path, master.info, foreign=foreign, guard=options.guard(), recorded=known.history
+        )
 
     headers: list[SourceHeader] = []
     # Two files at a time: SQLite reads one (without the GIL) while Python digests the other's
@@ -228,33 +233,44 @@ class _Run:
                 candidates += found
         if refused and not self.options.dry_run:
             raise PacketsRefused(tuple(refused))
-        matchings = {id(c.header): match_source(c.header, self.index, foreign=c.header.foreign)
-                     for c in candidates}  # fmt: skip
+        matchings = {
+            id(c.header): match_source(c.header, self.index, foreign=c.header.foreign)
+            for c in candidates
+        }
         preference = self._preference(candidates)
         reports = self._merge(candidates, matchings, preference)
-        return MergeReport(self.options.dry_run, tuple(reports), tuple(refused), None,
-                           tuple(self.notes))  # fmt: skip
+        return MergeReport(
+            self.options.dry_run, tuple(reports), tuple(refused), None, tuple(self.notes)
+        )
 
     def _preference(self, candidates: Sequence[Candidate]) -> Preference:
         offers: set[int] = set()
         names: set[str] = set()
-        stored = {s.file_name for units in self.ledger.versions.values()
-                  for versions in units.values() for s in versions}  # fmt: skip
+        stored = {
+            s.file_name
+            for units in self.ledger.versions.values()
+            for versions in units.values()
+            for s in versions
+        }
         for wanted in self.options.prefer:
             path = Path(wanted)
-            hits = [i for i, c in enumerate(candidates)
-                    if c.header.path.resolve() == path.resolve()]  # fmt: skip
+            hits = [
+                i for i, c in enumerate(candidates) if c.header.path.resolve() == path.resolve()
+            ]
             hits = hits or [i for i, c in enumerate(candidates) if c.header.path.name == path.name]
             if len({candidates[i].header.path.resolve() for i in hits}) > 1:
-                raise MergeRefused(f"--prefer {wanted}: several files given are called "
-                                   f"{path.name}; give the full path.")  # fmt: skip
+                raise MergeRefused(
+                    f"--prefer {wanted}: several files given are called "
+                    f"{path.name}; give the full path."
+                )
             if hits:
                 offers.update(hits)
             elif path.name in stored:
                 names.add(path.name)
             else:
-                raise MergeRefused(f"--prefer {wanted}: no file of that name is given or was "
-                                   "merged before.")  # fmt: skip
+                raise MergeRefused(
+                    f"--prefer {wanted}: no file of that name is given or was merged before."
+                )
         return Preference(frozenset(offers), frozenset(names))
 
     def _merge(
@@ -277,16 +293,20 @@ class _Run:
             for i in indices:
                 offers[i] = offer_of(i, candidates[i], matchings[id(candidates[i].header)])
             unique = unique_copies(candidates, indices, duplicates)
-            decision = self._decide(coder, [offers[i] for i in unique], candidates, matchings,
-                                    preference)  # fmt: skip
+            decision = self._decide(
+                coder, [offers[i] for i in unique], candidates, matchings, preference
+            )
             decisions[coder] = decision
             self._diverged(decision, [offers[i] for i in unique])
             for i in unique:
                 write = frozenset(decision.units(i, "write"))
                 verify = frozenset(decision.units(i, "same"))
                 c = candidates[i]
-                known = None if write or not verify else unchanged_report(
-                    c, matchings[id(c.header)], self.index, self.known)  # fmt: skip
+                known = (
+                    None
+                    if write or not verify
+                    else unchanged_report(c, matchings[id(c.header)], self.index, self.known)
+                )
                 if known is not None:
                     planned[i] = known  # read before, clean, nothing to write: not read again
                 elif write or verify:
@@ -297,8 +317,9 @@ class _Run:
             decision = decisions[c.coder.coder_uuid]
             reports.append(layer_report(i, c, planned.get(i), decision, duplicates.get(i)))
         if self.writer is not None:
-            done = RunDone(candidates, decisions, offers, duplicates, reports, self._clean,
-                           self.known)  # fmt: skip
+            done = RunDone(
+                candidates, decisions, offers, duplicates, reports, self._clean, self.known
+            )
             self.recorded |= record(self.conn, self.writer, self.ledger, done, self.now)
         check_cancelled(self.options.cancelled)
         return sorted(reports, key=lambda r: (r.coder_name, r.coder_uuid, r.file_name))
@@ -327,9 +348,14 @@ class _Run:
             return unit_contents(rows, key)
 
         return decide_coder(
-            offers, self.ledger.versions.get(coder, {}), lines, content=content,
-            prefer=preference, titles=titles, now=self.now,
-        )  # fmt: skip
+            offers,
+            self.ledger.versions.get(coder, {}),
+            lines,
+            content=content,
+            prefer=preference,
+            titles=titles,
+            now=self.now,
+        )
 
     def _diverged(self, decision: CoderDecision, offers: Sequence[Offer]) -> None:
         for offer in offers:
@@ -345,8 +371,9 @@ class _Run:
     def _prepare(self, index: int, c: Candidate, matching: Matching) -> Prepared:
         if index not in self._prepared:
             layer = _read(c, self.options.guard(), self._coders)
-            self._prepared[index] = prepare_layer(layer, matching, self.index,
-                                                  self.options.decisions, self.keys)  # fmt: skip
+            self._prepared[index] = prepare_layer(
+                layer, matching, self.index, self.options.decisions, self.keys
+            )
         return self._prepared[index]
 
     def _plan_all(
@@ -366,8 +393,9 @@ class _Run:
             ):
                 check_cancelled(self.options.cancelled)
                 c = candidates[i]
-                given = PlanInput(c.header, c.coder, matchings[id(c.header)], prepared, write,
-                                  verify)  # fmt: skip
+                given = PlanInput(
+                    c.header, c.coder, matchings[id(c.header)], prepared, write, verify
+                )
                 plan = plan_layer(self.conn, given, self.index)
                 self._clean[i] = plan.clean
                 self.progress(0.1 + 0.85 * (step + 0.5) / max(1, len(work)))
@@ -407,8 +435,9 @@ class _Run:
                     pending = pool.submit(read, work[n + 1][0])
                 if not isinstance(found, Prepared):
                     matching = matchings[id(candidates[i].header)]
-                    found = prepare_layer(found, matching, self.index, self.options.decisions,
-                                          self.keys)  # fmt: skip
+                    found = prepare_layer(
+                        found, matching, self.index, self.options.decisions, self.keys
+                    )
                 yield i, found, write, verify
                 self._prepared.pop(i, None)  # the layer is written: free its rows
 

@@ -51,8 +51,9 @@ Recorded = Callable[[str, str, tuple[str, int, int]], History | None]
 """``recorded(file_sha256, coder_uuid, (key, base, revision))``: the history read before in a
 file with these bytes, or None (see :class:`r2pcoder.merge.known.KnownCopies`)."""
 
-CodingTuple = tuple[object, str | None, str | None, str | None, object, object, object, object,
-                    object, str | None]  # fmt: skip
+CodingTuple = tuple[
+    object, str | None, str | None, str | None, object, object, object, object, object, str | None
+]
 """uuid, document uuid, theme uuid, stance uuid, start, end, memo, created_at, modified_at,
 problem (NULL when the row is fit to merge). Values keep the types SQLite returned."""
 MemoTuple = tuple[object, str | None, str | None, object, object, str | None]
@@ -188,15 +189,18 @@ def read_header(
     """
     try:
         with open_untrusted(path, guard) as opened, reading(guard):
-            return _header(opened.conn, path, master, foreign=foreign, guard=guard,
-                           recorded=recorded)  # fmt: skip
+            return _header(
+                opened.conn, path, master, foreign=foreign, guard=guard, recorded=recorded
+            )
     except FileRefused as exc:
         return Refusal(path.name, exc.reason, exc.problems)
     except OSError as exc:
         return Refusal(path.name, f"it cannot be read ({exc.strerror or exc})")
     except (ValueError, TypeError, KeyError) as exc:  # a value of a kind no r2pcoder writes
-        return Refusal(path.name, f"it holds a value of the wrong kind ({exc}); it was changed "
-                                  "outside r2pcoder")  # fmt: skip
+        return Refusal(
+            path.name,
+            f"it holds a value of the wrong kind ({exc}); it was changed outside r2pcoder",
+        )
 
 
 def _header(
@@ -238,28 +242,47 @@ def _header(
         if packet_coder not in names:
             raise FileRefused("its coder is missing (the file is damaged)")
         known = None if recorded is None else _recorded(recorded, sha256, str(packet_coder))
-        lines, packet_uuid, issue, revision = _packet_line(conn, str(packet_coder), ids, names,
-                                                           known)  # fmt: skip
+        lines, packet_uuid, issue, revision = _packet_line(
+            conn, str(packet_coder), ids, names, known
+        )
     else:
         lines = tuple(_foreign_line(conn, str(uuid), u, ids[u], names[u]) for u in names)
         packet_uuid, issue, revision = None, 0, 0
     return SourceHeader(
-        path, sha256, str(uuid), str(role), is_foreign, packet_uuid, issue,
+        path,
+        sha256,
+        str(uuid),
+        str(role),
+        is_foreign,
+        packet_uuid,
+        issue,
         revision,
-        lines, tuple((str(u), str(sha), str(title)) for _, u, sha, title in documents),
-        _themes(themes), tuple((str(s[1]), str(s[2]), str(s[3]), bool(s[4])) for s in stances),
-    )  # fmt: skip
+        lines,
+        tuple((str(u), str(sha), str(title)) for _, u, sha, title in documents),
+        _themes(themes),
+        tuple((str(s[1]), str(s[2]), str(s[3]), bool(s[4])) for s in stances),
+    )
 
 
 def _themes(rows: list[Any]) -> tuple[ThemeTuple, ...]:
     """The file's themes (checked before), with their parents as UUIDs."""
     uuids = {t[0]: str(t[1]) for t in rows}
     return tuple(
-        ThemeTuple(uuid=str(t[1]), key=str(t[2]), name=str(t[4]), parent_uuid=uuids.get(t[3]),
-                   description=str(t[5]), include=str(t[6]), exclude=str(t[7]),
-                   example=str(t[8]), color=str(t[9]), position=int(t[10]), retired=bool(t[11]))
+        ThemeTuple(
+            uuid=str(t[1]),
+            key=str(t[2]),
+            name=str(t[4]),
+            parent_uuid=uuids.get(t[3]),
+            description=str(t[5]),
+            include=str(t[6]),
+            exclude=str(t[7]),
+            example=str(t[8]),
+            color=str(t[9]),
+            position=int(t[10]),
+            retired=bool(t[11]),
+        )
         for t in rows
-    )  # fmt: skip
+    )
 
 
 def _recorded(

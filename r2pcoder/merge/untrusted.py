@@ -66,14 +66,37 @@ TABLES: Mapping[str, tuple[str, ...]] = {
     "packet_state": ("id", "issue", "revision"),
     "coders": ("id", "uuid", "name"),
     "documents": ("id", "uuid", "sha256", "title"),
-    "themes": ("id", "uuid", "key", "parent_id", "name", "description", "include", "exclude",
-               "example", "color", "position", "retired"),
+    "themes": (
+        "id",
+        "uuid",
+        "key",
+        "parent_id",
+        "name",
+        "description",
+        "include",
+        "exclude",
+        "example",
+        "color",
+        "position",
+        "retired",
+    ),
     "stances": ("id", "uuid", "key", "name", "retired"),
-    "codings": ("id", "uuid", "document_id", "coder_id", "theme_id", "stance_id", "start", "end",
-                "memo", "created_at", "modified_at"),
+    "codings": (
+        "id",
+        "uuid",
+        "document_id",
+        "coder_id",
+        "theme_id",
+        "stance_id",
+        "start",
+        "end",
+        "memo",
+        "created_at",
+        "modified_at",
+    ),
     "memos": ("id", "uuid", "document_id", "theme_id", "coder_id", "text", "modified_at"),
     "document_status": ("coder_id", "document_id", "done_at"),
-}  # fmt: skip
+}
 """The tables a merge reads, with the columns each must have (schema 1 and later)."""
 
 TABLES_V2: Mapping[str, tuple[str, ...]] = {

@@ -101,8 +101,9 @@ def is_uuid(value: object) -> bool:
 def identity_problems(kind: str, rows: Iterable[Sequence[object]]) -> list[str]:
     """Problems with ``(id, uuid, label)`` rows of one table: UUID form, repeated ids or UUIDs."""
     rows = list(rows)
-    problems = [f"{kind} {r[2]!r} has no valid identity ({r[1]!r})" for r in rows
-                if not is_uuid(r[1])]  # fmt: skip
+    problems = [
+        f"{kind} {r[2]!r} has no valid identity ({r[1]!r})" for r in rows if not is_uuid(r[1])
+    ]
     for what, position in (("identity", 1), ("row id", 0)):
         counts = Counter(r[position] for r in rows)
         problems += [f"{n} {kind}s share the {what} {v!r}" for v, n in counts.items() if n > 1]
@@ -122,16 +123,22 @@ def codebook_problems(
     for kind, rows in (("theme", themes), ("stance", stances)):
         keys = Counter(r[2] for r in rows)
         problems += [f"{n} {kind}s share the key {k!r}" for k, n in keys.items() if n > 1]
-        problems += [f"a {kind} has no valid key ({r[2]!r})" for r in rows
-                     if not isinstance(r[2], str) or not r[2].strip()]  # fmt: skip
+        problems += [
+            f"a {kind} has no valid key ({r[2]!r})"
+            for r in rows
+            if not isinstance(r[2], str) or not r[2].strip()
+        ]
     for t in themes:
         problems += _theme_fields(t)
     for s in stances:
         if not isinstance(s[3], str) or not s[3].strip():
             problems.append(f"stance {s[2]!r} has no name")
     ids = {t[0] for t in themes}
-    problems += [f"theme {t[2]!r} names a parent the packet does not hold ({t[3]!r})"
-                 for t in themes if t[3] is not None and t[3] not in ids]  # fmt: skip
+    problems += [
+        f"theme {t[2]!r} names a parent the packet does not hold ({t[3]!r})"
+        for t in themes
+        if t[3] is not None and t[3] not in ids
+    ]
     keys_by_id = {t[0]: str(t[2]) for t in themes}
     parents: dict[Any, Any] = {t[0]: t[3] for t in themes if t[3] in ids}
     for cycle in find_cycles(parents):
@@ -159,18 +166,27 @@ def _theme_fields(t: Sequence[object]) -> list[str]:
 def document_problems(rows: Sequence[Sequence[object]]) -> list[str]:
     """Problems of a packet's statements ``(id, uuid, sha256, title)``."""
     problems = identity_problems("statement", ((r[0], r[1], r[3]) for r in rows))
-    problems += [f"statement {r[3]!r} has no valid text hash" for r in rows
-                 if not isinstance(r[2], str) or not _SHA256.match(r[2])]  # fmt: skip
-    problems += [f"a statement has a title that is not text ({r[3]!r})" for r in rows
-                 if not isinstance(r[3], str)]  # fmt: skip
+    problems += [
+        f"statement {r[3]!r} has no valid text hash"
+        for r in rows
+        if not isinstance(r[2], str) or not _SHA256.match(r[2])
+    ]
+    problems += [
+        f"a statement has a title that is not text ({r[3]!r})"
+        for r in rows
+        if not isinstance(r[3], str)
+    ]
     return problems
 
 
 def coder_problems(rows: Sequence[Sequence[object]]) -> list[str]:
     """Problems of a file's coders ``(id, uuid, name)``."""
     problems = identity_problems("coder", rows)
-    problems += [f"a coder has a name that is not text ({r[2]!r})" for r in rows
-                 if not isinstance(r[2], str) or not r[2].strip()]  # fmt: skip
+    problems += [
+        f"a coder has a name that is not text ({r[2]!r})"
+        for r in rows
+        if not isinstance(r[2], str) or not r[2].strip()
+    ]
     return problems
 
 

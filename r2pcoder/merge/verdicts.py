@@ -51,12 +51,16 @@ def verdict_notes(verdicts: Mapping[str, Verdict], duplicate_of: str | None) -> 
     notes = []
     left = sum(v in ("older", "superseded") for v in statements.values())
     if left:
-        notes.append(f"left as they are: {counted(left, 'statement')}; newer work of this "
-                     "coder (given now or merged before) holds them")  # fmt: skip
+        notes.append(
+            f"left as they are: {counted(left, 'statement')}; newer work of this "
+            "coder (given now or merged before) holds them"
+        )
     aside = sum(v == "set_aside" for v in statements.values())
     if aside:
-        notes.append(f"set aside: {counted(aside, 'statement')}; where copies diverged, the "
-                     "lead preferred another copy")  # fmt: skip
+        notes.append(
+            f"set aside: {counted(aside, 'statement')}; where copies diverged, the "
+            "lead preferred another copy"
+        )
     return tuple(notes)
 
 
@@ -68,8 +72,14 @@ def divergence_notes(line: Line, others: Sequence[tuple[Line, str]]) -> list[str
             continue
         if line.extends(other) or other.extends(line):
             continue
-        shared = next((i for i, (a, b) in enumerate(zip(line.digests, other.digests, strict=False))
-                       if a != b), 0)  # fmt: skip
+        shared = next(
+            (
+                i
+                for i, (a, b) in enumerate(zip(line.digests, other.digests, strict=False))
+                if a != b
+            ),
+            0,
+        )
         if shared == 0:
             continue  # different roots: not copies of one state (reported by their content)
         notes.append(
@@ -89,12 +99,22 @@ def layer_report(
 ) -> LayerReport:
     """The final report of one copy: its plan's (if it had one), with status, notes, conflicts."""
     h = c.header
-    base = planned or LayerReport(h.path.name, h.file_sha256, c.coder.coder_uuid,
-                                  c.coder.coder_name, "unchanged",
-                                  Stamp(c.coder.issue, h.revision))  # fmt: skip
+    base = planned or LayerReport(
+        h.path.name,
+        h.file_sha256,
+        c.coder.coder_uuid,
+        c.coder.coder_name,
+        "unchanged",
+        Stamp(c.coder.issue, h.revision),
+    )
     verdicts = decision.verdicts.get(index, {})
     status = layer_status(base.status, verdicts, duplicate_of is not None)
-    notes = (*c.notes, *base.notes, *verdict_notes(verdicts, duplicate_of),
-             *decision.notes.get(index, ()))  # fmt: skip
-    return replace(base, status=status, notes=notes,
-                   conflicts=tuple(decision.conflicts.get(index, ())))  # fmt: skip
+    notes = (
+        *c.notes,
+        *base.notes,
+        *verdict_notes(verdicts, duplicate_of),
+        *decision.notes.get(index, ()),
+    )
+    return replace(
+        base, status=status, notes=notes, conflicts=tuple(decision.conflicts.get(index, ()))
+    )

@@ -129,8 +129,10 @@ class _Mapper:
             key = row.key
             self.result.themes_matched += 1
             if row.name != code.name:
-                self.warnings.append(f"code {code.name!r} matched theme {row.name!r} ({how}); "
-                                     "the project's name was kept")  # fmt: skip
+                self.warnings.append(
+                    f"code {code.name!r} matched theme {row.name!r} ({how}); "
+                    "the project's name was kept"
+                )
         else:
             key = self.new_theme(code, parent, described)
             how = "new"
@@ -152,10 +154,13 @@ class _Mapper:
             self.uuids[f"theme/{key}"] = uuid
             self.used_uuids.add(uuid)
         fields = {
-            "id": key, "name": code.name.strip() or key, "description": described.text,
+            "id": key,
+            "name": code.name.strip() or key,
+            "description": described.text,
             "color": color.color or DEFAULT_COLOR,
-            "shortcut": self.shortcut(extras, _THEME_SHORTCUT), **described.sections,
-        }  # fmt: skip
+            "shortcut": self.shortcut(extras, _THEME_SHORTCUT),
+            **described.sections,
+        }
         draft = _Draft(fields, code, retired=extras.get("retired") is True)
         self.new.setdefault(parent, []).append(draft)
         if not code.codable:
@@ -180,9 +185,13 @@ class _Mapper:
         self.code_keys[guid_key(code.guid)] = "stance/" + key
         self.result.stances_added += 1
         color = parse_color(code.color)
-        return Stance(id=key, name=code.name.strip() or key, definition=described.text,
-                      color=color.color or DEFAULT_COLOR,
-                      shortcut=self.shortcut(described.extras, _STANCE_SHORTCUT))  # fmt: skip
+        return Stance(
+            id=key,
+            name=code.name.strip() or key,
+            definition=described.text,
+            color=color.color or DEFAULT_COLOR,
+            shortcut=self.shortcut(described.extras, _STANCE_SHORTCUT),
+        )
 
     def is_stance_group(self, code: RefiCode) -> bool:
         if guid_key(code.guid) == STANCE_ROOT or unpack(code.description).extras.get("stances"):
@@ -190,8 +199,9 @@ class _Mapper:
         if code.name.strip().casefold() not in ("stance", "stances") or not code.children:
             return False
         known = {r.uuid for r in self.stance_rows} | {r.name.casefold() for r in self.stance_rows}
-        return all(uuid_for(c.guid, "code") in known or c.name.casefold() in known
-                   for c in code.children)  # fmt: skip
+        return all(
+            uuid_for(c.guid, "code") in known or c.name.casefold() in known for c in code.children
+        )
 
 
 def _codebook_id(stem: str) -> str:

@@ -122,30 +122,52 @@ def collect(project: Project, layer: LayerChoice | None) -> ExportSet:
     stances = tuple(project.codebook.stances())
     info = project.info
     with project.reading() as s:
-        coders = [CoderRef(*r) for r in s.execute(
-            select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id))]  # fmt: skip
+        coders = [
+            CoderRef(*r)
+            for r in s.execute(
+                select(CoderRow.id, CoderRow.uuid, CoderRow.name).order_by(CoderRow.id)
+            )
+        ]
         driver = s.connection().connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         codings = _codings(driver)
         docs = [
-            DocumentOut(r.id, r.uuid, r.title, r.text, {k: getattr(r, k) for k in STATEMENT_FIELDS},
-                        {str(k): str(v) for k, v in dict(r.attributes).items()}, r.imported_at)
+            DocumentOut(
+                r.id,
+                r.uuid,
+                r.title,
+                r.text,
+                {k: getattr(r, k) for k in STATEMENT_FIELDS},
+                {str(k): str(v) for k, v in dict(r.attributes).items()},
+                r.imported_at,
+            )
             for r in s.scalars(select(DocumentRow).order_by(DocumentRow.position, DocumentRow.id))
-        ]  # fmt: skip
-        memos = [MemoOut(r.uuid, r.document_id, r.theme_id, r.coder_id, r.text, r.modified_at)
-                 for r in s.scalars(select(MemoRow).order_by(MemoRow.id))]  # fmt: skip
+        ]
+        memos = [
+            MemoOut(r.uuid, r.document_id, r.theme_id, r.coder_id, r.text, r.modified_at)
+            for r in s.scalars(select(MemoRow).order_by(MemoRow.id))
+        ]
         header = s.get(ProjectRow, 1)
         assert header is not None
-        codebook = {"id": header.codebook_id, "name": header.codebook_name,
-                    "version": header.codebook_version,
-                    "description": header.codebook_description}  # fmt: skip
-        done = [tuple(r) for r in s.execute(select(DocumentStatusRow.coder_id,
-                                                   DocumentStatusRow.document_id))]  # fmt: skip
+        codebook = {
+            "id": header.codebook_id,
+            "name": header.codebook_name,
+            "version": header.codebook_version,
+            "description": header.codebook_description,
+        }
+        done = [
+            tuple(r)
+            for r in s.execute(select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id))
+        ]
     label = "every coding of every coder"
     if layer is not None:
         resolved = resolve_layer(layer, coders)
-        tuples = [CodingTuple(c.id, c.document_id, c.coder_id, c.theme_id, c.stance_id, c.start,
-                              c.end, c.memo) for c in codings]  # fmt: skip
+        tuples = [
+            CodingTuple(
+                c.id, c.document_id, c.coder_id, c.theme_id, c.stance_id, c.start, c.end, c.memo
+            )
+            for c in codings
+        ]
         kept = {
             c.id
             for c in select_codings(resolved, tuples, [(int(a), int(b)) for a, b in done]).codings
@@ -165,10 +187,14 @@ def collect(project: Project, layer: LayerChoice | None) -> ExportSet:
     return ExportSet(
         name=info.name,
         codebook=codebook,
-        ordinal=info.stances_ordinal, coders=tuple(coders),
-        themes=tuple(t for t in themes if t.id in keep), stances=stances,
+        ordinal=info.stances_ordinal,
+        coders=tuple(coders),
+        themes=tuple(t for t in themes if t.id in keep),
+        stances=stances,
         not_codable=frozenset(str(u) for u in info.settings.get(NOT_CODABLE, [])),
-        documents=tuple(docs), codings=tuple(codings),
+        documents=tuple(docs),
+        codings=tuple(codings),
         memos=tuple(m for m in memos if m.coder_id is None or m.coder_id in chosen),
-        layer=label, done_marks=sum(1 for coder, _ in done if coder in chosen),
-    )  # fmt: skip
+        layer=label,
+        done_marks=sum(1 for coder, _ in done if coder in chosen),
+    )

@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 __all__ = ["export_refi"]
 
 _NS = uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, "https://r2pcoder.org/refi/export")
-_STANCE_TEXT = ("The stances of this project's codebook, in scale order. Every coded passage "
-                "carries its theme code and its stance code on the same selection.")  # fmt: skip
+_STANCE_TEXT = (
+    "The stances of this project's codebook, in scale order. Every coded passage "
+    "carries its theme code and its stance code on the same selection."
+)
 
 
 def _guid(*parts: str) -> str:
@@ -91,8 +93,9 @@ class _Writer:
             if t.retired:
                 extras["retired"] = True
             codable = "false" if t.uuid in self.data.not_codable else "true"
-            self.xml.start("Code", {"guid": t.uuid, "name": t.name, "isCodable": codable,
-                                    "color": t.color})  # fmt: skip
+            self.xml.start(
+                "Code", {"guid": t.uuid, "name": t.name, "isCodable": codable, "color": t.color}
+            )
             sections = {"include": t.include, "exclude": t.exclude, "example": t.example}
             self.xml.element("Description", pack(t.description, sections, extras))
             if with_notes:
@@ -111,8 +114,15 @@ class _Writer:
         self.xml.start("Code", {"guid": STANCE_ROOT, "name": "Stance", "isCodable": "false"})
         self.xml.element("Description", pack(_STANCE_TEXT, {}, extras))
         for stance in self.data.stances:
-            self.xml.start("Code", {"guid": stance.uuid, "name": stance.name, "isCodable": "true",
-                                    "color": stance.color})  # fmt: skip
+            self.xml.start(
+                "Code",
+                {
+                    "guid": stance.uuid,
+                    "name": stance.name,
+                    "isCodable": "true",
+                    "color": stance.color,
+                },
+            )
             more: dict[str, object] = {"id": stance.key}
             if stance.shortcut:
                 more["shortcut"] = stance.shortcut
@@ -136,14 +146,17 @@ class _Writer:
         if names:
             self.xml.start("Variables")
             for key, name in names.items():
-                self.xml.empty("Variable", {"guid": _guid("variable", key), "name": name,
-                                            "typeOfVariable": "Text"})  # fmt: skip
+                self.xml.empty(
+                    "Variable",
+                    {"guid": _guid("variable", key), "name": name, "typeOfVariable": "Text"},
+                )
             self.xml.end("Variables")
         return names
 
 
-def _write_project(data: ExportSet, out: Path, progress: Throttled,
-                   cancelled: CancelCheck | None) -> int:  # fmt: skip
+def _write_project(
+    data: ExportSet, out: Path, progress: Throttled, cancelled: CancelCheck | None
+) -> int:
     by_doc: dict[int, list[int]] = defaultdict(list)
     for n, coding in enumerate(data.codings):
         by_doc[coding.document_id].append(n)
@@ -161,13 +174,24 @@ def _write_project(data: ExportSet, out: Path, progress: Throttled,
     return replaced
 
 
-def _project_xml(data: ExportSet, handle: IO[bytes], by_doc: dict[int, list[int]],
-                 progress: Throttled, cancelled: CancelCheck | None) -> int:  # fmt: skip
+def _project_xml(
+    data: ExportSet,
+    handle: IO[bytes],
+    by_doc: dict[int, list[int]],
+    progress: Throttled,
+    cancelled: CancelCheck | None,
+) -> int:
     xml = XmlWriter(handle)
     w = _Writer(data, xml)
-    xml.start("Project", {"xmlns": PROJECT_NS, "name": data.name or "r2pcoder project",
-                          "origin": f"r2pcoder {__version__}",
-                          "creationDateTime": _when(datetime.now(UTC))})  # fmt: skip
+    xml.start(
+        "Project",
+        {
+            "xmlns": PROJECT_NS,
+            "name": data.name or "r2pcoder project",
+            "origin": f"r2pcoder {__version__}",
+            "creationDateTime": _when(datetime.now(UTC)),
+        },
+    )
     if data.coders:
         xml.start("Users")
         for coder in data.coders:
@@ -197,9 +221,15 @@ def _source(
     w: _Writer, doc: DocumentOut, codings: list[CodingOut], variables: dict[str, str]
 ) -> None:
     xml = w.xml
-    xml.start("TextSource", {"guid": doc.uuid, "name": doc.title,
-                             "plainTextPath": f"internal://{doc.uuid}.txt",
-                             "creationDateTime": _when(doc.imported_at)})  # fmt: skip
+    xml.start(
+        "TextSource",
+        {
+            "guid": doc.uuid,
+            "name": doc.title,
+            "plainTextPath": f"internal://{doc.uuid}.txt",
+            "creationDateTime": _when(doc.imported_at),
+        },
+    )
     for c in codings:
         # Built as one string: a large project has hundreds of thousands of these, and only
         # the quote and the memo can hold characters that need escaping.
@@ -208,9 +238,11 @@ def _source(
         memo = f"<Description>{xml.text(c.memo)}</Description>\n" if c.memo else ""
         stance = ""
         if c.stance_id is not None and c.stance_id in w.stance_uuid:
-            stance = (f'<Coding guid="{derived_uuid(c.uuid, "stance")}" creatingUser="{coder}" '
-                      f'creationDateTime="{c.created}"><CodeRef targetGUID='
-                      f'"{w.stance_uuid[c.stance_id]}"/></Coding>\n')  # fmt: skip
+            stance = (
+                f'<Coding guid="{derived_uuid(c.uuid, "stance")}" creatingUser="{coder}" '
+                f'creationDateTime="{c.created}"><CodeRef targetGUID='
+                f'"{w.stance_uuid[c.stance_id]}"/></Coding>\n'
+            )
         xml.raw(
             f'<PlainTextSelection guid="{derived_uuid(c.uuid, "selection")}" name="{name}" '
             f'startPosition="{c.start}" endPosition="{c.end}" creatingUser="{coder}" '
@@ -241,9 +273,15 @@ def _notes(w: _Writer) -> None:
     names = {t.id: t.name for t in w.data.themes}
     for memo in memos:
         target = titles.get(memo.document_id or -1) or names.get(memo.theme_id or -1, "")
-        w.xml.start("Note", {"guid": memo.uuid, "name": f"Memo on {target}",
-                             "creatingUser": w.coder_uuid.get(memo.coder_id or -1),
-                             "creationDateTime": _when(memo.modified_at)})  # fmt: skip
+        w.xml.start(
+            "Note",
+            {
+                "guid": memo.uuid,
+                "name": f"Memo on {target}",
+                "creatingUser": w.coder_uuid.get(memo.coder_id or -1),
+                "creationDateTime": _when(memo.modified_at),
+            },
+        )
         w.xml.element("PlainTextContent", memo.text)
         w.xml.end("Note")
     w.xml.end("Notes")
@@ -306,21 +344,42 @@ def export_refi(
         replaced = _write_codebook(data, out)
         theme_memos = sum(1 for m in data.memos if m.theme_id is not None)
         if theme_memos:
-            left.append(LeftOut(counted(theme_memos, "theme memo"), "a .qdc codebook has no notes; "
-                                "export a .qdpx project to keep them"))  # fmt: skip
+            left.append(
+                LeftOut(
+                    counted(theme_memos, "theme memo"),
+                    "a .qdc codebook has no notes; export a .qdpx project to keep them",
+                )
+            )
         counts = {"themes": len(data.themes), "stances": len(data.stances)}
     else:
         replaced = _write_project(data, out, report, cancelled)
-        counts = {"statements": len(data.documents), "themes": len(data.themes),
-                  "stances": len(data.stances), "coders": len(data.coders),
-                  "codings": len(data.codings), "memos": len(data.memos)}  # fmt: skip
+        counts = {
+            "statements": len(data.documents),
+            "themes": len(data.themes),
+            "stances": len(data.stances),
+            "coders": len(data.coders),
+            "codings": len(data.codings),
+            "memos": len(data.memos),
+        }
         if data.done_marks:
             marks = counted(data.done_marks, "'done' mark")
-            left.append(LeftOut(f"{marks} of coders on statements",
-                                "REFI-QDA has no element for a coder's progress"))  # fmt: skip
+            left.append(
+                LeftOut(
+                    f"{marks} of coders on statements",
+                    "REFI-QDA has no element for a coder's progress",
+                )
+            )
     if replaced:
-        left.append(LeftOut(f"{counted(replaced, 'control character')} in names, memos or metadata",
-                            "XML cannot hold them; they were written as U+FFFD"))  # fmt: skip
+        left.append(
+            LeftOut(
+                f"{counted(replaced, 'control character')} in names, memos or metadata",
+                "XML cannot hold them; they were written as U+FFFD",
+            )
+        )
     report(1.0)
-    return RefiExportReport(file=out, layer=data.layer if suffix == ".qdpx" else "codebook only",
-                            counts=counts, left_out=tuple(left))  # fmt: skip
+    return RefiExportReport(
+        file=out,
+        layer=data.layer if suffix == ".qdpx" else "codebook only",
+        counts=counts,
+        left_out=tuple(left),
+    )

@@ -116,10 +116,14 @@ def import_refi(
     counts.stances_added, counts.stances_matched = codes.stances_added, codes.stances_matched
     counts.coders_added, counts.coders_matched = coders.added, coders.matched
     result = RefiImportReport(
-        file=path, kind=loaded.data.kind, origin=loaded.data.origin,
-        offsets=detection.describe() if detection is not None else "", counts=counts,
-        theme_keys=tuple(codes.keys), warnings=tuple(warnings),
+        file=path,
+        kind=loaded.data.kind,
+        origin=loaded.data.origin,
+        offsets=detection.describe() if detection is not None else "",
+        counts=counts,
+        theme_keys=tuple(codes.keys),
+        warnings=tuple(warnings),
         left_out=tuple(LeftOut(i.item, i.reason) for i in left_out),
-    )  # fmt: skip
+    )
     log.info("Imported %s into %s: %d left out", path.name, project.path.name, len(left_out))
     return result

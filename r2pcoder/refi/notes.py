@@ -110,8 +110,11 @@ class NoteBook:
         for key, note in self._notes.items():
             if key in self._used or not self._texts.get(key):
                 continue
-            where = "it is a note on the project as a whole" if key in on_project else (
-                "it is attached to no source, code or selection")  # fmt: skip
+            where = (
+                "it is a note on the project as a whole"
+                if key in on_project
+                else ("it is attached to no source, code or selection")
+            )
             left.append(
                 LeftOut(f"note {note.name or key!r}", f"{where}; r2pcoder has no place for it")
             )

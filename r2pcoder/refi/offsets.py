@@ -67,11 +67,17 @@ class Reading(NamedTuple):
         """The reading in words (only the parts the file makes relevant)."""
         parts = ["UTF-16 code units" if self.utf16 else "code points (the standard)"]
         if crlf:
-            parts.append("a CRLF line break as one character" if self.crlf_one
-                         else "a CRLF line break as two characters")  # fmt: skip
+            parts.append(
+                "a CRLF line break as one character"
+                if self.crlf_one
+                else "a CRLF line break as two characters"
+            )
         if bom:
-            parts.append("the byte-order mark counted" if self.bom_counted
-                         else "the byte-order mark not counted")  # fmt: skip
+            parts.append(
+                "the byte-order mark counted"
+                if self.bom_counted
+                else "the byte-order mark not counted"
+            )
         if self.end_inclusive:
             parts.append("the end position on the last character selected (inclusive)")
         return ", ".join(parts)
@@ -117,9 +123,11 @@ class SourceText:
 
     def __post_init__(self) -> None:
         text = self.raw
-        self.astral = [] if not text or max(text) <= _LAST_BMP else [
-            i for i, ch in enumerate(text) if ch > _LAST_BMP
-        ]  # fmt: skip
+        self.astral = (
+            []
+            if not text or max(text) <= _LAST_BMP
+            else [i for i, ch in enumerate(text) if ch > _LAST_BMP]
+        )
         self.crlf = []
         start = text.find("\r\n")
         while start >= 0:
@@ -142,8 +150,11 @@ class SourceText:
             length = len(self.raw) - (len(self.crlf) if crlf_one else 0)
             units: list[int] = []
             if utf16:
-                shifted = [a - bisect_left(self.crlf, a) for a in self.astral] if crlf_one else (
-                    self.astral)  # fmt: skip
+                shifted = (
+                    [a - bisect_left(self.crlf, a) for a in self.astral]
+                    if crlf_one
+                    else (self.astral)
+                )
                 units = [a + n for n, a in enumerate(shifted)]
                 length += len(units)
             self._cache[key] = (crlf_prime, units, length)
@@ -234,8 +245,10 @@ class Detection:
         if self.forced:
             return f"{text} (the unit was given by the user)."
         if not (self.crlf or self.bom or self.astral):
-            return (f"{text}; nothing in the sources (no emoji, CRLF or byte-order mark) tells "
-                    "the readings apart.")  # fmt: skip
+            return (
+                f"{text}; nothing in the sources (no emoji, CRLF or byte-order mark) tells "
+                "the readings apart."
+            )
         best = self.scores[self.reading]
         rivals = sorted(((s, r) for r, s in self.scores.items() if r != self.reading), reverse=True)
         rival = (
@@ -244,15 +257,21 @@ class Detection:
             if rivals
             else ""
         )
-        sample = (f" (judged on {self.selections:,} of the file's {self.total:,} selections, "
-                  "spread over it)" if self.total > self.selections else "")  # fmt: skip
+        sample = (
+            f" (judged on {self.selections:,} of the file's {self.total:,} selections, "
+            "spread over it)"
+            if self.total > self.selections
+            else ""
+        )
         return f"{text}: under it {self._evidence(best)}{rival}{sample}."
 
     def _evidence(self, score: Score) -> str:
         names = f", its names agree with their text for {score.names} points" if score.names else ""
         ends = 2 * self.selections
-        return (f"{score.valid} of {self.selections} selections are valid{names} and "
-                f"{score.boundaries} of {ends} ends fall on word boundaries")  # fmt: skip
+        return (
+            f"{score.valid} of {self.selections} selections are valid{names} and "
+            f"{score.boundaries} of {ends} ends fall on word boundaries"
+        )
 
 
 _ELLIPSIS = ("...", "\u2026")

@@ -89,8 +89,10 @@ def _cases(loaded: LoadedFile, log: ImportLog) -> dict[str, list[RefiCase]]:
         for ref in case.sources:
             cases[guid_key(ref)].append(case)
         if case.other_members:
-            reason = (f"{case.other_members} of its members are codes or selections; r2pcoder "
-                      "keeps cases as statement attributes only")  # fmt: skip
+            reason = (
+                f"{case.other_members} of its members are codes or selections; r2pcoder "
+                "keeps cases as statement attributes only"
+            )
             log.out(f"case {case.name or case.guid!r}", reason)
     return cases
 
@@ -108,12 +110,15 @@ class _Statements:
 
     def place(self, item: LoadedSource, stored: StoredMap, name: str) -> Placed:
         source = item.source
-        meta = meta_for(source, self.variables, self.cases.get(guid_key(source.guid), []),
-                        self.log.warnings)  # fmt: skip
+        meta = meta_for(
+            source, self.variables, self.cases.get(guid_key(source.guid), []), self.log.warnings
+        )
         digest = content_hash(stored.stored)
         if digest in self.by_hash:
-            self.log.warnings.append(f"source {name!r} has the same text as an earlier source; "
-                                     "their codings go to one statement")  # fmt: skip
+            self.log.warnings.append(
+                f"source {name!r} has the same text as an earlier source; "
+                "their codings go to one statement"
+            )
             return Placed(item, self.by_hash[digest], stored, new=False)
         row = find_by_hash(self.s, digest)
         new = row is None
@@ -126,8 +131,9 @@ class _Statements:
             self.used_uuids.add(uuid)
             file = self.loaded.path.name
             where = f"{file}:{item.member}" if item.member else file
-            row = insert_document(self.s, stored.stored, meta, source_file=where, uuid=uuid,
-                                  after=self.position)  # fmt: skip
+            row = insert_document(
+                self.s, stored.stored, meta, source_file=where, uuid=uuid, after=self.position
+            )
             self.position = row.position
             self.log.counts.statements_added += 1
         self.by_hash[digest] = row.id
@@ -181,9 +187,14 @@ def _existing(s: Session, placed: list[Placed]) -> _Batch:
     old = [p.document_id for p in placed if not p.new]
     identities: set[_Identity] = set()
     if old:
-        stmt = select(CodingRow.document_id, CodingRow.coder_id, CodingRow.theme_id,
-                      CodingRow.stance_id, CodingRow.start, CodingRow.end).where(
-            CodingRow.document_id.in_(old))  # fmt: skip
+        stmt = select(
+            CodingRow.document_id,
+            CodingRow.coder_id,
+            CodingRow.theme_id,
+            CodingRow.stance_id,
+            CodingRow.start,
+            CodingRow.end,
+        ).where(CodingRow.document_id.in_(old))
         identities = {(r[0], r[1], r[2], r[3], r[4], r[5]) for r in s.execute(stmt)}
     return _Batch([], uuids, identities)
 
@@ -228,8 +239,11 @@ class _Coder:
         a, b = text.to_raw(selection.start, reading), text.end_to_raw(selection.end, reading)
         where = f"selection {selection.start}-{selection.end} in {self.name!r}"
         if a.at is None or b.at is None or a.at >= b.at:
-            self.log.out(where, "it lies outside the text or splits a character under the "
-                         "file's reading of positions")  # fmt: skip
+            self.log.out(
+                where,
+                "it lies outside the text or splits a character under the "
+                "file's reading of positions",
+            )
             return None
         stored = self.place.stored.span(a.at, b.at)
         if stored.start >= stored.end:
@@ -248,10 +262,20 @@ class _Coder:
             uuid = new_uuid()
         self.batch.uuids.add(uuid)
         self.batch.identities.add(identity)
-        self.batch.rows.append((
-            uuid, identity[0], row.coder, row.theme, row.stance, span[0], span[1], row.memo,
-            _stored(row.created), _stored(row.modified),
-        ))  # fmt: skip
+        self.batch.rows.append(
+            (
+                uuid,
+                identity[0],
+                row.coder,
+                row.theme,
+                row.stance,
+                span[0],
+                span[1],
+                row.memo,
+                _stored(row.created),
+                _stored(row.modified),
+            )
+        )
         self.log.counts.codings_added += 1
 
     def selection(self, selection: RefiSelection) -> None:
@@ -272,19 +296,29 @@ class _Coder:
         for coder, codings in by_coder.items():
             self.for_coder(selection, span, coder, codings, shared)
 
-    def for_coder(self, selection: RefiSelection, span: tuple[int, int], coder: int,
-                  codings: list[RefiCoding], shared: list[str]) -> None:  # fmt: skip
+    def for_coder(
+        self,
+        selection: RefiSelection,
+        span: tuple[int, int],
+        coder: int,
+        codings: list[RefiCoding],
+        shared: list[str],
+    ) -> None:
         themes = [c for c in codings if guid_key(c.code) in self.codes.themes]
         stances = [c for c in codings if guid_key(c.code) in self.codes.stances]
         where = f"selection {selection.start}-{selection.end} in {self.name!r}"
         for c in codings:
             if c not in themes and c not in stances:
-                self.log.out(f"a coding of {where}", f"it names code {c.code}, which the "
-                             "file's codebook does not hold")  # fmt: skip
+                self.log.out(
+                    f"a coding of {where}",
+                    f"it names code {c.code}, which the file's codebook does not hold",
+                )
         stance = self.codes.stances[guid_key(stances[0].code)] if stances else None
         for extra in stances[1:]:
-            self.log.out(f"stance code {extra.code} on {where}", "the selection already "
-                         "carries a stance for this coder; a coding takes one stance")  # fmt: skip
+            self.log.out(
+                f"stance code {extra.code} on {where}",
+                "the selection already carries a stance for this coder; a coding takes one stance",
+            )
         if stances and not themes:
             self.log.out(f"stance on {where}", "it has no theme on the same selection")
         stance_notes = [t for c in stances for t in self.notes.texts(c.note_refs)]
@@ -292,8 +326,14 @@ class _Coder:
             notes = [*shared, *self.notes.texts(coding.note_refs), *stance_notes]
             created = _when(coding.created, selection.created)
             theme = self.codes.themes[guid_key(coding.code)]
-            row = _Row(coder, theme, stance, "\n\n".join(dict.fromkeys(notes)), created,
-                       _when(selection.modified, created))  # fmt: skip
+            row = _Row(
+                coder,
+                theme,
+                stance,
+                "\n\n".join(dict.fromkeys(notes)),
+                created,
+                _when(selection.modified, created),
+            )
             self.add(span, coding, row)
 
     def annotation(self, selection: RefiSelection) -> None:
@@ -309,8 +349,9 @@ class _Coder:
         text = f"On \u00ab{quote}\u00bb ({span[0]}-{span[1]}): " + "\n\n".join(texts)
         coder = self.coders.id_for(selection.user) if selection.user else None
         self.notes.add("document", self.place.document_id, coder, text)
-        reason = ("a passage with a note but no code has no theme; its note is kept in the "
-                  "statement memo")  # fmt: skip
+        reason = (
+            "a passage with a note but no code has no theme; its note is kept in the statement memo"
+        )
         self.log.out(f"annotation {span[0]}-{span[1]} in {self.name!r}", reason)
 
     def note_on_span(self, note: RefiNote, ref: str) -> None:
@@ -318,9 +359,16 @@ class _Coder:
         assert note.selection is not None
         start, end = note.selection
         texts = self.notes.texts([ref])
-        span = RefiSelection(guid=note.guid, name="", start=start, end=end, user=note.user,
-                             created=note.created, modified=None,
-                             description="\n\n".join(texts))  # fmt: skip
+        span = RefiSelection(
+            guid=note.guid,
+            name="",
+            start=start,
+            end=end,
+            user=note.user,
+            created=note.created,
+            modified=None,
+            description="\n\n".join(texts),
+        )
         self.annotation(span)
 
     def whole(self) -> None:
@@ -370,9 +418,11 @@ def place_codings(
             worker.selection(selection)
         worker.whole()
         if source.other_selections:
-            log.out(counted(source.other_selections, f"{source.kind} selection")
-                    + f" in {source.name!r}",
-                    "they mark areas of a page or times in a recording, not text")  # fmt: skip
+            log.out(
+                counted(source.other_selections, f"{source.kind} selection")
+                + f" in {source.name!r}",
+                "they mark areas of a page or times in a recording, not text",
+            )
         adjusted += worker.adjusted
     if adjusted:
         log.warnings.append(

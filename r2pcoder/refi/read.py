@@ -76,8 +76,10 @@ def _source_text(archive: RefiArchive | None, source: RefiSource) -> LoadedSourc
     elif source.text_path:
         reason = "its text is in a file, but a .qde alone has none"
     elif source.rich_text_path:
-        reason = ("only a rich-text file is given; REFI positions count in the plain text, "
-                  "which is missing")  # fmt: skip
+        reason = (
+            "only a rich-text file is given; REFI positions count in the plain text, "
+            "which is missing"
+        )
     else:
         reason = "it has no text"
     return LoadedSource(source, None, "", reason)

@@ -39,14 +39,21 @@ FIELD_NAMES: dict[str, str] = {
 
 _ALIASES = {
     "title": "title",
-    "speaker": "speaker", "country": "speaker", "state": "speaker", "member state": "speaker",
+    "speaker": "speaker",
+    "country": "speaker",
+    "state": "speaker",
+    "member state": "speaker",
     "delegation": "speaker",
     "on behalf of": "on_behalf_of",
-    "regional group": "regional_group", "un regional group": "regional_group",
-    "date": "date", "statement date": "date",
-    "event": "event", "meeting": "event",
-    "document type": "doc_type", "doc type": "doc_type",
-}  # fmt: skip
+    "regional group": "regional_group",
+    "un regional group": "regional_group",
+    "date": "date",
+    "statement date": "date",
+    "event": "event",
+    "meeting": "event",
+    "document type": "doc_type",
+    "doc type": "doc_type",
+}
 _PREFIX = re.compile(r"(cases?|files?|documents?|sources?)\s*:\s*", re.IGNORECASE)
 _ATTR = "attr:"
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T")
@@ -95,12 +102,16 @@ def meta_for(
         if target is not None and _fits(target, text):
             held = fields.setdefault(target, text)
             if held != text:
-                warnings.append(f"source {source.name!r} has two values for {variable.name!r} "
-                                f"({held!r} and {text!r}); the first was kept")  # fmt: skip
+                warnings.append(
+                    f"source {source.name!r} has two values for {variable.name!r} "
+                    f"({held!r} and {text!r}); the first was kept"
+                )
             continue
         if target is not None:
-            warnings.append(f"source {source.name!r}: {variable.name} {value.value!r} does not fit "
-                            f"the {target} field; kept as an attribute")  # fmt: skip
+            warnings.append(
+                f"source {source.name!r}: {variable.name} {value.value!r} does not fit "
+                f"the {target} field; kept as an attribute"
+            )
         attributes.setdefault(_attribute_name(variable.name), value.value)
     if names:
         attributes.setdefault("case", "; ".join(dict.fromkeys(names)))

@@ -44,8 +44,14 @@ __all__ = ["CODEBOOK_NS", "PROJECT_NS", "parse_refi_xml"]
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
-_VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
-               "DateTimeValue")  # fmt: skip
+_VALUE_TAGS = (
+    "TextValue",
+    "BooleanValue",
+    "IntegerValue",
+    "FloatValue",
+    "DateValue",
+    "DateTimeValue",
+)
 # Real codebooks are a few levels deep; a file nesting codes thousands deep would exhaust the
 # stack of every recursive walk of the tree.
 _MAX_DEPTH = 100
@@ -124,10 +130,14 @@ class _Reader:
         found = (self.code(child, depth + 1) for child in _children(element, "Code"))
         children = tuple(c for c in found if c is not None)
         return RefiCode(
-            guid=guid, name=name, codable=(codable or "true").strip().lower() not in ("false", "0"),
-            color=element.get("color"), description=_text(element, "Description"),
-            note_refs=self.refs(element), children=children,
-        )  # fmt: skip
+            guid=guid,
+            name=name,
+            codable=(codable or "true").strip().lower() not in ("false", "0"),
+            color=element.get("color"),
+            description=_text(element, "Description"),
+            note_refs=self.refs(element),
+            children=children,
+        )
 
     def codes(self, root: ET.Element) -> tuple[RefiCode, ...]:
         book = root if _local(root.tag) == "CodeBook" else _child(root, "CodeBook")
@@ -149,9 +159,12 @@ class _Reader:
             self.problems.append((f"a coding in {where}", "it names no code (no CodeRef)"))
             return None
         return RefiCoding(
-            guid=element.get("guid", ""), code=target, user=element.get("creatingUser"),
-            created=self.when(element, "creationDateTime"), note_refs=tuple(notes),
-        )  # fmt: skip
+            guid=element.get("guid", ""),
+            code=target,
+            user=element.get("creatingUser"),
+            created=self.when(element, "creationDateTime"),
+            note_refs=tuple(notes),
+        )
 
     def selection(self, element: ET.Element, source: str) -> RefiSelection | None:
         try:
@@ -177,11 +190,17 @@ class _Reader:
             elif name == "NoteRef" and child.get("targetGUID"):
                 notes.append(child.get("targetGUID", ""))
         return RefiSelection(
-            guid=element.get("guid", ""), name=element.get("name", ""), start=start, end=end,
-            user=element.get("creatingUser") or element.get("modifyingUser"), created=created,
-            modified=self.when(element, "modifiedDateTime"), description=description,
-            codings=tuple(codings), note_refs=tuple(notes),
-        )  # fmt: skip
+            guid=element.get("guid", ""),
+            name=element.get("name", ""),
+            start=start,
+            end=end,
+            user=element.get("creatingUser") or element.get("modifyingUser"),
+            created=created,
+            modified=self.when(element, "modifiedDateTime"),
+            description=description,
+            codings=tuple(codings),
+            note_refs=tuple(notes),
+        )
 
     def values(self, element: ET.Element) -> tuple[RefiVariableValue, ...]:
         found = []
@@ -205,16 +224,20 @@ class _Reader:
         selections = (self.selection(s, title) for s in _children(element, "PlainTextSelection"))
         codings = (self.coding(c, repr(title)) for c in _children(element, "Coding"))
         return RefiSource(
-            kind=kind, guid=element.get("guid", ""), name=title, text_path=path,
+            kind=kind,
+            guid=element.get("guid", ""),
+            name=title,
+            text_path=path,
             content=None if content is None else "".join(content.itertext()),
             user=element.get("creatingUser") or element.get("modifyingUser"),
             created=self.when(element, "creationDateTime"),
             description=_text(element, "Description"),
             rich_text_path=element.get("richTextPath"),
             selections=tuple(s for s in selections if s is not None),
-            codings=tuple(c for c in codings if c is not None), note_refs=self.refs(element),
+            codings=tuple(c for c in codings if c is not None),
+            note_refs=self.refs(element),
             values=self.values(element),
-        )  # fmt: skip
+        )
 
     def sources(self, root: ET.Element) -> tuple[RefiSource, ...]:
         holder = _child(root, "Sources")
@@ -234,9 +257,19 @@ class _Reader:
                 found.append(_with_others(source, others))
                 continue
             others = sum(1 for c in element if _local(c.tag).endswith(("Selection", "Transcript")))
-            found.append(RefiSource(kind=kind, guid=element.get("guid", ""), name=name,
-                                    text_path=None, content=None, user=None, created=None,
-                                    description="", other_selections=others))  # fmt: skip
+            found.append(
+                RefiSource(
+                    kind=kind,
+                    guid=element.get("guid", ""),
+                    name=name,
+                    text_path=None,
+                    content=None,
+                    user=None,
+                    created=None,
+                    description="",
+                    other_selections=others,
+                )
+            )
         return tuple(found)
 
     def notes(self, root: ET.Element) -> tuple[RefiNote, ...]:
@@ -253,14 +286,18 @@ class _Reader:
                     span = (int(inner.get("startPosition", "")), int(inner.get("endPosition", "")))
                 except ValueError:
                     span = None
-            found.append(RefiNote(
-                guid=note.get("guid", ""), name=note.get("name", ""),
-                user=note.get("creatingUser") or note.get("modifyingUser"),
-                created=self.when(note, "creationDateTime"),
-                content=None if content is None else "".join(content.itertext()),
-                text_path=note.get("plainTextPath"), description=_text(note, "Description"),
-                selection=span,
-            ))  # fmt: skip
+            found.append(
+                RefiNote(
+                    guid=note.get("guid", ""),
+                    name=note.get("name", ""),
+                    user=note.get("creatingUser") or note.get("modifyingUser"),
+                    created=self.when(note, "creationDateTime"),
+                    content=None if content is None else "".join(content.itertext()),
+                    text_path=note.get("plainTextPath"),
+                    description=_text(note, "Description"),
+                    selection=span,
+                )
+            )
         return tuple(found)
 
     def cases(self, root: ET.Element) -> tuple[RefiCase, ...]:
@@ -269,38 +306,68 @@ class _Reader:
             return ()
         return tuple(
             RefiCase(
-                guid=case.get("guid", ""), name=case.get("name", ""), values=self.values(case),
+                guid=case.get("guid", ""),
+                name=case.get("name", ""),
+                values=self.values(case),
                 sources=self.refs(case, "SourceRef"),
                 other_members=len(self.refs(case, "CodeRef"))
                 + len(self.refs(case, "SelectionRef")),
             )
             for case in _children(holder, "Case")
-        )  # fmt: skip
+        )
 
     def project(self, root: ET.Element) -> RefiData:
-        users = [RefiUser(u.get("guid", ""), u.get("name", ""))
-                 for u in _grandchildren(root, "Users", "User") if u.get("guid")]  # fmt: skip
-        variables = [RefiVariable(v.get("guid", ""), v.get("name", ""),
-                                  v.get("typeOfVariable", "Text"))
-                     for v in _grandchildren(root, "Variables", "Variable")]  # fmt: skip
-        links = [(lk.get("originGUID", ""), lk.get("targetGUID", ""))
-                 for lk in _grandchildren(root, "Links", "Link")]  # fmt: skip
+        users = [
+            RefiUser(u.get("guid", ""), u.get("name", ""))
+            for u in _grandchildren(root, "Users", "User")
+            if u.get("guid")
+        ]
+        variables = [
+            RefiVariable(v.get("guid", ""), v.get("name", ""), v.get("typeOfVariable", "Text"))
+            for v in _grandchildren(root, "Variables", "Variable")
+        ]
+        links = [
+            (lk.get("originGUID", ""), lk.get("targetGUID", ""))
+            for lk in _grandchildren(root, "Links", "Link")
+        ]
         data = RefiData(
-            kind="project", name=root.get("name", ""), origin=root.get("origin", ""),
-            users=tuple(users), codes=self.codes(root), variables=tuple(variables),
-            cases=self.cases(root), sources=self.sources(root), notes=self.notes(root),
-            links=tuple(links), description=_text(root, "Description"),
-            project_note_refs=self.refs(root), sets=_count(root, "Sets", "Set"),
-            graphs=_count(root, "Graphs", "Graph"), creating_user=root.get("creatingUserGUID"),
-        )  # fmt: skip
+            kind="project",
+            name=root.get("name", ""),
+            origin=root.get("origin", ""),
+            users=tuple(users),
+            codes=self.codes(root),
+            variables=tuple(variables),
+            cases=self.cases(root),
+            sources=self.sources(root),
+            notes=self.notes(root),
+            links=tuple(links),
+            description=_text(root, "Description"),
+            project_note_refs=self.refs(root),
+            sets=_count(root, "Sets", "Set"),
+            graphs=_count(root, "Graphs", "Graph"),
+            creating_user=root.get("creatingUserGUID"),
+        )
         self._empty_containers(root)
         return data
 
     def _empty_containers(self, root: ET.Element) -> None:
         for element in root:
             name = _local(element.tag)
-            if name in ("Users", "Variables", "Cases", "Sources", "Notes", "Links", "Sets",
-                        "Graphs", "Codes") and len(element) == 0:  # fmt: skip
+            if (
+                name
+                in (
+                    "Users",
+                    "Variables",
+                    "Cases",
+                    "Sources",
+                    "Notes",
+                    "Links",
+                    "Sets",
+                    "Graphs",
+                    "Codes",
+                )
+                and len(element) == 0
+            ):
                 self.warnings.append(f"an empty <{name}/> (the schema wants at least one item)")
 
 
@@ -342,8 +409,9 @@ def parse_refi_xml(data: bytes, source: str) -> RefiData:
         data_read = reader.project(root)
     elif kind == "CodeBook":
         expected = CODEBOOK_NS
-        data_read = RefiData(kind="codebook", name="", origin=root.get("origin", ""),
-                             codes=reader.codes(root))  # fmt: skip
+        data_read = RefiData(
+            kind="codebook", name="", origin=root.get("origin", ""), codes=reader.codes(root)
+        )
         reader._empty_containers(root)
     else:
         raise RefiRefused(

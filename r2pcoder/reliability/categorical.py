@@ -127,12 +127,19 @@ def _theme_rows(
             note = UNUSED_NOTE
         else:
             layer = slices.layers[t]
-            values = evaluate_codes(patterns, options.measures, spec, partial(_same, layer),
-                                    intervals, slices.unit_docs[t])  # fmt: skip
+            values = evaluate_codes(
+                patterns,
+                options.measures,
+                spec,
+                partial(_same, layer),
+                intervals,
+                slices.unit_docs[t],
+            )
             note = ""
         pairable = int(patterns.pairable())
-        rows.append(ResultRow("theme", theme.key, theme.name, slices.variant, pairable,
-                              values, note))  # fmt: skip
+        rows.append(
+            ResultRow("theme", theme.key, theme.name, slices.variant, pairable, values, note)
+        )
         progress(t + 1)
     return rows
 
@@ -167,8 +174,11 @@ def slice_rows(
         table[0], table[code + 1] = -1, 1
         binary = pooled.mapped(table, 2)
         values = evaluate_patterns(binary, options.measures)
-        rows.append(ResultRow("stance", stance.key, stance.name, slices.variant,
-                              int(binary.pairable()), values))  # fmt: skip
+        rows.append(
+            ResultRow(
+                "stance", stance.key, stance.name, slices.variant, int(binary.pairable()), values
+            )
+        )
         step(len(slices.layers) + i + 1)
     spec = slices.spec(options.level)
     docs = np.concatenate(slices.unit_docs) if slices.unit_docs else None
@@ -211,9 +221,12 @@ def pairwise_matrix(
         values[a][b] = values[b][a] = result.value
         notes[a][b] = notes[b][a] = result.note
     return PairwiseMatrix(
-        measure, slices.variant, tuple(c.name for c in corpus.coders),
-        tuple(tuple(r) for r in values), tuple(tuple(r) for r in notes),
-    )  # fmt: skip
+        measure,
+        slices.variant,
+        tuple(c.name for c in corpus.coders),
+        tuple(tuple(r) for r in values),
+        tuple(tuple(r) for r in notes),
+    )
 
 
 def stratum_layers(slices: Slices, stratum_of_doc: npt.NDArray[np.int64], stratum: int) -> Slices:

@@ -100,8 +100,12 @@ def strata_of(corpus: Corpus, by: str | None) -> tuple[npt.NDArray[np.int64], tu
     return np.array([index[v] for v in raw], dtype=np.int64), values
 
 
-def build_units(project: Project, corpus: Corpus, settings: AgreementSettings,
-                coders: tuple[int, ...] | None = None) -> list[Slices]:  # fmt: skip
+def build_units(
+    project: Project,
+    corpus: Corpus,
+    settings: AgreementSettings,
+    coders: tuple[int, ...] | None = None,
+) -> list[Slices]:
     """The variants of categorical units (statement, sentence, paragraph, overlap)."""
     if settings.unit == "statement":
         return [Slices.of(statement_units(corpus, coders), "")]
@@ -138,14 +142,18 @@ def _overlap_stance_rows(
 
 
 def _categorical(
-    project: Project, corpus: Corpus, settings: AgreementSettings,
-    progress: ProgressFn, cancelled: CancelCheck | None,
-) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:  # fmt: skip
+    project: Project,
+    corpus: Corpus,
+    settings: AgreementSettings,
+    progress: ProgressFn,
+    cancelled: CancelCheck | None,
+) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:
     assert settings.measures is not None
     assert settings.level is not None
     variants = build_units(project, corpus, settings)
-    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold,
-                     settings.bootstrap_method)  # fmt: skip
+    boot = Bootstrap(
+        settings.bootstrap_n, settings.bootstrap_seed, settings.threshold, settings.bootstrap_method
+    )
     options = Options(settings.measures, settings.level, boot)
     rows: list[ResultRow] = []
     for i, slices in enumerate(variants):
@@ -175,15 +183,20 @@ def _categorical(
 
 
 def _character(
-    corpus: Corpus, settings: AgreementSettings,
-    progress: ProgressFn, cancelled: CancelCheck | None,
-) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:  # fmt: skip
+    corpus: Corpus,
+    settings: AgreementSettings,
+    progress: ProgressFn,
+    cancelled: CancelCheck | None,
+) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:
     assert settings.measures is not None
     stratum, values = strata_of(corpus, settings.by)
     patterns = character_patterns(
-        corpus, stratum, len(values), progress=wrap_progress(progress, 0.0, 0.6),
+        corpus,
+        stratum,
+        len(values),
+        progress=wrap_progress(progress, 0.0, 0.6),
         cancelled=cancelled,
-    )  # fmt: skip
+    )
     by_stance = []
     for k in range(len(corpus.stances)):
         check_cancelled(cancelled)
@@ -205,9 +218,11 @@ def _character(
 
 
 def _unitized(
-    corpus: Corpus, settings: AgreementSettings,
-    progress: ProgressFn, cancelled: CancelCheck | None,
-) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:  # fmt: skip
+    corpus: Corpus,
+    settings: AgreementSettings,
+    progress: ProgressFn,
+    cancelled: CancelCheck | None,
+) -> tuple[list[ResultRow], list[PairwiseMatrix], list[Stratum]]:
     docs = list(range(len(corpus.documents)))
     measured = Unitized.of(corpus, progress=wrap_progress(progress, 0, 0.9), cancelled=cancelled)
     rows = unitized_rows(measured, docs)
@@ -252,9 +267,12 @@ def _interval_method(settings: AgreementSettings) -> str:
     if not drawn or settings.bootstrap_n == 0:
         return ""
     method = describe_method(
-        settings.bootstrap_method, settings.bootstrap_n, settings.bootstrap_seed, 0.95,
+        settings.bootstrap_method,
+        settings.bootstrap_n,
+        settings.bootstrap_seed,
+        0.95,
         clusters="statements",
-    )  # fmt: skip
+    )
     shared = (
         " Every theme's interval and the all-themes one use the same resamples."
         if settings.bootstrap_method == "units"

@@ -114,9 +114,14 @@ class Corpus:
     def only(self, keep: BoolArray) -> Corpus:
         """The same corpus with only the codings in ``keep`` (who worked where is unchanged)."""
         return replace(
-            self, doc=self.doc[keep], coder=self.coder[keep], theme=self.theme[keep],
-            stance=self.stance[keep], start=self.start[keep], end=self.end[keep],
-        )  # fmt: skip
+            self,
+            doc=self.doc[keep],
+            coder=self.coder[keep],
+            theme=self.theme[keep],
+            stance=self.stance[keep],
+            start=self.start[keep],
+            end=self.end[keep],
+        )
 
 
 def _coders(session: Session, wanted: Sequence[str] | None) -> tuple[CoderRef, ...]:
@@ -146,18 +151,31 @@ def _coders(session: Session, wanted: Sequence[str] | None) -> tuple[CoderRef, .
 
 def _documents(session: Session) -> list[DocRef]:
     query = select(
-        DocumentRow.id, DocumentRow.uuid, DocumentRow.title, DocumentRow.length,
-        DocumentRow.sha256, DocumentRow.speaker, DocumentRow.on_behalf_of,
-        DocumentRow.regional_group, DocumentRow.date, DocumentRow.event, DocumentRow.doc_type,
+        DocumentRow.id,
+        DocumentRow.uuid,
+        DocumentRow.title,
+        DocumentRow.length,
+        DocumentRow.sha256,
+        DocumentRow.speaker,
+        DocumentRow.on_behalf_of,
+        DocumentRow.regional_group,
+        DocumentRow.date,
+        DocumentRow.event,
+        DocumentRow.doc_type,
         DocumentRow.attributes,
-    ).order_by(DocumentRow.position, DocumentRow.id)  # fmt: skip
+    ).order_by(DocumentRow.position, DocumentRow.id)
     docs = []
     for row in session.execute(query):
         meta = {str(k): str(v) for k, v in (row.attributes or {}).items()}
         meta.update(
-            speaker=row.speaker, on_behalf_of=row.on_behalf_of, regional_group=row.regional_group,
-            date=row.date, event=row.event, doc_type=row.doc_type, title=row.title,
-        )  # fmt: skip
+            speaker=row.speaker,
+            on_behalf_of=row.on_behalf_of,
+            regional_group=row.regional_group,
+            date=row.date,
+            event=row.event,
+            doc_type=row.doc_type,
+            title=row.title,
+        )
         docs.append(DocRef(row.id, row.uuid, row.title, row.length, row.sha256, meta))
     return docs
 
@@ -192,8 +210,9 @@ def _codings(session: Session, documents: Collection[int] | None = None) -> IntA
     if documents is None:
         cursor.execute(sql)
     else:
-        cursor.execute(f"{sql} WHERE document_id IN ({','.join('?' * len(documents))})",
-                       list(documents))  # fmt: skip
+        cursor.execute(
+            f"{sql} WHERE document_id IN ({','.join('?' * len(documents))})", list(documents)
+        )
     flat = np.fromiter(chain.from_iterable(cursor.fetchall()), dtype=np.int64)
     return flat.reshape(-1, 6)
 

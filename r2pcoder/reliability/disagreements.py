@@ -47,8 +47,11 @@ def _categorical(project: Project, corpus: Corpus, kind: str) -> list[Disagreeme
         units = statement_units(corpus)
     else:
         with project.unit_of_work() as s:
-            segments = ensure_segments(s, "sentence" if kind == "sentence" else "paragraph",
-                                       [d.id for d in corpus.documents])  # fmt: skip
+            segments = ensure_segments(
+                s,
+                "sentence" if kind == "sentence" else "paragraph",
+                [d.id for d in corpus.documents],
+            )
         units = segment_units(corpus, segments)
     layer = units.codes[0]
     result = []
@@ -98,9 +101,10 @@ def _spans(project: Project, corpus: Corpus) -> list[Disagreement]:
                 value = f"coded {sum(len(q) for q in quotes)} characters" if quotes else "not coded"
             values.append(CoderValue(coder.name, value, quotes))
         result.append(
-            Disagreement(doc.id, doc.uuid, doc.title, "whole statement", 0, doc.length,
-                         tuple(values))
-        )  # fmt: skip
+            Disagreement(
+                doc.id, doc.uuid, doc.title, "whole statement", 0, doc.length, tuple(values)
+            )
+        )
     return result
 
 

@@ -65,8 +65,15 @@ class Intervals:
     boot: Bootstrap
     _asked: list[_Asked] = field(default_factory=list)
 
-    def ask(self, values: dict[str, MeasureValue], name: str, codes: npt.NDArray[np.int64],
-            level: LevelName, k: int, docs: Docs) -> None:  # fmt: skip
+    def ask(
+        self,
+        values: dict[str, MeasureValue],
+        name: str,
+        codes: npt.NDArray[np.int64],
+        level: LevelName,
+        k: int,
+        docs: Docs,
+    ) -> None:
         """Ask for the interval of ``values[name]`` (alpha of ``codes``: -1 missing, 0..k-1).
 
         ``docs``, the statement of each unit, makes the statements what is drawn.
@@ -95,8 +102,9 @@ class Intervals:
         for key, members in shared.items():
             requests = [
                 agreement.BootstrapRequest(a.data, a.level, _categories(a.k), a.clusters)
-                for a in members if a.clusters is not None
-            ]  # fmt: skip
+                for a in members
+                if a.clusters is not None
+            ]
             draws = self.boot.draws_for(np.frombuffer(key, dtype=np.int64))
             try:
                 results: list[agreement.AlphaBootstrap | None] = list(
@@ -112,9 +120,14 @@ class Intervals:
         boot = self.boot
         try:
             return agreement.bootstrap_alpha(
-                asked.data, asked.level, n=boot.n, seed=boot.seed, threshold=boot.threshold,
-                categories=_categories(asked.k), method=boot.method,
-            )  # fmt: skip
+                asked.data,
+                asked.level,
+                n=boot.n,
+                seed=boot.seed,
+                threshold=boot.threshold,
+                categories=_categories(asked.k),
+                method=boot.method,
+            )
         except AgreementInputError:
             return None
 
@@ -126,9 +139,13 @@ class Intervals:
         # Why an interval says little (perfect agreement, few units) belongs beside it.
         note = "; ".join(n for n in (value.note, result.note) if n)
         asked.values[asked.name] = MeasureValue(
-            value.value, note, float(result.ci_low), float(result.ci_high),
-            None if math.isnan(below) else below, value.band,
-        )  # fmt: skip
+            value.value,
+            note,
+            float(result.ci_low),
+            float(result.ci_high),
+            None if math.isnan(below) else below,
+            value.band,
+        )
 
 
 def _categories(k: int) -> list[float]:

@@ -98,8 +98,9 @@ def merged_runs(
     start, end = corpus.start[idx], corpus.end[idx]
     if idx.size == 0:
         return np.zeros((0, 5), dtype=np.int64)
-    group = np.cumsum(np.r_[True, (coder[1:] != coder[:-1]) | (theme[1:] != theme[:-1])
-                            | (doc[1:] != doc[:-1])])  # fmt: skip
+    group = np.cumsum(
+        np.r_[True, (coder[1:] != coder[:-1]) | (theme[1:] != theme[:-1]) | (doc[1:] != doc[:-1])]
+    )
     # Offsetting each group past the previous one lets one running maximum serve all groups.
     shift = group * (int(end.max()) + 1)
     reach = np.maximum.accumulate(end + shift)

@@ -46,10 +46,49 @@ SEGMENT_KINDS: tuple[SegmentKind, ...] = ("sentence", "paragraph")
 
 # Words that end in a full stop without ending a sentence (compared lower-case, stop removed).
 _ABBREVIATIONS = frozenset(
-    ("mr", "mrs", "ms", "dr", "prof", "h.e", "e.g", "i.e", "etc", "no", "nos", "art", "arts",
-     "para", "paras", "op", "cf", "vs", "st", "sr", "jr", "amb", "rev", "gen", "col", "lt", "sec",
-     "dept", "approx", "fig", "vol", "ch", "pp", "p", "res", "doc", "un", "u.n", "u.s", "u.k")
-)  # fmt: skip
+    (
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "h.e",
+        "e.g",
+        "i.e",
+        "etc",
+        "no",
+        "nos",
+        "art",
+        "arts",
+        "para",
+        "paras",
+        "op",
+        "cf",
+        "vs",
+        "st",
+        "sr",
+        "jr",
+        "amb",
+        "rev",
+        "gen",
+        "col",
+        "lt",
+        "sec",
+        "dept",
+        "approx",
+        "fig",
+        "vol",
+        "ch",
+        "pp",
+        "p",
+        "res",
+        "doc",
+        "un",
+        "u.n",
+        "u.s",
+        "u.k",
+    )
+)
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[\d\w])")
 _LINE = re.compile(r"[^\n]+")
 
@@ -146,10 +185,15 @@ def ensure_segments(
             spans = segment(text, kind)
             stored[doc_id] = spans
             new_rows.extend(
-                {"document_id": doc_id, "kind": kind, "ordinal": s.ordinal, "start": s.start,
-                 "end": s.end}
+                {
+                    "document_id": doc_id,
+                    "kind": kind,
+                    "ordinal": s.ordinal,
+                    "start": s.start,
+                    "end": s.end,
+                }
                 for s in spans
-            )  # fmt: skip
+            )
         if new_rows:
             session.execute(insert(SegmentRow), new_rows)
     return stored

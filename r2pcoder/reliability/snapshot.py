@@ -133,14 +133,22 @@ def export_snapshot(project: Project, uuid: str, path: Path) -> Path:
         "format": FORMAT,
         "format_version": 1,
         "r2pcoder_version": getattr(r2pcoder, "__version__", ""),
-        "snapshot": {"uuid": info.uuid, "label": info.label,
-                     "created_at": info.created_at.isoformat(timespec="seconds")},
-        "project": {"uuid": project.info.uuid, "name": project.info.name,
-                    "codebook": {"id": project.info.codebook_id,
-                                 "name": project.info.codebook_name,
-                                 "version": project.info.codebook_version}},
+        "snapshot": {
+            "uuid": info.uuid,
+            "label": info.label,
+            "created_at": info.created_at.isoformat(timespec="seconds"),
+        },
+        "project": {
+            "uuid": project.info.uuid,
+            "name": project.info.name,
+            "codebook": {
+                "id": project.info.codebook_id,
+                "name": project.info.codebook_name,
+                "version": project.info.codebook_version,
+            },
+        },
         "report": results,
-    }  # fmt: skip
+    }
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

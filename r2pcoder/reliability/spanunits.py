@@ -73,21 +73,34 @@ def character_rows(
         if note:
             values = {k: MeasureValue(None, UNUSED_NOTE) for k in values}
         rows.append(
-            ResultRow("theme", theme.key, theme.name, variant, int(reduced.pairable()),
-                      values, note)
-        )  # fmt: skip
+            ResultRow(
+                "theme", theme.key, theme.name, variant, int(reduced.pairable()), values, note
+            )
+        )
     for stance, counts_of_stance in zip(corpus.stances, by_stance, strict=False):
         counts = sum((_counts(c, variant, strata) for c in counts_of_stance), np.zeros_like(pooled))
         reduced = _presence(counts, n)
         rows.append(
-            ResultRow("stance", stance.key, stance.name, variant, int(reduced.pairable()),
-                      evaluate_patterns(reduced, measures))
-        )  # fmt: skip
+            ResultRow(
+                "stance",
+                stance.key,
+                stance.name,
+                variant,
+                int(reduced.pairable()),
+                evaluate_patterns(reduced, measures),
+            )
+        )
     reduced = _presence(pooled, n)
     rows.append(
-        ResultRow("overall", "", ALL_THEMES, variant, int(reduced.pairable()),
-                  evaluate_patterns(reduced, measures))
-    )  # fmt: skip
+        ResultRow(
+            "overall",
+            "",
+            ALL_THEMES,
+            variant,
+            int(reduced.pairable()),
+            evaluate_patterns(reduced, measures),
+        )
+    )
     return rows
 
 
@@ -108,6 +121,9 @@ def character_pairwise(
         values[a][b] = values[b][a] = result.value
         notes[a][b] = notes[b][a] = result.note
     return PairwiseMatrix(
-        measure, variant, tuple(c.name for c in corpus.coders),
-        tuple(tuple(r) for r in values), tuple(tuple(r) for r in notes),
-    )  # fmt: skip
+        measure,
+        variant,
+        tuple(c.name for c in corpus.coders),
+        tuple(tuple(r) for r in values),
+        tuple(tuple(r) for r in notes),
+    )

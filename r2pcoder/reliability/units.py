@@ -248,10 +248,11 @@ def overlap_units(
     bounds = np.searchsorted(theme, np.arange(len(corpus.themes) + 1))
     spans = np.stack([start, end], axis=1).astype(np.int64)
     return [
-        CategoricalUnits(codes[None, :, lo:hi], ("not matched", "coded"), doc[lo:hi],
-                         spans[lo:hi], ())
+        CategoricalUnits(
+            codes[None, :, lo:hi], ("not matched", "coded"), doc[lo:hi], spans[lo:hi], ()
+        )
         for lo, hi in pairwise(bounds.tolist())
-    ]  # fmt: skip
+    ]
 
 
 def _pairs_within(theme: IntArray, doc: IntArray) -> tuple[IntArray, IntArray]:

@@ -66,10 +66,13 @@ class AutoProposal:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
         return {
-            "statement": self.document_id, "statement_uuid": self.document_uuid,
-            "title": self.title, "theme": self.theme_key, "value": self.value,
+            "statement": self.document_id,
+            "statement_uuid": self.document_uuid,
+            "title": self.title,
+            "theme": self.theme_key,
+            "value": self.value,
             "coders": list(self.coders),
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,15 @@ class AutoReport:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
         return {
-            "rule": self.rule, "dry_run": self.dry_run, "decided": len(self.decided),
+            "rule": self.rule,
+            "dry_run": self.dry_run,
+            "decided": len(self.decided),
             "absent": sum(1 for p in self.decided if p.value == "not coded"),
-            "already_decided": self.already, "left_for_lead": self.no_majority,
-            "too_few_coders": self.too_few, "cells": [p.to_dict() for p in self.decided],
-        }  # fmt: skip
+            "already_decided": self.already,
+            "left_for_lead": self.no_majority,
+            "too_few_coders": self.too_few,
+            "cells": [p.to_dict() for p in self.decided],
+        }
 
     def summary(self) -> list[str]:
         """Lines for people."""
@@ -165,25 +172,41 @@ def plan_auto(
     coders, docs, themes = board.corpus.coders, board.corpus.documents, board.corpus.themes
     picked = np.argwhere(ok.T).tolist()
     codes = [int(value[t, d]) for d, t in picked]
-    first = first_for([(docs[d].id, themes[t].id) for (d, t), k in zip(picked, codes, strict=True)
-                       if k != 0])  # fmt: skip
+    first = first_for(
+        [(docs[d].id, themes[t].id) for (d, t), k in zip(picked, codes, strict=True) if k != 0]
+    )
     decided = []
     for i, ((d, t), code) in enumerate(zip(picked, codes, strict=True)):
         if i % 10_000 == 0:
             check_cancelled(cancelled)
-        agreeing = [c for c, k in zip(coders, board.codes[t, :, d].tolist(), strict=True)
-                    if k == code]  # fmt: skip
+        agreeing = [
+            c for c, k in zip(coders, board.codes[t, :, d].tolist(), strict=True) if k == code
+        ]
         ids = tuple(c.id for c in agreeing)
         cell = (docs[d].id, themes[t].id)
         carrier = None if code == 0 else next(c for c in first[cell] if c in ids)
         decided.append(
-            AutoProposal(docs[d].id, docs[d].uuid, docs[d].title, themes[t].id, themes[t].key,
-                         board.labels[code], tuple(c.name for c in agreeing), ids, carrier)
-        )  # fmt: skip
+            AutoProposal(
+                docs[d].id,
+                docs[d].uuid,
+                docs[d].title,
+                themes[t].id,
+                themes[t].key,
+                board.labels[code],
+                tuple(c.name for c in agreeing),
+                ids,
+                carrier,
+            )
+        )
     already = int((status > 0).sum() - undecided.sum())
-    return AutoReport(rule, True, tuple(decided), already,
-                      int((undecided & ~ok & ~too_few & (status > 0)).sum()),
-                      int((too_few & (status > 0)).sum()))  # fmt: skip
+    return AutoReport(
+        rule,
+        True,
+        tuple(decided),
+        already,
+        int((undecided & ~ok & ~too_few & (status > 0)).sum()),
+        int((too_few & (status > 0)).sum()),
+    )
 
 
 def write_auto(
@@ -208,7 +231,10 @@ def write_auto(
         mine = carried.get((*cell, p.carrier), [])
         carrier = board.coders[p.carrier].uuid
         states.append(
-            CellState(*cell, ctx.decision(cell, "coded", coders, rule),
-                      copies(ctx, mine, carrier, rule, uuids))
-        )  # fmt: skip
+            CellState(
+                *cell,
+                ctx.decision(cell, "coded", coders, rule),
+                copies(ctx, mine, carrier, rule, uuids),
+            )
+        )
     return states

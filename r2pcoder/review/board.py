@@ -47,8 +47,13 @@ union: the overlap unit's rule and default (MAXQDA's "overlap of codings"; see
 :func:`r2pcoder.reliability.units.overlap_units`)."""
 
 STATUS_CODES: tuple[CellStatus | None, ...] = (
-    None, "awaiting", "reopened", "agreed", "single", "decided",
-)  # fmt: skip
+    None,
+    "awaiting",
+    "reopened",
+    "agreed",
+    "single",
+    "decided",
+)
 """Status of a cell by the code the board's status array holds (0: no cell)."""
 _AWAITING, _REOPENED, _AGREED, _SINGLE, _DECIDED = 1, 2, 3, 4, 5
 
@@ -313,8 +318,10 @@ def load_board(session: Session, *, documents: Collection[int] | None = None) ->
     units = statement_units(corpus)
     raw = _driver(session)
     retired = dict(raw.execute("SELECT id, retired FROM themes").fetchall())
-    themes = {t.id: ThemeInfo(t.id, t.key, t.name, i, bool(retired[t.id]))
-              for i, t in enumerate(corpus.themes)}  # fmt: skip
+    themes = {
+        t.id: ThemeInfo(t.id, t.key, t.name, i, bool(retired[t.id]))
+        for i, t in enumerate(corpus.themes)
+    }
     docs = {
         d.id: DocInfo(d.id, d.uuid, d.title, d.meta.get("regional_group", ""), d.length, j)
         for j, d in enumerate(corpus.documents)
@@ -329,12 +336,16 @@ def load_board(session: Session, *, documents: Collection[int] | None = None) ->
         )
         codings = list(map(CodingTuple._make, rows.fetchall()))
     return Board(
-        corpus=corpus, codes=units.codes, labels=units.labels,
+        corpus=corpus,
+        codes=units.codes,
+        labels=units.labels,
         decisions=read_decisions(session, documents),
         coders={c.id: CoderRef(c.id, c.uuid, c.name) for c in corpus.coders},
-        documents=docs, themes=themes,
-        stance_keys={s.id: s.key for s in corpus.stances}, codings=codings,
-    )  # fmt: skip
+        documents=docs,
+        themes=themes,
+        stance_keys={s.id: s.key for s in corpus.stances},
+        codings=codings,
+    )
 
 
 _FIRST = (

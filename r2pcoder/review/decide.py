@@ -72,19 +72,32 @@ class Context:
     ) -> Decision:
         """A new decision on ``cell`` by this context's lead, now."""
         return Decision(
-            uuid=new_uuid(), document_id=cell[0], theme_id=cell[1], kind=kind,
-            source_coders=tuple(source_coders), auto_rule=auto_rule, decided_by=self.by.name,
-            decided_by_uuid=self.by.uuid, decided_at=self.now, note=self.note,
-        )  # fmt: skip
+            uuid=new_uuid(),
+            document_id=cell[0],
+            theme_id=cell[1],
+            kind=kind,
+            source_coders=tuple(source_coders),
+            auto_rule=auto_rule,
+            decided_by=self.by.name,
+            decided_by_uuid=self.by.uuid,
+            decided_at=self.now,
+            note=self.note,
+        )
 
     def edited(self, decision: Decision | None, cell: Cell) -> Decision:
         """The cell's decision, kept but re-signed by this lead (or a new one when none)."""
         if decision is None or decision.kind != "coded":
             return self.decision(cell, "coded")
         return replace(
-            decision, decided_by=self.by.name, decided_by_uuid=self.by.uuid, decided_at=self.now,
-            note=self.note or decision.note, reopened_at=None, reopened_reason="", auto_rule=None,
-        )  # fmt: skip
+            decision,
+            decided_by=self.by.name,
+            decided_by_uuid=self.by.uuid,
+            decided_at=self.now,
+            note=self.note or decision.note,
+            reopened_at=None,
+            reopened_reason="",
+            auto_rule=None,
+        )
 
     def check_stance(self, stance_id: int | None) -> None:
         """Refuse an unknown or retired stance."""
@@ -204,17 +217,25 @@ def set_stance(
         replace(_signed(ctx, c), stance_id=stance_id) if gold_uuid in (None, c.uuid) else c
         for c in state.codings
     )
-    return [CellState(state.document_id, state.theme_id, ctx.edited(state.decision, state.cell),
-                      codings)]  # fmt: skip
+    return [
+        CellState(
+            state.document_id, state.theme_id, ctx.edited(state.decision, state.cell), codings
+        )
+    ]
 
 
 def _signed(ctx: Context, coding: GoldCoding) -> GoldCoding:
     """The coding as this lead edits it: an accepted coding becomes ``edited``."""
     origin: Origin = "added" if coding.origin == "added" else "edited"
     return replace(
-        coding, origin=origin, decided_by=ctx.by.name, decided_by_uuid=ctx.by.uuid,
-        decided_at=ctx.now, note=ctx.note or coding.note, auto_rule=None,
-    )  # fmt: skip
+        coding,
+        origin=origin,
+        decided_by=ctx.by.name,
+        decided_by_uuid=ctx.by.uuid,
+        decided_at=ctx.now,
+        note=ctx.note or coding.note,
+        auto_rule=None,
+    )
 
 
 def add(
@@ -228,11 +249,21 @@ def add(
     if any((c.start, c.end, c.stance_id) == (*span, stance_id) for c in kept):
         raise ReviewRefused("Gold already holds that passage with that stance for this theme.")
     new = GoldCoding(
-        uuid=new_uuid(), document_id=state.document_id, theme_id=state.theme_id,
-        stance_id=stance_id, start=span[0], end=span[1], origin="added", sources=(),
-        source_coders=(), auto_rule=None, decided_by=ctx.by.name, decided_by_uuid=ctx.by.uuid,
-        decided_at=ctx.now, note=ctx.note,
-    )  # fmt: skip
+        uuid=new_uuid(),
+        document_id=state.document_id,
+        theme_id=state.theme_id,
+        stance_id=stance_id,
+        start=span[0],
+        end=span[1],
+        origin="added",
+        sources=(),
+        source_coders=(),
+        auto_rule=None,
+        decided_by=ctx.by.name,
+        decided_by_uuid=ctx.by.uuid,
+        decided_at=ctx.now,
+        note=ctx.note,
+    )
     decision = ctx.edited(state.decision if kept else None, state.cell)
     codings = tuple(sorted((*kept, new), key=lambda c: (c.start, c.end)))
     return [CellState(state.document_id, state.theme_id, decision, codings)]
@@ -255,8 +286,11 @@ def adjust_span(
         replace(_signed(ctx, c), start=span[0], end=span[1]) if c.uuid == gold_uuid else c
         for c in state.codings
     )
-    return [CellState(state.document_id, state.theme_id, ctx.edited(state.decision, state.cell),
-                      codings)]  # fmt: skip
+    return [
+        CellState(
+            state.document_id, state.theme_id, ctx.edited(state.decision, state.cell), codings
+        )
+    ]
 
 
 def remove_gold(ctx: Context, state: CellState, gold_uuid: str) -> list[CellState]:
@@ -265,8 +299,9 @@ def remove_gold(ctx: Context, state: CellState, gold_uuid: str) -> list[CellStat
     rest = tuple(c for c in state.codings if c.uuid != gold_uuid)
     if not rest:
         return [CellState(state.document_id, state.theme_id)]
-    return [CellState(state.document_id, state.theme_id, ctx.edited(state.decision, state.cell),
-                      rest)]  # fmt: skip
+    return [
+        CellState(state.document_id, state.theme_id, ctx.edited(state.decision, state.cell), rest)
+    ]
 
 
 def mark_absent(ctx: Context, cell: Cell) -> list[CellState]:
@@ -303,8 +338,7 @@ def confirm(ctx: Context, state: CellState) -> list[CellState]:
     decision = state.decision
     if decision is None or not decision.reopened:
         raise ReviewRefused("That decision was not re-opened; there is nothing to confirm.")
-    kept = replace(decision, reopened_at=None, reopened_reason="",
-                   note=ctx.note or decision.note)  # fmt: skip
+    kept = replace(decision, reopened_at=None, reopened_reason="", note=ctx.note or decision.note)
     return [replace(state, decision=kept)]
 
 

@@ -145,8 +145,10 @@ def gold_corpus(
     corpus = Corpus(
         coders=(_GOLD, *(base.coders[i] for i in coders)),
         documents=tuple(base.documents[j] for j in docs),
-        themes=tuple(base.themes[i] for i in themes), stances=base.stances,
-        ordinal=base.ordinal, worked=worked,
+        themes=tuple(base.themes[i] for i in themes),
+        stances=base.stances,
+        ordinal=base.ordinal,
+        worked=worked,
         doc=joined(doc_of[base.doc[keep]], g_doc.tolist()),
         coder=joined(coder_of[base.coder[keep]], [0] * len(mine)),
         theme=joined(theme_of[base.theme[keep]], g_theme.tolist()),
@@ -154,7 +156,7 @@ def gold_corpus(
         start=joined(base.start[keep], [g.start for g in mine]),
         end=joined(base.end[keep], [g.end for g in mine]),
         unused_themes=(),
-    )  # fmt: skip
+    )
     return corpus, mask
 
 
@@ -186,8 +188,9 @@ def agreement_vs_gold(
     level = settings.level or ("ordinal" if corpus.ordinal else "nominal")
     measures = settings.chosen_measures(2)
     resolved = replace(settings, measures=measures, level=level)
-    boot = Bootstrap(settings.bootstrap_n, settings.bootstrap_seed, settings.threshold,
-                     settings.bootstrap_method)  # fmt: skip
+    boot = Bootstrap(
+        settings.bootstrap_n, settings.bootstrap_seed, settings.threshold, settings.bootstrap_method
+    )
     options = Options(measures, level, boot if settings.bootstrap_n else None)
     reports = []
     for i, coder in enumerate(corpus.coders[1:], start=1):
@@ -196,8 +199,13 @@ def agreement_vs_gold(
         pair = replace(corpus, coders=(corpus.coders[0], coder), worked=corpus.worked[[0, i]])
         pick = (corpus.coder == 0) | (corpus.coder == i)
         pair = replace(pair.only(pick), coder=np.where(corpus.coder[pick] == 0, 0, 1))
-        slices = Slices("", [layer[[0, i]] for layer in units.codes], units.labels,
-                        units.stance_codes, [units.unit_doc] * len(corpus.themes))  # fmt: skip
+        slices = Slices(
+            "",
+            [layer[[0, i]] for layer in units.codes],
+            units.labels,
+            units.stance_codes,
+            [units.unit_doc] * len(corpus.themes),
+        )
         rows = slice_rows(pair, slices, options)
         matrix = pairwise_matrix(pair, headline(measures), slices, level)
         reports.append(
@@ -281,8 +289,9 @@ def coder_differences(
         gold_value = gold_values.get(cell, NOT_CODED) if decision.kind == "coded" else NOT_CODED
         mine = theirs_all.get((*cell, found.id), [])
         theirs = gold_by_cell.get(cell, [])
-        agree = spans_match([(c.start, c.end) for c in mine], [(g.start, g.end) for g in theirs],
-                            threshold)  # fmt: skip
+        agree = spans_match(
+            [(c.start, c.end) for c in mine], [(g.start, g.end) for g in theirs], threshold
+        )
         kind = _kind(coder_value, gold_value, agree)
         if not kind or (coder_value == gold_value == NOT_CODED):
             continue
@@ -319,15 +328,40 @@ def write_differences(differences: Sequence[Difference], path: Path) -> Path:
         raise ExportFailed(
             f"Feedback is written as CSV: give a file name ending in .csv, not {path.name}."
         )
-    header = ["statement", "statement_uuid", "title", "speaker", "theme_key", "theme",
-              "difference", "coder_value", "gold_value", "coder_quotes", "gold_quotes",
-              "decided_by", "note"]  # fmt: skip
+    header = [
+        "statement",
+        "statement_uuid",
+        "title",
+        "speaker",
+        "theme_key",
+        "theme",
+        "difference",
+        "coder_value",
+        "gold_value",
+        "coder_quotes",
+        "gold_quotes",
+        "decided_by",
+        "note",
+    ]
     with atomic_file(path) as temp, temp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for d in differences:
-            writer.writerow([d.document_id, d.document_uuid, d.title, d.speaker, d.theme_key,
-                             d.theme, d.kind, d.coder_value, d.gold_value,
-                             " | ".join(d.coder_quotes), " | ".join(d.gold_quotes),
-                             d.decided_by, d.note])  # fmt: skip
+            writer.writerow(
+                [
+                    d.document_id,
+                    d.document_uuid,
+                    d.title,
+                    d.speaker,
+                    d.theme_key,
+                    d.theme,
+                    d.kind,
+                    d.coder_value,
+                    d.gold_value,
+                    " | ".join(d.coder_quotes),
+                    " | ".join(d.gold_quotes),
+                    d.decided_by,
+                    d.note,
+                ]
+            )
     return path

@@ -154,7 +154,10 @@ def review_selection(
         ("agreed", "single coder", "awaiting") if rule == "final" else ("undecided",)
     )
     selection = Selection(
-        codings=in_order(kept, doc_rank), values=values, agreeing=agreeing,
-        worked=frozenset(worked), cells={k: counts[k] for k in keys},
-    )  # fmt: skip
+        codings=in_order(kept, doc_rank),
+        values=values,
+        agreeing=agreeing,
+        worked=frozenset(worked),
+        cells={k: counts[k] for k in keys},
+    )
     return layer, selection

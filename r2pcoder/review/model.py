@@ -231,8 +231,14 @@ class ReviewStatus:
     def to_dict(self) -> dict[str, object]:
         """The figures under the keys scripts read."""
         return {
-            "statements": self.statements, "worked_on": self.worked_on, "cells": self.cells,
-            "agreed": self.agreed, "awaiting": self.awaiting, "decided": self.decided,
-            "reopened": self.reopened, "single_coder": self.single, "auto": self.auto,
+            "statements": self.statements,
+            "worked_on": self.worked_on,
+            "cells": self.cells,
+            "agreed": self.agreed,
+            "awaiting": self.awaiting,
+            "decided": self.decided,
+            "reopened": self.reopened,
+            "single_coder": self.single,
+            "auto": self.auto,
             "warnings": list(self.warnings),
-        }  # fmt: skip
+        }

@@ -30,11 +30,17 @@ def count_status(board: Board, statements: int, warnings: Sequence[str] = ()) ->
     by = {name: int(n) for name, n in zip(STATUS_CODES, counts, strict=True) if name}
     auto = sum(1 for d in board.decisions.values() if d.auto_rule)
     return ReviewStatus(
-        statements=statements, worked_on=len(board.workers), cells=sum(by.values()),
-        agreed=by["agreed"], awaiting=by["awaiting"], single=by["single"],
-        decided=by["decided"] + by["reopened"], reopened=by["reopened"], auto=auto,
+        statements=statements,
+        worked_on=len(board.workers),
+        cells=sum(by.values()),
+        agreed=by["agreed"],
+        awaiting=by["awaiting"],
+        single=by["single"],
+        decided=by["decided"] + by["reopened"],
+        reopened=by["reopened"],
+        auto=auto,
         warnings=tuple(warnings),
-    )  # fmt: skip
+    )
 
 
 def _coders(board: Board, refs: Sequence[str]) -> set[int]:
@@ -112,11 +118,13 @@ def _items(
     unique, first = np.unique(patterns, return_index=True)
     coders, values, labels = board.corpus.coders, board.value_of_code, board.labels
     shared = {
-        int(p): tuple(CoderValue(coders[i].id, coders[i].uuid, coders[i].name, values[k - 1],
-                                 labels[k - 1])
-                      for i, k in enumerate(columns[j].tolist()) if k > 0)
+        int(p): tuple(
+            CoderValue(coders[i].id, coders[i].uuid, coders[i].name, values[k - 1], labels[k - 1])
+            for i, k in enumerate(columns[j].tolist())
+            if k > 0
+        )
         for p, j in zip(unique.tolist(), first.tolist(), strict=True)
-    }  # fmt: skip
+    }
     docs = [
         (d.id, d.uuid, d.title, d.meta.get("regional_group", ""), d.meta.get("speaker", ""))
         for d in board.corpus.documents
@@ -127,14 +135,32 @@ def _items(
     decisions = board.decisions
     items = []
     for t, d, status, bit, pattern in zip(
-        ts.tolist(), ds.tolist(), board.status_codes[ts, ds].tolist(), bits[ts, ds].tolist(),
-        patterns.tolist(), strict=True,
-    ):  # fmt: skip
+        ts.tolist(),
+        ds.tolist(),
+        board.status_codes[ts, ds].tolist(),
+        bits[ts, ds].tolist(),
+        patterns.tolist(),
+        strict=True,
+    ):
         doc_id, uuid, title, group, speaker = docs[d]
         theme_id, key, name = themes[t]
         decision = decisions.get((doc_id, theme_id)) if decisions else None
-        items.append(QueueItem(doc_id, uuid, title, group, speaker, theme_id, key, name,
-                               names[status], kinds[bit], shared[pattern], decision))  # fmt: skip
+        items.append(
+            QueueItem(
+                doc_id,
+                uuid,
+                title,
+                group,
+                speaker,
+                theme_id,
+                key,
+                name,
+                names[status],
+                kinds[bit],
+                shared[pattern],
+                decision,
+            )
+        )
     return items
 
 

@@ -56,8 +56,9 @@ def _snapshot_of_coders(session: Session) -> bool:
 
     Snapshots saved before snapshots recorded their ``layers`` compared coders only.
     """
-    rows = session.execute(text("SELECT json_extract(results, '$.layers') FROM "
-                                "reliability_snapshots"))  # fmt: skip
+    rows = session.execute(
+        text("SELECT json_extract(results, '$.layers') FROM reliability_snapshots")
+    )
     for (layers,) in rows:
         found = json.loads(layers) if layers else []
         if all(str(layer).startswith("coder:") for layer in found):
@@ -121,8 +122,9 @@ class ReviewService:
             board = load_board(s, documents=[document_id])
             gold = read_gold_codings(s, [document_id])
             uuids = coding_uuids(s, [c.id for c in board.codings])
-            return statement_review(board, document_id, (row.text, row.speaker), gold, uuids,
-                                    threshold)  # fmt: skip
+            return statement_review(
+                board, document_id, (row.text, row.speaker), gold, uuids, threshold
+            )
 
     def warnings(self) -> tuple[str, ...]:
         """The warnings :meth:`status` carries, alone (cheap: for entering review mode)."""
@@ -137,9 +139,14 @@ class ReviewService:
     # -- decisions -------------------------------------------------------------------------
 
     def _decide(
-        self, action: str, document_id: int, cells: Sequence[Cell] | None, step: Step,
-        by: Decider, note: str,
-    ) -> CellChange:  # fmt: skip
+        self,
+        action: str,
+        document_id: int,
+        cells: Sequence[Cell] | None,
+        step: Step,
+        by: Decider,
+        note: str,
+    ) -> CellChange:
         self.check_master()
         with self._project.unit_of_work() as s:
             self._document(s, document_id)
@@ -153,17 +160,25 @@ class ReviewService:
             write_states(s, after)
             written = read_states(s, changed)
             warnings = adjudication_warnings(s) if starting else ()
-            return CellChange(action, tuple(before[c] for c in changed),
-                              tuple(written[c] for c in changed), warnings)  # fmt: skip
+            return CellChange(
+                action,
+                tuple(before[c] for c in changed),
+                tuple(written[c] for c in changed),
+                warnings,
+            )
 
     def accept(
         self, document_id: int, theme_id: int, coder_id: int, *, by: Decider, note: str = ""
     ) -> CellChange:
         """Gold takes one coder's value in the cell: their codings, or absent if they had none."""
         return self._decide(
-            "accept a coder's coding", document_id, [(document_id, theme_id)],
-            lambda ctx, _: decide.accept(ctx, (document_id, theme_id), coder_id), by, note,
-        )  # fmt: skip
+            "accept a coder's coding",
+            document_id,
+            [(document_id, theme_id)],
+            lambda ctx, _: decide.accept(ctx, (document_id, theme_id), coder_id),
+            by,
+            note,
+        )
 
     def accept_agreed(
         self, document_id: int, theme_id: int | None = None, *, by: Decider, note: str = ""
@@ -178,9 +193,10 @@ class ReviewService:
             cells = (
                 [(document_id, theme_id)]
                 if theme_id is not None
-                else [c for c in board.cells() if c[0] == document_id
-                      and board.status(c) == "agreed"]
-            )  # fmt: skip
+                else [
+                    c for c in board.cells() if c[0] == document_id and board.status(c) == "agreed"
+                ]
+            )
             if not cells:
                 raise ReviewRefused("No theme of this statement is agreed and undecided.")
             return decide.accept_agreed(ctx, cells, first_coders(ctx.session, cells))
@@ -189,28 +205,47 @@ class ReviewService:
         return self._decide("accept what all agree on", document_id, cells, step, by, note)
 
     def set_stance(
-        self, document_id: int, theme_id: int, stance_id: int | None, *, by: Decider,
-        note: str = "", gold_uuid: str | None = None,
-    ) -> CellChange:  # fmt: skip
+        self,
+        document_id: int,
+        theme_id: int,
+        stance_id: int | None,
+        *,
+        by: Decider,
+        note: str = "",
+        gold_uuid: str | None = None,
+    ) -> CellChange:
         """Change the stance of the cell's gold codings (or of the one ``gold_uuid`` names)."""
         cell = (document_id, theme_id)
         return self._decide(
-            "change the stance", document_id, [cell],
+            "change the stance",
+            document_id,
+            [cell],
             lambda ctx, states: decide.set_stance(ctx, states[cell], stance_id, gold_uuid),
-            by, note,
-        )  # fmt: skip
+            by,
+            note,
+        )
 
     def add(
-        self, document_id: int, theme_id: int, stance_id: int | None, span: tuple[int, int], *,
-        by: Decider, note: str = "", keep: bool = True,
-    ) -> CellChange:  # fmt: skip
+        self,
+        document_id: int,
+        theme_id: int,
+        stance_id: int | None,
+        span: tuple[int, int],
+        *,
+        by: Decider,
+        note: str = "",
+        keep: bool = True,
+    ) -> CellChange:
         """A gold coding made by the lead; ``keep=False`` replaces the cell's gold codings."""
         cell = (document_id, theme_id)
         return self._decide(
-            "add a coding", document_id, [cell],
+            "add a coding",
+            document_id,
+            [cell],
             lambda ctx, states: decide.add(ctx, states[cell], stance_id, span, keep=keep),
-            by, note,
-        )  # fmt: skip
+            by,
+            note,
+        )
 
     def _gold_cell(self, gold_uuid: str) -> Cell:
         with self._project.unit_of_work() as s:
@@ -229,25 +264,39 @@ class ReviewService:
         """Move a gold coding's boundaries."""
         cell = self._gold_cell(gold_uuid)
         return self._decide(
-            "adjust the span", cell[0], [cell],
-            lambda ctx, states: decide.adjust_span(ctx, states[cell], gold_uuid, span), by, note,
-        )  # fmt: skip
+            "adjust the span",
+            cell[0],
+            [cell],
+            lambda ctx, states: decide.adjust_span(ctx, states[cell], gold_uuid, span),
+            by,
+            note,
+        )
 
     def remove_gold(self, gold_uuid: str, *, by: Decider) -> CellChange:
         """Delete a gold coding (the last one of a cell takes its decision with it)."""
         cell = self._gold_cell(gold_uuid)
         return self._decide(
-            "remove a gold coding", cell[0], [cell],
-            lambda ctx, states: decide.remove_gold(ctx, states[cell], gold_uuid), by, "",
-        )  # fmt: skip
+            "remove a gold coding",
+            cell[0],
+            [cell],
+            lambda ctx, states: decide.remove_gold(ctx, states[cell], gold_uuid),
+            by,
+            "",
+        )
 
     def mark_absent(
         self, document_id: int, theme_id: int, *, by: Decider, note: str = ""
     ) -> CellChange:
         """Gold says the theme is not in the statement."""
         cell = (document_id, theme_id)
-        return self._decide("mark the theme absent", document_id, [cell],
-                            lambda ctx, _: decide.mark_absent(ctx, cell), by, note)  # fmt: skip
+        return self._decide(
+            "mark the theme absent",
+            document_id,
+            [cell],
+            lambda ctx, _: decide.mark_absent(ctx, cell),
+            by,
+            note,
+        )
 
     def resolve(self, document_id: int, *, by: Decider, note: str = "") -> CellChange:
         """Mark the statement resolved: cells still awaiting are settled as absent.
@@ -255,18 +304,27 @@ class ReviewService:
         They get decisions of kind ``resolved``; re-opened decisions are confirmed.
         """
         return self._decide(
-            "mark the statement resolved", document_id, None,
-            lambda ctx, states: decide.resolve(ctx, document_id, states), by, note,
-        )  # fmt: skip
+            "mark the statement resolved",
+            document_id,
+            None,
+            lambda ctx, states: decide.resolve(ctx, document_id, states),
+            by,
+            note,
+        )
 
     def confirm(
         self, document_id: int, theme_id: int, *, by: Decider, note: str = ""
     ) -> CellChange:
         """Keep a re-opened decision as it stands (clears the re-opened flag)."""
         cell = (document_id, theme_id)
-        return self._decide("keep the decision", document_id, [cell],
-                            lambda ctx, states: decide.confirm(ctx, states[cell]), by,
-                            note)  # fmt: skip
+        return self._decide(
+            "keep the decision",
+            document_id,
+            [cell],
+            lambda ctx, states: decide.confirm(ctx, states[cell]),
+            by,
+            note,
+        )
 
     def reopen(
         self, document_id: int, theme_id: int | None = None, *, by: Decider | None = None
@@ -278,15 +336,19 @@ class ReviewService:
         """
         cells = None if theme_id is None else [(document_id, theme_id)]
         return self._decide(
-            "re-open", document_id, cells,
+            "re-open",
+            document_id,
+            cells,
             lambda ctx, states: decide.reopen(list(states.values())),
-            by or Decider("lead"), "",
-        )  # fmt: skip
+            by or Decider("lead"),
+            "",
+        )
 
     # -- undo / redo -----------------------------------------------------------------------
 
-    def _restore(self, expected: Sequence[CellState], target: Sequence[CellState],
-                 action: str) -> CellChange:  # fmt: skip
+    def _restore(
+        self, expected: Sequence[CellState], target: Sequence[CellState], action: str
+    ) -> CellChange:
         self.check_master()
         with self._project.unit_of_work() as s:
             cells = [st.cell for st in expected]
@@ -311,9 +373,15 @@ class ReviewService:
     # -- auto rules ------------------------------------------------------------------------
 
     def auto(
-        self, rule: AutoRule, *, by: Decider, dry_run: bool = False, undoable: bool = False,
-        progress: ProgressFn | None = None, cancelled: CancelCheck | None = None,
-    ) -> AutoReport:  # fmt: skip
+        self,
+        rule: AutoRule,
+        *,
+        by: Decider,
+        dry_run: bool = False,
+        undoable: bool = False,
+        progress: ProgressFn | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> AutoReport:
         """Decide, by ``rule``, the cells the coders settle among themselves.
 
         See :mod:`r2pcoder.review.auto`; ``dry_run`` reports the same and writes nothing.
@@ -325,8 +393,7 @@ class ReviewService:
         with self._project.unit_of_work() as s:
             board = load_board(s)
             report(0.3)
-            plan = plan_auto(board, rule, lambda cells: first_coders(s, cells),
-                             cancelled=cancelled)  # fmt: skip
+            plan = plan_auto(board, rule, lambda cells: first_coders(s, cells), cancelled=cancelled)
             report(0.5)
             if dry_run:
                 return plan
@@ -335,13 +402,17 @@ class ReviewService:
             write_states(s, states, fresh=True)
             change = _auto_change(s, rule, states) if undoable else None
             report(1.0)
-        return AutoReport(plan.rule, False, plan.decided, plan.already, plan.no_majority,
-                          plan.too_few, change)  # fmt: skip
+        return AutoReport(
+            plan.rule, False, plan.decided, plan.already, plan.no_majority, plan.too_few, change
+        )
 
 
 def _auto_change(session: Session, rule: AutoRule, states: Sequence[CellState]) -> CellChange:
     """An auto run as a change: its cells held nothing before (rules skip decided cells)."""
     cells = [st.cell for st in states]
     written = read_states(session, cells)
-    return CellChange(f"auto rule {rule}", tuple(CellState(*cell) for cell in cells),
-                      tuple(written[cell] for cell in cells))  # fmt: skip
+    return CellChange(
+        f"auto rule {rule}",
+        tuple(CellState(*cell) for cell in cells),
+        tuple(written[cell] for cell in cells),
+    )

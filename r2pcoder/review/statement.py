@@ -143,24 +143,47 @@ def statement_review(
         for cell in cells:
             others = {c: board.codings_of(cell, c) for c in workers}
             for coding in board.codings_of(cell, coder_id):
-                mine.append(LaneCoding(
-                    uuids.get(coding.id, ""), coding.theme_id, keys[coding.theme_id].key,
-                    coding.stance_id, stances.get(coding.stance_id or 0, ""), coding.start,
-                    coding.end, coding.memo, _marks(board, coding, others, threshold),
-                ))  # fmt: skip
+                mine.append(
+                    LaneCoding(
+                        uuids.get(coding.id, ""),
+                        coding.theme_id,
+                        keys[coding.theme_id].key,
+                        coding.stance_id,
+                        stances.get(coding.stance_id or 0, ""),
+                        coding.start,
+                        coding.end,
+                        coding.memo,
+                        _marks(board, coding, others, threshold),
+                    )
+                )
         missing = tuple(
             t for d, t in cells if board.worker_values((d, t)).get(coder_id) == NOT_CODED
         )
         key = i + 1 if i < MAX_KEYED_LANES else 0
         lanes.append(
-            Lane("coder", key, coder_id, coder.uuid, coder.name,
-                 tuple(sorted(mine, key=lambda c: (c.start, c.end))), missing)
-        )  # fmt: skip
+            Lane(
+                "coder",
+                key,
+                coder_id,
+                coder.uuid,
+                coder.name,
+                tuple(sorted(mine, key=lambda c: (c.start, c.end))),
+                missing,
+            )
+        )
     gold_lane = tuple(
-        LaneCoding(g.uuid, g.theme_id, keys[g.theme_id].key, g.stance_id,
-                   stances.get(g.stance_id or 0, ""), g.start, g.end, g.note)
+        LaneCoding(
+            g.uuid,
+            g.theme_id,
+            keys[g.theme_id].key,
+            g.stance_id,
+            stances.get(g.stance_id or 0, ""),
+            g.start,
+            g.end,
+            g.note,
+        )
         for g in sorted(gold, key=lambda g: (g.start, g.end))
-    )  # fmt: skip
+    )
     lanes.append(Lane("gold", 0, None, None, "gold", gold_lane))
     views = tuple(queue_item(board, cell, threshold) for cell in cells)
     return StatementReview(

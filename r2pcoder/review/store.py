@@ -23,40 +23,73 @@ __all__ = ["coding_uuids", "read_decisions", "read_gold_codings", "read_states",
 Cell = tuple[int, int]
 
 _DECISION_COLUMNS = (
-    GoldDecisionRow.uuid, GoldDecisionRow.document_id, GoldDecisionRow.theme_id,
-    GoldDecisionRow.kind, GoldDecisionRow.source_coders, GoldDecisionRow.auto_rule,
-    GoldDecisionRow.decided_by, GoldDecisionRow.decided_by_uuid, GoldDecisionRow.decided_at,
-    GoldDecisionRow.note, GoldDecisionRow.reopened_at, GoldDecisionRow.reopened_reason,
-)  # fmt: skip
+    GoldDecisionRow.uuid,
+    GoldDecisionRow.document_id,
+    GoldDecisionRow.theme_id,
+    GoldDecisionRow.kind,
+    GoldDecisionRow.source_coders,
+    GoldDecisionRow.auto_rule,
+    GoldDecisionRow.decided_by,
+    GoldDecisionRow.decided_by_uuid,
+    GoldDecisionRow.decided_at,
+    GoldDecisionRow.note,
+    GoldDecisionRow.reopened_at,
+    GoldDecisionRow.reopened_reason,
+)
 _CODING_COLUMNS = (
-    GoldCodingRow.uuid, GoldCodingRow.document_id, GoldCodingRow.theme_id,
-    GoldCodingRow.stance_id, GoldCodingRow.start, GoldCodingRow.end, GoldCodingRow.origin,
-    GoldCodingRow.sources, GoldCodingRow.source_coders, GoldCodingRow.auto_rule,
-    GoldCodingRow.decided_by, GoldCodingRow.decided_by_uuid, GoldCodingRow.decided_at,
+    GoldCodingRow.uuid,
+    GoldCodingRow.document_id,
+    GoldCodingRow.theme_id,
+    GoldCodingRow.stance_id,
+    GoldCodingRow.start,
+    GoldCodingRow.end,
+    GoldCodingRow.origin,
+    GoldCodingRow.sources,
+    GoldCodingRow.source_coders,
+    GoldCodingRow.auto_rule,
+    GoldCodingRow.decided_by,
+    GoldCodingRow.decided_by_uuid,
+    GoldCodingRow.decided_at,
     GoldCodingRow.note,
-)  # fmt: skip
+)
 # SQLite limits the number of bound parameters; cells are looked up in chunks of this size.
 _CHUNK = 400
 
 
 def _decision(row: Any) -> Decision:
     return Decision(
-        uuid=row.uuid, document_id=row.document_id, theme_id=row.theme_id, kind=row.kind,
-        source_coders=tuple(row.source_coders or ()), auto_rule=row.auto_rule,
-        decided_by=row.decided_by, decided_by_uuid=row.decided_by_uuid,
-        decided_at=row.decided_at, note=row.note, reopened_at=row.reopened_at,
+        uuid=row.uuid,
+        document_id=row.document_id,
+        theme_id=row.theme_id,
+        kind=row.kind,
+        source_coders=tuple(row.source_coders or ()),
+        auto_rule=row.auto_rule,
+        decided_by=row.decided_by,
+        decided_by_uuid=row.decided_by_uuid,
+        decided_at=row.decided_at,
+        note=row.note,
+        reopened_at=row.reopened_at,
         reopened_reason=row.reopened_reason,
-    )  # fmt: skip
+    )
 
 
 def _coding(row: Any) -> GoldCoding:
     return GoldCoding(
-        uuid=row.uuid, document_id=row.document_id, theme_id=row.theme_id,
-        stance_id=row.stance_id, start=row.start, end=row.end, origin=row.origin,
-        sources=tuple(row.sources or ()), source_coders=tuple(row.source_coders or ()),
-        auto_rule=row.auto_rule, decided_by=row.decided_by,
-        decided_by_uuid=row.decided_by_uuid, decided_at=row.decided_at, note=row.note,
-    )  # fmt: skip
+        uuid=row.uuid,
+        document_id=row.document_id,
+        theme_id=row.theme_id,
+        stance_id=row.stance_id,
+        start=row.start,
+        end=row.end,
+        origin=row.origin,
+        sources=tuple(row.sources or ()),
+        source_coders=tuple(row.source_coders or ()),
+        auto_rule=row.auto_rule,
+        decided_by=row.decided_by,
+        decided_by_uuid=row.decided_by_uuid,
+        decided_at=row.decided_at,
+        note=row.note,
+    )
 
 
 def read_decisions(

@@ -43,8 +43,15 @@ def zip_project(
     return path
 
 
-def selection(guid: str, span: tuple[int, int], codes: list[tuple[str, str]], *,
-              user: str | None = None, inner: str = "", created: bool = True) -> str:  # fmt: skip
+def selection(
+    guid: str,
+    span: tuple[int, int],
+    codes: list[tuple[str, str]],
+    *,
+    user: str | None = None,
+    inner: str = "",
+    created: bool = True,
+) -> str:
     """A PlainTextSelection with one Coding per ``(code GUID, coding user)``."""
     attrs = f'guid="{guid}" startPosition="{span[0]}" endPosition="{span[1]}"'
     if user:
@@ -61,14 +68,18 @@ def selection(guid: str, span: tuple[int, int], codes: list[tuple[str, str]], *,
 
 def note(guid: str, name: str, user: str, text: str) -> str:
     """A Note with its text inline."""
-    return (f'<Note guid="{guid}" name="{name}" creatingUser="{user}">'
-            f"<PlainTextContent>{text}</PlainTextContent></Note>")  # fmt: skip
+    return (
+        f'<Note guid="{guid}" name="{name}" creatingUser="{user}">'
+        f"<PlainTextContent>{text}</PlainTextContent></Note>"
+    )
 
 
 def value(variable: str, text: str, kind: str = "TextValue") -> str:
     """A VariableValue."""
-    return (f'<VariableValue><VariableRef targetGUID="{variable}"/>'
-            f"<{kind}>{text}</{kind}></VariableValue>")  # fmt: skip
+    return (
+        f'<VariableValue><VariableRef targetGUID="{variable}"/>'
+        f"<{kind}>{text}</{kind}></VariableValue>"
+    )
 
 
 NOTE = "66666666-0000-0000-0000-00000000000%d"
@@ -81,9 +92,14 @@ def nvivo_project(path: Path) -> Path:
     sels = [
         selection("44444444-0000-0000-0000-000000000001", NVIVO_WORLD, [(GREET, ANA)], user=ANA),
         selection("44444444-0000-0000-0000-000000000002", NVIVO_ACT, [(ACT, BEN)], user=ANA),
-        selection("44444444-0000-0000-0000-000000000003", NVIVO_CAFE, [(VETO, ANA)], user=ANA,
-                  created=False),
-    ]  # fmt: skip
+        selection(
+            "44444444-0000-0000-0000-000000000003",
+            NVIVO_CAFE,
+            [(VETO, ANA)],
+            user=ANA,
+            created=False,
+        ),
+    ]
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project {NS} name="T" origin="NVivo 14">
 <Users><User guid="{{{ANA.upper()}}}" name="Ana"/><User guid="{BEN}" name="Ben"/></Users>

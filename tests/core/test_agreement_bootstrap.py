@@ -103,9 +103,15 @@ def test_undefined_alpha_gives_nan_everywhere() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"n": 0}, {"confidence": 1.0}, {"confidence": 0.0}, {"pairs": 0, "method": "pairs"},
-     {"pairs": 50}, {"method": "jackknife"}],
-)  # fmt: skip
+    [
+        {"n": 0},
+        {"confidence": 1.0},
+        {"confidence": 0.0},
+        {"pairs": 0, "method": "pairs"},
+        {"pairs": 50},
+        {"method": "jackknife"},
+    ],
+)
 def test_bad_options_are_refused(options) -> None:
     with pytest.raises(AgreementInputError):
         bootstrap_alpha(K2011_C, **options)
@@ -132,9 +138,10 @@ def test_a_resample_of_profiles_is_the_alpha_of_the_resampled_units(level) -> No
     counts = np.stack([(coded.codes == c).sum(axis=0) for c in range(coded.n_categories)], 1)
     for _ in range(5):
         drawn = rng.choice(pairable, pairable.size)
-        weights = np.array([
-            sum(bool((counts[u] == profile).all()) for u in drawn) for profile in profiles.counts
-        ], dtype=float)  # fmt: skip
+        weights = np.array(
+            [sum(bool((counts[u] == profile).all()) for u in drawn) for profile in profiles.counts],
+            dtype=float,
+        )
         expected = krippendorff_alpha(data[:, drawn], level, categories=list(coded.categories))
         assert alphas_of(profiles, weights[None, :], fixed)[0] == pytest.approx(expected)
 
@@ -150,8 +157,9 @@ def test_the_jackknife_leaves_out_one_unit_of_each_profile(level) -> None:
     counts = np.stack([(coded.codes == c).sum(axis=0) for c in range(coded.n_categories)], 1)
     for p, profile in enumerate(profiles.counts):
         unit = next(u for u in range(25) if (counts[u] == profile).all())
-        left = krippendorff_alpha(np.delete(data, unit, axis=1), level,
-                                  categories=list(coded.categories))  # fmt: skip
+        left = krippendorff_alpha(
+            np.delete(data, unit, axis=1), level, categories=list(coded.categories)
+        )
         assert jack[p] == pytest.approx(left)
 
 

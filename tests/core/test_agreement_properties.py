@@ -30,8 +30,11 @@ def reliability(draw, *, min_coders=2, max_coders=5, missing=True, coders=None):
     cell = st.integers(1, n_values)
     if missing:
         cell = st.one_of(cell, cell, cell, st.none())
-    rows = draw(st.lists(st.lists(cell, min_size=n_units, max_size=n_units),
-                         min_size=n_coders, max_size=n_coders))  # fmt: skip
+    rows = draw(
+        st.lists(
+            st.lists(cell, min_size=n_units, max_size=n_units), min_size=n_coders, max_size=n_coders
+        )
+    )
     return rows
 
 

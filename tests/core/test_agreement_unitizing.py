@@ -128,10 +128,12 @@ def _by_the_formulas(coders, lengths, category) -> tuple[float, float]:
     """D_o(k) and D_e(k) straight from the module docstring, section pair by section pair."""
     m, total = len(coders), sum(lengths)
     sections = [
-        [_sections([(s, e) for d2, s, e, k in marks if d2 == d and k == category], n)
-         for d, n in enumerate(lengths)]
+        [
+            _sections([(s, e) for d2, s, e, k in marks if d2 == d and k == category], n)
+            for d, n in enumerate(lengths)
+        ]
         for marks in coders
-    ]  # fmt: skip
+    ]
     observed = sum(
         _delta(g, h)
         for i in range(m)

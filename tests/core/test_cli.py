@@ -36,9 +36,23 @@ def test_init_import_and_info(sample: Path, capsys: pytest.CaptureFixture[str]) 
 def test_code_add_by_quote_list_and_remove(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "code", "add", sample, "--document", "1", "--coder", "Ana",
-                       "--theme", "prevention", "--stance", "supports", "--quote", "prevention",
-                       "--json")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "code",
+        "add",
+        sample,
+        "--document",
+        "1",
+        "--coder",
+        "Ana",
+        "--theme",
+        "prevention",
+        "--stance",
+        "supports",
+        "--quote",
+        "prevention",
+        "--json",
+    )
     added = json.loads(out)
     assert code == 0
     assert added["quote"] == "prevention"
@@ -52,16 +66,30 @@ def test_code_add_by_quote_list_and_remove(
     assert json.loads(out) == []
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--start", "5", "--end", "5"), "at least one character"),
-    (("--start", "0", "--end", "999999"), "outside"),
-    (("--quote", "no such words in this statement"), "not in the statement"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--start", "5", "--end", "5"), "at least one character"),
+        (("--start", "0", "--end", "999999"), "outside"),
+        (("--quote", "no such words in this statement"), "not in the statement"),
+    ],
+)
 def test_bad_codings_exit_1_with_a_reason(
     sample: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
 ) -> None:
-    code, _, err = run(capsys, "code", "add", sample, "--document", "1", "--coder", "Ana",
-                       "--theme", "prevention", *args)  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "code",
+        "add",
+        sample,
+        "--document",
+        "1",
+        "--coder",
+        "Ana",
+        "--theme",
+        "prevention",
+        *args,
+    )
     assert code == 1
     assert message in err
     assert err.count("\n") == 1
@@ -70,8 +98,21 @@ def test_bad_codings_exit_1_with_a_reason(
 def test_an_identical_coding_is_refused_with_exit_1_and_the_reason(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ("code", "add", sample, "--document", "1", "--coder", "Ana", "--theme", "prevention",
-            "--stance", "supports", "--quote", "prevention")  # fmt: skip
+    args = (
+        "code",
+        "add",
+        sample,
+        "--document",
+        "1",
+        "--coder",
+        "Ana",
+        "--theme",
+        "prevention",
+        "--stance",
+        "supports",
+        "--quote",
+        "prevention",
+    )
     assert run(capsys, *args)[0] == 0
     code, out, err = run(capsys, *args)
     assert (code, out) == (1, "")
@@ -85,11 +126,39 @@ def test_an_identical_coding_is_refused_with_exit_1_and_the_reason(
 def test_unknown_theme_and_coder_are_named(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "code", "add", sample, "--document", "1", "--coder", "Zoe",
-                       "--theme", "prevention", "--start", "0", "--end", "3")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "code",
+        "add",
+        sample,
+        "--document",
+        "1",
+        "--coder",
+        "Zoe",
+        "--theme",
+        "prevention",
+        "--start",
+        "0",
+        "--end",
+        "3",
+    )
     assert (code, "no coder called 'Zoe'" in err) == (1, True)
-    code, _, err = run(capsys, "code", "add", sample, "--document", "1", "--coder", "Ana",
-                       "--theme", "nonsense", "--start", "0", "--end", "3")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "code",
+        "add",
+        sample,
+        "--document",
+        "1",
+        "--coder",
+        "Ana",
+        "--theme",
+        "nonsense",
+        "--start",
+        "0",
+        "--end",
+        "3",
+    )
     assert (code, "no theme 'nonsense'" in err) == (1, True)
 
 

@@ -47,8 +47,10 @@ def test_documents_list_gives_ids_uuids_titles_speakers_and_groups(sample, capsy
     assert [d["id"] for d in docs] == [1, 2, 3, 4, 5]
     rok = docs[2]
     assert (rok["speaker"], rok["regional_group"], rok["source_file"]) == (
-        "Republic of Korea", "Asia-Pacific", ROK,
-    )  # fmt: skip
+        "Republic of Korea",
+        "Asia-Pacific",
+        ROK,
+    )
     assert rok["title"].startswith("Statement by Ambassador Hahn Choonghee")
     with Project(sample) as project:
         assert rok["uuid"] == project.documents.get(3).uuid
@@ -59,8 +61,20 @@ def test_documents_list_gives_ids_uuids_titles_speakers_and_groups(sample, capsy
 
 
 def test_code_list_shows_the_coder_and_the_statement(sample, capsys) -> None:
-    run(capsys, "code", "add", sample, "--document", ROK, "--coder", "Ana", "--theme",
-        "france_mexico_declaration", "--quote", DECLARATION)  # fmt: skip
+    run(
+        capsys,
+        "code",
+        "add",
+        sample,
+        "--document",
+        ROK,
+        "--coder",
+        "Ana",
+        "--theme",
+        "france_mexico_declaration",
+        "--quote",
+        DECLARATION,
+    )
     _, out, _ = run(capsys, "code", "list", sample, "--json")
     (row,) = json.loads(out)
     assert (row["coder"], row["document_id"], row["quote"]) == ("Ana", 3, DECLARATION)
@@ -72,16 +86,19 @@ def test_code_list_shows_the_coder_and_the_statement(sample, capsys) -> None:
 def test_code_import_stores_every_good_row_in_one_go_and_names_the_refused(
     sample, tmp_path, capsys
 ) -> None:
-    rows = _csv(tmp_path, (
-        "document,coder,theme,stance,quote,start,end,memo\n"
-        f"{ROK},Ana,france_mexico_declaration,supports,{DECLARATION},,,\n"   # row 2: stored
-        f"3,Ana,mainstreaming,,\"{MAINSTREAM}\",,,why\n"                     # row 3: stored
-        f"{ROK},Zoe,mainstreaming,,,0,5,\n"                                  # row 4: no Zoe
-        f"{ROK},Ana,france_mexico_declaration,supports,{DECLARATION},,,\n"   # row 5: repeats 2
-        f"{ROK},Ana,mainstreaming,,not in this text,,,\n"                    # row 6: no quote
-        f"{ROK},Ana,mainstreaming,,,5,5,\n"                                  # row 7: empty span
-        f"{ROK},Ana,pillar_one,maybe,,0,9,\n"                                # row 8: no stance
-    ))  # fmt: skip
+    rows = _csv(
+        tmp_path,
+        (
+            "document,coder,theme,stance,quote,start,end,memo\n"
+            f"{ROK},Ana,france_mexico_declaration,supports,{DECLARATION},,,\n"  # row 2: stored
+            f'3,Ana,mainstreaming,,"{MAINSTREAM}",,,why\n'  # row 3: stored
+            f"{ROK},Zoe,mainstreaming,,,0,5,\n"  # row 4: no Zoe
+            f"{ROK},Ana,france_mexico_declaration,supports,{DECLARATION},,,\n"  # row 5: repeats 2
+            f"{ROK},Ana,mainstreaming,,not in this text,,,\n"  # row 6: no quote
+            f"{ROK},Ana,mainstreaming,,,5,5,\n"  # row 7: empty span
+            f"{ROK},Ana,pillar_one,maybe,,0,9,\n"  # row 8: no stance
+        ),
+    )
     code, out, _ = run(capsys, "code", "import", sample, rows, "--json")
     report = json.loads(out)
     assert code == 4
@@ -97,8 +114,9 @@ def test_code_import_stores_every_good_row_in_one_go_and_names_the_refused(
     listed = json.loads(out)
     # Listed by position: the mainstreaming passage comes first in the statement.
     assert [(c["theme"], c["stance"], c["memo"]) for c in listed] == [
-        ("mainstreaming", None, "why"), ("france_mexico_declaration", "supports", ""),
-    ]  # fmt: skip
+        ("mainstreaming", None, "why"),
+        ("france_mexico_declaration", "supports", ""),
+    ]
     _, out, _ = run(capsys, "code", "import", sample, rows)
     assert out.splitlines()[0] == "Added 0 codings from codings.csv; 7 rows refused."
 
@@ -133,8 +151,20 @@ def test_an_import_refusing_every_row_exits_1(sample, tmp_path, capsys) -> None:
 
 def test_code_remove_by_what_it_matches(sample, capsys) -> None:
     for quote in (DECLARATION, MAINSTREAM):
-        run(capsys, "code", "add", sample, "--document", "3", "--coder", "Ana", "--theme",
-            "mainstreaming", "--quote", quote)  # fmt: skip
+        run(
+            capsys,
+            "code",
+            "add",
+            sample,
+            "--document",
+            "3",
+            "--coder",
+            "Ana",
+            "--theme",
+            "mainstreaming",
+            "--quote",
+            quote,
+        )
     base = ("code", "remove", sample, "--document", "3", "--coder", "Ana")
     code, _, err = run(capsys, *base, "--theme", "mainstreaming")
     assert code == 1
@@ -162,8 +192,20 @@ def test_commands_a_script_reads_accept_json(sample, tmp_path, capsys, argv) -> 
         with Project(sample) as project:
             project.coders.add("Ben")
         for coder in ("Ana", "Ben"):
-            run(capsys, "code", "add", sample, "--document", "3", "--coder", coder, "--theme",
-                "mainstreaming", "--quote", MAINSTREAM)  # fmt: skip
+            run(
+                capsys,
+                "code",
+                "add",
+                sample,
+                "--document",
+                "3",
+                "--coder",
+                coder,
+                "--theme",
+                "mainstreaming",
+                "--quote",
+                MAINSTREAM,
+            )
     code, out, _ = run(capsys, *args)
     assert code == 0
     json.loads(out)
@@ -184,8 +226,20 @@ def test_help_lists_every_exit_code_and_no_empty_choice(capsys) -> None:
 
 
 def test_counts_in_messages_agree_in_number(sample, capsys) -> None:
-    run(capsys, "code", "add", sample, "--document", "3", "--coder", "Ana", "--theme",
-        "mainstreaming", "--quote", MAINSTREAM)  # fmt: skip
+    run(
+        capsys,
+        "code",
+        "add",
+        sample,
+        "--document",
+        "3",
+        "--coder",
+        "Ana",
+        "--theme",
+        "mainstreaming",
+        "--quote",
+        MAINSTREAM,
+    )
     _, out, _ = run(capsys, "info", sample)
     assert "5 statements, 1 coding" in out
     assert "  coder Ana: 1 coding" in out

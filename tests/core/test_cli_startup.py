@@ -28,8 +28,11 @@ print(json.dumps([code, heavy, err.getvalue()]))
 def _start(*argv: str | Path) -> tuple[int, list[str], str]:
     done = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=HEAVY), *map(str, argv)],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     code, heavy, err = json.loads(done.stdout)
     return int(code), list(heavy), str(err)
 

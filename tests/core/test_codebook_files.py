@@ -12,23 +12,50 @@ ASSESSMENT = ROOT / "codebook" / "assessment.yaml"
 
 R2P_REQUIRED_IDS = {
     # commitment and the pillars
-    "commitment", "reaffirmation", "implementation_gap",
-    "pillars", "pillar_one", "pillar_two", "pillar_three",
+    "commitment",
+    "reaffirmation",
+    "implementation_gap",
+    "pillars",
+    "pillar_one",
+    "pillar_two",
+    "pillar_three",
     # prevention
-    "prevention", "prevention_agenda", "early_warning", "framework_of_analysis",
-    "human_rights_up_front", "risk_factors", "structural_prevention", "non_coercive_means",
+    "prevention",
+    "prevention_agenda",
+    "early_warning",
+    "framework_of_analysis",
+    "human_rights_up_front",
+    "risk_factors",
+    "structural_prevention",
+    "non_coercive_means",
     # accountability
-    "accountability", "icc", "investigative_mechanisms", "national_justice",
+    "accountability",
+    "icc",
+    "investigative_mechanisms",
+    "national_justice",
     "transitional_justice",
     # the Security Council and the veto
-    "security_council", "veto_restraint", "act_code_of_conduct", "france_mexico_declaration",
+    "security_council",
+    "veto_restraint",
+    "act_code_of_conduct",
+    "france_mexico_declaration",
     "council_paralysis",
     # institutions
-    "institutions", "ga_agenda_item", "focal_points", "special_advisers", "human_rights_council",
-    "universal_periodic_review", "regional_arrangements", "peacekeeping_poc", "mainstreaming",
+    "institutions",
+    "ga_agenda_item",
+    "focal_points",
+    "special_advisers",
+    "human_rights_council",
+    "universal_periodic_review",
+    "regional_arrangements",
+    "peacekeeping_poc",
+    "mainstreaming",
     # concerns
-    "concerns", "sovereignty", "selectivity", "regime_change",
-}  # fmt: skip
+    "concerns",
+    "sovereignty",
+    "selectivity",
+    "regime_change",
+}
 
 
 def _rgb(color: str) -> tuple[int, ...]:

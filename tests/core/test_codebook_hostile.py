@@ -95,10 +95,13 @@ def test_the_command_line_answers_each_in_one_line(
     path.write_text(SELF, encoding="utf-8")
     assert main(["init", str(tmp_path / "p.r2p"), "--codebook", str(path)]) == 1
     out, err = capsys.readouterr()
-    assert (out, err) == ("", (
-        "r2pcoder: Codebook self.yaml is not valid: line 6: this anchor (&name) is used inside "
-        "itself through an alias (*name).\n"
-    ))  # fmt: skip
+    assert (out, err) == (
+        "",
+        (
+            "r2pcoder: Codebook self.yaml is not valid: line 6: this anchor (&name) is used inside "
+            "itself through an alias (*name).\n"
+        ),
+    )
     assert not (tmp_path / "p.r2p").exists()
     assert main(["codebook", "validate", str(path)]) == 1
     out, _ = capsys.readouterr()

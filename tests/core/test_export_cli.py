@@ -31,16 +31,32 @@ def test_export_csv_folder_prints_the_layer_and_warns_about_reliability(master, 
 
 def test_export_one_table_to_one_csv_by_year_with_members(master, tmp_path):
     out = tmp_path / "counts.csv"
-    args = ["export", str(master), "--what", "counts", "--out", str(out), "--layer", "Ana",
-            "--by", "year", "--count-members"]  # fmt: skip
+    args = [
+        "export",
+        str(master),
+        "--what",
+        "counts",
+        "--out",
+        str(out),
+        "--layer",
+        "Ana",
+        "--by",
+        "year",
+        "--count-members",
+    ]
     assert main(args) == 0
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["breakdown"] for r in rows} == {"overall", "year"}
     years = {r["group"] for r in rows if r["breakdown"] == "year"}
     assert years == {"2017", "2013", "unknown"}
-    overall = next(r for r in rows if r["breakdown"] == "overall" and r["theme_key"] == "prevention"
-                   and r["stance"] == "any stance")  # fmt: skip
+    overall = next(
+        r
+        for r in rows
+        if r["breakdown"] == "overall"
+        and r["theme_key"] == "prevention"
+        and r["stance"] == "any stance"
+    )
     assert (overall["statements"], overall["states"]) == ("3", "7")
 
 
@@ -99,9 +115,14 @@ def test_export_html_report(master, tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "made"),
-    [("report.html", "html"), ("report.HTM", "html"), ("tables.xlsx", "xlsx"),
-     ("counts.csv", "csv"), ("tables", "csv")],
-)  # fmt: skip
+    [
+        ("report.html", "html"),
+        ("report.HTM", "html"),
+        ("tables.xlsx", "xlsx"),
+        ("counts.csv", "csv"),
+        ("tables", "csv"),
+    ],
+)
 def test_the_format_follows_the_name_of_the_target(master, tmp_path, capsys, name, made):
     out = tmp_path / name
     what = ["--what", "counts"] if name.endswith(".csv") else []

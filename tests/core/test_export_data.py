@@ -129,12 +129,19 @@ def test_all_counts_the_coders_who_worked_on_each_statement_and_splits_presence_
     }
     kept = sorted((c.document_id, c.theme_id, c.coder_id) for c in data.selection.codings)
     assert kept == sorted(
-        [(d1, coded.prevention, coded.ana), (d1, coded.prevention, coded.ben),
-         (d1, coded.veto, coded.ana), (d1, coded.veto, coded.ben),
-         (d2, coded.veto, coded.ana), (d2, coded.veto, coded.ben),
-         (d3, coded.prevention, coded.ana), (d3, coded.prevention, coded.ben),
-         (d3, coded.prevention, coded.ben), (d4, coded.prevention, coded.ana)]
-    )  # fmt: skip
+        [
+            (d1, coded.prevention, coded.ana),
+            (d1, coded.prevention, coded.ben),
+            (d1, coded.veto, coded.ana),
+            (d1, coded.veto, coded.ben),
+            (d2, coded.veto, coded.ana),
+            (d2, coded.veto, coded.ben),
+            (d3, coded.prevention, coded.ana),
+            (d3, coded.prevention, coded.ben),
+            (d3, coded.prevention, coded.ben),
+            (d4, coded.prevention, coded.ana),
+        ]
+    )
     assert data.selection.worked == frozenset(coded.docs)
 
 
@@ -159,8 +166,11 @@ def test_majority_of_three_needs_two_and_keeps_only_the_agreeing_coders(project,
     assert data.selection.values[(coded.docs[1], coded.veto)] == coded.supports
     assert data.selection.values[(coded.docs[3], coded.prevention)] == coded.neutral
     assert data.selection.agreeing[(d1, coded.veto)] == tuple(sorted((coded.ben, cy)))
-    veto_d1 = {c.coder_id for c in data.selection.codings
-               if c.document_id == d1 and c.theme_id == coded.veto}  # fmt: skip
+    veto_d1 = {
+        c.coder_id
+        for c in data.selection.codings
+        if c.document_id == d1 and c.theme_id == coded.veto
+    }
     assert veto_d1 == {coded.ben, cy}
 
 
@@ -206,23 +216,36 @@ def _coding(
 
 def test_statement_value_rules_for_one_coder():
     codings = [
-        _coding(1, 1, 1, 10, None), _coding(2, 1, 1, 10, 7),  # none + a stance -> the stance
-        _coding(3, 1, 1, 11, 7), _coding(4, 1, 1, 11, 8),  # a tie -> mixed
+        _coding(1, 1, 1, 10, None),
+        _coding(2, 1, 1, 10, 7),  # none + a stance -> the stance
+        _coding(3, 1, 1, 11, 7),
+        _coding(4, 1, 1, 11, 8),  # a tie -> mixed
         _coding(5, 1, 1, 12, None),  # only none -> no stance
-        _coding(6, 1, 1, 13, 7), _coding(7, 1, 1, 13, 8), _coding(8, 1, 1, 13, 8),  # most: 8
-        _coding(9, 1, 1, 14, 7), _coding(10, 1, 1, 14, 8), _coding(11, 1, 1, 14, 9),  # 3-way tie
+        _coding(6, 1, 1, 13, 7),
+        _coding(7, 1, 1, 13, 8),
+        _coding(8, 1, 1, 13, 8),  # most: 8
+        _coding(9, 1, 1, 14, 7),
+        _coding(10, 1, 1, 14, 8),
+        _coding(11, 1, 1, 14, 9),  # 3-way tie
         _coding(12, 2, 1, 10, 9),  # another statement
-    ]  # fmt: skip
+    ]
     assert coder_values(codings) == {
-        (1, 1, 10): 7, (1, 1, 11): MIXED, (1, 1, 12): NO_STANCE, (1, 1, 13): 8,
-        (1, 1, 14): MIXED, (1, 2, 10): 9,
-    }  # fmt: skip
+        (1, 1, 10): 7,
+        (1, 1, 11): MIXED,
+        (1, 1, 12): NO_STANCE,
+        (1, 1, 13): 8,
+        (1, 1, 14): MIXED,
+        (1, 2, 10): 9,
+    }
 
 
 def test_kept_codings_follow_the_document_rank_not_the_id():
     layer = Layer("coder", (CoderRef(1, "u1", "Ana"),))
-    codings = [_coding(1, 1, 1, 10, 7, start=0), _coding(2, 2, 1, 10, 7, start=3),
-               _coding(3, 2, 1, 10, 7, start=1)]  # fmt: skip
+    codings = [
+        _coding(1, 1, 1, 10, 7, start=0),
+        _coding(2, 2, 1, 10, 7, start=3),
+        _coding(3, 2, 1, 10, 7, start=1),
+    ]
     in_id_order = select_codings(layer, codings, doc_rank={1: 0, 2: 1}).codings
     assert [c.id for c in in_id_order] == [1, 3, 2]
     reversed_rank = select_codings(layer, codings, doc_rank={1: 1, 2: 0}).codings

@@ -73,9 +73,17 @@ def _random_codings(rng: random.Random) -> tuple[list[CodingTuple], list[tuple[i
         stance = rng.choice([None, 7, 8, 9, 9])
         start = rng.randint(0, 20)
         codings.append(
-            CodingTuple(i + 1, rng.randint(1, 4), rng.randint(1, 5), rng.randint(10, 12), stance,
-                        start, start + rng.randint(1, 5), rng.choice(["", "", "a note"]))
-        )  # fmt: skip
+            CodingTuple(
+                i + 1,
+                rng.randint(1, 4),
+                rng.randint(1, 5),
+                rng.randint(10, 12),
+                stance,
+                start,
+                start + rng.randint(1, 5),
+                rng.choice(["", "", "a note"]),
+            )
+        )
     done = [(rng.randint(1, 5), rng.randint(1, 5)) for _ in range(rng.randint(0, 4))]
     return codings, done
 

@@ -32,10 +32,21 @@ def _convert(source: Path, to: str, tmp_path: Path, infilter: str = "") -> None:
     profile = (tmp_path / "profile").as_uri()
     read_as = [f"--infilter={infilter}"] if infilter else []
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", *read_as, "--convert-to", to,
-         "--outdir", str(tmp_path / "out"), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            *read_as,
+            "--convert-to",
+            to,
+            "--outdir",
+            str(tmp_path / "out"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
 
 
 def test_libreoffice_reads_every_sheet_of_our_xlsx_as_written(tmp_path):
@@ -47,9 +58,11 @@ def test_libreoffice_reads_every_sheet_of_our_xlsx_as_written(tmp_path):
     }
     write_xlsx(tables, tmp_path / "book.xlsx")
     # Comma, double quote, UTF-8, from line 1; the last token (-1) writes every sheet.
-    _convert(tmp_path / "book.xlsx",
-             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-             tmp_path)  # fmt: skip
+    _convert(
+        tmp_path / "book.xlsx",
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        tmp_path,
+    )
     with (tmp_path / "out" / "book-odd.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["text", "n", "f"]
@@ -64,8 +77,12 @@ def test_libreoffice_reads_every_sheet_of_our_xlsx_as_written(tmp_path):
 @pytest.mark.parametrize(("raw", "bom"), [(False, False), (True, False), (False, True)])
 def test_libreoffice_reads_our_csv_cell_for_cell_and_runs_no_defused_formula(tmp_path, raw, bom):
     texts = [*TEXTS, "cr\ronly", "-3"]
-    write_csv({"t": Table.of({"text": texts, "n": list(range(len(texts)))})},
-              tmp_path / "t.csv", raw=raw, bom=bom)  # fmt: skip
+    write_csv(
+        {"t": Table.of({"text": texts, "n": list(range(len(texts)))})},
+        tmp_path / "t.csv",
+        raw=raw,
+        bom=bom,
+    )
     # Read as comma-separated, double-quoted UTF-8 from line 1 (LibreOffice run headless does
     # not guess the encoding from a byte order mark, which then must not reach the header).
     _convert(tmp_path / "t.csv", "xlsx", tmp_path, "CSV:44,34,76,1")

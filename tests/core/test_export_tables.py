@@ -183,22 +183,42 @@ def _snapshot(
     label: str = "paper",
 ) -> None:
     with project.unit_of_work() as s:
-        s.add(SnapshotRow(uuid=f"snap-{label}", created_at=datetime(2026, 1, 2, tzinfo=UTC),
-                          label=label, settings=settings or {}, results=results))  # fmt: skip
+        s.add(
+            SnapshotRow(
+                uuid=f"snap-{label}",
+                created_at=datetime(2026, 1, 2, tzinfo=UTC),
+                label=label,
+                settings=settings or {},
+                results=results,
+            )
+        )
 
 
 def _row(key: str, alpha: float | None, **extra: Any) -> dict[str, Any]:
     value = {"value": alpha, "ci_low": 0.3, "ci_high": 0.7, "band": "", "note": ""}
-    return {"scope": "theme", "key": key, "label": key, "variant": "stance", "n_units": 4,
-            "values": {"krippendorff_alpha": {**value, **extra},
-                       "percent_agreement": {"value": 0.6}}}  # fmt: skip
+    return {
+        "scope": "theme",
+        "key": key,
+        "label": key,
+        "variant": "stance",
+        "n_units": 4,
+        "values": {"krippendorff_alpha": {**value, **extra}, "percent_agreement": {"value": 0.6}},
+    }
 
 
 def test_snapshot_coefficients_below_the_threshold_are_flagged(project, coded):
-    _snapshot(project, {"rows": [_row("prevention", 0.5), _row("veto", 0.9),
-                                 _row("early_warning", None, note="nobody used this theme")],
-                        "unit_description": "statement x theme"},
-              settings={"unit": "statement", "threshold": 0.8})  # fmt: skip
+    _snapshot(
+        project,
+        {
+            "rows": [
+                _row("prevention", 0.5),
+                _row("veto", 0.9),
+                _row("early_warning", None, note="nobody used this theme"),
+            ],
+            "unit_description": "statement x theme",
+        },
+        settings={"unit": "statement", "threshold": 0.8},
+    )
     _, t = tables_for(project, what=("reliability",))
     rel = t["reliability"].set_index(["theme_key", "coefficient"])
     assert rel.loc[("prevention", "krippendorff_alpha"), "warning"] == (
@@ -312,10 +332,18 @@ def test_a_misspelt_breakdown_field_is_refused_but_a_custom_attribute_is_accepte
 def test_the_warning_counts_low_coefficients_apart_from_undefined_ones(project, coded):
     # prevention 0.6666 and veto 0.5 are below 0.667; early_warning is undefined (no value);
     # percent agreement 0.6 is never held against the threshold.
-    _snapshot(project, {"rows": [_row("prevention", 0.6666), _row("veto", 0.5),
-                                 _row("early_warning", None, note="nobody used this theme.")],
-                        "interval_method": "Alpha's interval: BCa over units."},
-              settings={"unit": "statement", "threshold": 0.667})  # fmt: skip
+    _snapshot(
+        project,
+        {
+            "rows": [
+                _row("prevention", 0.6666),
+                _row("veto", 0.5),
+                _row("early_warning", None, note="nobody used this theme."),
+            ],
+            "interval_method": "Alpha's interval: BCa over units.",
+        },
+        settings={"unit": "statement", "threshold": 0.667},
+    )
     data = load_export_data(project, parse_layer("Ana"))
     warnings = export_warnings(data)
     assert (

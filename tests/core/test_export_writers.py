@@ -105,8 +105,13 @@ def test_xlsx_keeps_formula_like_and_escape_like_text_as_text(tmp_path):
     # Excel decodes "_x005F_" to "_", so it shows "_x0041_ stays" rather than "A stays";
     # openpyxl decodes that escape only in shared strings, so the raw form is seen here.
     assert values == [
-        "=1+1", "_x005F_x0041_ stays", "<b>&amp;</b>", "bell\ufffdhere", "Café 😀", None
-    ]  # fmt: skip
+        "=1+1",
+        "_x005F_x0041_ stays",
+        "<b>&amp;</b>",
+        "bell\ufffdhere",
+        "Café 😀",
+        None,
+    ]
     assert sheet.cell(2, 1).data_type == "s"
     assert [sheet.cell(r, 2).value for r in range(2, 8)] == [1, 2, 3, 4, 5, 6]
     assert [sheet.cell(r, 3).value for r in range(2, 8)] == [0.5, None, 1.25, None, 2.0, 3.0]

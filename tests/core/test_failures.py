@@ -78,9 +78,13 @@ def test_garbage_is_damaged(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("code", "reason"),
-    [(errno.ENOSPC, "the disk is full"), (errno.EDQUOT, "the disk is full"),
-     (errno.EROFS, "the folder is read-only"), (errno.EACCES, "the folder is read-only")],
-)  # fmt: skip
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EDQUOT, "the disk is full"),
+        (errno.EROFS, "the folder is read-only"),
+        (errno.EACCES, "the folder is read-only"),
+    ],
+)
 def test_os_errors_are_worded_by_their_number(tmp_path: Path, code: int, reason: str) -> None:
     err = OSError(code, "whatever the system says", str(tmp_path / "new.csv"))
     failure = diagnose(err)

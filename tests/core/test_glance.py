@@ -20,13 +20,21 @@ def _through_services(path: Path) -> ProjectGlance:
     with Project(path) as project:
         info = project.info
         return ProjectGlance(
-            info.uuid, info.name, info.role, info.codebook_id, info.codebook_name,
-            info.codebook_version, len(project.codebook.themes()),
-            len(project.codebook.stances()), len(project.documents.list()),
+            info.uuid,
+            info.name,
+            info.role,
+            info.codebook_id,
+            info.codebook_name,
+            info.codebook_version,
+            len(project.codebook.themes()),
+            len(project.codebook.stances()),
+            len(project.documents.list()),
             project.codings.count(),
-            tuple(CoderCount(c.uuid, c.name, project.codings.count(c.id))
-                  for c in project.coders.list()),
-        )  # fmt: skip
+            tuple(
+                CoderCount(c.uuid, c.name, project.codings.count(c.id))
+                for c in project.coders.list()
+            ),
+        )
 
 
 def test_a_glance_counts_what_the_services_count(project_path: Path, ids: TemplateIds) -> None:

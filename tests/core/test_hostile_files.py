@@ -59,15 +59,36 @@ def _commands(master: Path, packet: Path, tmp_path: Path) -> dict[str, list[str 
         "info": ["info", master],
         "code list": ["code", "list", master],
         # Ben: Ana's layer is her packet's, which the master refuses to edit before anything.
-        "code add": ["code", "add", master, "--document", "1", "--coder", "Ben", "--theme",
-                     "veto", "--start", "0", "--end", "5"],
+        "code add": [
+            "code",
+            "add",
+            master,
+            "--document",
+            "1",
+            "--coder",
+            "Ben",
+            "--theme",
+            "veto",
+            "--start",
+            "0",
+            "--end",
+            "5",
+        ],
         "export": ["export", master, "--out", out / "csv"],
         "agreement": ["agreement", master],
-        "packets create": ["packets", "create", master, "--coders", "Ana", "--out", out,
-                           "--discard-unmerged"],
+        "packets create": [
+            "packets",
+            "create",
+            master,
+            "--coders",
+            "Ana",
+            "--out",
+            out,
+            "--discard-unmerged",
+        ],
         "merge": ["merge", master, packet],
         "import": ["import", master, _statement(tmp_path)],
-    }  # fmt: skip
+    }
 
 
 def _damage_table(path: Path, table: str) -> None:
@@ -157,10 +178,19 @@ def test_packets_into_a_read_only_folder_are_refused_in_one_line(
     locked.chmod(0o555)
     before = snapshot(master.parent)
     try:
-        into = cli("packets", "create", master, "--coders", "Ana", "--out", locked,
-                   "--discard-unmerged")  # fmt: skip
-        below = cli("packets", "create", master, "--coders", "Ana", "--out", locked / "new",
-                    "--discard-unmerged")  # fmt: skip
+        into = cli(
+            "packets", "create", master, "--coders", "Ana", "--out", locked, "--discard-unmerged"
+        )
+        below = cli(
+            "packets",
+            "create",
+            master,
+            "--coders",
+            "Ana",
+            "--out",
+            locked / "new",
+            "--discard-unmerged",
+        )
     finally:
         locked.chmod(0o755)
     assert into.code == below.code == 1
@@ -200,11 +230,24 @@ def test_a_held_write_lock_is_reported_as_busy(
     assert out.count("\n") == 10
     before = locked.read_bytes()
     commands: tuple[list[str | Path], ...] = (
-        ["code", "add", locked, "--document", "1", "--coder", "Ana", "--theme", "veto",
-         "--start", "0", "--end", "5"],
+        [
+            "code",
+            "add",
+            locked,
+            "--document",
+            "1",
+            "--coder",
+            "Ana",
+            "--theme",
+            "veto",
+            "--start",
+            "0",
+            "--end",
+            "5",
+        ],
         ["coder", "add", locked, "Cy"],
         ["import", locked, _statement(tmp_path)],
-    )  # fmt: skip
+    )
     for argv in commands:
         code, _, err = run(capsys, *argv)
         assert code == 1
@@ -256,8 +299,22 @@ def test_a_project_on_a_disk_with_no_room_left_at_all_says_so(
     if not disk.tmpfs:
         pytest.skip("needs a real full disk (a tmpfs, mounted as root)")
     path, before = _full_copy(team[0], disk)
-    code, _, err = run(capsys, "code", "add", path, "--document", "1", "--coder", "Ana",
-                       "--theme", "veto", "--start", "0", "--end", "5")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "code",
+        "add",
+        path,
+        "--document",
+        "1",
+        "--coder",
+        "Ana",
+        "--theme",
+        "veto",
+        "--start",
+        "0",
+        "--end",
+        "5",
+    )
     assert code == 1
     assert one_line(err) == FULL  # SQLite cannot even make room for its shared-memory index
     assert path.read_bytes() == before

@@ -55,9 +55,11 @@ def test_metadata_csv_names_resolve_inside_its_folder_only(project: Project, tre
     assert imported["Ghana"].meta.regional_group == "African"
     failed = dict(report.failed)
     assert set(failed) == {
-        "../secret/secret.txt", str(tree.parent / "secret" / "secret.txt"),
-        r"..\secret\secret.txt", "link.txt",
-    }  # fmt: skip
+        "../secret/secret.txt",
+        str(tree.parent / "secret" / "secret.txt"),
+        r"..\secret\secret.txt",
+        "link.txt",
+    }
     assert failed["../secret/secret.txt"] == (
         f"not imported: {OUTSIDE}, and this name leads out of it with '..'"
     )

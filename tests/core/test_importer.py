@@ -17,10 +17,13 @@ def _folder(tmp_path: Path, files: dict[str, bytes]) -> Path:
 
 
 def test_folder_import_with_csv_metadata(project: Project, tmp_path: Path) -> None:
-    folder = _folder(tmp_path, {
-        "ghana.txt": b"Ghana supports early warning.",
-        "france.txt": "\ufeffLa France soutient le code ACT.\r\n".encode(),
-    })  # fmt: skip
+    folder = _folder(
+        tmp_path,
+        {
+            "ghana.txt": b"Ghana supports early warning.",
+            "france.txt": "\ufeffLa France soutient le code ACT.\r\n".encode(),
+        },
+    )
     csv = folder / "meta.csv"
     csv.write_text(
         "file,title,speaker,regional_group,date,attr:language\n"
@@ -60,11 +63,14 @@ def test_duplicates_in_batch_and_project_are_reported_not_imported(
 ) -> None:
     existing = project.documents.list()[0]
     text = project.documents.get(existing.id).text
-    folder = _folder(tmp_path, {
-        "copy_of_existing.txt": text.replace("\n", "\r\n").encode(),
-        "one.txt": b"Same words.",
-        "two.txt": b"\xef\xbb\xbfSame words.",
-    })  # fmt: skip
+    folder = _folder(
+        tmp_path,
+        {
+            "copy_of_existing.txt": text.replace("\n", "\r\n").encode(),
+            "one.txt": b"Same words.",
+            "two.txt": b"\xef\xbb\xbfSame words.",
+        },
+    )
     report = import_files(project, [folder])
     assert [d.source_file for d in report.imported] == ["one.txt"]
     assert sorted(report.duplicates) == [
@@ -75,12 +81,15 @@ def test_duplicates_in_batch_and_project_are_reported_not_imported(
 
 
 def test_bad_files_are_reported_and_the_rest_imported(project: Project, tmp_path: Path) -> None:
-    folder = _folder(tmp_path, {
-        "good.txt": b"A good statement.",
-        "empty.txt": b"",
-        "binary.txt": b"\x00\x00\x01\x02\x03",
-        "bad_group.txt": b"Another statement.",
-    })  # fmt: skip
+    folder = _folder(
+        tmp_path,
+        {
+            "good.txt": b"A good statement.",
+            "empty.txt": b"",
+            "binary.txt": b"\x00\x00\x01\x02\x03",
+            "bad_group.txt": b"Another statement.",
+        },
+    )
     csv = folder / "meta.csv"
     csv.write_text("file,regional_group\nbad_group.txt,Europe\n", encoding="utf-8")
     report = import_files(project, [folder], metadata_csv=csv)

@@ -87,8 +87,9 @@ def merge(master: Path, *packets: Path, **options: Any) -> Any:
 
 def backups(master: Path) -> list[Path]:
     prefix = f"{master.name}.pre-merge-"
-    return sorted(p for p in master.parent.iterdir() if p.name.startswith(prefix)
-                  and p.suffix == ".bak")  # fmt: skip
+    return sorted(
+        p for p in master.parent.iterdir() if p.name.startswith(prefix) and p.suffix == ".bak"
+    )
 
 
 def test_merge_makes_each_coders_codings_their_layer(project_path: Path, tmp_path: Path) -> None:
@@ -472,8 +473,9 @@ def test_cancelled_merge_leaves_the_master_as_it_was(project_path: Path, tmp_pat
         return any(fraction >= 0.5 for fraction in calls)
 
     with pytest.raises(Cancelled):
-        merge(project_path, *packets.values(), progress=calls.append,
-              cancelled=stop_after_first_layer)  # fmt: skip
+        merge(
+            project_path, *packets.values(), progress=calls.append, cancelled=stop_after_first_layer
+        )
     assert snapshot(project_path) == before
     assert backups(project_path) == []
 
@@ -493,8 +495,21 @@ def test_command_line_round_trip(
     project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    args = ["packets", "create", str(project_path), "--coders", "Ana", "Ben", "--overlap", "34%",
-            "--seed", "5", "--out", str(out), "--json"]  # fmt: skip
+    args = [
+        "packets",
+        "create",
+        str(project_path),
+        "--coders",
+        "Ana",
+        "Ben",
+        "--overlap",
+        "34%",
+        "--seed",
+        "5",
+        "--out",
+        str(out),
+        "--json",
+    ]
     assert main(args) == 0
     made = json.loads(capsys.readouterr().out)
     assert [p["overlap"] for p in made["packets"]] == [1, 1]

@@ -81,6 +81,7 @@ def test_next_merge_removes_a_partial_backup_left_by_a_killed_one(
     with Project(project_path) as master:
         report = merge_packets(master, [packets["Ana"]])
     assert not leftover.exists()
-    assert report.notes == (f"Removed {leftover.name}, a partial backup left by a merge that did "
-                            "not finish.",)  # fmt: skip
+    assert report.notes == (
+        f"Removed {leftover.name}, a partial backup left by a merge that did not finish.",
+    )
     assert len(backups(project_path)) == 1

@@ -19,19 +19,38 @@ from r2pcoder.merge import merge_packets
 from r2pcoder.packets import PacketOptions, create_packets
 
 COLUMNS = {
-    "codings": ("uuid", "document_id", "coder_id", "theme_id", "stance_id", "start", '"end"',
-                "memo", "created_at", "modified_at"),
+    "codings": (
+        "uuid",
+        "document_id",
+        "coder_id",
+        "theme_id",
+        "stance_id",
+        "start",
+        '"end"',
+        "memo",
+        "created_at",
+        "modified_at",
+    ),
     "memos": ("uuid", "document_id", "theme_id", "coder_id", "text", "modified_at"),
     "document_status": ("coder_id", "document_id", "done_at"),
-    "themes": ("id", "uuid", "key", "parent_id", "name", "description", "color", "position",
-               "retired"),
+    "themes": (
+        "id",
+        "uuid",
+        "key",
+        "parent_id",
+        "name",
+        "description",
+        "color",
+        "position",
+        "retired",
+    ),
     "stances": ("id", "uuid", "key", "name", "retired"),
     "documents": ("id", "uuid", "sha256", "title"),
     "coders": ("id", "uuid", "name"),
     "packet_state": ("issue", "revision", "packet_uuid", "root", "base_revision"),
     "packet_history": ("seq", "tbl", "unit", "coder", '"row"'),
     "project": ("uuid", "role", "packet_coder_uuid"),
-}  # fmt: skip
+}
 PLACES = [(table, column) for table, columns in COLUMNS.items() for column in columns]
 VALUES = st.one_of(
     st.none(),
@@ -39,9 +58,18 @@ VALUES = st.one_of(
     st.sampled_from([2**63 - 1, -(2**63), 10_000_000, 0.5, float("inf")]),
     st.text(max_size=6),
     st.binary(max_size=3),
-    st.sampled_from(["zzz", "2026-02-31 00:00:00.000000", "2026-01-01 00:00:00.000000",
-                     "00000000-0000-4000-8000-000000000000", "#zzzzzz", "packet", "master"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "zzz",
+            "2026-02-31 00:00:00.000000",
+            "2026-01-01 00:00:00.000000",
+            "00000000-0000-4000-8000-000000000000",
+            "#zzzzzz",
+            "packet",
+            "master",
+        ]
+    ),
+)
 MUTATION = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(PLACES), VALUES, st.integers(0, 4)),
     st.tuples(st.just("delete"), st.sampled_from(sorted(COLUMNS)), st.integers(0, 4)),
@@ -97,19 +125,26 @@ def _apply(conn: sqlite3.Connection, mutation: tuple[Any, ...]) -> None:
     kind, *rest = mutation
     if kind == "set":
         (table, column), value, row = rest
-        conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = (SELECT rowid FROM {table} "
-                     "LIMIT 1 OFFSET ?)", (value, row))  # fmt: skip
+        conn.execute(
+            f"UPDATE {table} SET {column} = ? WHERE rowid = (SELECT rowid FROM {table} "
+            "LIMIT 1 OFFSET ?)",
+            (value, row),
+        )
     elif kind == "delete":
         table, row = rest
-        conn.execute(f"DELETE FROM {table} WHERE rowid = (SELECT rowid FROM {table} LIMIT 1 "
-                     "OFFSET ?)", (row,))  # fmt: skip
+        conn.execute(
+            f"DELETE FROM {table} WHERE rowid = (SELECT rowid FROM {table} LIMIT 1 OFFSET ?)",
+            (row,),
+        )
     elif kind == "copy":
         table, row = rest
         conn.execute(f"INSERT INTO {table} SELECT * FROM {table} LIMIT 1 OFFSET ?", (row,))
     else:  # rebuild the table without its constraints, as a SQLite browser's "copy" would
         (table,) = rest
-        conn.executescript(f"CREATE TABLE loose AS SELECT * FROM {table}; DROP TABLE {table}; "
-                           f"ALTER TABLE loose RENAME TO {table};")  # fmt: skip
+        conn.executescript(
+            f"CREATE TABLE loose AS SELECT * FROM {table}; DROP TABLE {table}; "
+            f"ALTER TABLE loose RENAME TO {table};"
+        )
 
 
 def _master_still_works(master: Path, folder: Path) -> None:

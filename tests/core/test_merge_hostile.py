@@ -77,8 +77,11 @@ def test_theme_that_is_its_own_parent_is_refused(
 def test_two_themes_parenting_each_other_are_refused(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = spoil(packets["Ana"], "UPDATE themes SET parent_id = (SELECT id FROM themes WHERE key = "
-                "'early_warning') WHERE key = 'prevention'")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        "UPDATE themes SET parent_id = (SELECT id FROM themes WHERE key = "
+        "'early_warning') WHERE key = 'prevention'",
+    )
     refused(capsys, project_path, bad, "(prevention > early_warning > prevention)")
 
 
@@ -92,11 +95,14 @@ def test_theme_with_a_missing_parent_is_refused(
 def test_two_themes_with_one_key_are_refused_with_every_problem(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = spoil(packets["Ana"], """
+    bad = spoil(
+        packets["Ana"],
+        """
         CREATE TABLE t2 AS SELECT * FROM themes; DROP TABLE themes; ALTER TABLE t2 RENAME TO themes;
         UPDATE themes SET key = 'veto' WHERE key = 'prevention';
         UPDATE themes SET uuid = 'not-a-uuid' WHERE key = 'early_warning';
-    """)  # fmt: skip
+    """,
+    )
     refused(capsys, project_path, bad, "; 1 more problem in it")
     report = _preview(project_path, bad)
     assert set(report.refused[0].problems) == {
@@ -113,8 +119,10 @@ def _preview(master: Path, *packets: Path) -> MergeReport:
 def test_packet_claiming_another_coders_name_is_refused(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = spoil(packets["Ana"], "UPDATE project SET packet_coder_uuid = "
-                "(SELECT uuid FROM coders WHERE name = 'Ben')")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        "UPDATE project SET packet_coder_uuid = (SELECT uuid FROM coders WHERE name = 'Ben')",
+    )
     refused(
         capsys,
         project_path,
@@ -126,10 +134,18 @@ def test_packet_claiming_another_coders_name_is_refused(
 def test_packet_with_a_huge_revision_is_refused(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = spoil(packets["Ana"], "UPDATE project SET packet_coder_uuid = (SELECT uuid FROM coders "
-                "WHERE name = 'Ben'); UPDATE packet_state SET revision = 999999999")  # fmt: skip
-    refused(capsys, project_path, bad, "its change history does not match its revision counter "
-            "(revision 999999999, 2 recorded changes from revision 0)")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        "UPDATE project SET packet_coder_uuid = (SELECT uuid FROM coders "
+        "WHERE name = 'Ben'); UPDATE packet_state SET revision = 999999999",
+    )
+    refused(
+        capsys,
+        project_path,
+        bad,
+        "its change history does not match its revision counter "
+        "(revision 999999999, 2 recorded changes from revision 0)",
+    )
 
 
 def test_packet_the_master_never_issued_is_refused_and_cannot_be_foreign_for_a_known_coder(
@@ -153,9 +169,22 @@ def test_packet_the_master_never_issued_is_refused_and_cannot_be_foreign_for_a_k
 def test_view_in_place_of_codings_is_refused_without_hanging(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    columns = ", ".join(f"x AS {c}" for c in ("id", "uuid", "document_id", "coder_id", "theme_id",
-                                               "stance_id", "start", '"end"', "memo",
-                                               "created_at", "modified_at"))  # fmt: skip
+    columns = ", ".join(
+        f"x AS {c}"
+        for c in (
+            "id",
+            "uuid",
+            "document_id",
+            "coder_id",
+            "theme_id",
+            "stance_id",
+            "start",
+            '"end"',
+            "memo",
+            "created_at",
+            "modified_at",
+        )
+    )
     endless = f"WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT {columns}"
     bad = spoil(packets["Ana"], f"DROP TABLE codings; CREATE VIEW codings AS {endless} FROM r;")
     refused(capsys, project_path, bad, "its table 'codings' is a view, not a table")
@@ -167,8 +196,11 @@ def test_view_in_place_of_codings_is_refused_without_hanging(
 def test_generated_column_in_a_packet_table_is_refused(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = spoil(packets["Ana"], "ALTER TABLE codings ADD COLUMN boom TEXT "
-                "GENERATED ALWAYS AS (zeroblob(1000000000)) VIRTUAL")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        "ALTER TABLE codings ADD COLUMN boom TEXT "
+        "GENERATED ALWAYS AS (zeroblob(1000000000)) VIRTUAL",
+    )
     refused(capsys, project_path, bad, "its table 'codings' computes the column 'boom'")
 
 
@@ -200,30 +232,54 @@ def test_cancel_stops_a_read_inside_sqlite(project_path: Path, packets: dict[str
     assert project_path.read_bytes() == before
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    ('UPDATE codings SET "end" = 10000000 WHERE document_id = (SELECT min(document_id) FROM '
-     "codings)", "its span 0-10000000 lies outside the statement 'Statement of Ghana' (0-112)"),
-    ("UPDATE codings SET start = 'abc' WHERE document_id = (SELECT min(document_id) FROM codings)",
-     "its offsets are not whole numbers"),
-    ('UPDATE codings SET "end" = 5.5 WHERE document_id = (SELECT min(document_id) FROM codings)',
-     "its offsets are not whole numbers"),
-    ('UPDATE codings SET "end" = 9223372036854775807 WHERE document_id = (SELECT min(document_id) '
-     "FROM codings)", "its span 0-9223372036854775807 lies outside the statement"),
-    ('UPDATE codings SET start = 4, "end" = 2 WHERE document_id = (SELECT min(document_id) FROM '
-     "codings)", "its span is empty or runs backwards"),
-    ("UPDATE codings SET modified_at = 'zzz' WHERE document_id = (SELECT min(document_id) FROM "
-     "codings)", "its time stamps are not valid dates and times"),
-    ("UPDATE codings SET created_at = '2026-02-31 10:00:00.000000' WHERE document_id = "
-     "(SELECT min(document_id) FROM codings)", "its time stamps are not valid dates and times"),
-    ("DROP TRIGGER packet_history_codings_update; UPDATE codings SET memo = x'00ff' WHERE "
-     "document_id = (SELECT min(document_id) FROM codings)", "its memo is not text"),
-    ("UPDATE codings SET theme_id = 999 WHERE document_id = (SELECT min(document_id) FROM codings)",
-     "it points to a theme the packet does not hold"),
-    ("UPDATE codings SET stance_id = 999 WHERE document_id = (SELECT min(document_id) FROM "
-     "codings)", "it points to a stance the packet does not hold"),
-    ("UPDATE codings SET document_id = 999 WHERE document_id = (SELECT min(document_id) FROM "
-     "codings)", "it points to a statement the packet does not hold"),
-])  # fmt: skip
+# Every edit spoils the codings of the packet's first statement only.
+_FIRST = "WHERE document_id = (SELECT min(document_id) FROM codings)"
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (
+            f'UPDATE codings SET "end" = 10000000 {_FIRST}',
+            "its span 0-10000000 lies outside the statement 'Statement of Ghana' (0-112)",
+        ),
+        (f"UPDATE codings SET start = 'abc' {_FIRST}", "its offsets are not whole numbers"),
+        (f'UPDATE codings SET "end" = 5.5 {_FIRST}', "its offsets are not whole numbers"),
+        (
+            f'UPDATE codings SET "end" = 9223372036854775807 {_FIRST}',
+            "its span 0-9223372036854775807 lies outside the statement",
+        ),
+        (
+            f'UPDATE codings SET start = 4, "end" = 2 {_FIRST}',
+            "its span is empty or runs backwards",
+        ),
+        (
+            f"UPDATE codings SET modified_at = 'zzz' {_FIRST}",
+            "its time stamps are not valid dates and times",
+        ),
+        (
+            f"UPDATE codings SET created_at = '2026-02-31 10:00:00.000000' {_FIRST}",
+            "its time stamps are not valid dates and times",
+        ),
+        (
+            "DROP TRIGGER packet_history_codings_update; "
+            f"UPDATE codings SET memo = x'00ff' {_FIRST}",
+            "its memo is not text",
+        ),
+        (
+            f"UPDATE codings SET theme_id = 999 {_FIRST}",
+            "it points to a theme the packet does not hold",
+        ),
+        (
+            f"UPDATE codings SET stance_id = 999 {_FIRST}",
+            "it points to a stance the packet does not hold",
+        ),
+        (
+            f"UPDATE codings SET document_id = 999 {_FIRST}",
+            "it points to a statement the packet does not hold",
+        ),
+    ],
+)
 def test_a_bad_row_is_named_and_not_merged_while_the_good_ones_are(
     project_path: Path,
     packets: dict[str, Path],
@@ -269,12 +325,17 @@ def test_ten_codings_sharing_one_identity_are_all_refused_and_named(
         f"WHERE uuid = '{shared}' AND id < 100;"
         for i in range(1, 10)
     )
-    bad = spoil(packets["Ana"], "CREATE TABLE c2 AS SELECT * FROM codings; DROP TABLE codings; "
-                f"ALTER TABLE c2 RENAME TO codings; {copies}")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        "CREATE TABLE c2 AS SELECT * FROM codings; DROP TABLE codings; "
+        f"ALTER TABLE c2 RENAME TO codings; {copies}",
+    )
     code_, out, _ = run(capsys, "merge", project_path, bad)
     assert code_ == 4
-    assert f"coding {shared}: 10 codings of the packet share this identity; none of them is " \
-           "merged; the master's coding with it is kept" in out  # fmt: skip
+    assert (
+        f"coding {shared}: 10 codings of the packet share this identity; none of them is "
+        "merged; the master's coding with it is kept" in out
+    )
     assert {row[0] for row in layer(project_path, "Ana")} == {
         row[0] for row in packet_layer(packets["Ana"])
     } - {shared}
@@ -285,14 +346,19 @@ def test_coding_under_another_coders_name_in_a_packet_is_listed_not_merged(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     forged = str(uuid_mod.uuid4())
-    bad = spoil(packets["Ana"], "INSERT INTO codings (uuid, document_id, coder_id, theme_id, "
-                f"start, \"end\", memo, created_at, modified_at) SELECT '{forged}', min(id), "
-                "(SELECT id FROM coders WHERE name = 'Ben'), (SELECT min(id) FROM themes), 0, 3, "
-                f"'', '{STAMP}', '{STAMP}' FROM documents")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        "INSERT INTO codings (uuid, document_id, coder_id, theme_id, "
+        f"start, \"end\", memo, created_at, modified_at) SELECT '{forged}', min(id), "
+        "(SELECT id FROM coders WHERE name = 'Ben'), (SELECT min(id) FROM themes), 0, 3, "
+        f"'', '{STAMP}', '{STAMP}' FROM documents",
+    )
     code_, out, _ = run(capsys, "merge", project_path, bad)
     assert code_ == 4
-    assert (f"coding {forged}: written in Ana's packet under the name of Ben; not merged: only "
-            "Ana's own work comes from Ana's packet") in out  # fmt: skip
+    assert (
+        f"coding {forged}: written in Ana's packet under the name of Ben; not merged: only "
+        "Ana's own work comes from Ana's packet"
+    ) in out
     assert layer(project_path, "Ben") == packet_layer(packets["Ben"])
     assert layer(project_path, "Ana") == packet_layer(packets["Ana"])
 
@@ -301,12 +367,15 @@ def test_coding_under_a_name_the_master_does_not_know_is_listed_not_merged(
     project_path: Path, packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     forged = str(uuid_mod.uuid4())
-    bad = spoil(packets["Ana"], """DROP TRIGGER packet_history_codings_insert;""",
-                f"INSERT INTO coders (uuid, name, created_at) VALUES ('{uuid_mod.uuid4()}', 'Zoe', "
-                f"'{STAMP}'); INSERT INTO codings (uuid, document_id, coder_id, theme_id, start, "
-                f"\"end\", memo, created_at, modified_at) SELECT '{forged}', min(d.id), "
-                f"(SELECT id FROM coders WHERE name = 'Zoe'), (SELECT min(id) FROM themes), 0, 3, "
-                f"'', '{STAMP}', '{STAMP}' FROM documents d;")  # fmt: skip
+    bad = spoil(
+        packets["Ana"],
+        """DROP TRIGGER packet_history_codings_insert;""",
+        f"INSERT INTO coders (uuid, name, created_at) VALUES ('{uuid_mod.uuid4()}', 'Zoe', "
+        f"'{STAMP}'); INSERT INTO codings (uuid, document_id, coder_id, theme_id, start, "
+        f"\"end\", memo, created_at, modified_at) SELECT '{forged}', min(d.id), "
+        f"(SELECT id FROM coders WHERE name = 'Zoe'), (SELECT min(id) FROM themes), 0, 3, "
+        f"'', '{STAMP}', '{STAMP}' FROM documents d;",
+    )
     code_, out, _ = run(capsys, "merge", project_path, bad)
     assert code_ == 4
     assert f"coding {forged}: coded in Ana's packet under a name this master does not know" in out
@@ -317,11 +386,27 @@ def test_coding_under_a_name_the_master_does_not_know_is_listed_not_merged(
 def test_code_add_as_another_coder_in_a_packet_is_refused(
     packets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code_, _, err = run(capsys, "code", "add", packets["Ana"], "--document", "1", "--coder", "Ben",
-                        "--theme", "prevention", "--start", "0", "--end", "3")  # fmt: skip
+    code_, _, err = run(
+        capsys,
+        "code",
+        "add",
+        packets["Ana"],
+        "--document",
+        "1",
+        "--coder",
+        "Ben",
+        "--theme",
+        "prevention",
+        "--start",
+        "0",
+        "--end",
+        "3",
+    )
     assert code_ == 1
-    assert err == ("r2pcoder: This is Ana's packet: only Ana codes in it (work under another "
-                   "coder's name would not be merged).\n")  # fmt: skip
+    assert err == (
+        "r2pcoder: This is Ana's packet: only Ana codes in it (work under another "
+        "coder's name would not be merged).\n"
+    )
 
 
 def test_memo_taking_another_coders_memo_identity_is_not_merged(
@@ -384,8 +469,11 @@ def test_a_packet_with_its_write_ahead_log_beside_it_is_read_with_its_last_write
 def test_the_merge_log_keeps_every_row_not_merged(
     project_path: Path, packets: dict[str, Path]
 ) -> None:
-    spoil(packets["Ana"], "UPDATE codings SET modified_at = 'zzz' WHERE document_id = "
-          "(SELECT min(document_id) FROM codings)")  # fmt: skip
+    spoil(
+        packets["Ana"],
+        "UPDATE codings SET modified_at = 'zzz' WHERE document_id = "
+        "(SELECT min(document_id) FROM codings)",
+    )
     with Project(project_path) as project:
         report = merge_packets(project, [packets["Ana"]])
         with project.engine.connect() as conn:
@@ -394,9 +482,14 @@ def test_the_merge_log_keeps_every_row_not_merged(
                 "FROM merge_log WHERE file_name = 'project-ana.r2p'"
             ).one()
     (row,) = report.layers[0].rows
-    assert json.loads(logged[0]) == [{"kind": "coding", "identity": row.identity,
-                                      "reason": "its time stamps are not valid dates and times",
-                                      "action": "not merged"}]  # fmt: skip
+    assert json.loads(logged[0]) == [
+        {
+            "kind": "coding",
+            "identity": row.identity,
+            "reason": "its time stamps are not valid dates and times",
+            "action": "not merged",
+        }
+    ]
     assert logged[1] == 1
 
 
@@ -405,8 +498,9 @@ def test_a_packet_the_master_has_no_record_of_can_come_in_as_foreign_with_a_repo
 ) -> None:
     # A master restored from a backup older than the packets it issued has no record of them.
     conn = sqlite3.connect(project_path)
-    conn.execute("DELETE FROM packet_issues WHERE coder_uuid = (SELECT uuid FROM coders "
-                 "WHERE name = 'Ana')")  # fmt: skip
+    conn.execute(
+        "DELETE FROM packet_issues WHERE coder_uuid = (SELECT uuid FROM coders WHERE name = 'Ana')"
+    )
     conn.commit()
     conn.close()
     code_, _, err = run(capsys, "merge", project_path, packets["Ana"])
@@ -414,6 +508,8 @@ def test_a_packet_the_master_has_no_record_of_can_come_in_as_foreign_with_a_repo
     assert "it matches no packet this master issued" in err
     code_, out, _ = run(capsys, "merge", project_path, packets["Ana"], "--foreign")
     assert code_ == 0
-    assert ("note: it matches no packet this master issued (it claims to be Ana's packet, issue "
-            "1): imported as foreign") in out  # fmt: skip
+    assert (
+        "note: it matches no packet this master issued (it claims to be Ana's packet, issue "
+        "1): imported as foreign"
+    ) in out
     assert layer(project_path, "Ana") == packet_layer(packets["Ana"])

@@ -150,10 +150,13 @@ def test_a_record_whose_line_the_master_lost_falls_back_to_reading(
 
 def test_lines_keep_every_digest_and_their_beginnings() -> None:
     conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE packet_history (seq INTEGER PRIMARY KEY, tbl, op, unit, unit2, "
-                 'coder, coder2, "row")')  # fmt: skip
-    rows = [(i, "codings", "insert", f"doc{i % 2}", None, "ana", None, f'["c{i}"]')
-            for i in range(1, 6)]  # fmt: skip
+    conn.execute(
+        "CREATE TABLE packet_history (seq INTEGER PRIMARY KEY, tbl, op, unit, unit2, "
+        'coder, coder2, "row")'
+    )
+    rows = [
+        (i, "codings", "insert", f"doc{i % 2}", None, "ana", None, f'["c{i}"]') for i in range(1, 6)
+    ]
     conn.executemany("INSERT INTO packet_history VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     history = read_history(conn, "k", "ana", (5, "packet:k", 0))
     line = history.line

@@ -35,8 +35,9 @@ def test_upgrading_a_schema_1_master_records_its_packets_and_what_it_merged(lega
         statements = {d.uuid for d in project.documents.list()}
     issued = _rows(master, "SELECT packet_uuid, coder_uuid, issue FROM packet_issues ORDER BY id")
     assert sorted(issued, key=repr) == sorted([(None, ana, 1), (None, ben, 1)], key=repr)
-    merged = _rows(master, "SELECT coder_uuid, unit, packet_key, position, state FROM "
-                           "merge_versions")  # fmt: skip
+    merged = _rows(
+        master, "SELECT coder_uuid, unit, packet_key, position, state FROM merge_versions"
+    )
     assert {(row[0], row[1]) for row in merged} == {(ana, u) for u in statements | {"*"}}
     assert {row[2:] for row in merged} == {(f"legacy:{ana}:1", 2, "merged")}
 
@@ -81,8 +82,12 @@ def test_a_later_schema_1_copy_cannot_be_ordered_and_waits_for_the_lead(legacy: 
 def _columns(path: Path) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]  # fmt: skip
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
         return {t: [r[1:3] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
     finally:
         conn.close()

@@ -18,8 +18,9 @@ def _revise(master: Path, **changes: object) -> None:
     themes = changes.get("themes", TINY_CODEBOOK["themes"])
     stances = changes.get("stances", TINY_CODEBOOK["stances"])
     with Project(master) as project:
-        project.codebook.load(parse_codebook({**TINY_CODEBOOK, "themes": themes,
-                                              "stances": stances}))  # fmt: skip
+        project.codebook.load(
+            parse_codebook({**TINY_CODEBOOK, "themes": themes, "stances": stances})
+        )
 
 
 def test_preview_lists_every_codebook_difference_with_what_happens(
@@ -38,18 +39,38 @@ def test_preview_lists_every_codebook_difference_with_what_happens(
     report = merge(project_path, packet, dry_run=True)
     issues = {(i.kind, i.name, i.problem, i.action) for i in report.layers[0].codebook}
     assert issues == {
-        ("theme", "Prevention", "called 'Atrocity prevention' in the master",
-         "codings are merged under the master's theme"),
-        ("theme", "Prevention", "its description differs from the master's",
-         "the master's definition applies"),
-        ("theme", "Early warning", "placed under 'the top' in the master (under 'Prevention' "
-         "here)", "codings are merged under the master's theme"),
-        ("theme", "Veto restraint", "retired in the master since this file was made",
-         "its codings are merged under the retired theme, where they are kept (not lost) and "
-         "can be recoded"),
-        ("theme", "Accountability", "added to the master after this file was made",
-         "the coder could not use it; nothing to merge"),
-    }  # fmt: skip
+        (
+            "theme",
+            "Prevention",
+            "called 'Atrocity prevention' in the master",
+            "codings are merged under the master's theme",
+        ),
+        (
+            "theme",
+            "Prevention",
+            "its description differs from the master's",
+            "the master's definition applies",
+        ),
+        (
+            "theme",
+            "Early warning",
+            "placed under 'the top' in the master (under 'Prevention' here)",
+            "codings are merged under the master's theme",
+        ),
+        (
+            "theme",
+            "Veto restraint",
+            "retired in the master since this file was made",
+            "its codings are merged under the retired theme, where they are kept (not lost) and "
+            "can be recoded",
+        ),
+        (
+            "theme",
+            "Accountability",
+            "added to the master after this file was made",
+            "the coder could not use it; nothing to merge",
+        ),
+    }
     assert report.layers[0].counts.added == 1
     lines = "\n".join(report.summary())
     assert "theme 'Veto restraint': retired in the master since this file was made" in lines

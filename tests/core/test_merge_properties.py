@@ -144,12 +144,14 @@ def _expected(work: Path, stories: dict[str, Story], coder: str) -> set[tuple[An
 
 def _codings(master: Path) -> set[tuple[Any, ...]]:
     conn = sqlite3.connect(master)
-    rows = set(conn.execute(
-        'SELECT c.uuid, d.uuid, k.uuid, t.uuid, s.uuid, c.start, c."end", c.memo, c.modified_at '
-        "FROM codings c JOIN documents d ON d.id = c.document_id "
-        "JOIN coders k ON k.id = c.coder_id JOIN themes t ON t.id = c.theme_id "
-        "LEFT JOIN stances s ON s.id = c.stance_id"
-    ))  # fmt: skip
+    rows = set(
+        conn.execute(
+            'SELECT c.uuid, d.uuid, k.uuid, t.uuid, s.uuid, c.start, c."end", c.memo, '
+            "c.modified_at FROM codings c JOIN documents d ON d.id = c.document_id "
+            "JOIN coders k ON k.id = c.coder_id JOIN themes t ON t.id = c.theme_id "
+            "LEFT JOIN stances s ON s.id = c.stance_id"
+        )
+    )
     conn.close()
     return rows
 

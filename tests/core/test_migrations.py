@@ -169,8 +169,10 @@ def _normalized(sql: str) -> str:
 
 def test_v1_project_gets_an_empty_gold_layer_shaped_like_a_new_one(v1_path: Path) -> None:
     with sqlite3.connect(v1_path) as conn:
-        before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("documents", "codings", "coders", "memos")}  # fmt: skip
+        before = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "codings", "coders", "memos")
+        }
     with Project(v1_path) as project:
         assert project.migration.from_version == 1
         assert project.migration.to_version == SCHEMA_VERSION
@@ -178,8 +180,10 @@ def test_v1_project_gets_an_empty_gold_layer_shaped_like_a_new_one(v1_path: Path
         status = project.review.status()
         assert (status.decided, status.cells, status.single) == (0, 3, 3)
     with sqlite3.connect(v1_path) as conn:
-        after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("documents", "codings", "coders", "memos")}  # fmt: skip
+        after = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "codings", "coders", "memos")
+        }
         assert conn.execute("SELECT count(*) FROM gold_decisions").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM gold_codings").fetchone()[0] == 0
     assert after == before == {"documents": 3, "codings": 3, "coders": 1, "memos": 1}

@@ -89,8 +89,9 @@ def test_a_checkpoint_killed_at_close_leaves_a_project_that_opens_whole(
 def _last_frame_of_page_one(wal: bytes) -> bytes:
     page_size = int.from_bytes(wal[8:12], "big")
     found = None
-    for offset in range(WAL_HEADER, len(wal) - FRAME_HEADER - page_size + 1,
-                        FRAME_HEADER + page_size):  # fmt: skip
+    for offset in range(
+        WAL_HEADER, len(wal) - FRAME_HEADER - page_size + 1, FRAME_HEADER + page_size
+    ):
         if int.from_bytes(wal[offset : offset + 4], "big") == 1:
             found = wal[offset + FRAME_HEADER : offset + FRAME_HEADER + page_size]
     assert found is not None

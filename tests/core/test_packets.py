@@ -197,8 +197,9 @@ def test_a_failed_run_leaves_the_master_as_it_was(project: Project, tmp_path: Pa
         return len(calls) > 1
 
     with pytest.raises(Cancelled):
-        create_packets(project, PacketOptions(("Зоя", "李"), tmp_path / "out"),
-                       cancelled=after_one_packet)  # fmt: skip
+        create_packets(
+            project, PacketOptions(("Зоя", "李"), tmp_path / "out"), cancelled=after_one_packet
+        )
     assert _master_rows(project) == before
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -226,8 +227,11 @@ def test_a_new_packet_over_one_not_yet_back_needs_the_leads_word(
 ) -> None:
     create_packets(project, PacketOptions(("Ana", "Ben"), tmp_path / "one"))
     before = _master_rows(project)
-    with pytest.raises(ProjectError, match=r"Ana's packet of issue 1 \(made \d{4}-\d\d-\d\d\) "
-                       r"has not come back to be merged \(and 1 more\)"):  # fmt: skip
+    with pytest.raises(
+        ProjectError,
+        match=r"Ana's packet of issue 1 \(made \d{4}-\d\d-\d\d\) "
+        r"has not come back to be merged \(and 1 more\)",
+    ):
         create_packets(project, PacketOptions(("Ana", "Ben"), tmp_path / "two"))
     assert _master_rows(project) == before
     report = create_packets(

@@ -99,8 +99,19 @@ def test_newer_project_is_refused_untouched(project_path: Path) -> None:
 
 def test_foreign_keys_are_enforced(project: Project) -> None:
     with pytest.raises(IntegrityError), project.unit_of_work() as s:
-        s.add(CodingRow(uuid="x", document_id=999, coder_id=1, theme_id=1, start=0, end=1,
-                        memo="", created_at=utcnow(), modified_at=utcnow()))  # fmt: skip
+        s.add(
+            CodingRow(
+                uuid="x",
+                document_id=999,
+                coder_id=1,
+                theme_id=1,
+                start=0,
+                end=1,
+                memo="",
+                created_at=utcnow(),
+                modified_at=utcnow(),
+            )
+        )
 
 
 def test_backup_is_a_consistent_copy(project: Project, tmp_path: Path) -> None:

@@ -47,8 +47,9 @@ def _plans(path: Path, statements: list[tuple[str, Any]]) -> Plan:
 
 
 def _scans_of_codings(plans: Plan) -> list[tuple[str, str]]:
-    return [(sql, step) for sql, steps in plans for step in steps
-            if step.startswith("SCAN codings")]  # fmt: skip
+    return [
+        (sql, step) for sql, steps in plans for step in steps if step.startswith("SCAN codings")
+    ]
 
 
 def _coded(project: Project, ids: TemplateIds) -> None:

@@ -26,8 +26,22 @@ def sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
         ("1", "Ben", "prevention", "neutral", "prevention"),
         ("2", "Ana", "accountability", "supports", "accountability"),
     ]:
-        code, _, err = run(capsys, "code", "add", path, "--document", doc, "--coder", coder,
-                           "--theme", theme, "--stance", stance, "--quote", quote)  # fmt: skip
+        code, _, err = run(
+            capsys,
+            "code",
+            "add",
+            path,
+            "--document",
+            doc,
+            "--coder",
+            coder,
+            "--theme",
+            theme,
+            "--stance",
+            stance,
+            "--quote",
+            quote,
+        )
         assert code == 0, err
     return path
 
@@ -79,8 +93,16 @@ def test_offsets_option_and_layer_option(sample, tmp_path, capsys):
     assert code == 0
     assert json.loads(text)["layer"] == "coder Ben"
     assert json.loads(text)["counts"]["codings"] == 1
-    code, text, _ = run(capsys, "refi", "import", sample, nvivo_project(tmp_path / "n.qdpx"),
-                        "--offsets", "utf16", "--json")  # fmt: skip
+    code, text, _ = run(
+        capsys,
+        "refi",
+        "import",
+        sample,
+        nvivo_project(tmp_path / "n.qdpx"),
+        "--offsets",
+        "utf16",
+        "--json",
+    )
     assert code == 4
     data = json.loads(text)
     assert "the unit was given by the user" in data["offsets"]

@@ -20,8 +20,16 @@ def schema(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(DATA / name)))
 
 
-def code(project: Project, doc: int, coder: int, theme: str, quote: str, stance: str | None,
-         *, memo: str = "") -> None:  # fmt: skip
+def code(
+    project: Project,
+    doc: int,
+    coder: int,
+    theme: str,
+    quote: str,
+    stance: str | None,
+    *,
+    memo: str = "",
+) -> None:
     text = project.documents.get(doc).text
     start = text.index(quote)
     theme_id = project.codebook.theme_by_key(theme).id
@@ -38,8 +46,15 @@ def coded(project: Project, ids) -> Project:
     code(project, ghana, ana, "veto", "ACT Code of Conduct", "supports", memo="clear support")
     code(project, ghana, ben, "veto", "ACT Code of Conduct", "neutral")
     code(project, ghana, ana, "early_warning", "Early warning", None)
-    code(project, mexico, ana, "prevention", "responsibility \U0001f600", "opposes",
-         memo="memo with <markup> & a\ttab\r\nand CRLF")  # fmt: skip
+    code(
+        project,
+        mexico,
+        ana,
+        "prevention",
+        "responsibility \U0001f600",
+        "opposes",
+        memo="memo with <markup> & a\ttab\r\nand CRLF",
+    )
     code(project, mexico, ben, "veto", "The veto must not block action.", "supports")
     code(project, nordic, ben, "prevention", "Caf\u00e9 diplomacy", "supports")
     project.memos.set_document_memo(ghana, "Ana on Ghana", ana)
@@ -48,10 +63,15 @@ def coded(project: Project, ids) -> Project:
     book = project.codebook.current()
     assert book is not None
     first = book.themes[0]
-    tricky = replace(first, description="Prevention.\n\nInclude: not a label",
-                     include="early action", example='"prevent"')  # fmt: skip
-    project.codebook.load(replace(book, description="How to code.",
-                                  themes=(tricky, *book.themes[1:])))  # fmt: skip
+    tricky = replace(
+        first,
+        description="Prevention.\n\nInclude: not a label",
+        include="early action",
+        example='"prevent"',
+    )
+    project.codebook.load(
+        replace(book, description="How to code.", themes=(tricky, *book.themes[1:]))
+    )
     meta = project.documents.get(nordic).meta
     attributes = {"members": "Denmark; Finland", "Speaker": "a free attribute named like a field"}
     project.documents.set_meta(nordic, replace(meta, attributes=attributes))
@@ -66,20 +86,32 @@ def snapshot(project: Project) -> dict[str, Any]:
     stances = {s.id: s for s in project.codebook.stances(include_retired=True)}
     docs = {d.id: project.documents.get(d.id) for d in project.documents.list()}
     codings = sorted(
-        (docs[c.document_id].uuid, coders[c.coder_id], themes[c.theme_id].key,
-         stances[c.stance_id].key if c.stance_id else None, c.start, c.end, c.memo, c.uuid,
-         docs[c.document_id].text[c.start : c.end])
-        for d in docs for c in project.codings.for_document(d)
-    )  # fmt: skip
+        (
+            docs[c.document_id].uuid,
+            coders[c.coder_id],
+            themes[c.theme_id].key,
+            stances[c.stance_id].key if c.stance_id else None,
+            c.start,
+            c.end,
+            c.memo,
+            c.uuid,
+            docs[c.document_id].text[c.start : c.end],
+        )
+        for d in docs
+        for c in project.codings.for_document(d)
+    )
     memos = sorted(
         (d.uuid, names.get(cid), project.memos.document_memo(d.id, cid))
-        for d in docs.values() for cid in [None, *coders]
+        for d in docs.values()
+        for cid in [None, *coders]
         if project.memos.document_memo(d.id, cid)
-    )  # fmt: skip
+    )
     memos += sorted(
         (t.key, names.get(cid), project.memos.theme_memo(t.id, cid))
-        for t in themes.values() for cid in [None, *coders] if project.memos.theme_memo(t.id, cid)
-    )  # fmt: skip
+        for t in themes.values()
+        for cid in [None, *coders]
+        if project.memos.theme_memo(t.id, cid)
+    )
     return {
         "codebook": project.codebook.current(),
         "theme_uuids": sorted((t.key, t.uuid, t.retired) for t in themes.values()),
@@ -99,8 +131,14 @@ def test_round_trip_into_an_empty_project_keeps_everything(coded, tmp_path):
     out = tmp_path / "out.qdpx"
     report = export_refi(coded, out)
     assert report.complete
-    assert report.counts == {"statements": 3, "themes": 3, "stances": 3, "coders": 2,
-                             "codings": 6, "memos": 3}  # fmt: skip
+    assert report.counts == {
+        "statements": 3,
+        "themes": 3,
+        "stances": 3,
+        "coders": 2,
+        "codings": 6,
+        "memos": 3,
+    }
     with Project.create(tmp_path / "copy.r2p") as copy:
         back = import_refi(copy, out)
         assert back.complete, back.left_out
@@ -118,7 +156,12 @@ def test_exported_project_validates_against_the_published_schema(coded, tmp_path
     xsd = schema("Project.xsd")
     assert xsd.validate(qde), xsd.error_log
     assert [child.tag.removeprefix(PROJECT_NS) for child in qde] == [
-        "Users", "CodeBook", "Variables", "Sources", "Notes"]  # fmt: skip
+        "Users",
+        "CodeBook",
+        "Variables",
+        "Sources",
+        "Notes",
+    ]
     docs = coded.documents.list()
     assert sorted(texts) == sorted(f"sources/{d.uuid}.txt" for d in docs)
     for doc in docs:
@@ -142,8 +185,11 @@ def test_stances_are_a_code_group_and_ride_with_the_theme_on_one_selection(coded
     mexico = coded.documents.list()[1]
     source = qde.find(f"q:Sources/q:TextSource[@guid='{mexico.uuid}']", ns)
     prevention = coded.codebook.theme_by_key("prevention").uuid
-    sel = next(s for s in source.findall("q:PlainTextSelection", ns)
-               if s.find("q:Coding/q:CodeRef", ns).get("targetGUID") == prevention)  # fmt: skip
+    sel = next(
+        s
+        for s in source.findall("q:PlainTextSelection", ns)
+        if s.find("q:Coding/q:CodeRef", ns).get("targetGUID") == prevention
+    )
     refs = [r.get("targetGUID") for r in sel.findall("q:Coding/q:CodeRef", ns)]
     assert refs[0] == prevention
     assert stance_guids[refs[1]] == "Opposes"

@@ -132,8 +132,9 @@ def test_a_member_holding_more_than_it_declares_is_refused(project_path, tmp_pat
         z.writestr(SOURCE, b"y" * 50_000)
     _patch_sizes(archive, SOURCE, 100)  # declares 100 bytes, unpacks to 50,000
     message = refuse(project_path, archive, ImportLimits(member_bytes=1000))
-    assert message.startswith(f"Archive member '{SOURCE}' is damaged or does not hold what it "
-                              "declares")  # fmt: skip
+    assert message.startswith(
+        f"Archive member '{SOURCE}' is damaged or does not hold what it declares"
+    )
 
 
 def test_an_encrypted_member_is_refused(project_path, tmp_path):
@@ -188,8 +189,13 @@ def test_not_xml_and_not_refi(project_path, tmp_path):
 
 
 def test_codes_nested_without_end_are_refused(project_path, tmp_path):
-    deep = "".join(f'<Code guid="{n:08d}-0000-0000-0000-000000000000" name="c" isCodable="true">'
-                   for n in range(5000)) + "</Code>" * 5000  # fmt: skip
+    deep = (
+        "".join(
+            f'<Code guid="{n:08d}-0000-0000-0000-000000000000" name="c" isCodable="true">'
+            for n in range(5000)
+        )
+        + "</Code>" * 5000
+    )
     qde = f"<Project {NS} name='x'><CodeBook><Codes>{deep}</Codes></CodeBook></Project>"
     archive = zip_project(tmp_path / "deep.qdpx", qde)
     assert refuse(project_path, archive) == (

@@ -47,8 +47,9 @@ def test_nvivo_utf16_offsets_with_emoji_crlf_bom_and_combining_mark(empty, tmp_p
         "ACT Code of Conduct": ("Ben", "act_code"),
         "Caf\u00e9": ("Ana", "veto"),
     }
-    assert report.offsets.startswith("UTF-16 code units, a CRLF line break as two characters, "
-                                     "the byte-order mark not counted")  # fmt: skip
+    assert report.offsets.startswith(
+        "UTF-16 code units, a CRLF line break as two characters, the byte-order mark not counted"
+    )
     assert "3 of 3 selections are valid and 6 of 6 ends fall on word boundaries" in report.offsets
     doc = empty.documents.get(empty.documents.list()[0].id)
     assert doc.text == "Hello \U0001f600 world.\nWe support the ACT Code of Conduct.\nCaf\u00e9 ok."
@@ -123,8 +124,9 @@ def atlas_project(path: Path) -> Path:
 def test_atlas_counts_crlf_as_one_and_names_the_qde_after_the_project(empty, tmp_path):
     report = import_refi(empty, atlas_project(tmp_path / "atlas.qdpx"))
     assert quotes(empty) == {"Second": ("Chen", "ordinals"), "Third line": ("Chen", "ordinals")}
-    assert report.offsets.startswith("code points (the standard), a CRLF line break as one "
-                                     "character")  # fmt: skip
+    assert report.offsets.startswith(
+        "code points (the standard), a CRLF line break as one character"
+    )
     assert "the project file is called Interviews.qde, not project.qde" in report.warnings
     assert empty.coders.list()[0].uuid == "abcdef01-0000-0000-0000-000000000001"
     assert report.complete
@@ -132,8 +134,10 @@ def test_atlas_counts_crlf_as_one_and_names_the_qde_after_the_project(empty, tmp
 
 def test_offsets_option_forces_the_unit(empty, tmp_path):
     report = import_refi(empty, make_nvivo(tmp_path / "nvivo.qdpx"), offsets="code-points")
-    assert report.offsets.startswith("code points (the standard), a CRLF line break as two "
-                                     "characters, the byte-order mark counted")  # fmt: skip
+    assert report.offsets.startswith(
+        "code points (the standard), a CRLF line break as two "
+        "characters, the byte-order mark counted"
+    )
     assert "the unit was given by the user" in report.offsets
     # Every selection lies after the one emoji: counting the BOM as one code point shifts them
     # back by the one unit the emoji's second half added, so the quotes are still right.
@@ -203,7 +207,9 @@ def test_taguette_codebook_with_empty_sets(empty, tmp_path):
     report = import_refi(empty, qdc)
     assert report.kind == "codebook"
     assert [(t.key, t.name) for t in empty.codebook.themes()] == [
-        ("interesting", "interesting"), ("quote_strong", "quote.strong")]  # fmt: skip
+        ("interesting", "interesting"),
+        ("quote_strong", "quote.strong"),
+    ]
     assert "an empty <Sets/> (the schema wants at least one item)" in report.warnings
     assert report.complete
 
@@ -353,8 +359,10 @@ QUALCODER_TEXT = (
 def qualcoder_project(path: Path) -> Path:
     q = "0d0d0d0d-0000-4000-8000-0000000000%02x"
     sel = selection(q % 5, (19, 53), [(q % 3, q % 1)], user=q % 1)
-    sel = sel.replace("<PlainTextSelection ", '<PlainTextSelection name="Prevention saves lives '
-                      '\U0001f30d and money" ')  # fmt: skip
+    sel = sel.replace(
+        "<PlainTextSelection ",
+        '<PlainTextSelection name="Prevention saves lives \U0001f30d and money" ',
+    )
     veto = selection(q % 6, (55, 63), [(q % 3, q % 1)], user=q % 1).replace(
         "<PlainTextSelection ", '<PlainTextSelection name="The veto" '
     )
@@ -389,7 +397,9 @@ def test_qualcoder_quirks(empty, tmp_path):
     assert report.offsets.startswith("code points (the standard), the byte-order mark not counted")
     assert "its names agree with their text for 4 points" in report.offsets  # 2 whole quotes
     assert [(t.key, t.path) for t in empty.codebook.themes()] == [
-        ("topics", ("Topics",)), ("prevention", ("Topics", "Prevention"))]  # fmt: skip
+        ("topics", ("Topics",)),
+        ("prevention", ("Topics", "Prevention")),
+    ]
     doc = empty.documents.list()[0]
     coder = empty.coders.find("default").id
     assert (

@@ -60,8 +60,12 @@ def test_the_table_holds_193_member_states_in_five_groups_and_two_observers() ->
     members = [s for s in table.states if s.status == "member"]
     assert len(members) == 193
     assert Counter(s.group for s in members) == {
-        AF: 54, AP: 54, EE: 23, LAC: 33, WEOG: 29,  # WEOG with Türkiye and the United States
-    }  # fmt: skip
+        AF: 54,
+        AP: 54,
+        EE: 23,
+        LAC: 33,
+        WEOG: 29,  # WEOG with Türkiye and the United States
+    }
     observers = {s.name: s.group for s in table.states if s.status == "observer"}
     assert observers == {"Holy See": "none", "State of Palestine": AP}
     assert {s.group for s in table.states} <= set(REGIONAL_GROUPS)
@@ -180,9 +184,12 @@ def act(tmp_path: Path, tiny_codebook: Codebook) -> Iterator[Project]:
     veto = project.codebook.theme_by_key("veto").id
     for speaker, group, on_behalf, members, stance in STATEMENTS:
         meta = DocumentMeta(
-            title=f"Statement of {speaker}", speaker=speaker, regional_group=group,
-            on_behalf_of=on_behalf, attributes={"members": members} if members else {},
-        )  # fmt: skip
+            title=f"Statement of {speaker}",
+            speaker=speaker,
+            regional_group=group,
+            on_behalf_of=on_behalf,
+            attributes={"members": members} if members else {},
+        )
         doc = project.documents.add_text(f"{speaker} on the ACT Code of Conduct.\n", meta)
         stance_id = project.codebook.stance_by_key(stance).id
         project.codings.apply(CodingRequest(doc.id, ana, veto, 0, len(speaker), stance_id))
@@ -196,8 +203,12 @@ def _counts(project: Project, **options) -> dict[str, pd.DataFrame]:
 
 
 def _cell(counts: pd.DataFrame, breakdown: str, group: str, stance: str, column: str) -> object:
-    rows = counts[(counts.breakdown == breakdown) & (counts.group == group)
-                  & (counts.theme_key == "veto") & (counts.stance == stance)]  # fmt: skip
+    rows = counts[
+        (counts.breakdown == breakdown)
+        & (counts.group == group)
+        & (counts.theme_key == "veto")
+        & (counts.stance == stance)
+    ]
     assert len(rows) == 1, (breakdown, group, stance)
     return rows.iloc[0][column]
 
@@ -206,8 +217,12 @@ def test_each_member_state_counts_under_its_own_regional_group(act: Project) -> 
     counts = _counts(act, by=("regional_group",), count_members=True)["counts"]
     assert _cell(counts, "overall", "all", "Supports", "states") == 7
     assert _cell(counts, "overall", "all", "Supports", "statements") == 4
-    expected = {AF: (1, 2, "Ghana; Rwanda"), AP: (1, 2, "Jordan"), LAC: (1, 2, "Chile"),
-                WEOG: (1, 1, "Switzerland")}  # fmt: skip
+    expected = {
+        AF: (1, 2, "Ghana; Rwanda"),
+        AP: (1, 2, "Jordan"),
+        LAC: (1, 2, "Chile"),
+        WEOG: (1, 1, "Switzerland"),
+    }
     for group, (statements, states, members) in expected.items():
         assert _cell(counts, "regional_group", group, "Supports", "statements") == statements
         assert _cell(counts, "regional_group", group, "Supports", "states") == states
@@ -233,10 +248,15 @@ def test_participation_counts_states_under_their_own_group_too(act: Project) -> 
 def test_other_breakdowns_count_states_under_the_statement(act: Project) -> None:
     act.documents.set_meta(
         act.documents.list()[5].id,
-        DocumentMeta(title="Statement of Switzerland", speaker="Switzerland",
-                     regional_group=WEOG, event="ACT event", on_behalf_of="ACT group",
-                     attributes={"members": ACT}),
-    )  # fmt: skip
+        DocumentMeta(
+            title="Statement of Switzerland",
+            speaker="Switzerland",
+            regional_group=WEOG,
+            event="ACT event",
+            on_behalf_of="ACT group",
+            attributes={"members": ACT},
+        ),
+    )
     counts = _counts(act, by=("event",), count_members=True)["counts"]
     assert _cell(counts, "event", "ACT event", "Supports", "states") == 5
     assert _cell(counts, "event", "unknown", "Supports", "states") == 3
@@ -246,9 +266,13 @@ def test_spellings_of_one_state_count_once_and_unknown_names_are_named(act: Proj
     russia = next(d for d in act.documents.list() if d.meta.speaker == "Russian Federation")
     act.documents.set_meta(
         russia.id,
-        DocumentMeta(title="Statement of Russia", speaker="Russia", regional_group=EE,
-                     attributes={"members": "Russian Federation; Cheli"}),
-    )  # fmt: skip
+        DocumentMeta(
+            title="Statement of Russia",
+            speaker="Russia",
+            regional_group=EE,
+            attributes={"members": "Russian Federation; Cheli"},
+        ),
+    )
     data = load_export_data(act, parse_layer("Ana"))
     counts = frames(build_tables(data, TableOptions(what=("counts",), count_members=True)))[
         "counts"
@@ -284,8 +308,13 @@ def test_the_html_report_shows_states_per_group_as_well_as_statements(act: Proje
     supports = section.split("<td>Supports</td>")[1].split("</tr>")[0]
     assert supports.count('<td class="n">') == 6
     assert [c.split("<")[0] for c in supports.split('<td class="n">')[1:]] == [
-        "2", "2", "0", "2", "1", "7",
-    ]  # fmt: skip
+        "2",
+        "2",
+        "0",
+        "2",
+        "1",
+        "7",
+    ]
     assert "Chile; Ghana; Japan; Jordan; Mexico; Rwanda; Switzerland" in supports
     assert "<th>states</th>" in html.split("<h2>Participation by regional group</h2>")[1]
 

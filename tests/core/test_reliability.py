@@ -29,13 +29,27 @@ from r2pcoder.reliability.units import statement_units
 NOMINAL = AgreementSettings(level="nominal", bootstrap_n=0)
 
 
-def code(project: Project, ids: TemplateIds, who: int, doc: int, theme: str,
-         stance: str | None, *, span: tuple[int, int] = (0, 5)) -> None:  # fmt: skip
+def code(
+    project: Project,
+    ids: TemplateIds,
+    who: int,
+    doc: int,
+    theme: str,
+    stance: str | None,
+    *,
+    span: tuple[int, int] = (0, 5),
+) -> None:
     stance_id = project.codebook.stance_by_key(stance).id if stance else None
     project.codings.apply(
-        CodingRequest(ids.documents[doc], ids.coders[who], project.codebook.theme_by_key(theme).id,
-                      span[0], span[1], stance_id)
-    )  # fmt: skip
+        CodingRequest(
+            ids.documents[doc],
+            ids.coders[who],
+            project.codebook.theme_by_key(theme).id,
+            span[0],
+            span[1],
+            stance_id,
+        )
+    )
 
 
 def two_themes(project: Project, ids: TemplateIds) -> None:
@@ -126,8 +140,10 @@ def test_bootstrap_interval_brackets_alpha_and_is_reproducible(project, ids):
     assert first.p_below is not None
     assert first.ci_low <= first.value <= first.ci_high
     assert (first.ci_low, first.ci_high, first.p_below) == (
-        second.ci_low, second.ci_high, second.p_below,
-    )  # fmt: skip
+        second.ci_low,
+        second.ci_high,
+        second.p_below,
+    )
     assert 0.0 <= first.p_below <= 1.0
 
 
@@ -174,8 +190,9 @@ def test_default_documents_are_those_two_coders_worked_on(project, ids):
     code(project, ids, 0, 2, "veto", "opposes")  # only Ana: left out by default
     report = compute_agreement(project, NOMINAL)
     assert [title for _, _, title in report.documents] == [
-        "Statement of Ghana", "Statement of Mexico",
-    ]  # fmt: skip
+        "Statement of Ghana",
+        "Statement of Mexico",
+    ]
 
 
 def test_strata_split_statements_by_regional_group(project, ids):
@@ -205,8 +222,9 @@ def test_disagreements_list_each_coders_value_and_quote(project, ids):
     assert mexico.values[0].quotes == ("Sover",)
     nordic = found[1]
     assert [(v.coder, v.value, v.quotes) for v in nordic.values] == [
-        ("Ana", "not coded", ()), ("Ben", "supports", ("Café ",)),
-    ]  # fmt: skip
+        ("Ana", "not coded", ()),
+        ("Ben", "supports", ("Café ",)),
+    ]
 
 
 def test_report_round_trips_through_a_dict(project, ids):
@@ -360,9 +378,11 @@ def test_every_interval_comes_from_the_same_draws_of_statements(project, ids):
         mapped = table[codes.astype(int) + 1]
         data = np.where(mapped < 0, np.nan, mapped + 1.0)
         return agreement.bootstrap_alpha(
-            data, categories=[float(c) for c in range(1, len(keep) + 1)],
-            clusters=docs, draws=draws,
-        )  # fmt: skip
+            data,
+            categories=[float(c) for c in range(1, len(keep) + 1)],
+            clusters=docs,
+            draws=draws,
+        )
 
     themes = [t.key for t in corpus.themes]
     prevention = values(report, "theme", "prevention", "krippendorff_alpha")

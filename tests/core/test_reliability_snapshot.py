@@ -80,8 +80,17 @@ def test_cli_prints_a_table_with_bands_and_saves_a_snapshot(
 ) -> None:
     with Project(project_path) as project:
         two_themes(project, ids)
-    exit_code, out, err = run(capsys, "agreement", project_path, "--level", "nominal",
-                              "--bootstrap", "100", "--save", "pilot")  # fmt: skip
+    exit_code, out, err = run(
+        capsys,
+        "agreement",
+        project_path,
+        "--level",
+        "nominal",
+        "--bootstrap",
+        "100",
+        "--save",
+        "pilot",
+    )
     assert exit_code == 0
     lines = out.splitlines()
     prevention = next(line for line in lines if line.startswith("Prevention"))
@@ -98,8 +107,16 @@ def test_cli_json_and_csv_carry_the_same_values(
 ) -> None:
     with Project(project_path) as project:
         two_themes(project, ids)
-    base = ("agreement", project_path, "--level", "nominal", "--bootstrap", "0",
-            "--measure", "alpha,kappa")  # fmt: skip
+    base = (
+        "agreement",
+        project_path,
+        "--level",
+        "nominal",
+        "--bootstrap",
+        "0",
+        "--measure",
+        "alpha,kappa",
+    )
     _, out, _ = run(capsys, *base, "--format", "json")
     report = json.loads(out)
     assert report["settings"]["measures"] == ["krippendorff_alpha", "cohen_kappa"]
@@ -108,13 +125,16 @@ def test_cli_json_and_csv_carry_the_same_values(
     _, out, _ = run(capsys, *base, "--format", "csv", "--by", "regional_group")
     rows = list(csv.DictReader(io.StringIO(out)))
     alpha = next(
-        r for r in rows
+        r
+        for r in rows
         if (r["key"], r["measure"], r["stratum_field"]) == ("prevention", "krippendorff_alpha", "")
-    )  # fmt: skip
+    )
     assert float(alpha["value"]) == pytest.approx(4 / 9)
     assert {r["stratum_value"] for r in rows if r["stratum_field"]} == {
-        "African", "Latin American and Caribbean", "Western European and Others",
-    }  # fmt: skip
+        "African",
+        "Latin American and Caribbean",
+        "Western European and Others",
+    }
 
 
 def test_cli_lists_disagreements_of_a_theme(

@@ -30,9 +30,15 @@ from r2pcoder.reliability.units import statement_units
 from r2pcoder.schema import SegmentRow
 
 MEASURES = (
-    "percent_agreement", "krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa",
-    "conger_kappa", "gwet_ac1", "brennan_prediger",
-)  # fmt: skip
+    "percent_agreement",
+    "krippendorff_alpha",
+    "cohen_kappa",
+    "scott_pi",
+    "fleiss_kappa",
+    "conger_kappa",
+    "gwet_ac1",
+    "brennan_prediger",
+)
 
 
 def only(project: Project, ids: TemplateIds, doc: int) -> tuple[str, ...]:
@@ -52,9 +58,13 @@ def test_sentences_split_after_stops_but_not_after_abbreviations():
     text = "H.E. Mr. Ban spoke. We agree, e.g. on prevention! Why not? It was 2005. Next.\n\nNew"
     found = [text[s:e] for s, e in sentences(text)]
     assert found == [
-        "H.E. Mr. Ban spoke.", "We agree, e.g. on prevention!", "Why not?", "It was 2005.",
-        "Next.", "New",
-    ]  # fmt: skip
+        "H.E. Mr. Ban spoke.",
+        "We agree, e.g. on prevention!",
+        "Why not?",
+        "It was 2005.",
+        "Next.",
+        "New",
+    ]
 
 
 def test_a_paragraph_number_stays_with_its_sentence():
@@ -79,9 +89,10 @@ def test_segments_are_stored_once_and_read_back_unchanged(project, ids):
     assert stored == 3
     text = project.documents.get(doc).text
     assert [text[g.start : g.end] for g in first[doc]] == [
-        "We support the ACT Code of Conduct.", "Prevention is the best protection.",
+        "We support the ACT Code of Conduct.",
+        "Prevention is the best protection.",
         "Early warning must lead to early action.",
-    ]  # fmt: skip
+    ]
 
 
 # Sentence unit
@@ -94,8 +105,9 @@ def test_sentence_unit_compares_stances_per_sentence(project, ids):
     code(project, ids, 0, 0, "prevention", "supports", span=(second, second + 10))
     # Ben's one coding spans sentences 2 and 3.
     code(project, ids, 1, 0, "prevention", "supports", span=(second, third + 5))
-    report = compute_agreement(project, AgreementSettings(unit="sentence", level="nominal",
-                                                          bootstrap_n=0))  # fmt: skip
+    report = compute_agreement(
+        project, AgreementSettings(unit="sentence", level="nominal", bootstrap_n=0)
+    )
     # Ana [nc, S, nc], Ben [nc, S, S]: as the statement case, alpha = 4/9, agreement 2/3.
     stance = row(report, "theme", "prevention", "stance")
     assert stance.n_units == 3
@@ -106,14 +118,15 @@ def test_sentence_unit_compares_stances_per_sentence(project, ids):
     found = disagreements(project, AgreementSettings(unit="sentence"), "prevention")
     assert [(d.unit, [v.value for v in d.values]) for d in found] == [
         ("sentence 3", ["not coded", "supports"]),
-    ]  # fmt: skip
+    ]
 
 
 def test_paragraph_unit_uses_lines(project, ids):
     code(project, ids, 0, 0, "prevention", "supports", span=(0, 5))
     code(project, ids, 1, 0, "prevention", "opposes", span=(40, 45))
-    report = compute_agreement(project, AgreementSettings(unit="paragraph", level="nominal",
-                                                          bootstrap_n=0))  # fmt: skip
+    report = compute_agreement(
+        project, AgreementSettings(unit="paragraph", level="nominal", bootstrap_n=0)
+    )
     # Paragraph 1: Ana S, Ben nc; paragraph 2: Ana nc, Ben O. No agreement at all.
     stance = row(report, "theme", "prevention", "stance")
     assert stance.n_units == 2
@@ -326,10 +339,21 @@ def test_span_units_have_per_stance_rows_over_every_theme(project, ids):
 def test_every_row_equals_the_agreement_package_on_the_raw_units(tmp_path):
     from bench.synth import build_corpus, synthetic_codebook  # noqa: PLC0415 - test-only data
 
-    info = build_corpus(tmp_path / "synthetic.r2p", n_docs=25, n_coders=3, codings_per_doc=8,
-                        codebook=synthetic_codebook(12))  # fmt: skip
-    measures = ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "conger_kappa",
-                "gwet_ac1", "brennan_prediger")  # fmt: skip
+    info = build_corpus(
+        tmp_path / "synthetic.r2p",
+        n_docs=25,
+        n_coders=3,
+        codings_per_doc=8,
+        codebook=synthetic_codebook(12),
+    )
+    measures = (
+        "percent_agreement",
+        "krippendorff_alpha",
+        "fleiss_kappa",
+        "conger_kappa",
+        "gwet_ac1",
+        "brennan_prediger",
+    )
     settings = AgreementSettings(measures=measures, level="nominal", bootstrap_n=0)
     with Project(info.path) as project:
         report = compute_agreement(project, settings)
@@ -344,8 +368,9 @@ def test_every_row_equals_the_agreement_package_on_the_raw_units(tmp_path):
         return None if np.isnan(value) else value
 
     pooled = np.concatenate(list(units.codes), axis=1)
-    checks = [(row(report, "theme", t.key), units.codes[i], declared)
-              for i, t in enumerate(corpus.themes)]  # fmt: skip
+    checks = [
+        (row(report, "theme", t.key), units.codes[i], declared) for i, t in enumerate(corpus.themes)
+    ]
     checks.append((row(report, "overall", ""), pooled, declared))
     for stance_code, stance in zip(units.stance_codes, corpus.stances, strict=True):
         binary = np.where(pooled < 0, -1, pooled == stance_code)
@@ -353,8 +378,9 @@ def test_every_row_equals_the_agreement_package_on_the_raw_units(tmp_path):
     for got, codes, cats in checks:
         for measure in measures:
             assert got.values[measure].value == pytest.approx(expected(codes, measure, cats)), (
-                got.label, measure,
-            )  # fmt: skip
+                got.label,
+                measure,
+            )
     alpha_01 = agreement.krippendorff_alpha(np.where(pooled[:2] < 0, np.nan, pooled[:2]))
     assert report.pairwise[0].values[0][1] == pytest.approx(alpha_01)
 
@@ -386,17 +412,25 @@ def _random_corpus(rng: np.random.Generator) -> Corpus:
             for _ in range(int(rng.integers(0, 5))):
                 start = int(rng.integers(0, lengths[d]))
                 end = int(rng.integers(start + 1, lengths[d] + 1))
-                rows.append((d, c, int(rng.integers(0, n_themes)), int(rng.integers(-1, 2)),
-                             start, end))  # fmt: skip
+                rows.append(
+                    (d, c, int(rng.integers(0, n_themes)), int(rng.integers(-1, 2)), start, end)
+                )
     table = np.array(rows, dtype=np.int64).reshape(-1, 6)
     return Corpus(
         coders=tuple(CoderRef(c, f"u{c}", f"C{c}") for c in range(n_coders)),
         documents=tuple(DocRef(d, f"d{d}", f"D{d}", lengths[d], "", {}) for d in range(n_docs)),
         themes=tuple(ThemeRef(t, f"t{t}", f"T{t}") for t in range(n_themes)),
         stances=(StanceRef(1, "s0", "S0", 0), StanceRef(2, "s1", "S1", 1)),
-        ordinal=False, worked=worked, doc=table[:, 0], coder=table[:, 1], theme=table[:, 2],
-        stance=table[:, 3], start=table[:, 4], end=table[:, 5], unused_themes=(),
-    )  # fmt: skip
+        ordinal=False,
+        worked=worked,
+        doc=table[:, 0],
+        coder=table[:, 1],
+        theme=table[:, 2],
+        stance=table[:, 3],
+        start=table[:, 4],
+        end=table[:, 5],
+        unused_themes=(),
+    )
 
 
 def test_character_patterns_equal_a_count_character_by_character():
@@ -413,9 +447,12 @@ def test_character_patterns_equal_a_count_character_by_character():
                     pattern = 0
                     for c in range(n_coders):
                         covered = (
-                            (corpus.doc == d) & (corpus.coder == c) & (corpus.theme == t)
-                            & (corpus.start <= x) & (corpus.end > x)
-                        ).any()  # fmt: skip
+                            (corpus.doc == d)
+                            & (corpus.coder == c)
+                            & (corpus.theme == t)
+                            & (corpus.start <= x)
+                            & (corpus.end > x)
+                        ).any()
                         digit = 0 if not corpus.worked[c, d] else 2 if covered else 1
                         pattern += digit * 3**c
                     expected[stratum[d], pattern] += 1

@@ -22,8 +22,9 @@ from r2pcoder.retrieval import (
 )
 
 
-def _code(project: Project, doc: int, coder: int, theme: str, quote: str,
-          stance: str | None = None) -> None:  # fmt: skip
+def _code(
+    project: Project, doc: int, coder: int, theme: str, quote: str, stance: str | None = None
+) -> None:
     text = project.documents.get(doc).text
     start = text.index(quote)
     stance_id = project.codebook.stance_by_key(stance).id if stance else None

@@ -279,8 +279,9 @@ def test_agreement_vs_gold_and_feedback(master, tmp_path, capsys):
 def test_snapshots_say_which_layers_they_compared(master, capsys):
     run(capsys, "agreement", master, "--bootstrap", "0", "--save", "coders")
     run(capsys, "review", "decide", master, "--document", "1", "--theme", "veto", "--from", "Ben")
-    code, _, err = run(capsys, "agreement", master, "--vs", "gold", "--bootstrap", "0",
-                       "--save", "feedback")  # fmt: skip
+    code, _, err = run(
+        capsys, "agreement", master, "--vs", "gold", "--bootstrap", "0", "--save", "feedback"
+    )
     assert (code, err.count("Saved snapshot")) == (0, 2)
     _, out, _ = run(capsys, "snapshot", "list", master, "--json")
     with Project(master) as project:

@@ -215,8 +215,21 @@ def test_a_coders_layer_in_the_master_is_only_changed_by_merges(project_path, ro
 
 def test_the_command_line_refuses_coding_as_a_coder_with_packets(project_path, round_trip, capsys):
     before = dump(project_path, CODER_TABLES)
-    args = ["code", "add", str(project_path), "--document", "1", "--coder", "Ben",
-            "--theme", "veto", "--start", "0", "--end", "3"]  # fmt: skip
+    args = [
+        "code",
+        "add",
+        str(project_path),
+        "--document",
+        "1",
+        "--coder",
+        "Ben",
+        "--theme",
+        "veto",
+        "--start",
+        "0",
+        "--end",
+        "3",
+    ]
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "Ben's codings in this master come from Ben's packets" in err

@@ -28,8 +28,13 @@ MOMENTS = [
 def table() -> tuple[object, Table]:
     engine = create_engine("sqlite://")
     meta = MetaData()
-    t = Table("t", meta, Column("id", Integer, primary_key=True), Column("ours", UtcDateTime()),
-              Column("generic", DateTime()))  # fmt: skip
+    t = Table(
+        "t",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("ours", UtcDateTime()),
+        Column("generic", DateTime()),
+    )
     meta.create_all(engine)
     return engine, t
 
@@ -43,9 +48,13 @@ def test_a_timestamp_is_stored_as_sqlalchemys_datetime_stores_it_and_read_back_i
     with engine.begin() as conn:  # type: ignore[attr-defined]
         conn.execute(insert(t).values(ours=moment, generic=naive))
         ours, generic, stored, expected = conn.execute(
-            select(t.c.ours, t.c.generic, type_coerce(t.c.ours, String),
-                   type_coerce(t.c.generic, String))
-        ).one()  # fmt: skip
+            select(
+                t.c.ours,
+                t.c.generic,
+                type_coerce(t.c.ours, String),
+                type_coerce(t.c.generic, String),
+            )
+        ).one()
     assert stored == expected
     assert len(stored) == 26
     assert ours == naive.replace(tzinfo=UTC) == generic.replace(tzinfo=UTC)

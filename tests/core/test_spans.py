@@ -56,5 +56,7 @@ def test_pieces_tile_the_covered_text_with_exact_key_sets(
 def test_pieces_mark_overlaps_distinctly() -> None:
     index = SpanIndex([(Span(0, 10), "a"), (Span(5, 15), "b")])
     assert [(p.start, p.end, set(p.keys)) for p in index.pieces(0, 20)] == [
-        (0, 5, {"a"}), (5, 10, {"a", "b"}), (10, 15, {"b"}),
-    ]  # fmt: skip
+        (0, 5, {"a"}),
+        (5, 10, {"a", "b"}),
+        (10, 15, {"b"}),
+    ]

@@ -69,12 +69,16 @@ def test_the_measures_agree_with_published_values() -> None:
 @pytest.mark.parametrize("path", CODEBOOKS, ids=lambda p: p.name)
 def test_every_theme_colour_stands_out_on_white(path: Path) -> None:
     weak = [
-        (t.id, t.color, round(Color(t.color).contrast(WHITE), 2),
-         round(delta_e(highlight(t.color), WHITE), 1))
+        (
+            t.id,
+            t.color,
+            round(Color(t.color).contrast(WHITE), 2),
+            round(delta_e(highlight(t.color), WHITE), 1),
+        )
         for t in every_theme(path)
         if Color(t.color).contrast(WHITE) < MIN_CONTRAST
         or delta_e(highlight(t.color), WHITE) < MIN_HIGHLIGHT_ON_WHITE
-    ]  # fmt: skip
+    ]
     assert weak == []
 
 

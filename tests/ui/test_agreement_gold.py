@@ -75,8 +75,10 @@ def test_coders_against_gold_per_theme_and_one_coders_differences_with_quotes(
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers[:4] == ["Theme", "Ana: agreement", "Ana: alpha", "Ana: cells"]
     assert len(headers) == 1 + 3 * 3
-    table = [[model.data(model.index(r, c)) for c in range(model.columnCount())]
-             for r in range(model.rowCount())]  # fmt: skip
+    table = [
+        [model.data(model.index(r, c)) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
     # Hand-counted: decided cells D1 prevention (supports), D1 veto (Ben: neutral), D2 veto
     # (supports). Ana: 1 of 1 prevention, 1 of 2 veto (supports against neutral).
     assert table[0][0] == "All themes"
@@ -92,8 +94,10 @@ def test_coders_against_gold_per_theme_and_one_coders_differences_with_quotes(
     with out.open(encoding="utf-8") as handle:
         (row,) = list(csv.DictReader(handle))
     assert (row["title"], row["theme_key"], row["difference"]) == (
-        "Statement of Ghana", "veto", "stance",
-    )  # fmt: skip
+        "Statement of Ghana",
+        "veto",
+        "stance",
+    )
     assert (row["coder_value"], row["gold_value"]) == ("supports", "neutral")
     assert row["coder_quotes"] == row["gold_quotes"] == "We support the ACT Code of Conduct."
     assert "wrote 1 difference" in dialog.gold.status.text().lower()

@@ -40,8 +40,9 @@ def _dialog(qtbot, window: MainWindow) -> AutoDialog:
 
 def _table(dialog: AutoDialog) -> list[tuple[str, ...]]:
     model = dialog.model
-    return [tuple(str(model.data(model.index(r, c))) for c in range(5))
-            for r in range(model.rowCount())]  # fmt: skip
+    return [
+        tuple(str(model.data(model.index(r, c))) for c in range(5)) for r in range(model.rowCount())
+    ]
 
 
 def test_preview_then_apply_as_one_undoable_run(

@@ -91,8 +91,10 @@ def test_stance_button_and_coding_editor_change_the_current_coding(
     window.codings.memo.editingFinished.emit()
     (after,) = stored(window, ids.documents[0])
     assert (after.theme_id, after.stance_id, after.memo) == (
-        theme_id(window, "veto"), opposes, "check the verb"
-    )  # fmt: skip
+        theme_id(window, "veto"),
+        opposes,
+        "check the verb",
+    )
     assert after.uuid == coding.uuid
 
 

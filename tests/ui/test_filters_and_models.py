@@ -77,8 +77,12 @@ def test_document_table_shows_status_and_count_columns() -> None:
     meta = DocumentMeta(title="A", speaker="Chile", regional_group="GRULAC")
     model.set_documents([DocumentSummary(7, "u", "s", 10, meta, "")], {7: ("in progress", 3)})
     assert [model.data(model.index(0, c)) for c in (0, 1, 2, 6, 7)] == [
-        "A", "Chile", "GRULAC", "in progress", 3
-    ]  # fmt: skip
+        "A",
+        "Chile",
+        "GRULAC",
+        "in progress",
+        3,
+    ]
 
 
 def test_stance_buttons_show_their_key_and_colour(window: MainWindow) -> None:

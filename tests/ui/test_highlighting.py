@@ -42,8 +42,10 @@ def test_overlapping_codings_get_a_distinct_underlined_blend(window: MainWindow)
     window.apply_theme(veto.id)
     ranges = formats_of_block(window, 1)
     assert [(s, n, f.property(OVERLAP_PROPERTY)) for s, n, f in ranges] == [
-        (0, 3, 1), (3, 7, 2), (10, 7, 1)
-    ]  # fmt: skip
+        (0, 3, 1),
+        (3, 7, 2),
+        (10, 7, 1),
+    ]
     only_prevention, both, only_veto = (f for _, _, f in ranges)
     assert both.underlineStyle() == QTextCharFormat.UnderlineStyle.DashUnderline
     assert only_prevention.underlineStyle() == QTextCharFormat.UnderlineStyle.NoUnderline

@@ -286,8 +286,10 @@ def test_a_missing_regional_group_shows_as_a_dash(window: MainWindow) -> None:
     model = window.docs.model
     row = model.row_of(doc.id)
     assert model.data(model.index(row, 2)) == "\N{EM DASH}"
-    assert "\N{EM DASH}" in [window.docs.filters["group"].itemText(i)
-                             for i in range(window.docs.filters["group"].count())]  # fmt: skip
+    assert "\N{EM DASH}" in [
+        window.docs.filters["group"].itemText(i)
+        for i in range(window.docs.filters["group"].count())
+    ]
 
 
 def test_a_large_projects_counts_load_in_the_background_and_catch_up(

@@ -41,8 +41,10 @@ def _dialog(qtbot, window: MainWindow, files: list[Path]) -> MergeDialog:
 
 
 def _cells(table) -> list[list[str]]:
-    return [[table.item(r, c).text() for c in range(table.columnCount())]
-            for r in range(table.rowCount())]  # fmt: skip
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def test_diverged_copies_show_both_files_and_the_lead_chooses_the_copy_that_wins(
@@ -57,19 +59,31 @@ def test_diverged_copies_show_both_files_and_the_lead_chooses_the_copy_that_wins
     assert dialog.tabs.tabText(1) == "Diverged copies (1)"
     rows = sorted(r[:5] for r in _cells(panel.conflicts))
     assert rows == [
-        ["Ana", "Statement of Ghana", "laptop2.r2p", "1 coding, 0 memos, 0 done marks",
-         "given now"],
-        ["Ana", "Statement of Ghana", "project-ana.r2p",
-         "2 codings, 0 memos, 0 done marks", "given now"],
-    ]  # fmt: skip
+        [
+            "Ana",
+            "Statement of Ghana",
+            "laptop2.r2p",
+            "1 coding, 0 memos, 0 done marks",
+            "given now",
+        ],
+        [
+            "Ana",
+            "Statement of Ghana",
+            "project-ana.r2p",
+            "2 codings, 0 memos, 0 done marks",
+            "given now",
+        ],
+    ]
     assert all(r[5].startswith("not merged") for r in _cells(panel.conflicts))
     assert "diverged" in dialog.status.text()
     assert dialog.merge_button.isEnabled()  # Mexico, changed by one copy only, merges now
     combo = panel.choices.cellWidget(0, 2)
     assert isinstance(combo, QComboBox)
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        LATER, "laptop2.r2p", "project-ana.r2p",
-    ]  # fmt: skip
+        LATER,
+        "laptop2.r2p",
+        "project-ana.r2p",
+    ]
     with qtbot.waitSignal(dialog.previewed, timeout=10_000):
         combo.setCurrentIndex(combo.findText("laptop2.r2p"))
     assert panel.prefer(dialog.packet_paths()) == [str(twin)]
@@ -112,8 +126,9 @@ def test_a_merge_after_adjudication_lists_the_cells_it_reopened_and_opens_them_i
     project = window.controller.project
     assert project is not None
     (cell,) = project.review.queue()
-    project.review.accept(cell.document_id, cell.theme_id, cell.values[0].coder_id,
-                          by=Decider("Lena"))  # fmt: skip
+    project.review.accept(
+        cell.document_id, cell.theme_id, cell.values[0].coder_id, by=Decider("Lena")
+    )
     code(made["Ana"], (GHANA, 6, 9))  # Ana changes the decided cell in her packet
     with qtbot.waitSignal(dialog.previewed, timeout=10_000):
         dialog.preview_button.click()

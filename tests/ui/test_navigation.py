@@ -104,7 +104,7 @@ def test_every_action_is_reachable_from_the_keyboard_and_listed_in_the_sheet(
     sheet = shortcut_sheet_html(window.actions_.all)
     assert "Next statement" in sheet
     assert "<b>P</b>" in sheet
-    assert all(a.toolTip() for a in window.actions_.all)  # fmt: skip
+    assert all(a.toolTip() for a in window.actions_.all)
 
 
 def test_escape_in_the_find_box_closes_the_find_bar(qtbot, window: MainWindow) -> None:

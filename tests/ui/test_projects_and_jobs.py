@@ -180,10 +180,21 @@ def test_a_coding_made_just_before_the_process_is_killed_is_kept(
 ) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT, str(project_path), str(tmp_path / "s.ini"),
-         str(tmp_path / "data")],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            KILL_SCRIPT,
+            str(project_path),
+            str(tmp_path / "s.ini"),
+            str(tmp_path / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == -signal.SIGKILL, result.stderr
     uuid = result.stdout.strip()
     with Project(project_path) as project:

@@ -68,7 +68,10 @@ def test_the_window_loads_neither_numpy_nor_pandas_at_start() -> None:
         "print(sorted(m for m in ('numpy', 'pandas') if m in sys.modules))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
-    )  # fmt: skip
+    )
     assert done.stdout.strip() == "[]"

@@ -181,8 +181,11 @@ def test_stance_span_add_absent_and_remove_are_keys_each_undone(
     menu = mode.menu
     assert menu is not None
     assert [a.text() for a in menu.actions()] == [
-        "&1  Supports", "&2  Neutral", "&3  Opposes", "&0  No stance",
-    ]  # fmt: skip
+        "&1  Supports",
+        "&2  Neutral",
+        "&3  Opposes",
+        "&0  No stance",
+    ]
     qtbot.waitUntil(menu.isVisible)
     qtbot.keyClick(menu, Qt.Key.Key_3)  # the stance's key picks it and closes the menu
     assert gold(project_path) == [(doc, veto, opposes, 0, len(ACT))]
@@ -214,10 +217,14 @@ def test_stance_span_add_absent_and_remove_are_keys_each_undone(
         "Remove a gold coding of 'Veto restraint' in 'Statement of Ghana'",
         "Mark 'Veto restraint' absent in 'Statement of Ghana'",
     ]
-    for expected in ([(doc, veto, opposes, 3, 10)],
-                     [(doc, veto, supports, 0, 2), (doc, veto, opposes, 3, 10)],
-                     [(doc, veto, opposes, 3, 10)], [(doc, veto, opposes, 0, len(ACT))],
-                     [(doc, veto, supports, 0, len(ACT))], []):  # fmt: skip
+    for expected in (
+        [(doc, veto, opposes, 3, 10)],
+        [(doc, veto, supports, 0, 2), (doc, veto, opposes, 3, 10)],
+        [(doc, veto, opposes, 3, 10)],
+        [(doc, veto, opposes, 0, len(ACT))],
+        [(doc, veto, supports, 0, len(ACT))],
+        [],
+    ):
         window.stack.undo()
         assert gold(project_path) == expected
         assert mode.cell == (doc, veto)
@@ -237,8 +244,9 @@ def test_accept_all_agree_is_refused_where_the_coders_differ_and_resolve_settles
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     decided = dump(project_path, GOLD_TABLES)["gold_decisions"]
     assert sorted((d[2], d[3]) for d in decided) == [
-        (built.themes["prevention"], "coded"), (built.themes["veto"], "resolved"),
-    ]  # fmt: skip
+        (built.themes["prevention"], "coded"),
+        (built.themes["veto"], "resolved"),
+    ]
     assert rows(mode) == []
     qtbot.waitUntil(lambda: "decided: 2" in mode.page.progress.text())
     assert mode.page.bar.value() == 2
@@ -253,8 +261,10 @@ def test_withdrawing_and_keeping_a_decision(
     mode = enter(qtbot, window)
     press(qtbot, window, Qt.Key.Key_2)
     conn = sqlite3.connect(project_path)  # as a merge flags it (see r2pcoder.review.reopen)
-    conn.execute("UPDATE gold_decisions SET reopened_at = '2026-01-02 03:04:05.000000', "
-                 "reopened_reason = 'a merge changed the codings of Cy here'")  # fmt: skip
+    conn.execute(
+        "UPDATE gold_decisions SET reopened_at = '2026-01-02 03:04:05.000000', "
+        "reopened_reason = 'a merge changed the codings of Cy here'"
+    )
     conn.commit()
     conn.close()
     window.stack.clear()
@@ -283,9 +293,7 @@ def test_filters_narrow_the_queue(qtbot, window: MainWindow, built: Built) -> No
     qtbot.waitUntil(lambda: len(rows(mode)) == 1)
     page.kind.setCurrentIndex(0)
     page.group.setCurrentIndex(page.group.findData("Western European and Others"))
-    qtbot.waitUntil(lambda: rows(mode) == [
-        ("Denmark", "Prevention", "single coder")
-    ])  # fmt: skip
+    qtbot.waitUntil(lambda: rows(mode) == [("Denmark", "Prevention", "single coder")])
     page.theme.setCurrentIndex(0)
     page.group.setCurrentIndex(0)
     page.coder.setCurrentIndex(page.coder.findData("Cy"))
@@ -346,8 +354,18 @@ def test_review_mode_fits_a_laptop_screen_with_its_controls_in_view(
     mode = enter(qtbot, window)
     page = mode.page
     assert window.screen().availableGeometry().contains(window.frameGeometry())
-    for widget in (page.queue, page.text, page.cells, page.leave_button, page.auto_button,
-                   page.progress, page.bar, page.status, page.kind, page.hint):  # fmt: skip
+    for widget in (
+        page.queue,
+        page.text,
+        page.cells,
+        page.leave_button,
+        page.auto_button,
+        page.progress,
+        page.bar,
+        page.status,
+        page.kind,
+        page.hint,
+    ):
         assert widget.isVisible(), widget.objectName()
         assert inside(widget, window), widget.objectName()
     assert page.text.viewport().width() >= 400

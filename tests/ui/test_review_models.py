@@ -28,9 +28,11 @@ def test_the_queue_model_keeps_statement_order_when_one_statements_rows_change(
         model.set_items(items, order)
         qtmodeltester.check(model)
         assert [model.item(r).title for r in range(model.rowCount())] == [
-            "Statement of Ghana", "Statement of Ghana", "Statement of Mexico",
+            "Statement of Ghana",
+            "Statement of Ghana",
+            "Statement of Mexico",
             "Statement of the Nordic countries",
-        ]  # fmt: skip
+        ]
         model.replace_document(built.docs[1], [])
         assert model.rowCount() == 3
         model.replace_document(built.docs[1], [i for i in items if i.document_id == built.docs[1]])
@@ -44,8 +46,13 @@ def test_the_cells_model_has_a_column_per_coder_and_gold(qtmodeltester, project_
     built = coded_master(project_path)
     with Project(project_path) as project:
         veto = built.themes["veto"]
-        project.review.accept(built.docs[0], veto, built.coders["Ben"], by=Decider("Lena"),
-                              note="neutral, on reflection")  # fmt: skip
+        project.review.accept(
+            built.docs[0],
+            veto,
+            built.coders["Ben"],
+            by=Decider("Lena"),
+            note="neutral, on reflection",
+        )
         review = project.review.statement(built.docs[0])
     model = CellsModel()
     model.set_review(review)
@@ -54,8 +61,15 @@ def test_the_cells_model_has_a_column_per_coder_and_gold(qtmodeltester, project_
     assert headers == ["Theme", "Status", "Differences", "1 Ana", "2 Ben", "3 Cy", "Gold"]
     row = model.row_of(veto)
     texts = [model.data(model.index(row, c)) for c in range(model.columnCount())]
-    assert texts == ["Veto restraint", "decided", "theme missing, stance differs", "supports",
-                     "neutral", "not coded", "neutral"]  # fmt: skip
+    assert texts == [
+        "Veto restraint",
+        "decided",
+        "theme missing, stance differs",
+        "supports",
+        "neutral",
+        "not coded",
+        "neutral",
+    ]
     tip = str(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
     assert "decided by hand by Lena" in tip
     assert "Note: neutral, on reflection" in tip
@@ -72,8 +86,9 @@ def test_the_auto_plan_model(qtmodeltester, project_path: Path) -> None:
     model.set_rows([("unanimous", p) for p in report.decided])
     qtmodeltester.check(model)
     assert [model.data(model.index(r, 2)) for r in range(model.rowCount())] == [
-        "prevention", "veto",
-    ]  # fmt: skip
+        "prevention",
+        "veto",
+    ]
 
 
 def test_what_a_decision_reads_as() -> None:

@@ -17,6 +17,12 @@ print(",".join(m for m in ("numpy", "pandas", "regex") if m in sys.modules))
 
 
 def test_the_window_and_its_tools_load_no_heavy_modules() -> None:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True,
-                          text=True, check=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert done.stdout.strip() == ""

@@ -92,8 +92,9 @@ def test_search_lists_hits_in_context_and_autocodes_the_ticked_ones_as_one_undo(
         dialog.run()
     assert dialog.model.rowCount() == 2
     assert "[action]" in str(dialog.model.data(dialog.model.index(0, 3)))
-    dialog.model.setData(dialog.model.index(1, 0), Qt.CheckState.Unchecked,
-                         Qt.ItemDataRole.CheckStateRole)  # fmt: skip
+    dialog.model.setData(
+        dialog.model.index(1, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+    )
     dialog.theme.setCurrentIndex(dialog.theme.findData(theme_id(window, "veto")))
     with qtbot.waitSignal(dialog.autocoded, timeout=10_000):
         dialog.code_checked()

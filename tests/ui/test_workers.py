@@ -65,8 +65,9 @@ def test_observers_get_progress_then_one_outcome_then_finished(qtbot, runner: Jo
         return "done"
 
     job = runner.start(work, name="steps", writes=False)
-    job.observe(progress=events.append, success=events.append,
-                finished=lambda: events.append("finished"))  # fmt: skip
+    job.observe(
+        progress=events.append, success=events.append, finished=lambda: events.append("finished")
+    )
     gate.set()
     finish(qtbot, runner, job)
     assert events == [0.25, 0.5, 0.75, 1.0, "done", "finished"]
@@ -168,8 +169,11 @@ def racing_work(kind: str, spin: int):
     return work
 
 
-EXPECTED = {"ok": ["ok:ok", "finished"], "fail": ["failed:R2pError", "finished"],
-            "cancel": ["failed:Cancelled", "finished"]}  # fmt: skip
+EXPECTED = {
+    "ok": ["ok:ok", "finished"],
+    "fail": ["failed:R2pError", "finished"],
+    "cancel": ["failed:Cancelled", "finished"],
+}
 
 
 def record_outcomes(job: Job[object], record: list[str]) -> None:

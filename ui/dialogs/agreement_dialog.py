@@ -68,10 +68,15 @@ BAND_COLORS = {"reliable": "#b8e0b8", "tentative": "#f6e3a1", "unreliable": "#f4
 BY_FIELDS = ("", *GROUPING_FIELDS)
 LEVELS = ("", "nominal", "ordinal", "interval", "ratio")
 _LABELS = {
-    "percent_agreement": "Agreement", "krippendorff_alpha": "Alpha", "cohen_kappa": "Cohen κ",
-    "scott_pi": "Scott π", "fleiss_kappa": "Fleiss κ", "conger_kappa": "Conger κ",
-    "gwet_ac1": "Gwet AC1", "brennan_prediger": "Brennan-Prediger",
-}  # fmt: skip
+    "percent_agreement": "Agreement",
+    "krippendorff_alpha": "Alpha",
+    "cohen_kappa": "Cohen κ",
+    "scott_pi": "Scott π",
+    "fleiss_kappa": "Fleiss κ",
+    "conger_kappa": "Conger κ",
+    "gwet_ac1": "Gwet AC1",
+    "brennan_prediger": "Brennan-Prediger",
+}
 
 
 def cell_text(value: MeasureValue) -> str:
@@ -175,10 +180,15 @@ class AgreementDialog(QWidget):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        for label, field in (("Unit", self.unit), ("Measures", self.measures),
-                             ("Coders", self.coders), ("Stratify by", self.by),
-                             ("Alpha's level", self.level), ("Overlap", self.overlap),
-                             ("Bootstrap", self.bootstrap)):  # fmt: skip
+        for label, field in (
+            ("Unit", self.unit),
+            ("Measures", self.measures),
+            ("Coders", self.coders),
+            ("Stratify by", self.by),
+            ("Alpha's level", self.level),
+            ("Overlap", self.overlap),
+            ("Bootstrap", self.bootstrap),
+        ):
             form.addRow(label, field)
         hint = QLabel("No measure ticked: the unit's defaults. No coder ticked: every coder.")
         hint.setWordWrap(True)
@@ -265,11 +275,14 @@ class AgreementDialog(QWidget):
         """The settings the form shows."""
         level = cast("LevelName | None", LEVELS[self.level.currentIndex()] or None)
         return AgreementSettings(
-            unit=UNITS[self.unit.currentIndex()], measures=self._checked(self.measures),
-            coders=self._checked(self.coders), by=BY_FIELDS[self.by.currentIndex()] or None,
-            overlap_threshold=self.overlap.value() / 100.0, bootstrap_n=self.bootstrap.value(),
+            unit=UNITS[self.unit.currentIndex()],
+            measures=self._checked(self.measures),
+            coders=self._checked(self.coders),
+            by=BY_FIELDS[self.by.currentIndex()] or None,
+            overlap_threshold=self.overlap.value() / 100.0,
+            bootstrap_n=self.bootstrap.value(),
             level=level,
-        )  # fmt: skip
+        )
 
     def compute(self) -> Job[AgreementReport] | None:
         """Compute agreement with the form's settings in a worker; ``computed`` on success."""
@@ -282,8 +295,13 @@ class AgreementDialog(QWidget):
             self._fail(str(exc))
             return None
         job = self._controller.team.compute_agreement(settings)
-        job.observe(self, progress=self._on_job_progressed, success=self._on_compute_succeeded,
-                    failure=self._on_job_failed, finished=self._on_compute_finished)  # fmt: skip
+        job.observe(
+            self,
+            progress=self._on_job_progressed,
+            success=self._on_compute_succeeded,
+            failure=self._on_job_failed,
+            finished=self._on_compute_finished,
+        )
         self._job = job
         self.compute_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -443,8 +461,9 @@ class AgreementDialog(QWidget):
 
     def _on_details_activated(self, index: QModelIndex) -> None:
         if index.isValid() and self._theme_key:
-            self.review_requested.emit(self.disagreements.disagreement(index.row()).document_id,
-                                       self._theme_key)  # fmt: skip
+            self.review_requested.emit(
+                self.disagreements.disagreement(index.row()).document_id, self._theme_key
+            )
 
     def _theme_name(self) -> str:
         theme = next((t for t in self._controller.themes() if t.key == self._theme_key), None)

@@ -63,17 +63,22 @@ def preview_summary(reports: list[AutoReport], rows: list[tuple[str, AutoProposa
     # disagreement) and too few coders; the first rule's split counts them all.
     undecided = len(first.decided) + first.no_majority + first.too_few
     single = first.too_few if first.rule == "unanimous" else 0
-    by_rule = ", ".join(f"{sum(1 for r, _ in rows if r == rep.rule)} by {rep.rule}"
-                        for rep in reports)  # fmt: skip
+    by_rule = ", ".join(
+        f"{sum(1 for r, _ in rows if r == rep.rule)} by {rep.rule}" for rep in reports
+    )
     absent = sum(1 for _, p in rows if p.value == "not coded")
     lines = [
         f"Would decide {counted(len(rows), 'cell')}: {by_rule}"
         + (f" ({absent} of them absent)." if absent else "."),
         f"Left undecided: {undecided - len(rows)}"
-        + (f", of which {single} from a single coder (the final layer takes those as they are)"
-           if single else "") + f". Already decided: {first.already}.",
+        + (
+            f", of which {single} from a single coder (the final layer takes those as they are)"
+            if single
+            else ""
+        )
+        + f". Already decided: {first.already}.",
         "Nothing was written.",
-    ]  # fmt: skip
+    ]
     return "\n".join(lines)
 
 
@@ -97,8 +102,9 @@ class AutoDialog(QDialog):
         self.model = AutoPlanModel(self)
         self.table = result_table("auto-plan", self.model, 1, (90, 0, 140, 110, 160))
         self.table.activated.connect(self._on_table_activated)
-        self.summary = QLabel("Preview shows what the chosen rules would decide; nothing is "
-                              "written until you apply.")  # fmt: skip
+        self.summary = QLabel(
+            "Preview shows what the chosen rules would decide; nothing is written until you apply."
+        )
         self.summary.setWordWrap(True)
         self.preview_button = QPushButton("Preview")
         self.apply_button = QPushButton("Apply")
@@ -128,9 +134,14 @@ class AutoDialog(QDialog):
         if not rules:
             self.summary.setText("Choose at least one rule.")
             return None
-        return start_job(self, lambda: self._controller.review.auto_preview(rules),
-                         self.preview_button, self.summary, "Previewing…",
-                         self._on_previewed)  # fmt: skip
+        return start_job(
+            self,
+            lambda: self._controller.review.auto_preview(rules),
+            self.preview_button,
+            self.summary,
+            "Previewing…",
+            self._on_previewed,
+        )
 
     def _on_previewed(self, reports: list[AutoReport]) -> None:
         rows = combined_plan(reports)
@@ -141,9 +152,14 @@ class AutoDialog(QDialog):
 
     def apply(self) -> Job[AutoOutcome] | None:
         rules = self.chosen()
-        job = start_job(self, lambda: self._controller.review.auto_apply(rules),
-                        self.apply_button, self.summary, "Applying…",
-                        self._on_applied)  # fmt: skip
+        job = start_job(
+            self,
+            lambda: self._controller.review.auto_apply(rules),
+            self.apply_button,
+            self.summary,
+            "Applying…",
+            self._on_applied,
+        )
         if job is not None:
             self.preview_button.setEnabled(False)
             job.observe(self, finished=lambda: self.preview_button.setEnabled(True))

@@ -116,11 +116,14 @@ class VsGoldModel(_Table):
                     cells[(key, 3 * n + m)] = _shown(value)
                 cells[(key, 3 * n + 2)] = (str(row.n_units), row.note)
         names = [r.coders[1][1] if len(r.coders) > 1 else "?" for r in reports]
-        self._columns = ["Theme"] + [f"{name}: {word}" for name in names
-                                     for word in (*(w for _, w in _MEASURES), "cells")]  # fmt: skip
+        self._columns = ["Theme"] + [
+            f"{name}: {word}" for name in names for word in (*(w for _, w in _MEASURES), "cells")
+        ]
         order = sorted(labels, key=lambda k: k != "")  # overall first, then codebook order
-        self._rows = [(labels[k], [cells.get((k, c), ("", "")) for c in range(3 * len(reports))])
-                      for k in order]  # fmt: skip
+        self._rows = [
+            (labels[k], [cells.get((k, c), ("", "")) for c in range(3 * len(reports))])
+            for k in order
+        ]
         self.endResetModel()
 
     def _count(self) -> int:

@@ -55,8 +55,11 @@ if TYPE_CHECKING:
 __all__ = ["ExportDialog", "PreviewModel", "open_export_dialog"]
 
 _BY_CHOICES = ("regional_group", "event", "year", "doc_type", "speaker")
-_FORMAT_NAMES = {"csv": "CSV files (one per table)", "xlsx": "Excel workbook (.xlsx)",
-                 "html": "HTML report (.html)"}  # fmt: skip
+_FORMAT_NAMES = {
+    "csv": "CSV files (one per table)",
+    "xlsx": "Excel workbook (.xlsx)",
+    "html": "HTML report (.html)",
+}
 _PREVIEW_ROWS = 200
 
 Index = QModelIndex | QPersistentModelIndex
@@ -132,8 +135,9 @@ class ExportDialog(QDialog):
     def _fill(self) -> None:
         project = self._controller.project
         if project is not None and project.info.role == "master":
-            self.layer.addItem("Final: gold, else what the coders agree on, else a single coder",
-                               "final")  # fmt: skip
+            self.layer.addItem(
+                "Final: gold, else what the coders agree on, else a single coder", "final"
+            )
             self.layer.addItem("Gold: the lead's decisions only", "gold")
         self.layer.addItem("All coders who worked on each statement agree", "all")
         self.layer.addItem("Majority of the coders who worked on each statement", "majority")
@@ -227,15 +231,18 @@ class ExportDialog(QDialog):
             return  # another layer was chosen meanwhile
         decided = (
             f"{status.decided} cells decided ({status.auto} by a rule"
-            + (f", {status.reopened} re-opened" if status.reopened else "") + ")"
-        )  # fmt: skip
+            + (f", {status.reopened} re-opened" if status.reopened else "")
+            + ")"
+        )
         if rule == "gold":
             left = status.awaiting + status.agreed + status.single
             text = f"Gold: {decided}; {left} undecided cells are left out."
         else:
-            text = (f"Final: {decided}, {status.agreed} agreed by the coders, {status.single} "
-                    f"from a single coder; {status.awaiting} cells await adjudication and are "
-                    "left out.")  # fmt: skip
+            text = (
+                f"Final: {decided}, {status.agreed} agreed by the coders, {status.single} "
+                f"from a single coder; {status.awaiting} cells await adjudication and are "
+                "left out."
+            )
         self.counts.setText(text + "".join(f" WARNING: {w}" for w in status.warnings))
 
     def _on_format_current_index_changed(self) -> None:
@@ -274,8 +281,11 @@ class ExportDialog(QDialog):
         layer, options = inputs
         key = self._key()
         job = self._controller.team.preview_export(layer, options, _PREVIEW_ROWS)
-        job.observe(self, success=lambda result: self._on_preview_succeeded(result, key),
-                    failure=lambda exc: self.status.setText(str(exc)))  # fmt: skip
+        job.observe(
+            self,
+            success=lambda result: self._on_preview_succeeded(result, key),
+            failure=lambda exc: self.status.setText(str(exc)),
+        )
         self.status.setText("Reading the project…")
         return show_progress(self, job, "Preparing the export")
 

@@ -76,9 +76,14 @@ class GoldPanel(QWidget):
 
     def compare(self, settings: AgreementSettings) -> Job[list[AgreementReport]] | None:
         """Every coder against gold with ``settings``'s coders, themes and measures."""
-        return start_job(self, lambda: self._controller.team.vs_gold(settings),
-                         self.compare_button, self.status, "Comparing with gold…",
-                         self._on_compared)  # fmt: skip
+        return start_job(
+            self,
+            lambda: self._controller.team.vs_gold(settings),
+            self.compare_button,
+            self.status,
+            "Comparing with gold…",
+            self._on_compared,
+        )
 
     def _on_compared(self, reports: list[AgreementReport]) -> None:
         self.model.set_reports(reports)
@@ -91,18 +96,25 @@ class GoldPanel(QWidget):
 
     def _on_export_clicked(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export differences from gold", f"feedback-{self.coder.currentText()}.csv",
+            self,
+            "Export differences from gold",
+            f"feedback-{self.coder.currentText()}.csv",
             "CSV (*.csv)",
-        )  # fmt: skip
+        )
         if name:
             path = Path(name)
             self.export(str(self.coder.currentData()), path.with_suffix(".csv"))
 
     def export(self, coder_uuid: str, path: Path) -> Job[tuple[Path, int]] | None:
         """Write one coder's differences from gold to ``path`` (a CSV file)."""
-        return start_job(self, lambda: self._controller.team.coder_feedback(coder_uuid, path),
-                         self.export_button, self.status, "Writing the differences…",
-                         self._on_exported)  # fmt: skip
+        return start_job(
+            self,
+            lambda: self._controller.team.coder_feedback(coder_uuid, path),
+            self.export_button,
+            self.status,
+            "Writing the differences…",
+            self._on_exported,
+        )
 
     def _on_exported(self, result: tuple[Path, int]) -> None:
         path, count = result

@@ -32,8 +32,12 @@ from r2pcoder.wording import counted
 __all__ = ["LATER", "ConflictsPanel", "PacketChoice", "ReopenedPanel", "packet_choices"]
 
 LATER = "Choose later (neither copy is merged where they diverged)"
-_STATES = {"given": "given now", "merged": "merged before", "waiting": "waiting for a choice",
-           "set aside": "set aside"}  # fmt: skip
+_STATES = {
+    "given": "given now",
+    "merged": "merged before",
+    "waiting": "waiting for a choice",
+    "set aside": "set aside",
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,13 @@ def packet_choices(report: MergeReport) -> list[PacketChoice]:
 
 
 def _holds(holder: Holder) -> str:
-    return ", ".join((counted(holder.codings, "coding"), counted(holder.memos, "memo"),
-                      counted(holder.marks, "done mark")))  # fmt: skip
+    return ", ".join(
+        (
+            counted(holder.codings, "coding"),
+            counted(holder.memos, "memo"),
+            counted(holder.marks, "done mark"),
+        )
+    )
 
 
 def _table(columns: Sequence[str]) -> QTableWidget:
@@ -98,8 +107,9 @@ class ConflictsPanel(QWidget):
         self.setObjectName("merge-conflicts")
         self.choices = _table(("Coder", "Packet", "Which copy wins"))
         self.choices.setMaximumHeight(110)
-        self.conflicts = _table(("Coder", "Statement", "Copy", "Holds there", "Copy is",
-                                 "What happens"))  # fmt: skip
+        self.conflicts = _table(
+            ("Coder", "Statement", "Copy", "Holds there", "Copy is", "What happens")
+        )
         self.hint = QLabel("No copies of a packet diverged.")
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -126,19 +136,27 @@ class ConflictsPanel(QWidget):
             combo.currentIndexChanged.connect(self.choice_changed)
             self.choices.setCellWidget(i, 2, combo)
         rows = [
-            (packet.coder, conflict.title, holder.file_name, _holds(holder),
-             _STATES[holder.state], conflict.resolution)
-            for packet in self._packets for conflict in packet.conflicts
+            (
+                packet.coder,
+                conflict.title,
+                holder.file_name,
+                _holds(holder),
+                _STATES[holder.state],
+                conflict.resolution,
+            )
+            for packet in self._packets
+            for conflict in packet.conflicts
             for holder in conflict.holders
-        ]  # fmt: skip
+        ]
         _fill(self.conflicts, rows)
         n = sum(len(p.conflicts) for p in self._packets)
         self.hint.setText(
             f"Copies of a packet changed {counted(n, 'statement')} differently. Choose the copy "
             "that wins for each packet (the other's work there is set aside, and stays in its "
             "file), or choose later: the rest is merged now either way."
-            if n else "No copies of a packet diverged."
-        )  # fmt: skip
+            if n
+            else "No copies of a packet diverged."
+        )
         return n
 
     def preferred_names(self) -> list[str]:
@@ -176,14 +194,16 @@ class ReopenedPanel(QWidget):
 
     def show_cells(self, cells: Sequence[ReopenedCell]) -> None:
         self._cells = list(cells)
-        _fill(self.table, [(c.title, c.theme_key, ", ".join(c.coders), c.reason)
-                           for c in self._cells])  # fmt: skip
+        _fill(
+            self.table, [(c.title, c.theme_key, ", ".join(c.coders), c.reason) for c in self._cells]
+        )
         self.hint.setText(
             f"This merge re-opened {counted(len(cells), 'decided review cell')}: their gold "
             "decisions are kept and they are back in the review queue. Double-click one to "
             "review it."
-            if cells else "This merge re-opened no decided review cell."
-        )  # fmt: skip
+            if cells
+            else "This merge re-opened no decided review cell."
+        )
 
     def _on_table_activated(self) -> None:
         row = self.table.currentRow()

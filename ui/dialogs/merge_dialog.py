@@ -42,8 +42,17 @@ from ui.workers import Job
 
 __all__ = ["MergeDialog", "open_merge_dialog"]
 
-_COLUMNS = ("File", "Coder", "Packet", "What happens", "Added", "Changed", "Removed",
-            "Not merged", "Problems")  # fmt: skip
+_COLUMNS = (
+    "File",
+    "Coder",
+    "Packet",
+    "What happens",
+    "Added",
+    "Changed",
+    "Removed",
+    "Not merged",
+    "Problems",
+)
 _PENDING, _ACCEPT, _REJECT = "Keep pending", "Accept as a new theme", "Reject"
 
 
@@ -111,7 +120,7 @@ class MergeDialog(QDialog):
             (self.reopened, "Re-opened for review"),
             (self.details, "Details"),
         ):
-            self.tabs.addTab(widget, title)  # fmt: skip
+            self.tabs.addTab(widget, title)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.tabs)
@@ -181,9 +190,12 @@ class MergeDialog(QDialog):
             self.status.setText("Open the master project and add at least one packet.")
             return None
         job = self._controller.team.merge(
-            packets, dry_run=dry_run, foreign=self.foreign.isChecked(),
-            proposals=self.decisions(), prefer=self.conflicts.prefer(packets),
-        )  # fmt: skip
+            packets,
+            dry_run=dry_run,
+            foreign=self.foreign.isChecked(),
+            proposals=self.decisions(),
+            prefer=self.conflicts.prefer(packets),
+        )
         return job.observe(self, failure=self._on_job_failed)
 
     def preview(self) -> Job[MergeOutcome] | None:
@@ -191,8 +203,11 @@ class MergeDialog(QDialog):
         if job is not None:
             self.status.setText("Previewing…")
             self.preview_button.setEnabled(False)
-            job.observe(self, success=self._on_preview_succeeded,
-                        finished=lambda: self.preview_button.setEnabled(True))  # fmt: skip
+            job.observe(
+                self,
+                success=self._on_preview_succeeded,
+                finished=lambda: self.preview_button.setEnabled(True),
+            )
         return job
 
     def merge(self) -> Job[MergeOutcome] | None:
@@ -213,8 +228,11 @@ class MergeDialog(QDialog):
         self._show(report)
         ready = report.changed and not report.refused
         self.merge_button.setEnabled(ready)
-        waiting = any(c.resolution.startswith("not merged") for layer in report.layers
-                      for c in layer.conflicts)  # fmt: skip
+        waiting = any(
+            c.resolution.startswith("not merged")
+            for layer in report.layers
+            for c in layer.conflicts
+        )
         if report.refused:
             self.status.setText("Some files cannot be merged; remove them to go on.")
         elif waiting:
@@ -237,9 +255,10 @@ class MergeDialog(QDialog):
         if report.reopened:
             self.tabs.setCurrentWidget(self.reopened)
         self.status.setText(
-            "Merged. A backup of the master was kept beside it." if report.backup
+            "Merged. A backup of the master was kept beside it."
+            if report.backup
             else "Nothing changed: the master already holds this work."
-        )  # fmt: skip
+        )
         self.merged.emit(report)
 
     # -- showing a report ------------------------------------------------------------------
@@ -249,11 +268,23 @@ class MergeDialog(QDialog):
         for layer in report.layers:
             c = layer.counts
             problems = len(layer.documents) + len(layer.codebook) + len(layer.notes)
-            rows.append((layer.file_name, layer.coder_name, str(layer.stamp), layer.action,
-                         str(c.added), str(c.changed), str(c.removed), str(c.not_merged),
-                         str(problems) if problems else ""))  # fmt: skip
-        rows.extend((r.file_name, "", "", f"refused: {r.reason}", "", "", "", "", "")
-                    for r in report.refused)  # fmt: skip
+            rows.append(
+                (
+                    layer.file_name,
+                    layer.coder_name,
+                    str(layer.stamp),
+                    layer.action,
+                    str(c.added),
+                    str(c.changed),
+                    str(c.removed),
+                    str(c.not_merged),
+                    str(problems) if problems else "",
+                )
+            )
+        rows.extend(
+            (r.file_name, "", "", f"refused: {r.reason}", "", "", "", "", "")
+            for r in report.refused
+        )
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, text in enumerate(row):
@@ -288,8 +319,9 @@ class MergeDialog(QDialog):
             for uuid, path in self._themes:
                 if uuid != p.theme_uuid:
                     combo.addItem(f"Map onto: {path}", uuid)
-            combo.setCurrentIndex(self._index_for(combo, p.decision, p.target,
-                                                  previous.get(p.theme_uuid)))  # fmt: skip
+            combo.setCurrentIndex(
+                self._index_for(combo, p.decision, p.target, previous.get(p.theme_uuid))
+            )
             combo.currentIndexChanged.connect(self._on_decision_changed)
             self.proposals.setCellWidget(i, 3, combo)
 

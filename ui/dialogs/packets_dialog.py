@@ -127,11 +127,14 @@ class PacketsDialog(QDialog):
             if item.checkState() == Qt.CheckState.Checked
         )
         return PacketOptions(
-            coders=tuple(chosen), out_dir=Path(self.out_dir.text()),
-            overlap=ticked or self.overlap.value() / 100.0, seed=self.seed.value(),
-            split=self.split.isChecked(), blind=self.blind.isChecked(),
+            coders=tuple(chosen),
+            out_dir=Path(self.out_dir.text()),
+            overlap=ticked or self.overlap.value() / 100.0,
+            seed=self.seed.value(),
+            split=self.split.isChecked(),
+            blind=self.blind.isChecked(),
             discard_unmerged=self.discard_unmerged.isChecked(),
-        )  # fmt: skip
+        )
 
     def make_packets(self) -> Job[PacketsReport] | None:
         if self._controller.project is None:
@@ -139,8 +142,12 @@ class PacketsDialog(QDialog):
             return None
         job = self._controller.team.create_packets(self.options())
         self.create_button.setEnabled(False)
-        job.observe(self, success=self._on_job_succeeded, failure=self._on_job_failed,
-                    finished=lambda: self.create_button.setEnabled(True))  # fmt: skip
+        job.observe(
+            self,
+            success=self._on_job_succeeded,
+            failure=self._on_job_failed,
+            finished=lambda: self.create_button.setEnabled(True),
+        )
         return show_progress(self, job, "Writing packets")
 
     def _on_job_succeeded(self, report: PacketsReport) -> None:

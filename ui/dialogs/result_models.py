@@ -60,8 +60,15 @@ class PassageTableModel(ColumnsModel):
             return None
         p = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (p.title, p.speaker, p.regional_group, p.coder, p.theme,
-                      p.stance or "(no stance)", _flat(p.quote))  # fmt: skip
+            values = (
+                p.title,
+                p.speaker,
+                p.regional_group,
+                p.coder,
+                p.theme,
+                p.stance or "(no stance)",
+                _flat(p.quote),
+            )
             return values[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             memo = f"\n\nMemo: {p.memo}" if p.memo else ""
@@ -148,8 +155,12 @@ def start_job(
         return None
     button.setEnabled(False)
     summary.setText(busy)
-    job.observe(owner, success=done, failure=lambda exc: summary.setText(str(exc)),
-                finished=lambda: button.setEnabled(True))  # fmt: skip
+    job.observe(
+        owner,
+        success=done,
+        failure=lambda exc: summary.setText(str(exc)),
+        finished=lambda: button.setEnabled(True),
+    )
     return job
 
 

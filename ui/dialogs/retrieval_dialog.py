@@ -45,8 +45,13 @@ from ui.workers import Job
 __all__ = ["RetrievalDialog", "open_retrieval_dialog"]
 
 TITLE = "Retrieve coded passages"
-_FILTERS = (("regional_group", "Group"), ("speaker", "Speaker"), ("event", "Event"),
-            ("doc_type", "Type"), ("year", "Year"))  # fmt: skip
+_FILTERS = (
+    ("regional_group", "Group"),
+    ("speaker", "Speaker"),
+    ("event", "Event"),
+    ("doc_type", "Type"),
+    ("year", "Year"),
+)
 _ID = Qt.ItemDataRole.UserRole
 
 
@@ -120,10 +125,12 @@ class RetrievalDialog(QDialog):
             for other in project.coders.list():
                 if coder is None or other.id != coder.id:
                     self.source.addItem(f"Layer: {other.name}", ("layer", "coder", other.uuid))
-            self.source.addItem("Layer: all coders who worked on each statement agree",
-                                ("layer", "all"))  # fmt: skip
-            self.source.addItem("Layer: majority of the coders who worked on each statement",
-                                ("layer", "majority"))  # fmt: skip
+            self.source.addItem(
+                "Layer: all coders who worked on each statement agree", ("layer", "all")
+            )
+            self.source.addItem(
+                "Layer: majority of the coders who worked on each statement", ("layer", "majority")
+            )
 
     def _build(self) -> None:
         form = QFormLayout()
@@ -191,10 +198,14 @@ class RetrievalDialog(QDialog):
         layer: str | None = None
         if source[0] == "layer":
             layer = f"{source[1]}:{','.join(source[2:])}" if source[2:] else source[1]
-        return RetrievalQuery(themes=tuple(self._checked(self.themes)),
-                              subthemes=self.subthemes.isChecked(),
-                              stances=frozenset(self._checked(self.stances)), metadata=metadata,
-                              coders=coders, layer=layer)  # fmt: skip
+        return RetrievalQuery(
+            themes=tuple(self._checked(self.themes)),
+            subthemes=self.subthemes.isChecked(),
+            stances=frozenset(self._checked(self.stances)),
+            metadata=metadata,
+            coders=coders,
+            layer=layer,
+        )
 
     def run(self) -> Job[RetrievalResult] | None:
         query = self.query()
@@ -202,8 +213,14 @@ class RetrievalDialog(QDialog):
             self.summary.setText("Tick at least one theme to retrieve its passages.")
             return None
         workbench = self._controller.workbench
-        return start_job(self, lambda: workbench.retrieve(query), self.run_button, self.summary,
-                         "Retrieving…", self._shown)  # fmt: skip
+        return start_job(
+            self,
+            lambda: workbench.retrieve(query),
+            self.run_button,
+            self.summary,
+            "Retrieving…",
+            self._shown,
+        )
 
     def _shown(self, result: RetrievalResult) -> None:
         self.model.set_passages(result.passages)

@@ -109,14 +109,23 @@ class SearchDialog(QDialog):
         layout.addLayout(code)
 
     def query(self) -> SearchQuery:
-        return SearchQuery(self.text.text(), mode=self.mode.currentData(),
-                           whole_words=self.whole.isChecked(),
-                           case_sensitive=self.case.isChecked())  # fmt: skip
+        return SearchQuery(
+            self.text.text(),
+            mode=self.mode.currentData(),
+            whole_words=self.whole.isChecked(),
+            case_sensitive=self.case.isChecked(),
+        )
 
     def run(self) -> Job[SearchResult] | None:
         workbench, query = self._controller.workbench, self.query()
-        return start_job(self, lambda: workbench.search(query), self.run_button, self.summary,
-                         "Searching…", self._shown)  # fmt: skip
+        return start_job(
+            self,
+            lambda: workbench.search(query),
+            self.run_button,
+            self.summary,
+            "Searching…",
+            self._shown,
+        )
 
     def _shown(self, result: SearchResult) -> None:
         self.model.set_hits(result.hits)
@@ -132,8 +141,14 @@ class SearchDialog(QDialog):
             return None
         spans = [(h.document_id, h.start, h.end) for h in hits]
         workbench, stance = self._controller.workbench, self.stance.currentData()
-        return start_job(self, lambda: workbench.autocode(int(theme_id), stance, spans),
-                         self.code_button, self.summary, "Coding…", self._coded)  # fmt: skip
+        return start_job(
+            self,
+            lambda: workbench.autocode(int(theme_id), stance, spans),
+            self.code_button,
+            self.summary,
+            "Coding…",
+            self._coded,
+        )
 
     def _coded(self, report: AutocodeReport) -> None:
         self.summary.setText(report.summary() + " Ctrl+Z in the main window takes it back.")

@@ -30,42 +30,83 @@ def install_keys(mode: ReviewMode, win: MainWindow) -> None:
     """Put review's actions in the Review menu (off until review mode is entered)."""
     actions, menu = win.actions_, win.actions_.review_menu
 
-    def add(text: str, slot: Callable[[], object], key: str | None, tip: str,
-            mutating: bool = True) -> None:  # fmt: skip
+    def add(
+        text: str, slot: Callable[[], object], key: str | None, tip: str, mutating: bool = True
+    ) -> None:
         actions.add(text, menu, slot, key, tip, mutating=mutating, review=True)
 
     for n in range(1, 10):
-        add(f"Accept coder &{n}'s coding", partial(accept, mode, n), str(n),
+        add(
+            f"Accept coder &{n}'s coding",
+            partial(accept, mode, n),
+            str(n),
             f"Gold takes the coding of the coder in column {n} (or absent, if they did not "
-            "code the theme)")  # fmt: skip
-    add("Accept what &all agree on", partial(accept_agreed, mode, False), "A",
-        "Gold takes the value every coder who worked on the statement gave")  # fmt: skip
-    add("Accept every agreed cell of the statement", partial(accept_agreed, mode, True),
-        "Shift+A", "")  # fmt: skip
-    add("Change the gold &stance…", partial(ask_stance, mode), "S",
-        "The stance of the cell's gold codings (or of the gold coding chosen)")  # fmt: skip
-    add("Adjust the span to the s&election", partial(adjust_span, mode), "E",
-        "Move the chosen gold coding to the selected passage")  # fmt: skip
-    add("Add a coding over the selection…", partial(ask_add, mode, False), "N",
-        "A gold coding of the current theme over the selected passage")  # fmt: skip
+            "code the theme)",
+        )
+    add(
+        "Accept what &all agree on",
+        partial(accept_agreed, mode, False),
+        "A",
+        "Gold takes the value every coder who worked on the statement gave",
+    )
+    add(
+        "Accept every agreed cell of the statement",
+        partial(accept_agreed, mode, True),
+        "Shift+A",
+        "",
+    )
+    add(
+        "Change the gold &stance…",
+        partial(ask_stance, mode),
+        "S",
+        "The stance of the cell's gold codings (or of the gold coding chosen)",
+    )
+    add(
+        "Adjust the span to the s&election",
+        partial(adjust_span, mode),
+        "E",
+        "Move the chosen gold coding to the selected passage",
+    )
+    add(
+        "Add a coding over the selection…",
+        partial(ask_add, mode, False),
+        "N",
+        "A gold coding of the current theme over the selected passage",
+    )
     add("Add a coding of another theme…", partial(ask_add, mode, True), "Shift+N", "")
-    add("Mark the theme absent", partial(mark_absent, mode), "X",
-        "Gold says the theme is not in the statement")  # fmt: skip
+    add(
+        "Mark the theme absent",
+        partial(mark_absent, mode),
+        "X",
+        "Gold says the theme is not in the statement",
+    )
     add("&Keep the re-opened decision", partial(confirm, mode), "K", "")
-    add("&Withdraw the decision", partial(withdraw, mode), "W",
-        "The cell goes back to the queue")  # fmt: skip
+    add("&Withdraw the decision", partial(withdraw, mode), "W", "The cell goes back to the queue")
     add("Remove the chosen gold coding", partial(remove_gold, mode), "Del", "")
-    add("Mark the statement &resolved", partial(resolve, mode), "Ctrl+D",
-        "Every cell still awaiting is settled as absent")  # fmt: skip
+    add(
+        "Mark the statement &resolved",
+        partial(resolve, mode),
+        "Ctrl+D",
+        "Every cell still awaiting is settled as absent",
+    )
     menu.addSeparator()
     add("&Next cell", partial(step_cell, mode, 1), "F8", "", mutating=False)
     add("&Previous cell", partial(step_cell, mode, -1), "Shift+F8", "", mutating=False)
     add("Next statement", partial(step_statement, mode, 1), "Ctrl+PgDown", "", mutating=False)
     add("Previous statement", partial(step_statement, mode, -1), "Ctrl+PgUp", "", mutating=False)
-    add("Re&fresh", mode.refresh, "F5", "Read decisions made elsewhere (the command line)",
-        mutating=False)  # fmt: skip
-    add("A&uto rules…", mode.open_auto, None, "Decide the cells the coders settle among "
-        "themselves (preview first)")  # fmt: skip
+    add(
+        "Re&fresh",
+        mode.refresh,
+        "F5",
+        "Read decisions made elsewhere (the command line)",
+        mutating=False,
+    )
+    add(
+        "A&uto rules…",
+        mode.open_auto,
+        None,
+        "Decide the cells the coders settle among themselves (preview first)",
+    )
     mode.picker.picked.connect(partial(_picked, mode))
 
 
@@ -107,8 +148,11 @@ def accept(mode: ReviewMode, key: int) -> None:
         mode.say(f"No coder has key {key} in this statement.")
         return
     coder, (theme, title) = lanes[0].coder_id, _names(mode)
-    decide(mode, f"Accept {lanes[0].name}'s coding of '{theme}' in '{title}'",
-           lambda r, by: r.accept(*cell, coder, by=by))  # fmt: skip
+    decide(
+        mode,
+        f"Accept {lanes[0].name}'s coding of '{theme}' in '{title}'",
+        lambda r, by: r.accept(*cell, coder, by=by),
+    )
 
 
 def accept_agreed(mode: ReviewMode, whole: bool) -> None:
@@ -117,11 +161,17 @@ def accept_agreed(mode: ReviewMode, whole: bool) -> None:
         return
     theme, title = _names(mode)
     if whole:
-        decide(mode, f"Accept every agreed cell of '{title}'",
-               lambda r, by: r.accept_agreed(cell[0], by=by))  # fmt: skip
+        decide(
+            mode,
+            f"Accept every agreed cell of '{title}'",
+            lambda r, by: r.accept_agreed(cell[0], by=by),
+        )
     else:
-        decide(mode, f"Accept what all agree on for '{theme}' in '{title}'",
-               lambda r, by: r.accept_agreed(*cell, by=by))  # fmt: skip
+        decide(
+            mode,
+            f"Accept what all agree on for '{theme}' in '{title}'",
+            lambda r, by: r.accept_agreed(*cell, by=by),
+        )
 
 
 def _stance_menu(mode: ReviewMode, title: str, pick: Callable[[int | None], None]) -> QMenu:
@@ -151,8 +201,11 @@ def set_stance(mode: ReviewMode, stance_id: int | None) -> None:
     stance = mode.controller.stance(stance_id)
     theme, title = _names(mode)
     gold, name = mode.gold_key, stance.name if stance else "none"
-    decide(mode, f"Set the gold stance '{name}' on '{theme}' in '{title}'",
-           lambda r, by: r.set_stance(*cell, stance_id, by=by, gold_uuid=gold))  # fmt: skip
+    decide(
+        mode,
+        f"Set the gold stance '{name}' on '{theme}' in '{title}'",
+        lambda r, by: r.set_stance(*cell, stance_id, by=by, gold_uuid=gold),
+    )
 
 
 def _gold_target(mode: ReviewMode) -> str | None:
@@ -173,12 +226,16 @@ def adjust_span(mode: ReviewMode) -> None:
         mode.say("Select the passage the gold coding should cover first.")
         return
     if gold is None:
-        mode.say("Choose the gold coding first: click it in the gold column (or accept or add "
-                 "one).")  # fmt: skip
+        mode.say(
+            "Choose the gold coding first: click it in the gold column (or accept or add one)."
+        )
         return
     theme, title = _names(mode)
-    decide(mode, f"Adjust the gold span of '{theme}' in '{title}'",
-           lambda r, by: r.adjust_span(gold, span, by=by))  # fmt: skip
+    decide(
+        mode,
+        f"Adjust the gold span of '{theme}' in '{title}'",
+        lambda r, by: r.adjust_span(gold, span, by=by),
+    )
 
 
 def ask_add(mode: ReviewMode, other_theme: bool) -> None:
@@ -208,8 +265,11 @@ def add(mode: ReviewMode, theme_id: int, stance_id: int | None) -> None:
     doc, title = mode.review.document_id, mode.review.title
     mode.cell = (doc, theme_id)  # the new coding's cell becomes current
     name = mode.controller.look.theme_name(theme_id)
-    decide(mode, f"Add a gold coding of '{name}' in '{title}'",
-           lambda r, by: r.add(doc, theme_id, stance_id, span, by=by))  # fmt: skip
+    decide(
+        mode,
+        f"Add a gold coding of '{name}' in '{title}'",
+        lambda r, by: r.add(doc, theme_id, stance_id, span, by=by),
+    )
 
 
 def _on_cell(mode: ReviewMode, words: str, call: Callable[..., CellChange]) -> None:
@@ -217,8 +277,7 @@ def _on_cell(mode: ReviewMode, words: str, call: Callable[..., CellChange]) -> N
     cell = _current(mode)
     if cell is not None:
         theme, title = _names(mode)
-        decide(mode, words.format(theme=theme, title=title),
-               lambda r, by: call(r, *cell, by=by))  # fmt: skip
+        decide(mode, words.format(theme=theme, title=title), lambda r, by: call(r, *cell, by=by))
 
 
 def mark_absent(mode: ReviewMode) -> None:
@@ -241,8 +300,11 @@ def remove_gold(mode: ReviewMode) -> None:
         mode.say("Choose the gold coding to remove: click it in the gold column.")
         return
     theme, title = _names(mode)
-    decide(mode, f"Remove a gold coding of '{theme}' in '{title}'",
-           lambda r, by: r.remove_gold(gold, by=by))  # fmt: skip
+    decide(
+        mode,
+        f"Remove a gold coding of '{theme}' in '{title}'",
+        lambda r, by: r.remove_gold(gold, by=by),
+    )
 
 
 def resolve(mode: ReviewMode) -> None:

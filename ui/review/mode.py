@@ -169,13 +169,17 @@ class ReviewMode(QObject):
         c = self.controller
         project = c.require()
         groups = sorted({d.meta.regional_group for d in c.documents() if d.meta.regional_group})
-        self.page.set_choices([(t.key, t.name) for t in c.themes()],
-                              [coder.name for coder in project.coders.list()], groups)  # fmt: skip
+        self.page.set_choices(
+            [(t.key, t.name) for t in c.themes()],
+            [coder.name for coder in project.coders.list()],
+            groups,
+        )
 
     def _on_filter_changed(self) -> None:
         if self.active:
-            self.controller.settings.setValue(self._settings_key("filters"),
-                                              self.page.filter_state())  # fmt: skip
+            self.controller.settings.setValue(
+                self._settings_key("filters"), self.page.filter_state()
+            )
             self.reload(keep=False)
 
     def refresh(self) -> None:
@@ -203,9 +207,12 @@ class ReviewMode(QObject):
         self.loading = job
         self._small = self.controller.require().codings.count() <= STATUS_AT_ONCE
         self.page.queue_count.setText("Reading the queue…")
-        job.observe(self, success=lambda result: self._loaded(result, keep),
-                    failure=lambda exc: self.say(str(exc)),
-                    finished=self._load_finished)  # fmt: skip
+        job.observe(
+            self,
+            success=lambda result: self._loaded(result, keep),
+            failure=lambda exc: self.say(str(exc)),
+            finished=self._load_finished,
+        )
         return job
 
     def _load_finished(self) -> None:
@@ -328,15 +335,20 @@ class ReviewMode(QObject):
         self.page.text.lanes.set_current(self.gold_key)
         gold = next((c for c in review.lanes[-1].codings if c.uuid == self.gold_key), None)
         self.page.text.set_outline(
-            None if gold is None else (self._omap.to_utf16(gold.start),
-                                       self._omap.to_utf16(gold.end))
-        )  # fmt: skip
+            None
+            if gold is None
+            else (self._omap.to_utf16(gold.start), self._omap.to_utf16(gold.end))
+        )
 
     def _scroll_to_cell(self) -> None:
         if self.review is None or self.cell is None:
             return
-        starts = [c.start for lane in self.review.lanes for c in lane.codings
-                  if c.theme_id == self.cell[1]]  # fmt: skip
+        starts = [
+            c.start
+            for lane in self.review.lanes
+            for c in lane.codings
+            if c.theme_id == self.cell[1]
+        ]
         if starts:
             cursor = self.page.text.textCursor()
             cursor.setPosition(self._omap.to_utf16(min(starts)))

@@ -34,10 +34,18 @@ CELL_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[int, int]
 
-STATUS_NAMES = {"awaiting": "awaiting", "reopened": "re-opened", "agreed": "agreed",
-                "single": "single coder", "decided": "decided"}  # fmt: skip
-KIND_NAMES = {"theme_missing": "theme missing", "stance_differs": "stance differs",
-              "span_differs": "span differs"}  # fmt: skip
+STATUS_NAMES = {
+    "awaiting": "awaiting",
+    "reopened": "re-opened",
+    "agreed": "agreed",
+    "single": "single coder",
+    "decided": "decided",
+}
+KIND_NAMES = {
+    "theme_missing": "theme missing",
+    "stance_differs": "stance differs",
+    "span_differs": "span differs",
+}
 _STATUS_COLORS = {"awaiting": "#fde2c4", "reopened": "#f9c0c0", "decided": "#d6ecd2"}
 
 

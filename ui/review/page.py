@@ -130,8 +130,13 @@ class ReviewPage(QWidget):
             top.addWidget(widget)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
-        for label, box in (("Status", self.status), ("Theme", self.theme), ("Coder", self.coder),
-                           ("Group", self.group), ("Difference", self.kind)):  # fmt: skip
+        for label, box in (
+            ("Status", self.status),
+            ("Theme", self.theme),
+            ("Coder", self.coder),
+            ("Group", self.group),
+            ("Difference", self.kind),
+        ):
             form.addRow(label, box)
         left = QWidget()
         column = QVBoxLayout(left)
@@ -174,8 +179,11 @@ class ReviewPage(QWidget):
         self, themes: Sequence[tuple[str, str]], coders: Sequence[str], groups: Sequence[str]
     ) -> None:
         """The filter's choices: themes as (key, name), coder names, regional groups."""
-        for box, values in ((self.theme, themes), (self.coder, [(c, c) for c in coders]),
-                            (self.group, [(g, g) for g in groups])):  # fmt: skip
+        for box, values in (
+            (self.theme, themes),
+            (self.coder, [(c, c) for c in coders]),
+            (self.group, [(g, g) for g in groups]),
+        ):
             chosen = box.currentData()
             box.blockSignals(True)
             while box.count() > 1:
@@ -191,9 +199,13 @@ class ReviewPage(QWidget):
             return (str(value),) if value else ()
 
         kinds = tuple(k for k in DIFF_KINDS if k in one(self.kind))
-        return QueueFilter(statuses=tuple(self.status.currentData()), themes=one(self.theme),
-                           coders=one(self.coder), regional_groups=one(self.group),
-                           kinds=kinds)  # fmt: skip
+        return QueueFilter(
+            statuses=tuple(self.status.currentData()),
+            themes=one(self.theme),
+            coders=one(self.coder),
+            regional_groups=one(self.group),
+            kinds=kinds,
+        )
 
     def filter_boxes(self) -> tuple[QComboBox, ...]:
         return (self.status, self.theme, self.coder, self.group, self.kind)
@@ -235,8 +247,9 @@ class ReviewPage(QWidget):
 
     def show_header(self, title: str, speaker: str, group: str) -> None:
         facts = " · ".join(html.escape(f) for f in (speaker, group) if f)
-        self.header.setText(f"<b>{html.escape(title)}</b><br><span style='color:#555'>{facts}"
-                            f"</span>")  # fmt: skip
+        self.header.setText(
+            f"<b>{html.escape(title)}</b><br><span style='color:#555'>{facts}</span>"
+        )
 
     def select_queue_row(self, row: int) -> None:
         if 0 <= row < self.queue_model.rowCount():

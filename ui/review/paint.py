@@ -39,7 +39,7 @@ def _item(coding: LaneCoding, lane: Lane, look: CodebookLook, theme: int | None)
         f"<b>{html.escape(info.name if info else coding.theme_key)}</b> - "
         f"{html.escape(stance.name if stance else 'no stance')} <i>({html.escape(who)})</i>"
     )
-    tip += "".join(f"<br>{html.escape(w)}" for w in words)  # fmt: skip
+    tip += "".join(f"<br>{html.escape(w)}" for w in words)
     if coding.memo:
         tip += f"<br>{'Note' if lane.kind == 'gold' else 'Memo'}: {html.escape(coding.memo)}"
     return StripeItem(
@@ -68,10 +68,14 @@ def _tooltip(lane: Lane, look: CodebookLook) -> str:
 def lane_groups(review: StatementReview, look: CodebookLook, theme: int | None) -> list[LaneGroup]:
     """One column per coder who worked on the statement, then gold; ``theme`` stands out."""
     return [
-        LaneGroup(lane_label(lane), _tooltip(lane, look),
-                  tuple(_item(c, lane, look, theme) for c in lane.codings), lane.kind == "gold")
+        LaneGroup(
+            lane_label(lane),
+            _tooltip(lane, look),
+            tuple(_item(c, lane, look, theme) for c in lane.codings),
+            lane.kind == "gold",
+        )
         for lane in review.lanes
-    ]  # fmt: skip
+    ]
 
 
 def theme_items(
@@ -82,5 +86,9 @@ def theme_items(
         return []
     info = look.theme(theme)
     color = info.color if info else NO_COLOR
-    return [(c.start, c.end, c.uuid, color) for lane in review.lanes for c in lane.codings
-            if c.theme_id == theme]  # fmt: skip
+    return [
+        (c.start, c.end, c.uuid, color)
+        for lane in review.lanes
+        for c in lane.codings
+        if c.theme_id == theme
+    ]
