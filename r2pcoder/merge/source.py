@@ -140,11 +140,6 @@ class SourceHeader:
     stances: tuple[tuple[str, str, str, bool], ...]
     """(uuid, key, name, retired) of every stance."""
 
-    @property
-    def coder_uuids(self) -> tuple[str, ...]:
-        """The coders whose work the file brings."""
-        return tuple(c.coder_uuid for c in self.coders)
-
 
 @dataclass(frozen=True)
 class LayerData:

@@ -60,10 +60,6 @@ class PatternCounts:
         """The patterns x coders matrix of digits (0 missing, 1 absent, 2 present)."""
         return _digits(self.n_coders)
 
-    def coded_only(self) -> IntArray:
-        """A counts vector (all strata) keeping only patterns where some coder is present."""
-        return np.where(some_present(self.n_coders), self.total(), 0)
-
 
 @cache
 def _digits(n_coders: int) -> IntArray:

@@ -6,7 +6,7 @@ JSON and a later reader knows exactly what was measured. Must not import Qt or `
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 from r2pcoder.agreement import BOOTSTRAP_METHODS, MEASURES, BootstrapMethod
@@ -137,7 +137,3 @@ class AgreementSettings:
         }
         values.setdefault("bootstrap_method", "pairs")
         return cls(**values)
-
-    def with_coders(self, coders: tuple[str, ...]) -> AgreementSettings:
-        """A copy comparing only ``coders`` (UUIDs)."""
-        return replace(self, coders=coders)
