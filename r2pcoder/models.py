@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from r2pcoder.metadata import DocumentMeta
 
@@ -19,6 +19,7 @@ __all__ = [
     "CoderRef",
     "Coding",
     "CodingRequest",
+    "CodingTuple",
     "Document",
     "DocumentSummary",
     "ListedCoding",
@@ -66,6 +67,22 @@ class Coding:
     memo: str
     created_at: datetime
     modified_at: datetime
+
+
+class CodingTuple(NamedTuple):
+    """A coding as the layers, exports, review and retrieval read it in bulk: no UUID, no times.
+
+    A named tuple rather than :class:`Coding`: these are built a million at a time.
+    """
+
+    id: int
+    document_id: int
+    coder_id: int
+    theme_id: int
+    stance_id: int | None
+    start: int
+    end: int
+    memo: str
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.errors import R2pError
 from r2pcoder.metadata import GROUPING_FIELDS, year_of
-from r2pcoder.models import CoderRef
+from r2pcoder.models import CoderRef, CodingTuple
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow
 
@@ -101,19 +101,6 @@ class RetrievalQuery:
     metadata: Mapping[str, str] = field(default_factory=dict)
     coders: tuple[int, ...] = ()
     layer: LayerChoice | str | None = None
-
-
-class _Row(NamedTuple):
-    # The columns of export.layers.CodingTuple, without loading the export package (and numpy)
-    # for a retrieval that needs no layer.
-    id: int
-    document_id: int
-    coder_id: int
-    theme_id: int
-    stance_id: int | None
-    start: int
-    end: int
-    memo: str
 
 
 @dataclass(frozen=True)
@@ -200,7 +187,7 @@ def _driver(s: Session) -> sqlite3.Connection:
     return driver
 
 
-def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[_Row]:
+def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[CodingTuple]:
     # Straight to the driver (as the export does): the theme index narrows the scan, and plain
     # tuples cost a fraction of ORM rows.
     sql = (
@@ -211,7 +198,7 @@ def _codings(s: Session, themes: set[int], coders: Sequence[int]) -> list[_Row]:
     if coders:
         sql += f" AND coder_id IN ({','.join('?' * len(coders))})"
         params += list(coders)
-    return list(map(_Row._make, _driver(s).execute(sql, params).fetchall()))
+    return list(map(CodingTuple._make, _driver(s).execute(sql, params).fetchall()))
 
 
 def _documents(s: Session) -> dict[int, _Doc]:
@@ -262,11 +249,10 @@ def _texts(s: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _layer_codings(
-    s: Session, choice: LayerChoice | str, codings: list[_Row], coders: Sequence[CoderRef]
-) -> tuple[list[_Row], str]:
+    s: Session, choice: LayerChoice | str, codings: list[CodingTuple], coders: Sequence[CoderRef]
+) -> tuple[list[CodingTuple], str]:
     # Loaded here, on the caller's (worker) thread: the export package brings numpy.
     from r2pcoder.export.layers import (  # noqa: PLC0415
-        CodingTuple,
         parse_layer,
         resolve_layer,
         select_codings,
@@ -279,8 +265,7 @@ def _layer_codings(
         for c, d in s.execute(select(DocumentStatusRow.coder_id, DocumentStatusRow.document_id))
     ]
     # The rules decide per statement and theme, so reading only the chosen themes is exact.
-    kept = select_codings(layer, [CodingTuple._make(c) for c in codings], done).codings
-    return [_Row._make(c) for c in kept], layer.label()
+    return list(select_codings(layer, codings, done).codings), layer.label()
 
 
 def retrieve(
@@ -344,7 +329,9 @@ def retrieve(
     return RetrievalResult(passages, source, len({p.document_id for p in passages}))
 
 
-def _filter(codings: list[_Row], docs: Mapping[int, _Doc], query: RetrievalQuery) -> list[_Row]:
+def _filter(
+    codings: list[CodingTuple], docs: Mapping[int, _Doc], query: RetrievalQuery
+) -> list[CodingTuple]:
     if query.stances:
         codings = [c for c in codings if (c.stance_id or NO_STANCE) in query.stances]
     if query.metadata:
@@ -358,7 +345,7 @@ def _filter(codings: list[_Row], docs: Mapping[int, _Doc], query: RetrievalQuery
 
 
 def _passage(
-    c: _Row,
+    c: CodingTuple,
     doc: _Doc,
     text: str,
     themes: Mapping[int, str],

@@ -1,4 +1,4 @@
-"""Codings as plain values: one coding (:class:`CodingTuple`) and many as columns.
+"""Codings as plain values: many as columns, handed out as :class:`~r2pcoder.models.CodingTuple`.
 
 An export reads up to a million codings. As Python objects (a tuple per coding) they cost
 seconds to build and hundreds of megabytes to hold; as columns (a numpy array per field) they
@@ -12,29 +12,18 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import NamedTuple, overload
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
+
+from r2pcoder.models import CodingTuple
 
 __all__ = ["NONE", "CodingColumns", "CodingTuple", "IntArray", "read_codings"]
 
 IntArray = npt.NDArray[np.int64]
 NONE = -1
 """The stance column's value for a coding that carries no stance."""
-
-
-class CodingTuple(NamedTuple):
-    """One coding as plain values (no ORM object), as read in bulk for an export."""
-
-    id: int
-    document_id: int
-    coder_id: int
-    theme_id: int
-    stance_id: int | None
-    start: int
-    end: int
-    memo: str
 
 
 @dataclass(frozen=True, eq=False)

@@ -35,7 +35,12 @@ __all__ = ["CodingOut", "DocumentOut", "ExportSet", "MemoOut", "collect", "iso_u
 
 
 class CodingOut(NamedTuple):
-    """One coding as written."""
+    """One coding as a REFI-QDA file writes it.
+
+    The fields of :class:`~r2pcoder.models.Coding`, with the times already as ``xsd:dateTime``
+    text, sliced from the stored text (see :func:`_stamp`) instead of parsed into datetimes and
+    formatted again for every coding.
+    """
 
     id: int
     uuid: str

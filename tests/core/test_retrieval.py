@@ -183,10 +183,3 @@ def test_copy_and_csv_hold_every_passage(coded: Project, tmp_path: Path) -> None
         rows = list(csv.reader(handle))
     assert [r[10] for r in rows[1:]] == ["Prevention", "Prevention is", "prevent atrocities"]
     assert [p.name for p in folder.iterdir()] == ["passages.csv"]  # no temporary left
-
-
-def test_the_row_read_for_a_layer_has_the_export_layers_columns() -> None:
-    from r2pcoder.export.layers import CodingTuple  # noqa: PLC0415
-    from r2pcoder.retrieval import _Row  # noqa: PLC0415
-
-    assert _Row._fields == CodingTuple._fields
