@@ -15,6 +15,7 @@ from r2pcoder import glance
 from r2pcoder.coding import CodingRequest
 from r2pcoder.db import Project
 from r2pcoder.merge import merge_packets
+from r2pcoder.review import board
 
 Plan = list[tuple[str, list[str]]]
 
@@ -104,3 +105,15 @@ def test_a_re_merge_never_scans_the_codings_of_the_master(
     steps = [step for _sql, found in plans for step in found]
     assert any("ix_codings_coder (coder_id=?)" in step for step in steps)
     assert _scans_of_codings(plans) == []
+
+
+def test_who_coded_a_cell_first_is_read_per_statement_not_per_theme(project_path: Path) -> None:
+    # Per cell over the theme index, this walked a theme's codings once per cell: 78 s for the
+    # 23,140 cells of a master of 200,000 codings, where one pass per statement takes a second.
+    conn = sqlite3.connect(project_path)
+    try:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {board._FIRST}", ("[1]",))]
+    finally:
+        conn.close()
+    assert any("USING INDEX ix_codings_document (document_id=?)" in step for step in plan), plan
+    assert not any("ix_codings_theme" in step or step.startswith("SCAN c") for step in plan)
