@@ -4,9 +4,9 @@ Everything here runs inside the merge's one transaction, through SQLAlchemy Core
 connection, with the tables' own column types: rows move with ``executemany`` in batches,
 because a merge may move a million codings, and the cancel check runs between batches. A row
 read from a packet keeps its time stamps as the text SQLite stored (checked to be in the one
-form the master writes, see :mod:`r2pcoder.merge.validate`); they become datetimes only here, on
-their way into the master, where :class:`r2pcoder.schema.UtcDateTime` stores them again exactly
-so. Must not import Qt or ``ui``.
+form the master writes, see :mod:`r2pcoder.merge.validate`): a coding's times are written as
+that text, the others become datetimes here, on their way into the master, where
+:class:`r2pcoder.schema.UtcDateTime` stores them again exactly so. Must not import Qt or ``ui``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, String, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as upsert
 
 from r2pcoder.merge.foreign import MasterIndex
@@ -40,8 +40,15 @@ _BATCH = 20_000
 _LOGGED_ROWS = 200
 
 _REMOVE_CODING = delete(CodingRow).where(CodingRow.uuid == bindparam("key"))
-_CHANGE_CODING = update(CodingRow).where(CodingRow.uuid == bindparam("key"))
-_ADD_CODING = insert(CodingRow)
+# A packet's time stamps are checked to be exactly the text the master stores (see
+# :mod:`r2pcoder.merge.validate`), so they go in as that text: parsing a million of them into
+# datetimes for the column type to format them back took a quarter of a merge's Python time.
+_AS_STORED = {
+    "created_at": bindparam("created_at", type_=String),
+    "modified_at": bindparam("modified_at", type_=String),
+}
+_CHANGE_CODING = update(CodingRow).where(CodingRow.uuid == bindparam("key")).values(_AS_STORED)
+_ADD_CODING = insert(CodingRow).values(_AS_STORED)
 _REMOVE_MEMO = delete(MemoRow).where(MemoRow.uuid == bindparam("key"))
 _memo = upsert(MemoRow)
 _PUT_MEMO = _memo.on_conflict_do_update(
@@ -192,6 +199,6 @@ def _coding(row: tuple[Any, ...], themes: dict[str, int]) -> dict[str, Any]:
         "start": row[3],
         "end": row[4],
         "memo": row[5],
-        "created_at": stored_time(row[6]),
-        "modified_at": stored_time(row[7]),
+        "created_at": row[6],
+        "modified_at": row[7],
     }

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from r2pcoder.merge.lines import Line, Version
 from r2pcoder.schema_merge import MergeVersionRow, PacketIssueRow, PacketLineRow
@@ -154,34 +154,46 @@ def load_lines(conn: Connection) -> dict[str, list[Line]]:
     return lines
 
 
+_FORGET_VERSIONS = delete(MergeVersionRow).where(
+    MergeVersionRow.coder_uuid == bindparam("coder"), MergeVersionRow.unit == bindparam("unit")
+)
+
+
 def store_versions(
-    conn: Connection, coder: str, unit: str, versions: Sequence[Stored], now: datetime
+    conn: Connection,
+    kept: Iterable[tuple[str, str, Sequence[Stored]]],
+    now: datetime,
 ) -> None:
-    """Replace what the master keeps for ``coder`` and ``unit`` by ``versions``."""
-    conn.execute(
-        delete(MergeVersionRow).where(
-            MergeVersionRow.coder_uuid == coder, MergeVersionRow.unit == unit
-        )
-    )
-    rows = [
-        {
-            "coder_uuid": coder,
-            "unit": unit,
-            "packet_key": s.version.key,
-            "issue": s.version.issue,
-            "position": s.version.position,
-            "digest": s.version.digest.hex(),
-            "state": s.state,
-            "content": s.content,
-            "codings": s.counts[0],
-            "memos": s.counts[1],
-            "marks": s.counts[2],
-            "file_name": s.file_name,
-            "file_sha256": s.file_sha256,
-            "recorded_at": s.recorded_at or now,
-        }
-        for s in versions
-    ]
+    """Replace what the master keeps for each (coder, unit) of ``kept`` by its versions.
+
+    Two statements for a whole merge (a delete and an insert, each with many parameter sets):
+    a merge of a thousand statements per packet keeps thousands of units.
+    """
+    forget: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
+    for coder, unit, versions in kept:
+        forget.append({"coder": coder, "unit": unit})
+        rows += [
+            {
+                "coder_uuid": coder,
+                "unit": unit,
+                "packet_key": s.version.key,
+                "issue": s.version.issue,
+                "position": s.version.position,
+                "digest": s.version.digest.hex(),
+                "state": s.state,
+                "content": s.content,
+                "codings": s.counts[0],
+                "memos": s.counts[1],
+                "marks": s.counts[2],
+                "file_name": s.file_name,
+                "file_sha256": s.file_sha256,
+                "recorded_at": s.recorded_at or now,
+            }
+            for s in versions
+        ]
+    if forget:
+        conn.execute(_FORGET_VERSIONS, forget)
     if rows:  # an empty parameter list would insert one row of defaults
         conn.execute(insert(MergeVersionRow), rows)
 

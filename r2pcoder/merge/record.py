@@ -45,17 +45,21 @@ def record(conn: Connection, writer: Writer, ledger: Ledger, done: RunDone, now:
     not a change: a merge that changes nothing else leaves the master's file as it was, and its
     files are recorded by the next merge that changes something.
     """
-    wrote = False
+    kept = [
+        (coder, unit, versions)
+        for coder, decision in done.decisions.items()
+        for unit, versions in decision.store.items()
+    ]
+    store_versions(conn, kept, now)
+    wrote = bool(kept)
     touched: set[int] = set()
     for coder, decision in done.decisions.items():
-        for unit, versions in decision.store.items():
-            store_versions(conn, coder, unit, versions, now)
-            wrote = True
-            touched |= {
-                i
-                for i, c in enumerate(done.candidates)
-                if c.coder.coder_uuid == coder and unit in decision.verdicts.get(i, {})
-            }
+        units = decision.store.keys()
+        touched |= {
+            i
+            for i, c in enumerate(done.candidates)
+            if c.coder.coder_uuid == coder and not units.isdisjoint(decision.verdicts.get(i, {}))
+        }
     lines = [
         (done.offers[i].line, c.header.path.name)
         for i, c in enumerate(done.candidates)
