@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from r2pcoder.codebook.store import ThemeInfo
 from r2pcoder.errors import R2pError
-from r2pcoder.metadata import GROUPING_FIELDS, year_of
+from r2pcoder.metadata import GROUPING_FIELDS, STATEMENT_FIELDS, year_of
 from r2pcoder.models import CoderRef, CodingTuple
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow
@@ -205,12 +205,7 @@ def _documents(s: Session) -> dict[int, _Doc]:
     columns = (
         DocumentRow.id,
         DocumentRow.title,
-        DocumentRow.speaker,
-        DocumentRow.on_behalf_of,
-        DocumentRow.regional_group,
-        DocumentRow.date,
-        DocumentRow.event,
-        DocumentRow.doc_type,
+        *(getattr(DocumentRow, name) for name in STATEMENT_FIELDS),
         DocumentRow.position,
         DocumentRow.attributes,
     )

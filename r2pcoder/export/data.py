@@ -31,7 +31,7 @@ from r2pcoder.export.layers import (
     select_codings,
 )
 from r2pcoder.export.snapshot import SnapshotSummary, check_current, latest_snapshot
-from r2pcoder.metadata import GROUPING_FIELDS, year_of
+from r2pcoder.metadata import GROUPING_FIELDS, STATEMENT_FIELDS, year_of
 from r2pcoder.progress import CancelCheck, ProgressFn, check_cancelled, wrap_progress
 from r2pcoder.schema import CoderRow, CodingRow, DocumentRow, DocumentStatusRow, utcnow
 
@@ -164,12 +164,7 @@ def _statements(s: Session) -> tuple[dict[int, Statement], dict[int, str]]:
         DocumentRow.id,
         DocumentRow.uuid,
         DocumentRow.title,
-        DocumentRow.speaker,
-        DocumentRow.on_behalf_of,
-        DocumentRow.regional_group,
-        DocumentRow.date,
-        DocumentRow.event,
-        DocumentRow.doc_type,
+        *(getattr(DocumentRow, name) for name in STATEMENT_FIELDS),
         DocumentRow.position,
         DocumentRow.attributes,
         DocumentRow.text,
